@@ -1,0 +1,131 @@
+"""Build the bot: load and check the flow, open the database, wire the handlers.
+
+``build_application`` is the one place an ``Application`` is made, for ``run``, ``demo``, the
+tests and the benchmark alike; only the request layer (the network) differs between them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from telegram import BotCommand
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.handlers import errors, fallback, flow, updates
+from bot.handlers.common import BotServices
+from bot.handlers.render import Renderer
+from bot.services.flow_spec import FlowSpec, load_flow
+from bot.services.i18n import LANGUAGES, Catalog
+from bot.services.progress import ProgressService, utc_now
+from bot.storage.chats import forget_updates_before
+from bot.storage.db import checkpoint, close_database, open_database
+
+log = logging.getLogger(__name__)
+
+# (command, Fluent id of its description); registered with Telegram in every language.
+COMMANDS = [
+    ("start", "cmd-start"),
+    ("status", "cmd-status"),
+    ("back", "cmd-back"),
+    ("language", "cmd-language"),
+    ("reset", "cmd-reset"),
+    ("help", "cmd-help"),
+]
+CHECKPOINT_EVERY = dt.timedelta(seconds=30)
+FORGET_UPDATES_AFTER = dt.timedelta(days=2)
+
+# Feature modules: each has ``register(application)``; order matters within group 0, and
+# ``fallback`` must stay last, since it takes whatever the others did not.
+FEATURES: list[Callable[[Application], None]] = [  # type: ignore[type-arg]
+    updates.register,
+    flow.register,
+]
+
+
+def load_catalog_and_flow(settings: Settings) -> tuple[Catalog, FlowSpec]:
+    """Both validated against each other: a flow text missing in a locale is a flow fault."""
+    catalog = Catalog(settings.locales_dir)
+    spec = load_flow(settings.flow_path, catalog.message_ids())
+    return catalog, spec
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
+    token: str | None = None,
+    rate_limiter: Any = None,
+    job_queue: bool = False,
+) -> Application:  # type: ignore[type-arg]
+    catalog, spec = load_catalog_and_flow(settings)
+    db = open_database(settings.db_path)
+    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+        Application.builder()
+        .token(token or settings.token or "0:offline")
+        .base_url(settings.api_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, disable_notification=False))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)
+    if not job_queue:
+        builder = builder.job_queue(None)
+    application = builder.build()
+    progress = ProgressService(db, spec, clock)
+    application.bot_data["services"] = BotServices(
+        settings=settings,
+        db=db,
+        spec=spec,
+        catalog=catalog,
+        progress=progress,
+        renderer=Renderer(catalog, spec),
+    )
+    for register in FEATURES:
+        register(application)
+    fallback.register(application)
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+def services_of(application: Application) -> BotServices:  # type: ignore[type-arg]
+    services: BotServices = application.bot_data["services"]
+    return services
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    services = services_of(application)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _housekeeping, interval=CHECKPOINT_EVERY, first=CHECKPOINT_EVERY
+        )
+
+
+async def _housekeeping(context: Any) -> None:
+    services = services_of(context.application)
+    checkpoint(services.db)
+    cutoff = services.progress.clock() - FORGET_UPDATES_AFTER
+    forget_updates_before(services.db, cutoff.astimezone(dt.UTC).isoformat(timespec="seconds"))
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    close_database(services_of(application).db)
+
+
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Tell Telegram our command list: English as the default, Chinese for zh users."""
+    catalog = services_of(application).catalog
+    for lang in LANGUAGES:
+        commands = [BotCommand(name, catalog.text(lang, desc)) for name, desc in COMMANDS]
+        await application.bot.set_my_commands(
+            commands, language_code=None if lang == "en" else lang
+        )

@@ -1,0 +1,32 @@
+"""When a handler fails: log it (update id and exception, never the token), reassure the user.
+
+Progress changes are single SQLite transactions, so a failure either happened before the
+change (nothing written) or after it (everything written): either way the progress is intact.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.handlers.common import Context, language_of, services
+
+log = logging.getLogger("bot.errors")
+
+
+async def on_error(update: object, context: Context) -> None:
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed: %r", update_id, context.error, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        text = services(context).catalog.text(language_of(update, context), "error-safe")
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        else:
+            await context.bot.send_message(update.effective_chat.id, text)
+    except (TelegramError, Exception) as exc:  # the error path must never raise
+        log.warning("could not tell chat %s about the error: %r",
+                    update.effective_chat.id, exc)

@@ -1,0 +1,45 @@
+"""Input the flow did not ask for: a clear answer and the current step again, nothing lost."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot.handlers.common import Context, current_progress, language_of, reply, send_step, services
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    lang = language_of(update, context)
+    await reply(update, context, services(context).catalog.text(lang, "unknown-command"))
+    progress = current_progress(update, context)
+    if progress is not None:
+        await send_step(update, context, progress)
+
+
+async def unexpected_message(update: Update, context: Context) -> None:
+    """Free text, a sticker, a photo... where the current step expects a button."""
+    progress = current_progress(update, context)
+    t = services(context).catalog.text
+    if progress is None:
+        await reply(update, context, t(language_of(update, context), "need-start"))
+        return
+    await send_step(update, context, progress, t(progress.language, "use-buttons"))
+
+
+async def unknown_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    lang = language_of(update, context)
+    await query.answer(services(context).catalog.text(lang, "button-unknown"), show_alert=True)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Last in group 0: only what no other handler took reaches these."""
+    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,
+            unexpected_message,
+        )
+    )
+    application.add_handler(CallbackQueryHandler(unknown_button))

@@ -1,0 +1,184 @@
+"""What the user sees: a step as text with its buttons, the /status checklist, the summary.
+
+Texts come from the Fluent catalog; this module only chooses which messages, fills their
+placeables (dates and money formatted for the chat's language) and lays out the buttons.
+Buttons carry ``a|<seq>|<step>|<answer>``: the chat's change counter makes any button of an
+older message recognisable, even when the same step comes round again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from babel.numbers import format_percent
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.services.flow_spec import FlowSpec, Step
+from bot.services.i18n import Catalog, format_date, format_money
+from bot.services.journey import Journey, step_status
+from bot.services.progress import ChatProgress
+from bot.services.workdays import working_days_between
+
+BAR_WIDTH = 10
+STATUS_MARKS = {"done": "✅", "current": "▶️", "open": "⬜"}
+_BABEL = {"en": "en", "zh": "zh_Hans_CN"}
+
+
+def answer_data(progress: ChatProgress, step: Step, answer_id: str) -> str:
+    return f"a|{progress.seq}|{step.id}|{answer_id}"
+
+
+def parse_answer_data(data: str) -> tuple[int, str, str] | None:
+    """(seq, step, answer) from a button's data, or None if it is not one of ours."""
+    parts = data.split("|")
+    if len(parts) != 4 or parts[0] != "a" or not parts[1].isdigit():
+        return None
+    return int(parts[1]), parts[2], parts[3]
+
+
+class Renderer:
+    def __init__(self, catalog: Catalog, spec: FlowSpec) -> None:
+        self.catalog = catalog
+        self.spec = spec
+        # Features that add a button to every step (e.g. "Ask an operator") append here:
+        # ``hook(renderer, progress) -> list[InlineKeyboardButton]`` (empty adds nothing).
+        self.extra_row_hooks: list[Callable[[Renderer, ChatProgress], list[Any]]] = []
+
+    def t(self, lang: str, message_id: str, **args: Any) -> str:
+        return self.catalog.text(lang, message_id, **args)
+
+    # -- a step ----------------------------------------------------------------------------
+    def step_args(self, progress: ChatProgress, today: dt.date) -> dict[str, Any]:
+        lang = progress.language
+        facts = self.spec.facts
+        args: dict[str, Any] = {
+            "deposit": format_money(facts.get("tmall_deposit_cny", 0), "CNY", lang),
+            "working_days": self.spec.steps[progress.state].working_days
+            or facts.get("audit_working_days", 0),
+        }
+        if progress.audit_submitted_on and progress.audit_due_on:
+            args["submitted"] = format_date(progress.audit_submitted_on, lang)
+            args["due"] = format_date(progress.audit_due_on, lang)
+            args["remaining"] = working_days_between(today, progress.audit_due_on)
+        return args
+
+    def stage_header(self, progress: ChatProgress) -> str:
+        lang = progress.language
+        stage = self.spec.stage_of(progress.state)
+        title = self.t(lang, stage.title)
+        if stage.number == 0:
+            return self.t(lang, "header-before-stages", stage=title)
+        return self.t(
+            lang, "header-stage", number=stage.number, total=len(self.spec.stages) - 1,
+            stage=title,
+        )
+
+    def step_text(self, progress: ChatProgress, today: dt.date, journey: Journey | None) -> str:
+        lang = progress.language
+        step = self.spec.steps[progress.state]
+        body = self.t(lang, step.text, **self.step_args(progress, today))
+        if step.kind == "finish":
+            parts = [body]
+            if journey is not None:
+                parts.append(self.summary(progress, journey))
+            return "\n\n".join(parts)
+        return f"<b>{escape(self.stage_header(progress))}</b>\n\n{body}"
+
+    def keyboard(self, progress: ChatProgress) -> InlineKeyboardMarkup | None:
+        step = self.spec.steps[progress.state]
+        rows = [
+            [
+                InlineKeyboardButton(
+                    self.t(progress.language, answer.label),
+                    callback_data=answer_data(progress, step, answer.id),
+                )
+            ]
+            for answer in step.answers
+        ]
+        rows.extend(self.extra_rows(progress))
+        return InlineKeyboardMarkup(rows) if rows else None
+
+    def extra_rows(self, progress: ChatProgress) -> list[list[InlineKeyboardButton]]:
+        """Buttons every step carries besides its answers (features add theirs here)."""
+        return [row for hook in self.extra_row_hooks if (row := hook(self, progress))]
+
+    def echo(self, progress: ChatProgress, step: Step, answer_label_id: str) -> str:
+        """The line that records what was just answered, above the next step."""
+        lang = progress.language
+        return self.t(
+            lang, "answered", step=self.t(lang, step.title), answer=self.t(lang, answer_label_id)
+        )
+
+    # -- /status ---------------------------------------------------------------------------
+    def status(self, progress: ChatProgress, today: dt.date) -> str:
+        lang = progress.language
+        statuses = step_status(self.spec, progress)
+        done = sum(1 for _, status in statuses if status == "done")
+        ratio = done / len(statuses) if statuses else 1.0
+        filled = round(ratio * BAR_WIDTH)
+        bar = "▓" * filled + "░" * (BAR_WIDTH - filled)
+        percent = format_percent(ratio, locale=_BABEL.get(lang, "en"))
+        lines = [
+            f"<b>{escape(self.t(lang, 'status-title'))}</b>",
+            f"{bar} {percent}",
+            self.t(lang, "status-count", done=done, total=len(statuses)),
+        ]
+        current_stage = None
+        for step_id, status in statuses:
+            stage = self.spec.stage_of(step_id)
+            if stage.id != current_stage:
+                current_stage = stage.id
+                if stage.number == 0:
+                    heading = self.t(lang, stage.title)
+                else:
+                    heading = self.t(
+                        lang, "status-stage", number=stage.number, stage=self.t(lang, stage.title)
+                    )
+                lines.append(f"\n<b>{escape(heading)}</b>")
+            title = escape(self.t(lang, self.spec.steps[step_id].title))
+            lines.append(f"{STATUS_MARKS[status]} {title}")
+        if not self.spec.steps[progress.state].checklist:
+            lines.append(
+                "\n" + self.t(lang, "status-detour",
+                              step=self.t(lang, self.spec.steps[progress.state].title))
+            )
+        if progress.audit_due_on and progress.audit_submitted_on:
+            args = self.step_args(progress, today)
+            lines.append("\n" + self.t(lang, "status-audit", **args))
+        return "\n".join(lines)
+
+    # -- the finish ----------------------------------------------------------------------------
+    def summary(self, progress: ChatProgress, journey: Journey) -> str:
+        lang = progress.language
+        lines = [f"<b>{escape(self.t(lang, 'summary-title'))}</b>"]
+        for stage in self.spec.stages:
+            day = journey.stages_completed.get(stage.id)
+            if day is not None:
+                lines.append(
+                    self.t(lang, "summary-stage", stage=self.t(lang, stage.title),
+                           date=format_date(day, lang))
+                )
+        for audit in journey.audits:
+            lines.append(
+                self.t(
+                    lang, "summary-audit",
+                    step=self.t(lang, self.spec.steps[audit.step].title),
+                    submitted=format_date(audit.submitted, lang),
+                    passed=format_date(audit.passed or audit.submitted, lang),
+                )
+            )
+        if journey.loops:
+            lines.append(self.t(lang, "summary-loops", count=journey.loops))
+        if journey.started and journey.finished:
+            lines.append(
+                self.t(
+                    lang, "summary-duration",
+                    start=format_date(journey.started, lang),
+                    end=format_date(journey.finished, lang),
+                    days=(journey.finished - journey.started).days + 1,
+                )
+            )
+        return "\n".join(lines)

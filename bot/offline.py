@@ -1,0 +1,344 @@
+"""An offline Bot API: python-telegram-bot's network layer replaced, nothing else.
+
+``OfflineBotAPI`` is a ``telegram.request.BaseRequest`` that answers every Bot API method the
+way Telegram does (a ``Message`` for ``sendMessage``, ``True`` for ``answerCallbackQuery``...)
+and records each call. The bot's real ``Application``, handlers and database run on top of it:
+``tmall-tp-bot demo`` uses it to chat in a terminal, the tests assert on its recorded calls,
+and the benchmark measures the bot without a network. Faults (429, 403, 5xx, timeouts) can be
+injected per method and chat. ``UpdateFactory`` builds incoming updates as Telegram sends them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.error import TimedOut
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER = {
+    "id": 777000111,
+    "is_bot": True,
+    "first_name": "Tmall TP Assistant",
+    "username": "TmallTPBot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+Responder = Callable[[dict[str, Any]], Any]
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+    result: Any = None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def chat_id(self) -> int | None:
+        chat_id = self.params.get("chat_id")
+        return int(chat_id) if chat_id is not None else None
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback_data) of the inline keyboard sent with this call, row by row."""
+        markup = self.params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        if not markup:
+            return []
+        return [
+            (button["text"], button.get("callback_data", ""))
+            for row in markup.get("inline_keyboard", [])
+            for button in row
+        ]
+
+
+@dataclass
+class Fault:
+    method: str
+    error_code: int  # 0 means a timeout
+    description: str
+    chat_id: int | None = None
+    retry_after: int | None = None
+    times: int = 1
+
+
+@dataclass
+class OfflineBotAPI(BaseRequest):
+    """Answers like Telegram, records every call, and can be told to fail."""
+
+    calls: list[ApiCall] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    responders: dict[str, Responder] = field(default_factory=dict)
+    chat_members: dict[tuple[int, int], str] = field(default_factory=dict)
+    record: bool = True
+    _message_ids: defaultdict[int, itertools.count[int]] = field(
+        default_factory=lambda: defaultdict(lambda: itertools.count(1000))
+    )
+
+    # -- BaseRequest -------------------------------------------------------------------
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        call = ApiCall(api_method, params)
+        if self.record:
+            self.calls.append(call)
+        fault = self._take_fault(api_method, params)
+        if fault is not None:
+            if fault.error_code == 0:
+                raise TimedOut("Timed out (injected)")
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": fault.error_code,
+                "description": fault.description,
+            }
+            if fault.retry_after is not None:
+                body["parameters"] = {"retry_after": fault.retry_after}
+            return fault.error_code, json.dumps(body).encode()
+        result = call.result = self.answer(api_method, params)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # -- faults --------------------------------------------------------------------------
+    def fail(
+        self,
+        method: str,
+        error_code: int,
+        description: str = "",
+        *,
+        chat_id: int | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` (to ``chat_id``, if given) fail."""
+        if not description:
+            description = {
+                403: "Forbidden: bot was blocked by the user",
+                429: f"Too Many Requests: retry after {retry_after}",
+                0: "timed out",
+            }.get(error_code, "Internal Server Error")
+        self.faults.append(Fault(method, error_code, description, chat_id, retry_after, times))
+
+    def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
+        for fault in self.faults:
+            if fault.method != method:
+                continue
+            if fault.chat_id is not None and str(fault.chat_id) != str(params.get("chat_id")):
+                continue
+            fault.times -= 1
+            if fault.times <= 0:
+                self.faults.remove(fault)
+            return fault
+        return None
+
+    # -- answers ---------------------------------------------------------------------------
+    def answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method in self.responders:
+            return self.responders[method](params)
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "sendPhoto", "sendDocument", "editMessageText",
+                      "editMessageCaption", "sendSticker", "sendAnimation", "sendVideo",
+                      "sendVoice", "sendAudio"):
+            return self._message(method, params)
+        if method == "copyMessage":
+            return {"message_id": self._next_id(int(params["chat_id"]))}
+        if method == "getChatMember":
+            key = (int(params["chat_id"]), int(params["user_id"]))
+            return {
+                "status": self.chat_members.get(key, "member"),
+                "user": {"id": key[1], "is_bot": False, "first_name": f"User{key[1]}"},
+            }
+        if method == "createForumTopic":
+            thread_id = self._next_id(int(params["chat_id"]))
+            return {"message_thread_id": thread_id, "name": params.get("name", ""),
+                    "icon_color": 7322096}
+        if method == "getChat":
+            chat_id = int(params["chat_id"])
+            return {"id": chat_id, "type": _chat_type(chat_id), "title": f"Chat {chat_id}"}
+        return True
+
+    def _message(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"]) if "chat_id" in params else 0
+        if method.startswith("edit") and "message_id" in params:
+            message_id = int(params["message_id"])
+        else:
+            message_id = self._next_id(chat_id)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": _chat_type(chat_id)},
+            "from": BOT_USER,
+        }
+        if "message_thread_id" in params:
+            message["message_thread_id"] = params["message_thread_id"]
+            message["is_topic_message"] = True
+        if "text" in params:
+            message["text"] = params["text"]
+        if "caption" in params:
+            message["caption"] = params["caption"]
+        if method == "sendPhoto":
+            message["photo"] = [{"file_id": "photo-sent", "file_unique_id": "ps",
+                                 "width": 1, "height": 1}]
+        if method == "sendDocument":
+            message["document"] = {"file_id": "doc-sent", "file_unique_id": "ds"}
+        markup = params.get("reply_markup")
+        if markup:
+            message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+        return message
+
+    def _next_id(self, chat_id: int) -> int:
+        return next(self._message_ids[chat_id])
+
+    # -- reading what the bot did -------------------------------------------------------------
+    def take(self) -> list[ApiCall]:
+        """The calls since the last ``take``, and forget them."""
+        calls, self.calls = self.calls, []
+        return calls
+
+    def of(self, method: str) -> list[ApiCall]:
+        return [c for c in self.calls if c.method == method]
+
+
+def _chat_type(chat_id: int) -> str:
+    if chat_id > 0:
+        return "private"
+    return "supergroup" if str(chat_id).startswith("-100") else "group"
+
+
+class UpdateFactory:
+    """Incoming updates, built from dicts shaped like the Bot API's, with rising ids."""
+
+    def __init__(self, bot: Any, first_update_id: int = 1) -> None:
+        self.bot = bot
+        self._update_ids = itertools.count(first_update_id)
+        self._message_ids = itertools.count(1)
+
+    @staticmethod
+    def user(user_id: int, first_name: str = "Li", language_code: str | None = "en",
+             username: str | None = None) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code:
+            user["language_code"] = language_code
+        if username:
+            user["username"] = username
+        return user
+
+    @staticmethod
+    def chat(chat_id: int, chat_type: str | None = None, title: str | None = None,
+             is_forum: bool = False) -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": chat_id, "type": chat_type or _chat_type(chat_id)}
+        if title:
+            chat["title"] = title
+        if is_forum:
+            chat["is_forum"] = True
+        return chat
+
+    def next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    def from_dict(self, data: dict[str, Any]) -> Update:
+        data = {"update_id": self.next_update_id(), **data}
+        update = Update.de_json(data, self.bot)
+        assert update is not None
+        return update
+
+    def message(self, user: dict[str, Any], chat: dict[str, Any] | None = None,
+                text: str | None = None, **extra: Any) -> Update:
+        chat = chat or self.chat(user["id"], "private")
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+            **extra,
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(command)}
+                ]
+        return self.from_dict({"message": message})
+
+    def command(self, user: dict[str, Any], command: str,
+                chat: dict[str, Any] | None = None, **extra: Any) -> Update:
+        return self.message(user, chat, text=command, **extra)
+
+    def sticker(self, user: dict[str, Any], chat: dict[str, Any] | None = None) -> Update:
+        sticker = {"file_id": "sticker-1", "file_unique_id": "s1", "width": 512,
+                   "height": 512, "is_animated": False, "is_video": False, "type": "regular"}
+        return self.message(user, chat, sticker=sticker)
+
+    def photo(self, user: dict[str, Any], chat: dict[str, Any] | None = None,
+              caption: str | None = None, **extra: Any) -> Update:
+        photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]
+        if caption:
+            extra["caption"] = caption
+        return self.message(user, chat, photo=photo, **extra)
+
+    def document(self, user: dict[str, Any], chat: dict[str, Any] | None = None,
+                 caption: str | None = None, **extra: Any) -> Update:
+        document = {"file_id": "doc-1", "file_unique_id": "d1", "file_name": "error.png"}
+        if caption:
+            extra["caption"] = caption
+        return self.message(user, chat, document=document, **extra)
+
+    def press(self, user: dict[str, Any], data: str, message: dict[str, Any] | None = None,
+              chat: dict[str, Any] | None = None) -> Update:
+        """A button press on ``message`` (a message dict the bot sent) with ``data``."""
+        chat = chat or self.chat(user["id"], "private")
+        if message is None:
+            message = {"message_id": 1, "date": int(time.time()), "chat": chat,
+                       "from": BOT_USER, "text": "..."}
+        query = {
+            "id": str(self.next_update_id()),
+            "from": user,
+            "chat_instance": str(chat["id"]),
+            "message": message,
+            "data": data,
+        }
+        return self.from_dict({"callback_query": query})
+
+    @staticmethod
+    def sent_message(call: ApiCall, result_id: int = 1) -> dict[str, Any]:
+        """A message dict as the bot's ``call`` produced it, for pressing its buttons."""
+        chat_id = call.chat_id or 0
+        message: dict[str, Any] = {
+            "message_id": int(call.params.get("message_id", result_id)),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": _chat_type(chat_id)},
+            "from": BOT_USER,
+            "text": call.text,
+        }
+        return message

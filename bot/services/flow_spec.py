@@ -1,0 +1,308 @@
+"""Load a certification flow from YAML and validate it before anything runs on it.
+
+The flow is data (``flows/*.yaml``): stages, steps, each step's kind and answers, and where
+each answer leads. A broken file is refused with every fault found, each naming the file, the
+step (and answer) and what is wrong, so that whoever edits the flow can fix it in one pass.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+STEP_KINDS = frozenset({"info", "confirm", "choice", "audit", "finish"})
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for callback_data
+# The widest callback the handlers build: "a|<sequence>|<step>|<answer>".
+_CALLBACK_TEMPLATE = "a|9999999|{step}|{answer}"
+
+
+class FlowError(ValueError):
+    """A flow file that cannot be used; ``faults`` lists every problem found."""
+
+    def __init__(self, path: Path | str, faults: list[str]) -> None:
+        self.path = str(path)
+        self.faults = faults
+        lines = "\n".join(f"  - {fault}" for fault in faults)
+        super().__init__(f"{self.path}: {len(faults)} problem(s) in the flow:\n{lines}")
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str
+    label: str
+    next: str | None
+    stay: bool
+    help: str | None
+
+    def target(self, step_id: str) -> str:
+        return step_id if self.stay or self.next is None else self.next
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    stage: str
+    kind: str
+    text: str
+    title: str
+    answers: tuple[Answer, ...]
+    checklist: bool = True
+    working_days: int = 0
+
+    def answer(self, answer_id: str) -> Answer | None:
+        return next((a for a in self.answers if a.id == answer_id), None)
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    title: str
+    number: int
+
+
+@dataclass(frozen=True)
+class FlowSpec:
+    name: str
+    path: str
+    start: str
+    stages: tuple[Stage, ...]
+    steps: Mapping[str, Step]
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+    def stage_of(self, step_id: str) -> Stage:
+        stage_id = self.steps[step_id].stage
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def checklist(self) -> list[Step]:
+        """Steps shown in /status, in the flow's order (detours like "not eligible" left out)."""
+        return [s for s in self.steps.values() if s.checklist]
+
+    def message_ids(self) -> set[str]:
+        """Every Fluent message id the flow refers to."""
+        ids = {stage.title for stage in self.stages}
+        for step in self.steps.values():
+            ids.update((step.text, step.title))
+            for answer in step.answers:
+                ids.add(answer.label)
+                if answer.help:
+                    ids.add(answer.help)
+        return ids
+
+
+def load_flow(path: Path | str, locales: Mapping[str, Iterable[str]] | None = None) -> FlowSpec:
+    """Read and validate a flow file; ``locales`` maps a language to its known message ids.
+
+    Raises :class:`FlowError` listing every fault: unknown target states, unreachable steps,
+    dead ends (steps from which no finish can be reached), texts missing in a locale, and
+    malformed entries.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FlowError(path, ["the file does not exist"]) from None
+    except yaml.YAMLError as exc:
+        raise FlowError(path, [f"not valid YAML: {exc}".replace("\n", " ")]) from None
+    return parse_flow(raw, path, locales)
+
+
+def parse_flow(
+    raw: Any, path: Path | str, locales: Mapping[str, Iterable[str]] | None = None
+) -> FlowSpec:
+    faults: list[str] = []
+    if not isinstance(raw, dict):
+        raise FlowError(path, ["the top level must be a mapping with 'start', 'stages', 'steps'"])
+    for key in ("start", "stages", "steps"):
+        if key not in raw:
+            faults.append(f"missing top-level key '{key}'")
+    if faults:
+        raise FlowError(path, faults)
+
+    stages = _parse_stages(raw["stages"], faults)
+    steps = _parse_steps(raw["steps"], {s.id for s in stages}, faults)
+    start = str(raw["start"])
+    if steps and start not in steps:
+        faults.append(f"'start' names unknown step '{start}'")
+    for step in steps.values():
+        for answer in step.answers:
+            if answer.next is not None and answer.next not in steps:
+                faults.append(
+                    f"step '{step.id}', answer '{answer.id}': unknown target state '{answer.next}'"
+                )
+    if not faults:
+        faults.extend(_graph_faults(start, steps))
+    if locales is not None:
+        faults.extend(_locale_faults(stages, steps, locales))
+    if faults:
+        raise FlowError(path, faults)
+    facts = raw.get("facts") or {}
+    if not isinstance(facts, dict):
+        raise FlowError(path, ["'facts' must be a mapping"])
+    return FlowSpec(
+        name=str(raw.get("flow", Path(path).stem)),
+        path=str(path),
+        start=start,
+        stages=tuple(stages),
+        steps=steps,
+        facts=facts,
+    )
+
+
+def _parse_stages(raw: Any, faults: list[str]) -> list[Stage]:
+    if not isinstance(raw, list) or not raw:
+        faults.append("'stages' must be a non-empty list")
+        return []
+    stages: list[Stage] = []
+    for number, item in enumerate(raw):
+        if not isinstance(item, dict) or "id" not in item or "title" not in item:
+            faults.append(f"stage #{number + 1}: needs 'id' and 'title'")
+            continue
+        if any(s.id == str(item["id"]) for s in stages):
+            faults.append(f"stage '{item['id']}': defined twice")
+            continue
+        stages.append(Stage(id=str(item["id"]), title=str(item["title"]), number=number))
+    return stages
+
+
+def _parse_steps(raw: Any, stage_ids: set[str], faults: list[str]) -> dict[str, Step]:
+    if not isinstance(raw, list) or not raw:
+        faults.append("'steps' must be a non-empty list")
+        return {}
+    steps: dict[str, Step] = {}
+    for number, item in enumerate(raw):
+        where = f"step #{number + 1}"
+        if not isinstance(item, dict) or "id" not in item:
+            faults.append(f"{where}: needs an 'id'")
+            continue
+        step_id = str(item["id"])
+        where = f"step '{step_id}'"
+        if step_id in steps:
+            faults.append(f"{where}: defined twice")
+            continue
+        missing = [k for k in ("stage", "kind", "text", "title") if k not in item]
+        if missing:
+            faults.append(f"{where}: missing {', '.join(repr(k) for k in missing)}")
+            continue
+        kind = str(item["kind"])
+        if kind not in STEP_KINDS:
+            faults.append(f"{where}: unknown kind '{kind}' (one of {', '.join(sorted(STEP_KINDS))})")
+        if str(item["stage"]) not in stage_ids:
+            faults.append(f"{where}: unknown stage '{item['stage']}'")
+        answers = _parse_answers(item.get("answers") or [], where, step_id, faults)
+        if kind == "finish" and answers:
+            faults.append(f"{where}: a finish step takes no answers")
+        if kind != "finish" and not answers:
+            faults.append(f"{where}: a {kind} step needs at least one answer")
+        working_days = item.get("working_days", 0)
+        if kind == "audit" and (not isinstance(working_days, int) or working_days <= 0):
+            faults.append(f"{where}: an audit step needs 'working_days' (a positive whole number)")
+        steps[step_id] = Step(
+            id=step_id,
+            stage=str(item["stage"]),
+            kind=kind,
+            text=str(item["text"]),
+            title=str(item["title"]),
+            answers=tuple(answers),
+            checklist=bool(item.get("checklist", True)),
+            working_days=working_days if isinstance(working_days, int) else 0,
+        )
+    return steps
+
+
+def _parse_answers(raw: Any, where: str, step_id: str, faults: list[str]) -> list[Answer]:
+    if not isinstance(raw, list):
+        faults.append(f"{where}: 'answers' must be a list")
+        return []
+    answers: list[Answer] = []
+    for number, item in enumerate(raw):
+        if not isinstance(item, dict) or "id" not in item or "label" not in item:
+            faults.append(f"{where}, answer #{number + 1}: needs 'id' and 'label'")
+            continue
+        answer_id = str(item["id"])
+        here = f"{where}, answer '{answer_id}'"
+        if any(a.id == answer_id for a in answers):
+            faults.append(f"{here}: defined twice")
+            continue
+        if "|" in answer_id or "|" in step_id:
+            faults.append(f"{here}: ids may not contain '|'")
+        stay = bool(item.get("stay", False))
+        target = item.get("next")
+        if stay and target is not None:
+            faults.append(f"{here}: give either 'next' or 'stay: true', not both")
+        if not stay and target is None:
+            faults.append(f"{here}: needs 'next' (a step id) or 'stay: true'")
+        if stay and not item.get("help"):
+            faults.append(f"{here}: an answer that keeps the step open needs 'help'")
+        data = _CALLBACK_TEMPLATE.format(step=step_id, answer=answer_id).encode()
+        if len(data) > CALLBACK_DATA_LIMIT:
+            faults.append(f"{here}: step and answer ids too long for Telegram's callback data")
+        answers.append(
+            Answer(
+                id=answer_id,
+                label=str(item["label"]),
+                next=None if target is None else str(target),
+                stay=stay,
+                help=None if item.get("help") is None else str(item["help"]),
+            )
+        )
+    return answers
+
+
+def _graph_faults(start: str, steps: Mapping[str, Step]) -> list[str]:
+    faults: list[str] = []
+    edges = {sid: {a.target(sid) for a in s.answers} for sid, s in steps.items()}
+    reachable = _closure([start], edges)
+    for step_id in steps:
+        if step_id not in reachable:
+            faults.append(f"step '{step_id}': unreachable from the start step '{start}'")
+    reverse: dict[str, set[str]] = {sid: set() for sid in steps}
+    for source, targets in edges.items():
+        for target in targets:
+            reverse[target].add(source)
+    finishes = [sid for sid, s in steps.items() if s.kind == "finish"]
+    if not finishes:
+        faults.append("no step of kind 'finish': the flow can never end")
+        return faults
+    can_finish = _closure(finishes, reverse)
+    for step_id in steps:
+        if step_id in reachable and step_id not in can_finish:
+            faults.append(f"step '{step_id}': dead end, no answer leads on to a finish step")
+    return faults
+
+
+def _closure(roots: Iterable[str], edges: Mapping[str, set[str]]) -> set[str]:
+    seen = set(roots)
+    queue = deque(seen)
+    while queue:
+        for nxt in edges.get(queue.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def _locale_faults(
+    stages: list[Stage], steps: Mapping[str, Step], locales: Mapping[str, Iterable[str]]
+) -> list[str]:
+    faults: list[str] = []
+    known = {lang: set(ids) for lang, ids in locales.items()}
+    for stage in stages:
+        for lang, ids in known.items():
+            if stage.title not in ids:
+                faults.append(f"stage '{stage.id}': text '{stage.title}' missing in locale '{lang}'")
+    for step in steps.values():
+        keys = [step.text, step.title]
+        for answer in step.answers:
+            keys.append(answer.label)
+            if answer.help:
+                keys.append(answer.help)
+        for key in keys:
+            for lang, ids in known.items():
+                if key not in ids:
+                    faults.append(f"step '{step.id}': text '{key}' missing in locale '{lang}'")
+    return faults

@@ -1,0 +1,83 @@
+"""Localized text: Fluent catalogs in ``locales/<lang>/*.ftl``, dates and money by Babel.
+
+Every user-facing sentence lives in the catalogs, in English and Simplified Chinese. Values
+that differ by locale in form, not words (dates, amounts of money), are formatted with Babel
+before they are passed to Fluent as plain strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency, format_decimal
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import ast
+
+LANGUAGES = ("en", "zh")
+DEFAULT_LANGUAGE = "en"
+_BABEL_LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
+_FLUENT_LOCALES = {"en": "en-US", "zh": "zh-CN"}
+
+
+def language_from_code(code: str | None) -> str:
+    """Telegram's ``language_code`` → one of our languages: any ``zh*`` is Chinese."""
+    return "zh" if code and code.lower().startswith("zh") else DEFAULT_LANGUAGE
+
+
+class Catalog:
+    """All messages of all languages, loaded once at start-up."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._bundles: dict[str, FluentBundle] = {}
+        self._ids: dict[str, set[str]] = {}
+        for lang in LANGUAGES:
+            bundle = FluentBundle([_FLUENT_LOCALES[lang]], use_isolating=False)
+            ids: set[str] = set()
+            files = sorted((directory / lang).glob("*.ftl"))
+            if not files:
+                raise FileNotFoundError(f"no .ftl files in {directory / lang}")
+            for file in files:
+                resource = FluentResource(file.read_text(encoding="utf-8"))
+                bundle.add_resource(resource)
+                ids.update(e.id.name for e in resource.body if isinstance(e, ast.Message))
+            self._bundles[lang] = bundle
+            self._ids[lang] = ids
+
+    def message_ids(self) -> dict[str, set[str]]:
+        return {lang: set(ids) for lang, ids in self._ids.items()}
+
+    def has(self, lang: str, message_id: str) -> bool:
+        return message_id in self._ids.get(lang, set())
+
+    def text(self, lang: str, message_id: str, **args: Any) -> str:
+        """The message in ``lang``; a missing id is returned as itself (and caught by tests)."""
+        bundle = self._bundles.get(lang) or self._bundles[DEFAULT_LANGUAGE]
+        if not bundle.has_message(message_id):
+            return message_id
+        message = bundle.get_message(message_id)
+        if message.value is None:
+            return message_id
+        text, _errors = bundle.format_pattern(message.value, args)
+        return str(text)
+
+    def texts(self, lang: str, ids: Mapping[str, str], **args: Any) -> dict[str, str]:
+        return {name: self.text(lang, mid, **args) for name, mid in ids.items()}
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    """``2026年12月2日`` / ``December 2, 2026``."""
+    return babel_format_date(day, format="long", locale=_BABEL_LOCALES.get(lang, "en"))
+
+
+def format_money(amount: float, currency: str, lang: str) -> str:
+    """``¥100,000.00`` / ``CN¥100,000.00``."""
+    return format_currency(amount, currency, locale=_BABEL_LOCALES.get(lang, "en"))
+
+
+def format_number(value: float, lang: str) -> str:
+    return format_decimal(value, locale=_BABEL_LOCALES.get(lang, "en"))

@@ -1,0 +1,325 @@
+"""A chat's progress through the flow: restore, advance, undo, reset — each change atomic.
+
+Every change is one SQLite transaction holding the update id (so a redelivered update is
+recognised), the chat's new state and the answers-log entry. If anything fails, nothing of it
+is written, and the chat stays exactly where it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from bot.services.engine import FlowEngine, InvalidAnswer
+from bot.services.flow_spec import Answer, FlowSpec, Step
+from bot.services.workdays import add_working_days
+from bot.storage import chats as store
+
+CHINA = ZoneInfo("Asia/Shanghai")
+HISTORY_LIMIT = 100
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class ChatProgress:
+    chat_id: int
+    chat_type: str
+    language: str
+    state: str
+    seq: int = 0
+    title: str | None = None
+    history: list[str] = field(default_factory=list)
+    audit_step: str | None = None
+    audit_submitted_on: dt.date | None = None
+    audit_due_on: dt.date | None = None
+    created_at: str = ""
+    updated_at: str = ""
+    finished_at: str | None = None
+    active: bool = True
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ChatProgress:
+        return cls(
+            chat_id=row["id"],
+            chat_type=row["type"],
+            language=row["language"],
+            state=row["state"],
+            seq=row["seq"],
+            title=row["title"],
+            history=json.loads(row["history"] or "[]"),
+            audit_step=row["audit_step"],
+            audit_submitted_on=_date(row["audit_submitted_on"]),
+            audit_due_on=_date(row["audit_due_on"]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            finished_at=row["finished_at"],
+            active=bool(row["active"]),
+        )
+
+
+class Outcome(Enum):
+    MOVED = "moved"  # the answer was taken (the step may be the same one, e.g. "not yet")
+    STALE = "stale"  # a button of a step that is no longer current
+    INVALID = "invalid"  # the flow does not allow this answer here
+    DUPLICATE = "duplicate"  # this update was handled already
+
+
+@dataclass
+class AnswerResult:
+    outcome: Outcome
+    progress: ChatProgress | None = None
+    step: Step | None = None  # the step that was answered
+    answer: Answer | None = None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+class ProgressService:
+    def __init__(self, db: Database, spec: FlowSpec, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.spec = spec
+        self.engine = FlowEngine(spec)
+        self.clock = clock
+        self._claimed: set[int] = set()
+
+    # -- reading ------------------------------------------------------------------------
+    def get(self, chat_id: int) -> ChatProgress | None:
+        row = store.get_chat(self.db, chat_id)
+        return ChatProgress.from_row(row) if row else None
+
+    def today_in_china(self) -> dt.date:
+        return self.clock().astimezone(CHINA).date()
+
+    # -- updates already handled ------------------------------------------------------------
+    def seen(self, update_id: int) -> bool:
+        return update_id in self._claimed or store.update_seen(self.db, update_id)
+
+    def mark_handled(self, update_id: int) -> None:
+        """Record an update that changed nothing (a /status, a re-prompt) as handled."""
+        if update_id in self._claimed:
+            self._claimed.discard(update_id)
+            return
+        store.claim_update(self.db, update_id, self._now())
+
+    def _claim(self, update_id: int | None) -> bool:
+        if update_id is None:
+            return True
+        if not store.claim_update(self.db, update_id, self._now()):
+            return False
+        self._claimed.add(update_id)
+        return True
+
+    # -- changes ------------------------------------------------------------------------------
+    def start(
+        self,
+        chat_id: int,
+        chat_type: str,
+        language: str,
+        *,
+        title: str | None = None,
+        user_id: int | None = None,
+        update_id: int | None = None,
+    ) -> tuple[ChatProgress, bool]:
+        """The chat's progress, created at the flow's start if new; (progress, created)."""
+        existing = self.get(chat_id)
+        if existing is not None:
+            if title and title != existing.title:
+                store.update_chat(self.db, chat_id, {"title": title})
+                existing.title = title
+            return existing, False
+        now = self._now()
+        with self.db.atomic():
+            self._claim(update_id)
+            store.insert_chat(
+                self.db,
+                {
+                    "id": chat_id,
+                    "type": chat_type,
+                    "title": title,
+                    "language": language,
+                    "state": self.spec.start,
+                    "history": "[]",
+                    "seq": 0,
+                    "active": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+            self._log(chat_id, user_id, update_id, "start", to_state=self.spec.start)
+        progress = self.get(chat_id)
+        assert progress is not None
+        return progress, True
+
+    def answer(
+        self,
+        progress: ChatProgress,
+        step_id: str,
+        answer_id: str,
+        seq: int,
+        *,
+        user_id: int | None = None,
+        update_id: int | None = None,
+    ) -> AnswerResult:
+        """Apply a button press; only the current step's current buttons can change anything."""
+        if step_id != progress.state or seq != progress.seq:
+            return AnswerResult(Outcome.STALE, progress)
+        step = self.spec.steps[progress.state]
+        answer = step.answer(answer_id)
+        try:
+            new_state = self.engine.advance(progress.state, answer_id)
+        except InvalidAnswer:
+            return AnswerResult(Outcome.INVALID, progress)
+        assert answer is not None
+        changes = self._changes_for(progress, step, new_state)
+        detail = None
+        if changes.get("audit_due_on"):
+            detail = json.dumps(
+                {"submitted": changes["audit_submitted_on"], "due": changes["audit_due_on"]}
+            )
+        try:
+            with self.db.atomic():
+                if not self._claim(update_id):
+                    return AnswerResult(Outcome.DUPLICATE, progress)
+                updated = self._apply(progress, changes)
+                self._log(
+                    progress.chat_id, user_id, update_id, "answer",
+                    step=step.id, answer=answer_id, to_state=new_state, detail=detail,
+                )
+        except sqlite3.Error:
+            self._claimed.discard(update_id or 0)
+            raise
+        return AnswerResult(Outcome.MOVED, updated, step, answer)
+
+    def back(
+        self, progress: ChatProgress, *, user_id: int | None = None, update_id: int | None = None
+    ) -> ChatProgress | None:
+        """Undo the last answer that moved the chat; None if there is nothing to undo."""
+        if not progress.history:
+            return None
+        previous = progress.history[-1]
+        changes: dict[str, Any] = {
+            "state": previous,
+            "history": json.dumps(progress.history[:-1]),
+            "finished_at": None,
+        }
+        if progress.audit_step and previous != progress.audit_step:
+            changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
+        with self.db.atomic():
+            if not self._claim(update_id):
+                return None
+            updated = self._apply(progress, changes)
+            self._log(progress.chat_id, user_id, update_id, "back", to_state=previous)
+        return updated
+
+    def reset(
+        self, progress: ChatProgress, *, user_id: int | None = None, update_id: int | None = None
+    ) -> ChatProgress | None:
+        changes: dict[str, Any] = {
+            "state": self.spec.start,
+            "history": "[]",
+            "audit_step": None,
+            "audit_submitted_on": None,
+            "audit_due_on": None,
+            "finished_at": None,
+        }
+        with self.db.atomic():
+            if not self._claim(update_id):
+                return None
+            updated = self._apply(progress, changes)
+            self._log(progress.chat_id, user_id, update_id, "reset", to_state=self.spec.start)
+        return updated
+
+    def set_language(
+        self,
+        progress: ChatProgress,
+        language: str,
+        *,
+        user_id: int | None = None,
+        update_id: int | None = None,
+    ) -> ChatProgress | None:
+        with self.db.atomic():
+            if not self._claim(update_id):
+                return None
+            # The step is shown again with new buttons, so the old ones become stale.
+            updated = self._apply(progress, {"language": language})
+            self._log(progress.chat_id, user_id, update_id, "language", detail=language)
+        return updated
+
+    # -- internals ------------------------------------------------------------------------
+    def _changes_for(self, progress: ChatProgress, step: Step, new_state: str) -> dict[str, Any]:
+        changes: dict[str, Any] = {"state": new_state}
+        if new_state != progress.state:
+            history = [*progress.history, progress.state][-HISTORY_LIMIT:]
+            changes["history"] = json.dumps(history)
+        target = self.spec.steps[new_state]
+        if target.kind == "audit" and new_state != progress.state:
+            submitted = self.today_in_china()
+            due = add_working_days(submitted, target.working_days)
+            changes.update(
+                audit_step=new_state,
+                audit_submitted_on=submitted.isoformat(),
+                audit_due_on=due.isoformat(),
+            )
+        elif step.kind == "audit" and new_state != progress.state:
+            changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
+        if target.kind == "finish":
+            changes["finished_at"] = self._now()
+        return changes
+
+    def _apply(self, progress: ChatProgress, changes: dict[str, Any]) -> ChatProgress:
+        """Write ``changes`` (column → value) and return the progress as it now is."""
+        changes = {**changes, "seq": progress.seq + 1, "updated_at": self._now()}
+        store.update_chat(self.db, progress.chat_id, changes)
+        fields: dict[str, Any] = {}
+        for column, value in changes.items():
+            if column == "history":
+                fields["history"] = json.loads(value)
+            elif column in ("audit_submitted_on", "audit_due_on"):
+                fields[column] = _date(value)
+            else:
+                fields[column] = value
+        return replace(progress, **fields)
+
+    def _log(
+        self,
+        chat_id: int,
+        user_id: int | None,
+        update_id: int | None,
+        kind: str,
+        *,
+        step: str | None = None,
+        answer: str | None = None,
+        to_state: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        store.log_event(
+            self.db,
+            {
+                "chat_id": chat_id,
+                "user_id": user_id,
+                "update_id": update_id,
+                "kind": kind,
+                "step": step,
+                "answer": answer,
+                "to_state": to_state,
+                "detail": detail,
+                "at": self._now(),
+            },
+        )
+
+    def _now(self) -> str:
+        return self.clock().astimezone(dt.UTC).isoformat(timespec="seconds")

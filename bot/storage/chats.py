@@ -1,0 +1,127 @@
+"""Chats, their answers log and the updates already handled.
+
+The schema is declared with sqlite-utils' table API in migrations; the functions called on
+every update are plain SQL through ``db.execute`` (several times cheaper than the table API).
+Callers wrap writes that belong together in ``db.atomic()``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("tpbot.core")
+
+
+@migrations()
+def m001_chats_events_updates(db: Database) -> None:
+    db["chats"].create(
+        {
+            "id": int,
+            "type": str,
+            "title": str,
+            "language": str,
+            "state": str,
+            "history": str,  # JSON list of previous states, for /back
+            "seq": int,  # bumps on every change: buttons carry it, so old ones are detected
+            "audit_step": str,
+            "audit_submitted_on": str,
+            "audit_due_on": str,
+            "active": int,
+            "created_at": str,
+            "updated_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        not_null={"type", "language", "state", "history", "seq", "active"},
+        defaults={"history": "[]", "seq": 0, "active": 1},
+    )
+    db["chats"].create_index(["state"])
+    db["chats"].create_index(["updated_at"])
+    db["events"].create(
+        {
+            "id": int,
+            "chat_id": int,
+            "user_id": int,
+            "update_id": int,
+            "kind": str,  # start / answer / back / reset / language / migrate ...
+            "step": str,
+            "answer": str,
+            "to_state": str,
+            "detail": str,
+            "at": str,
+        },
+        pk="id",
+    )
+    db["events"].create_index(["chat_id", "id"])
+    db["handled_updates"].create({"update_id": int, "at": str}, pk="update_id")
+
+
+CHAT_COLUMNS = (
+    "id, type, title, language, state, history, seq, audit_step, audit_submitted_on, "
+    "audit_due_on, active, created_at, updated_at, finished_at"
+)
+
+
+def get_chat(db: Database, chat_id: int) -> dict[str, Any] | None:
+    cursor = db.execute(f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?", [chat_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+
+def insert_chat(db: Database, row: dict[str, Any]) -> None:
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    db.execute(f"INSERT INTO chats ({columns}) VALUES ({marks})", list(row.values()))
+
+
+def update_chat(db: Database, chat_id: int, changes: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    db.execute(f"UPDATE chats SET {assignments} WHERE id = ?", [*changes.values(), chat_id])
+
+
+def log_event(db: Database, event: dict[str, Any]) -> None:
+    columns = ", ".join(event)
+    marks = ", ".join("?" for _ in event)
+    db.execute(f"INSERT INTO events ({columns}) VALUES ({marks})", list(event.values()))
+
+
+def events_of(db: Database, chat_id: int) -> list[dict[str, Any]]:
+    cursor = db.execute(
+        "SELECT kind, step, answer, to_state, detail, at, user_id FROM events "
+        "WHERE chat_id = ? ORDER BY id",
+        [chat_id],
+    )
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def update_seen(db: Database, update_id: int) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM handled_updates WHERE update_id = ?", [update_id]
+    ).fetchone()
+    return row is not None
+
+
+def claim_update(db: Database, update_id: int, at: str) -> bool:
+    """Record ``update_id`` as handled; False if it already was (a redelivered update)."""
+    try:
+        db.execute("INSERT INTO handled_updates (update_id, at) VALUES (?, ?)", [update_id, at])
+    except sqlite3.IntegrityError:
+        return False
+    return True
+
+
+def forget_updates_before(db: Database, at: str) -> int:
+    """Drop the record of updates handled before ``at``: Telegram redelivers only recent ones."""
+    return db.execute("DELETE FROM handled_updates WHERE at < ?", [at]).rowcount
+
+
+def move_chat(db: Database, old_id: int, new_id: int, new_type: str) -> None:
+    """Give a chat's progress and history a new id (group → supergroup migration)."""
+    db.execute("UPDATE chats SET id = ?, type = ? WHERE id = ?", [new_id, new_type, old_id])
+    db.execute("UPDATE events SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])

@@ -1,0 +1,57 @@
+# The bot's own texts (commands, notices, status). Telegram HTML is allowed.
+
+header-before-stages = { $stage }
+header-stage = Stage { $number } of { $total } · { $stage }
+answered = ✔️ { $step }: { $answer }
+
+welcome-back = 👋 Welcome back! Here is where you are:
+need-start = Send /start to begin the certification walk-through.
+use-buttons = 👇 Please answer with the buttons below.
+unknown-command = 🤔 I don't know that command. /help lists what I can do.
+button-unknown = This button is not recognised. Send /status to see where you are.
+button-stale = That button belongs to an earlier message. Your current step is: { $step }. Use the latest message, or send /status.
+button-stale-plain = That button belongs to an earlier message. Send /status to see where you are.
+error-safe = 😓 Something went wrong on our side. Your progress is saved and safe; please try again.
+
+back-done = ↩️ Went back one step.
+back-nothing = There is nothing to undo: you are at the beginning.
+reset-confirm = ⚠️ Start over from the beginning? Your answers so far will be cleared.
+btn-reset-confirm = Yes, start over
+btn-reset-cancel = No, keep my progress
+reset-done = 🔄 Progress cleared. Starting again.
+reset-cancelled = 👍 Kept your progress.
+
+language-name = English
+language-choose = Choose your language:
+language-set = ✅ Language: English
+
+status-title = 📋 Certification progress
+status-count = { $done } of { $total } steps done
+status-stage = Stage { $number } · { $stage }
+status-detour = ➡️ Right now: { $step }
+status-audit = ⏳ Audit submitted on { $submitted }; result expected by <b>{ $due }</b>.
+
+summary-title = 🧾 Your path
+summary-stage = ✅ { $stage }: { $date }
+summary-audit = 📨 { $step }: submitted { $submitted }, passed { $passed }
+summary-loops = 🔁 New applications or resubmissions along the way: { $count }
+summary-duration = 📅 From { $start } to { $end }: { $days } days
+
+help =
+    <b>Tmall International TP certification assistant</b>
+    I walk your company through the three stages of the certification and remember your progress. Answer each step with the buttons.
+
+    /start – begin, or show where you are
+    /status – checklist of all steps and the expected audit date
+    /back – undo your last answer
+    /language – switch between English and 中文
+    /reset – start over from the beginning
+    /help – this message
+help-current = You are at: <b>{ $step }</b>
+
+cmd-start = Begin or continue the certification
+cmd-status = Your progress checklist
+cmd-back = Undo the last answer
+cmd-language = English / 中文
+cmd-reset = Start over
+cmd-help = How this bot works

@@ -1,0 +1,57 @@
+# 机器人自身的文案（命令、提示、进度）。可使用 Telegram HTML。
+
+header-before-stages = { $stage }
+header-stage = 第 { $number } 阶段（共 { $total } 阶段）· { $stage }
+answered = ✔️ { $step }：{ $answer }
+
+welcome-back = 👋 欢迎回来！这是您目前的进度：
+need-start = 发送 /start 开始认证引导。
+use-buttons = 👇 请使用下方按钮回答。
+unknown-command = 🤔 我不认识这个命令。发送 /help 查看我能做什么。
+button-unknown = 无法识别此按钮。发送 /status 查看当前进度。
+button-stale = 这个按钮属于之前的消息。您当前的步骤是：{ $step }。请使用最新的消息，或发送 /status。
+button-stale-plain = 这个按钮属于之前的消息。发送 /status 查看当前进度。
+error-safe = 😓 我们这边出了点问题。您的进度已保存，请放心，稍后再试。
+
+back-done = ↩️ 已返回上一步。
+back-nothing = 没有可撤销的操作：您还在起点。
+reset-confirm = ⚠️ 确定要从头开始吗？之前的回答将被清除。
+btn-reset-confirm = 是，从头开始
+btn-reset-cancel = 否，保留进度
+reset-done = 🔄 进度已清除，重新开始。
+reset-cancelled = 👍 已保留您的进度。
+
+language-name = 中文
+language-choose = 请选择语言：
+language-set = ✅ 语言：中文
+
+status-title = 📋 认证进度
+status-count = 已完成 { $done } / { $total } 步
+status-stage = 第 { $number } 阶段 · { $stage }
+status-detour = ➡️ 当前：{ $step }
+status-audit = ⏳ 审核提交于 { $submitted }，预计结果日期 <b>{ $due }</b>。
+
+summary-title = 🧾 您的认证历程
+summary-stage = ✅ { $stage }：{ $date }
+summary-audit = 📨 { $step }：提交于 { $submitted }，通过于 { $passed }
+summary-loops = 🔁 过程中重新申请或重新提交的次数：{ $count }
+summary-duration = 📅 从 { $start } 到 { $end }：共 { $days } 天
+
+help =
+    <b>天猫国际 TP 认证助手</b>
+    我会带贵公司走完认证的三个阶段，并记住您的进度。请用按钮回答每一步。
+
+    /start – 开始，或查看当前步骤
+    /status – 全部步骤清单及预计审核日期
+    /back – 撤销上一个回答
+    /language – 切换 English / 中文
+    /reset – 从头开始
+    /help – 显示本说明
+help-current = 您当前在：<b>{ $step }</b>
+
+cmd-start = 开始或继续认证
+cmd-status = 进度清单
+cmd-back = 撤销上一个回答
+cmd-language = English / 中文
+cmd-reset = 从头开始
+cmd-help = 使用说明

@@ -1,0 +1,187 @@
+# 认证流程文案（flows/tmall_tp.yaml）。可使用 Telegram HTML。
+
+## 阶段
+stage-eligibility = 开始之前：资格确认
+stage-register = 入驻服务商
+stage-tmall-operator = 天猫代运营服务商（新）认证
+stage-international = 天猫国际代运营服务认证
+
+## 步骤：问题或说明
+step-welcome =
+    👋 <b>欢迎！</b>我会一步一步带贵公司完成<b>天猫国际 TP（第三方合作伙伴）代运营服务商</b>认证，并记住您的进度。
+
+    <b>认证路线，须严格按此顺序：</b>
+    1️⃣ 入驻服务商
+    2️⃣ 天猫代运营服务商（新）认证
+    3️⃣ 天猫国际代运营服务认证
+
+    天猫国际服务商属于天猫服务商的一部分，因此需要先完成天猫服务商认证。首先，请回答两个资格问题。
+step-owner-separate =
+    <b>店铺主体</b>（品牌方）与贵公司（运营店铺的公司）是<b>不同的公司</b>吗？
+step-not-eligible =
+    ⚠️ 本认证面向<b>代运营服务商</b>：即代表另一家公司（品牌方）运营天猫或天猫国际店铺的公司。
+
+    如果店铺主体与运营主体是同一家公司，这条认证路径并不适合您：品牌自营店铺无需 TP 代运营认证。
+
+    如果您选错了，或情况有变（例如签约为其他品牌运营店铺），请在下方重新确认。
+step-manages-shops =
+    贵公司是否正在（或将要）为品牌方运营<b>一家或多家天猫或天猫国际店铺</b>？
+step-taobao-corporate =
+    <b>第 1 步 · 淘宝企业账号</b>
+    您的<b>淘宝账号是否已注册为企业账号</b>？该账号将作为您的服务商账号。
+step-alipay-corporate =
+    <b>第 2 步 · 企业支付宝</b>
+    用该账号登录服务商后台。是否已<b>绑定企业支付宝账号</b>？
+step-real-person =
+    <b>第 3 步 · 实人认证</b>
+    新入驻的服务商登录后，系统会提示完成实人认证。是否<b>已完成</b>？
+step-op-apply =
+    <b>申请“天猫代运营服务商（新）”</b>
+    在服务商后台（<code>i.taobao.com</code> 或 <code>fw.tmall.com</code>）：<b>店铺管理 → 服务管理 → 申请</b>“天猫代运营服务商（新）”，并按提示填写基本信息。
+
+    是否已发起申请并填写基本信息？
+step-op-nickname =
+    您填写的<b>店铺昵称</b>是否与上传到系统的<b>合同</b>完全一致？
+step-op-assessment =
+    店铺是否<b>通过了系统考核</b>？如未通过，系统会提示“店铺不合格”申请。
+step-op-info-complete =
+    <b>所有必填信息</b>是否都已填写？请注意：以后信息如有变更，也须在系统中更新，以保证账号正常运行。
+step-op-submitted =
+    是否已<b>提交</b>天猫代运营报价及二审申请？一般需要 { $working_days } 个工作日。
+step-op-audit =
+    ⏳ <b>报价及二审</b>
+    提交日期：{ $submitted }。预计结果日期：<b>{ $due }</b>（按中国工作日计算：周末和法定节假日不计，调休上班日计入）。
+    { $remaining ->
+        [0] 预计日期已到或已过。
+       *[other] 还剩 { $remaining } 个工作日。
+    }
+
+    审核结果如何？
+step-op-deposit =
+    💰 <b>保证金规则</b>
+    天猫代运营审核通过后，需缴纳天猫运营保证金 <b>{ $deposit }</b>。<b>申请天猫国际 TP 服务商无需缴纳该保证金。</b>
+
+    您属于哪种情况？
+step-op-deposit-paid =
+    您同时为天猫做代运营，因此需缴纳 <b>{ $deposit }</b> 保证金。是否<b>已缴纳</b>？
+step-intl-apply =
+    <b>申请天猫国际代运营服务资质</b>
+    在后台：<b>店铺管理 → 服务资质管理 → 申请</b>，并填写基本信息。
+
+    是否已发起申请并填写基本信息？
+step-intl-assessment =
+    本次申请中，店铺是否<b>通过了系统考核</b>？如未通过，系统会提示“店铺不合格”。
+step-intl-info =
+    申请的<b>基本信息是否完整</b>，并以贵公司（服务商）为主体填写？公司信息以后如有变更，须在系统中更新，以保证账号正常运行。
+step-intl-submitted =
+    是否已<b>提交</b>资质审核申请？一般需要 { $working_days } 个工作日。
+step-intl-audit =
+    ⏳ <b>天猫国际资质审核</b>
+    提交日期：{ $submitted }。预计结果日期：<b>{ $due }</b>（按中国工作日计算：周末和法定节假日不计，调休上班日计入）。
+    { $remaining ->
+        [0] 预计日期已到或已过。
+       *[other] 还剩 { $remaining } 个工作日。
+    }
+
+    审核结果如何？
+step-intl-presentation =
+    🏢 <b>公司介绍</b>
+    公司资料审核已通过。现在请<b>上传公司介绍及简介</b>：这往往是合作伙伴对贵公司的第一印象。
+
+    是否已上传？
+step-intl-release =
+    🚀 <b>最后一步</b>
+    所有审核通过后，进入<b>服务管理</b>，<b>发布新服务</b>。是否已完成？
+step-finished =
+    🎉 <b>恭喜！</b>贵公司已完成天猫国际 TP 代运营服务商认证并发布了服务。
+
+    请在系统中及时更新公司信息，以保证账号正常运行。
+
+## 步骤简称（用于 /status 和总结）
+title-welcome = 已阅读路线
+title-owner-separate = 店铺主体为其他公司
+title-not-eligible = 不符合条件（同一公司）
+title-manages-shops = 运营天猫/天猫国际店铺
+title-taobao-corporate = 淘宝企业账号
+title-alipay-corporate = 已绑定企业支付宝
+title-real-person = 实人认证
+title-op-apply = 已发起申请
+title-op-nickname = 店铺昵称与合同一致
+title-op-assessment = 店铺通过系统考核
+title-op-info-complete = 必填信息已完整
+title-op-submitted = 已提交报价及二审
+title-op-audit = 报价及二审
+title-op-deposit = 保证金规则
+title-op-deposit-paid = 已缴纳天猫运营保证金
+title-intl-apply = 已发起国际申请
+title-intl-assessment = 店铺通过系统考核
+title-intl-info = 基本信息已完整
+title-intl-submitted = 已提交资质审核
+title-intl-audit = 资质审核
+title-intl-presentation = 已上传公司介绍
+title-intl-release = 已发布新服务
+title-finished = 认证完成
+
+## 按钮
+btn-begin = 开始 ▶️
+btn-yes = ✅ 是
+btn-not-yet = ⏳ 还没有
+btn-yes-different = ✅ 是，不同公司
+btn-no-same = ❌ 否，同一家公司
+btn-recheck = 🔄 重新确认资格
+btn-personal-alipay = 👤 我只有个人支付宝
+btn-yes-matches = ✅ 是，一致
+btn-no-mismatch = ❌ 否 / 不确定
+btn-assessment-passed = ✅ 已通过
+btn-unqualified-store = ❌ “店铺不合格”
+btn-submitted = 📨 是，已提交
+btn-audit-passed = ✅ 已通过
+btn-audit-rejected = ❌ 被驳回
+btn-audit-waiting = ⏳ 仍在等待
+btn-deposit-tp-only = 🌏 仅申请国际 TP（无需保证金）
+btn-deposit-also-tmall = 🏬 我也为天猫做代运营（需保证金）
+btn-deposit-paid = ✅ 已缴纳
+btn-uploaded = ✅ 已上传
+btn-released = 🚀 已发布
+
+## “还没有”的帮助
+help-manages-shops =
+    💡 本认证面向为品牌方运营店铺的公司。请先与品牌方签订代运营协议（之后需要上传合同，店铺昵称须与合同一致），然后回来选择“是”。
+help-taobao-corporate =
+    💡 <b>操作方法：</b>注册淘宝账号，当注册页面出现提示时，<b>切换为企业账号注册</b>并完成注册。该企业账号将作为您的服务商账号，请使用公司信息，而非个人信息。
+help-alipay-corporate =
+    💡 <b>操作方法：</b>用淘宝企业账号登录服务商后台，按提示<b>绑定企业支付宝账号</b>。如果公司还没有企业支付宝，请先注册：按支付宝注册页面的提示准备公司材料并完成注册，然后回到这里绑定。
+help-alipay-personal =
+    ⚠️ <b>个人支付宝账号在此步骤无效。</b>服务商账号必须绑定<b>企业</b>支付宝账号。请为公司注册企业支付宝（按注册提示准备材料），然后在服务商后台绑定。
+help-real-person =
+    💡 <b>操作方法：</b>登录服务商后台后，系统会提示新服务商完成<b>实人认证</b>。按提示完成即可；如果没有看到提示，请用企业账号退出后重新登录。
+help-op-apply =
+    💡 <b>入口：</b>用服务商账号登录 <code>i.taobao.com</code> 或 <code>fw.tmall.com</code>，进入<b>店铺管理 → 服务管理 → 申请</b>“天猫代运营服务商（新）”，按提示填写基本信息。
+help-op-nickname =
+    💡 店铺昵称必须与上传到系统的合同<b>完全一致</b>。请在申请中更正昵称，或上传与之一致的合同。
+help-op-unqualified =
+    🔁 店铺未通过系统考核（“店铺不合格”），需要<b>重新申请</b>。我们从申请这一步重新开始。
+help-op-info-complete =
+    💡 请逐项检查申请表，填写<b>所有必填项</b>。以后公司信息如有变更，请在系统中及时更新，以保证账号正常运行。
+help-op-submitted =
+    💡 在后台提交已填写完整的申请。提交后告诉我，我会为您跟踪审核日期。
+help-op-audit-rejected =
+    🔁 审核被驳回。请查看后台给出的原因，更正信息后重新提交。
+help-audit-waiting =
+    ⏳ 好的，我们继续等待。预计结果日期为 <b>{ $due }</b>。
+help-op-deposit-paid =
+    💡 审核通过后，请按后台提示缴纳 { $deposit } 天猫运营保证金。如果您只申请天猫国际 TP 服务商，请返回（/back）并选择“仅申请国际 TP”：无需保证金。
+help-intl-apply =
+    💡 <b>入口：</b>在服务商后台，进入<b>店铺管理 → 服务资质管理 → 申请</b>，按提示填写基本信息。
+help-intl-unqualified =
+    🔁 店铺未通过系统考核（“店铺不合格”），需要<b>重新申请</b>。我们重新开始这次申请。
+help-intl-info =
+    💡 请以贵公司（服务商）为主体填写<b>全部</b>基本信息。以后公司信息如有变更，请在系统中更新，以保证账号正常运行。
+help-intl-submitted =
+    💡 在后台提交资质审核申请，然后告诉我：我会为您计算预计结果日期。
+help-intl-audit-rejected =
+    🔁 审核被驳回。请查看后台给出的原因，补充或更正基本信息后重新提交。
+help-intl-presentation =
+    💡 准备一份简短的<b>公司介绍及简介</b>：公司是谁、运营的品牌和类目、团队与服务、取得的成绩。公司资料审核通过后在后台上传：这往往是合作伙伴与您的第一次接触。
+help-intl-release =
+    💡 在后台打开<b>服务管理</b>，<b>发布新服务</b>，让品牌方可以找到并订购。
