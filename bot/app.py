@@ -103,7 +103,6 @@ def services_of(application: Application) -> BotServices:  # type: ignore[type-a
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    services = services_of(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             _housekeeping, interval=CHECKPOINT_EVERY, first=CHECKPOINT_EVERY

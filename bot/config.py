@@ -20,7 +20,9 @@ def _int_list(name: str, raw: str) -> frozenset[int]:
     try:
         return frozenset(int(part) for part in raw.replace(" ", "").split(",") if part)
     except ValueError:
-        raise ConfigError(f"{name} must be comma-separated Telegram user ids, got {raw!r}") from None
+        raise ConfigError(
+            f"{name} must be comma-separated Telegram user ids, got {raw!r}"
+        ) from None
 
 
 def _optional_int(name: str, raw: str | None) -> int | None:

@@ -190,7 +190,8 @@ def _parse_steps(raw: Any, stage_ids: set[str], faults: list[str]) -> dict[str, 
             continue
         kind = str(item["kind"])
         if kind not in STEP_KINDS:
-            faults.append(f"{where}: unknown kind '{kind}' (one of {', '.join(sorted(STEP_KINDS))})")
+            kinds = ", ".join(sorted(STEP_KINDS))
+            faults.append(f"{where}: unknown kind '{kind}' (one of {kinds})")
         if str(item["stage"]) not in stage_ids:
             faults.append(f"{where}: unknown stage '{item['stage']}'")
         answers = _parse_answers(item.get("answers") or [], where, step_id, faults)
@@ -294,7 +295,9 @@ def _locale_faults(
     for stage in stages:
         for lang, ids in known.items():
             if stage.title not in ids:
-                faults.append(f"stage '{stage.id}': text '{stage.title}' missing in locale '{lang}'")
+                faults.append(
+                    f"stage '{stage.id}': text '{stage.title}' missing in locale '{lang}'"
+                )
     for step in steps.values():
         keys = [step.text, step.title]
         for answer in step.answers:

@@ -17,7 +17,7 @@ migrations = Migrations("tpbot.core")
 
 @migrations()
 def m001_chats_events_updates(db: Database) -> None:
-    db["chats"].create(
+    db.table("chats").create(
         {
             "id": int,
             "type": str,
@@ -38,9 +38,9 @@ def m001_chats_events_updates(db: Database) -> None:
         not_null={"type", "language", "state", "history", "seq", "active"},
         defaults={"history": "[]", "seq": 0, "active": 1},
     )
-    db["chats"].create_index(["state"])
-    db["chats"].create_index(["updated_at"])
-    db["events"].create(
+    db.table("chats").create_index(["state"])
+    db.table("chats").create_index(["updated_at"])
+    db.table("events").create(
         {
             "id": int,
             "chat_id": int,
@@ -55,8 +55,8 @@ def m001_chats_events_updates(db: Database) -> None:
         },
         pk="id",
     )
-    db["events"].create_index(["chat_id", "id"])
-    db["handled_updates"].create({"update_id": int, "at": str}, pk="update_id")
+    db.table("events").create_index(["chat_id", "id"])
+    db.table("handled_updates").create({"update_id": int, "at": str}, pk="update_id")
 
 
 CHAT_COLUMNS = (
