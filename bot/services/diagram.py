@@ -11,15 +11,8 @@ from bot.services.i18n import Catalog
 
 def mermaid(spec: FlowSpec, catalog: Catalog | None = None, language: str = "ids") -> str:
     """Mermaid source for the flow; states labelled by id, or by their title in a language."""
-    if catalog is not None and language in ("en", "zh"):
-        states = [
-            {"name": step.id, "label": catalog.text(language, step.title)}
-            for step in spec.steps.values()
-        ]
-    else:
-        states = [{"name": step.id} for step in spec.steps.values()]
     machine = GraphMachine(
-        states=states,
+        states=list(spec.steps),
         transitions=FlowEngine.transition_table(spec),
         initial=spec.start,
         auto_transitions=False,
@@ -27,9 +20,15 @@ def mermaid(spec: FlowSpec, catalog: Catalog | None = None, language: str = "ids
         show_state_attributes=False,
         title=spec.name,
     )
-    source = str(machine.get_graph().draw(None))
-    # transitions styles the initial state as "active"; a diagram of the flow has none.
-    return "\n".join(
-        line for line in source.splitlines()
-        if not line.strip().startswith(("Class ", "class ", "classDef "))
-    ).rstrip() + "\n"
+    lines = []
+    for line in str(machine.get_graph().draw(None)).splitlines():
+        # transitions styles the initial state as "active"; a diagram of the flow has none.
+        if line.strip().startswith(("Class ", "class ", "classDef ")):
+            continue
+        if catalog is not None and language in ("en", "zh"):
+            for step in spec.steps.values():
+                if line.strip() == f'state "{step.id}" as {step.id}':
+                    title = catalog.text(language, step.title).replace('"', "'")
+                    line = line.replace(f'"{step.id}"', f'"{title}"')
+        lines.append(line)
+    return "\n".join(lines).rstrip() + "\n"

@@ -8,6 +8,7 @@ before they are passed to Fluent as plain strings.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import ast
+
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
@@ -62,7 +65,9 @@ class Catalog:
         message = bundle.get_message(message_id)
         if message.value is None:
             return message_id
-        text, _errors = bundle.format_pattern(message.value, args)
+        text, errors = bundle.format_pattern(message.value, args)
+        if errors:
+            log.warning("message %s (%s) formatted with errors: %s", message_id, lang, errors)
         return str(text)
 
     def texts(self, lang: str, ids: Mapping[str, str], **args: Any) -> dict[str, str]:

@@ -218,6 +218,8 @@ class ProgressService:
         }
         if progress.audit_step and previous != progress.audit_step:
             changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
+        if self.spec.steps[previous].kind == "audit" and previous != progress.audit_step:
+            changes.update(self._last_submission(progress.chat_id, previous))
         with self.db.atomic():
             if not self._claim(update_id):
                 return None
@@ -279,6 +281,25 @@ class ProgressService:
         if target.kind == "finish":
             changes["finished_at"] = self._now()
         return changes
+
+    def _last_submission(self, chat_id: int, audit_step: str) -> dict[str, Any]:
+        """The audit dates recorded when ``audit_step`` was last entered (for /back)."""
+        row = self.db.execute(
+            "SELECT detail FROM events WHERE chat_id = ? AND to_state = ? AND detail IS NOT NULL "
+            "AND kind = 'answer' ORDER BY id DESC LIMIT 1",
+            [chat_id, audit_step],
+        ).fetchone()
+        if row is None:
+            today = self.today_in_china()
+            due = add_working_days(today, self.spec.steps[audit_step].working_days)
+            detail = {"submitted": today.isoformat(), "due": due.isoformat()}
+        else:
+            detail = json.loads(row[0])
+        return {
+            "audit_step": audit_step,
+            "audit_submitted_on": detail["submitted"],
+            "audit_due_on": detail["due"],
+        }
 
     def _apply(self, progress: ChatProgress, changes: dict[str, Any]) -> ChatProgress:
         """Write ``changes`` (column → value) and return the progress as it now is."""

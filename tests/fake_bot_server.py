@@ -1,0 +1,90 @@
+"""A fake Telegram Bot API server on 127.0.0.1, for running the real ``tmall-tp-bot run``.
+
+It answers every method like Telegram (via the same ``OfflineBotAPI.answer``), hands out
+queued updates on ``getUpdates``, and records each call.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+from bot.offline import ApiCall, OfflineBotAPI
+
+
+class FakeBotServer:
+    def __init__(self) -> None:
+        self.api = OfflineBotAPI()
+        self.calls: list[ApiCall] = []
+        self.updates: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                return None
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode() if length else ""
+                kind = self.headers.get("Content-Type", "")
+                if "json" in kind and body:
+                    params = json.loads(body)
+                else:
+                    params = {k: v[0] for k, v in parse_qs(body).items()}
+                    for key, value in list(params.items()):
+                        if value.startswith(("{", "[")):
+                            params[key] = json.loads(value)
+                method = self.path.rsplit("/", 1)[-1]
+                result = server.handle(method, params)
+                payload = json.dumps({"ok": True, "result": result}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    def handle(self, method: str, params: dict[str, Any]) -> Any:
+        with self.lock:
+            self.calls.append(ApiCall(method, params))
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            deadline = time.monotonic() + 0.3
+            while time.monotonic() < deadline:
+                with self.lock:
+                    ready = [u for u in self.updates if u["update_id"] >= offset]
+                if ready:
+                    return ready
+                time.sleep(0.02)
+            return []
+        return self.api.answer(method, params)
+
+    def methods(self) -> list[str]:
+        with self.lock:
+            return [c.method for c in self.calls]
+
+    def sent(self, method: str = "sendMessage") -> list[ApiCall]:
+        with self.lock:
+            return [c for c in self.calls if c.method == method]
+
+    def __enter__(self) -> FakeBotServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

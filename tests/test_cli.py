@@ -1,0 +1,190 @@
+"""The command line: check, diagram, demo, and run (polling and webhook) for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import PROJECT_ROOT
+from tests.fake_bot_server import FakeBotServer
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A clean environment for the CLI, in an empty directory (so no stray .env is read)."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(("TPBOT_", "TELEGRAM_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("TPBOT_DB", str(tmp_path / "cli.sqlite3"))
+    return {k: v for k, v in os.environ.items()}
+
+
+def test_check_passes_on_the_real_flow(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "tmall_tp.yaml: OK — 23 steps in 4 stages" in out and "en, zh" in out
+
+
+def test_check_names_file_step_and_fault(
+    env: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "flow.yaml"
+    text = (PROJECT_ROOT / "flows" / "tmall_tp.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("next: op_deposit\n", "next: op_depost\n"), encoding="utf-8")
+    monkeypatch.setenv("TPBOT_FLOW", str(broken))
+    assert main(["check"]) == 2
+    err = capsys.readouterr().err
+    assert f"error: {broken}" in err
+    assert "step 'op_audit', answer 'passed': unknown target state 'op_depost'" in err
+
+
+def test_diagram_is_mermaid_from_the_yaml(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diagram"]) == 0
+    out = capsys.readouterr().out
+    assert "stateDiagram-v2" in out
+    assert "op_assessment --> op_apply: unqualified" in out
+    assert "[*] --> welcome" in out
+    assert main(["diagram", "--language", "zh"]) == 0
+    assert 'state "报价及二审" as op_audit' in capsys.readouterr().out
+
+
+def test_run_without_a_token_is_one_clear_line(
+    env: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert err.startswith("error: TELEGRAM_BOT_TOKEN is not set")
+
+
+def test_bad_operator_setting(
+    env: dict, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TPBOT_OPERATORS", "12,abc")
+    assert main(["check"]) == 2
+    assert "TPBOT_OPERATORS must be comma-separated Telegram user ids" in capsys.readouterr().err
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "bot", *args]
+
+
+def test_demo_in_the_terminal(env: dict) -> None:
+    env = {**env, "PYTHONPATH": str(PROJECT_ROOT)}
+    result = subprocess.run(
+        _cli("demo"), input="1\n1\nhello\n/status\n", capture_output=True, text=True,
+        env=env, timeout=60, cwd=env.get("PWD"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1) Let's start ▶️" in result.stdout
+    assert "Is the store owner (the brand) a different company" in result.stdout
+    assert "Please answer with the buttons below" in result.stdout
+    assert "2 of 21 steps done" in result.stdout
+    # a second session continues where the first one stopped
+    again = subprocess.run(_cli("demo", "--language", "zh"), input="/status\n",
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert "Welcome back" in again.stdout and "2 of 21 steps done" in again.stdout
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def _start_update(update_id: int) -> dict:
+    user = {"id": 4242, "is_bot": False, "first_name": "Zhang", "language_code": "zh-hans"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 1, "date": int(time.time()), "text": "/start", "from": user,
+            "chat": {"id": 4242, "type": "private"},
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+
+
+def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
+    with FakeBotServer() as server:
+        env = {**env, "TELEGRAM_BOT_TOKEN": "123:SECRET-TOKEN",
+               "TELEGRAM_API_BASE_URL": server.base_url, "PYTHONPATH": str(PROJECT_ROOT)}
+        process = subprocess.Popen(_cli("run"), env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        try:
+            server.updates.append(_start_update(50))
+            _wait_for(lambda: bool(server.sent("sendMessage")))
+            _wait_for(lambda: len(server.sent("setMyCommands")) == 2)
+        finally:
+            process.send_signal(signal.SIGINT)
+            output, _ = process.communicate(timeout=30)
+    assert "欢迎" in server.sent("sendMessage")[0].text
+    commands = {c.params.get("language_code"): c.params["commands"]
+                for c in server.sent("setMyCommands")}
+    assert set(commands) == {None, "zh"}
+    assert "SECRET-TOKEN" not in output  # the token never reaches the log
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_run_webhook_checks_the_secret(env: dict) -> None:
+    port = _free_port()
+    with FakeBotServer() as server:
+        env = {**env, "TELEGRAM_BOT_TOKEN": "123:TOKEN", "TELEGRAM_API_BASE_URL": server.base_url,
+               "TPBOT_WEBHOOK_URL": "https://bot.example.test/tg-hook",
+               "TPBOT_WEBHOOK_SECRET": "s3cret", "TPBOT_LISTEN": "127.0.0.1",
+               "TPBOT_PORT": str(port), "PYTHONPATH": str(PROJECT_ROOT)}
+        process = subprocess.Popen(_cli("run"), env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        try:
+            _wait_for(lambda: bool(server.sent("setWebhook")))
+            webhook = server.sent("setWebhook")[0].params
+            assert webhook["url"] == "https://bot.example.test/tg-hook"
+            assert webhook["secret_token"] == "s3cret"
+
+            def post(secret: str | None) -> int:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/tg-hook",
+                    data=json.dumps(_start_update(7)).encode(),
+                    headers={"Content-Type": "application/json",
+                             **({"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {})},
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        return int(response.status)
+                except urllib.error.HTTPError as error:
+                    return int(error.code)
+
+            _wait_for(lambda: _port_open(port))
+            assert post("wrong") == 403
+            assert post(None) == 403
+            assert not server.sent("sendMessage")
+            assert post("s3cret") == 200
+            _wait_for(lambda: bool(server.sent("sendMessage")))
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.communicate(timeout=30)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0

@@ -1,0 +1,143 @@
+"""/status, /back, /reset, /language and /help mid-flow."""
+
+from __future__ import annotations
+
+from tests.conftest import EN_USER, ZH_USER, BotHarness, methods, texts
+from tests.test_walk import TO_OP_SUBMITTED
+
+
+async def start_and_answer(harness: BotHarness, user: dict, answers: list[str]) -> None:
+    await harness.command(user, "/start")
+    for answer in answers:
+        await harness.answer(user, answer)
+
+
+async def test_status_at_several_points(harness: BotHarness) -> None:
+    await harness.command(EN_USER, "/start")
+    status = texts(await harness.command(EN_USER, "/status"))
+    assert "░░░░░░░░░░ 0%" in status
+    assert "0 of 21 steps done" in status
+    assert "▶️ Roadmap read" in status
+
+    for answer in ["begin", "yes", "yes", "yes"]:
+        await harness.answer(EN_USER, answer)
+    status = texts(await harness.command(EN_USER, "/status"))
+    assert "4 of 21 steps done" in status and "19%" in status
+    assert "✅ Taobao corporate account" in status
+    assert "▶️ Corporate Alipay bound" in status
+    assert "⬜ Real-person certification" in status
+    assert "Stage 1 · Register as a service provider" in status
+    assert "Audit submitted" not in status
+
+    for answer in [*TO_OP_SUBMITTED[4:], "yes"]:
+        await harness.answer(EN_USER, answer)
+    status = texts(await harness.command(EN_USER, "/status"))
+    assert "▶️ Quotation and second audit" in status
+    assert "Audit submitted on" in status and "result expected by" in status
+
+
+async def test_status_in_chinese_and_detour(harness: BotHarness) -> None:
+    await start_and_answer(harness, ZH_USER, ["begin", "no"])
+    status = texts(await harness.command(ZH_USER, "/status"))
+    assert "认证进度" in status and "已完成 2 / 21 步" in status
+    assert "➡️ 当前：不符合条件（同一公司）" in status
+
+
+async def test_back_undoes_the_last_answer(harness: BotHarness) -> None:
+    await start_and_answer(harness, EN_USER, ["begin", "yes", "yes"])
+    assert harness.state(EN_USER["id"]) == "taobao_corporate"
+    calls = await harness.command(EN_USER, "/back")
+    assert harness.state(EN_USER["id"]) == "manages_shops"
+    assert "Went back one step" in texts(calls)
+    assert "one or more shops on Tmall" in texts(calls)
+    await harness.command(EN_USER, "/back")
+    await harness.command(EN_USER, "/back")
+    assert harness.state(EN_USER["id"]) == "welcome"
+    calls = await harness.command(EN_USER, "/back")
+    assert "nothing to undo" in texts(calls)
+    assert harness.state(EN_USER["id"]) == "welcome"
+
+
+async def test_back_out_of_an_audit_clears_the_pending_date(harness: BotHarness) -> None:
+    await start_and_answer(harness, EN_USER, [*TO_OP_SUBMITTED, "yes"])
+    assert harness.state(EN_USER["id"]) == "op_audit"
+    await harness.command(EN_USER, "/back")
+    progress = harness.services.progress.get(EN_USER["id"])
+    assert progress.state == "op_submitted" and progress.audit_due_on is None
+
+
+async def test_reset_asks_for_confirmation(harness: BotHarness) -> None:
+    await start_and_answer(harness, EN_USER, ["begin", "yes", "yes"])
+    calls = await harness.command(EN_USER, "/reset")
+    assert "Start over from the beginning?" in texts(calls)
+    confirm_message = calls[0].result
+    no = next(data for label, data in calls[0].buttons() if data.endswith("|no"))
+    yes = next(data for label, data in calls[0].buttons() if data.endswith("|yes"))
+
+    calls = await harness.press(EN_USER, no, message=confirm_message)
+    assert "Kept your progress" in texts(calls)
+    assert harness.state(EN_USER["id"]) == "taobao_corporate"
+
+    calls = await harness.press(EN_USER, yes, message=confirm_message)
+    assert "Progress cleared" in texts(calls)
+    assert harness.state(EN_USER["id"]) == "welcome"
+    # the same confirmation pressed again is stale: nothing happens twice
+    await harness.answer(EN_USER, "begin")
+    calls = await harness.press(EN_USER, yes, message=confirm_message)
+    assert methods(calls) == ["answerCallbackQuery"]
+    assert harness.state(EN_USER["id"]) == "owner_separate"
+
+
+async def test_language_switch_mid_flow_shows_the_step_again(harness: BotHarness) -> None:
+    await start_and_answer(harness, EN_USER, ["begin", "yes", "yes"])
+    old_step_message = harness.last_buttons_message[EN_USER["id"]]
+    calls = await harness.command(EN_USER, "/language")
+    assert "Choose your language" in texts(calls)
+    assert [label for label, _ in calls[0].buttons()] == ["English", "中文"]
+    calls = await harness.press(EN_USER, "l|zh", message=calls[0].result)
+    assert "语言：中文" in texts(calls)
+    assert "淘宝账号是否已注册为企业账号" in texts(calls)
+    assert harness.state(EN_USER["id"]) == "taobao_corporate"
+    # the English message's buttons are now stale
+    stale = next(
+        b["callback_data"]
+        for row in old_step_message["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["callback_data"].endswith("|yes")
+    )
+    calls = await harness.press(EN_USER, stale, message=old_step_message)
+    assert methods(calls) == ["answerCallbackQuery"]
+    assert "之前的消息" in texts(calls)
+    assert harness.state(EN_USER["id"]) == "taobao_corporate"
+    calls = await harness.answer(EN_USER, "yes")
+    assert "企业支付宝" in texts(calls)
+
+
+async def test_help_lists_commands_and_current_step(harness: BotHarness) -> None:
+    calls = await harness.command(EN_USER, "/help")
+    assert "/status" in texts(calls) and "/reset" in texts(calls)
+    await start_and_answer(harness, EN_USER, ["begin"])
+    calls = await harness.command(EN_USER, "/help")
+    assert "You are at: <b>Store owner is a different company</b>" in texts(calls)
+
+
+async def test_start_again_continues_where_the_chat_is(harness: BotHarness) -> None:
+    await start_and_answer(harness, EN_USER, ["begin", "yes"])
+    calls = await harness.command(EN_USER, "/start")
+    assert "Welcome back" in texts(calls)
+    assert harness.state(EN_USER["id"]) == "manages_shops"
+
+
+async def test_answers_log_records_who_answered_what(harness: BotHarness) -> None:
+    await start_and_answer(harness, EN_USER, ["begin", "yes", "not_yet"])
+    rows = list(harness.services.db.query(
+        "SELECT user_id, kind, step, answer, to_state FROM events WHERE chat_id = ? ORDER BY id",
+        [EN_USER["id"]],
+    ))
+    assert [(r["kind"], r["step"], r["answer"], r["to_state"]) for r in rows] == [
+        ("start", None, None, "welcome"),
+        ("answer", "welcome", "begin", "owner_separate"),
+        ("answer", "owner_separate", "yes", "manages_shops"),
+        ("answer", "manages_shops", "not_yet", "manages_shops"),
+    ]
+    assert {r["user_id"] for r in rows} == {EN_USER["id"]}

@@ -1,0 +1,116 @@
+"""The flow file is validated on load; a broken one is refused with file, step and fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.config import PROJECT_ROOT
+from bot.services.engine import FlowEngine, InvalidAnswer
+from bot.services.flow_spec import FlowError, load_flow
+from bot.services.i18n import Catalog
+
+FLOW = PROJECT_ROOT / "flows" / "tmall_tp.yaml"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog(PROJECT_ROOT / "locales")
+
+
+def broken_copy(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(FLOW.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def step(data: dict, step_id: str) -> dict:
+    return next(s for s in data["steps"] if s["id"] == step_id)
+
+
+def test_the_real_flow_is_valid_and_complete_in_both_languages(catalog: Catalog) -> None:
+    spec = load_flow(FLOW, catalog.message_ids())
+    assert spec.start == "welcome"
+    assert [s.id for s in spec.stages] == ["eligibility", "register", "tmall_operator",
+                                            "international"]
+    assert {s.kind for s in spec.steps.values()} == {"info", "confirm", "choice", "audit",
+                                                     "finish"}
+
+
+def test_unknown_target_state(tmp_path: Path, catalog: Catalog) -> None:
+    path = broken_copy(tmp_path, lambda d: step(d, "op_nickname")["answers"][0].update(
+        next="op_assesment"))
+    with pytest.raises(FlowError) as error:
+        load_flow(path, catalog.message_ids())
+    message = str(error.value)
+    assert str(path) in message
+    assert "step 'op_nickname', answer 'yes': unknown target state 'op_assesment'" in message
+
+
+def test_unreachable_state(tmp_path: Path) -> None:
+    def orphan(d: dict) -> None:
+        step(d, "op_deposit")["answers"] = [a for a in step(d, "op_deposit")["answers"]
+                                            if a["id"] != "also_tmall"]
+    with pytest.raises(FlowError) as error:
+        load_flow(broken_copy(tmp_path, orphan))
+    assert "step 'op_deposit_paid': unreachable from the start step 'welcome'" in str(error.value)
+
+
+def test_dead_end(tmp_path: Path) -> None:
+    def trap(d: dict) -> None:
+        step(d, "not_eligible")["answers"] = [
+            {"id": "again", "label": "btn-recheck", "stay": True, "help": "help-op-apply"}
+        ]
+    with pytest.raises(FlowError) as error:
+        load_flow(broken_copy(tmp_path, trap))
+    assert "step 'not_eligible': dead end" in str(error.value)
+
+
+def test_text_missing_in_a_locale(tmp_path: Path, catalog: Catalog) -> None:
+    ids = catalog.message_ids()
+    ids["zh"].discard("help-alipay-personal")
+    with pytest.raises(FlowError) as error:
+        load_flow(FLOW, ids)
+    assert ("step 'alipay_corporate': text 'help-alipay-personal' missing in locale 'zh'"
+            in str(error.value))
+
+
+def test_several_faults_are_reported_together(tmp_path: Path) -> None:
+    def many(d: dict) -> None:
+        step(d, "real_person")["kind"] = "quiz"
+        step(d, "op_audit").pop("working_days")
+        step(d, "intl_info")["answers"][1].pop("help")
+        d["steps"].append({"id": "welcome", "stage": "register", "kind": "info",
+                           "text": "x", "title": "y"})
+    with pytest.raises(FlowError) as error:
+        load_flow(broken_copy(tmp_path, many))
+    faults = error.value.faults
+    assert "step 'real_person': unknown kind 'quiz' (one of audit, choice, confirm, finish, info)" \
+        in faults
+    assert "step 'op_audit': an audit step needs 'working_days' (a positive whole number)" in faults
+    assert ("step 'intl_info', answer 'not_yet': an answer that keeps the step open needs 'help'"
+            in faults)
+    assert "step 'welcome': defined twice" in faults
+
+
+def test_not_yaml_and_missing_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("steps: [unclosed", encoding="utf-8")
+    with pytest.raises(FlowError, match="(?s)bad.yaml: .*not valid YAML"):
+        load_flow(bad)
+    with pytest.raises(FlowError, match="the file does not exist"):
+        load_flow(tmp_path / "nope.yaml")
+
+
+def test_the_machine_only_allows_the_flows_transitions() -> None:
+    engine = FlowEngine(load_flow(FLOW))
+    assert engine.advance("op_assessment", "unqualified") == "op_apply"
+    assert engine.advance("alipay_corporate", "personal_only") == "alipay_corporate"
+    for state, answer in [("welcome", "yes"), ("op_apply", "passed"), ("finished", "yes"),
+                          ("nowhere", "yes"), ("welcome", "no_such_trigger")]:
+        with pytest.raises(InvalidAnswer):
+            engine.advance(state, answer)

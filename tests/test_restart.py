@@ -1,0 +1,37 @@
+"""A restart, crash or redeploy loses nothing: a new Application on the same database."""
+
+from __future__ import annotations
+
+from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
+from tests.test_walk import TO_OP_SUBMITTED
+
+
+async def test_a_new_application_continues_every_chat(
+    harness: BotHarness, clock: FrozenClock
+) -> None:
+    clock.set(2026, 9, 30)
+    await harness.command(EN_USER, "/start")
+    for answer in [*TO_OP_SUBMITTED, "yes"]:
+        await harness.answer(EN_USER, answer)
+    await harness.command(ZH_USER, "/start")
+    for answer in ["begin", "yes", "yes"]:
+        await harness.answer(ZH_USER, answer)
+    old_zh_message = harness.last_buttons_message[ZH_USER["id"]]
+
+    await harness.restart()
+
+    assert harness.state(EN_USER["id"]) == "op_audit"
+    assert harness.state(ZH_USER["id"]) == "taobao_corporate"
+    status = texts(await harness.command(EN_USER, "/status"))
+    assert "October 10, 2026" in status
+    # a button of a message sent before the restart still works: it is the current step
+    harness.last_buttons_message[ZH_USER["id"]] = old_zh_message
+    calls = await harness.answer(ZH_USER, "yes")
+    assert "企业支付宝" in texts(calls)
+    calls = await harness.answer(EN_USER, "passed")
+    assert harness.state(EN_USER["id"]) == "op_deposit"
+    assert "CN¥100,000.00" in texts(calls)
+    calls = await harness.command(EN_USER, "/back")
+    assert harness.state(EN_USER["id"]) == "op_audit"  # the undo history survived too
+    assert "Submitted on September 30, 2026" in texts(calls)  # and the audit's dates
+    assert "October 10, 2026" in texts(calls)
