@@ -35,3 +35,22 @@ async def test_a_new_application_continues_every_chat(
     assert harness.state(EN_USER["id"]) == "op_audit"  # the undo history survived too
     assert "Submitted on September 30, 2026" in texts(calls)  # and the audit's dates
     assert "October 10, 2026" in texts(calls)
+
+
+async def test_housekeeping_checkpoints_and_forgets_old_update_ids(
+    harness: BotHarness, clock: FrozenClock
+) -> None:
+    from types import SimpleNamespace
+
+    from bot.app import _housekeeping
+
+    await harness.command(EN_USER, "/start")
+    await harness.answer(EN_USER, "begin")
+    db = harness.services.db
+    assert db.execute("SELECT COUNT(*) FROM handled_updates").fetchone()[0] == 2
+    clock.advance(days=3)
+    await harness.command(EN_USER, "/status")
+    await _housekeeping(SimpleNamespace(application=harness.application))
+    # only the recent update is remembered; the chat's progress is untouched
+    assert db.execute("SELECT COUNT(*) FROM handled_updates").fetchone()[0] == 1
+    assert harness.state(EN_USER["id"]) == "owner_separate"

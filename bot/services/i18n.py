@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ LANGUAGES = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
 _BABEL_LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
 _FLUENT_LOCALES = {"en": "en-US", "zh": "zh-CN"}
+MEMO_LIMIT = 20_000
 
 
 def language_from_code(code: str | None) -> str:
@@ -37,6 +39,8 @@ class Catalog:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._bundles: dict[str, FluentBundle] = {}
+        # Formatting is pure, and most texts repeat with the same arguments: remember them.
+        self._memo: dict[tuple[Any, ...], str] = {}
         self._ids: dict[str, set[str]] = {}
         for lang in LANGUAGES:
             bundle = FluentBundle([_FLUENT_LOCALES[lang]], use_isolating=False)
@@ -59,6 +63,15 @@ class Catalog:
 
     def text(self, lang: str, message_id: str, **args: Any) -> str:
         """The message in ``lang``; a missing id is returned as itself (and caught by tests)."""
+        key = (lang, message_id, *sorted(args.items())) if args else (lang, message_id)
+        cached = self._memo.get(key)
+        if cached is None:
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
+            cached = self._memo[key] = self._format(lang, message_id, args)
+        return cached
+
+    def _format(self, lang: str, message_id: str, args: dict[str, Any]) -> str:
         bundle = self._bundles.get(lang) or self._bundles[DEFAULT_LANGUAGE]
         if not bundle.has_message(message_id):
             return message_id
@@ -74,11 +87,13 @@ class Catalog:
         return {name: self.text(lang, mid, **args) for name, mid in ids.items()}
 
 
+@lru_cache(maxsize=4096)
 def format_date(day: dt.date, lang: str) -> str:
     """``2026年12月2日`` / ``December 2, 2026``."""
     return babel_format_date(day, format="long", locale=_BABEL_LOCALES.get(lang, "en"))
 
 
+@lru_cache(maxsize=256)
 def format_money(amount: float, currency: str, lang: str) -> str:
     """``¥100,000.00`` / ``CN¥100,000.00``."""
     return format_currency(amount, currency, locale=_BABEL_LOCALES.get(lang, "en"))

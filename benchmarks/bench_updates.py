@@ -1,0 +1,166 @@
+"""Updates per second: this bot vs a bare python-telegram-bot Application, in one run.
+
+Both get the same stream of updates (many chats, each a /start and a few button presses)
+through ``application.process_update`` with an instant offline request layer, so the ratio
+shows what the flow engine, SQLite and rendering cost on top of PTB itself. Then 100,000
+distinct chats go through the bot while the process's resident memory is sampled: it should
+stay flat (state lives in SQLite, not in per-chat objects), while the database file grows.
+
+    python benchmarks/bench_updates.py            # full run (~3-4 minutes)
+    python benchmarks/bench_updates.py --quick    # smaller numbers, for a smoke test
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import statistics
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.app import build_application, services_of
+from bot.config import Settings
+from bot.offline import BOT_USER, OfflineBotAPI, UpdateFactory
+from bot.storage.db import checkpoint, close_database
+
+CHECKPOINT_SECONDS = 1.0
+_last_checkpoint = [0.0]
+PRESSES = ["a|0|welcome|begin", "a|1|owner_separate|yes", "a|2|manages_shops|yes",
+           "a|3|taobao_corporate|not_yet"]
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def build_stream(bot: Any, first_chat: int, chats: int, presses: int, first_update: int
+                 ) -> list[Update]:
+    """For each chat: /start, then ``presses`` button presses on the bot's step message."""
+    factory = UpdateFactory(bot, first_update_id=first_update)
+    updates = []
+    for chat_id in range(first_chat, first_chat + chats):
+        user = factory.user(chat_id, "Bench", "en")
+        updates.append(factory.command(user, "/start"))
+        message = {"message_id": 1000, "date": 0, "chat": {"id": chat_id, "type": "private"},
+                   "from": BOT_USER, "text": "step"}
+        updates.extend(factory.press(user, data, message) for data in PRESSES[:presses])
+    return updates
+
+
+def bare_application(api: OfflineBotAPI) -> Application:  # type: ignore[type-arg]
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="y")],
+                                     [InlineKeyboardButton("Not yet", callback_data="n")]])
+
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_chat is not None
+        await context.bot.send_message(update.effective_chat.id, "Welcome", reply_markup=keyboard)
+
+    async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer("ok")
+        await query.edit_message_text("Next step", reply_markup=keyboard)
+
+    app = Application.builder().token("0:bench").request(api).get_updates_request(api).build()
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CallbackQueryHandler(press))
+    return app
+
+
+async def run_stream(
+    app: Application, updates: list[Update], db: Any = None  # type: ignore[type-arg]
+) -> float:
+    """Updates/s; with ``db``, also run the WAL checkpoint every second as ``run``'s job does
+    (the bot builds its database with manual checkpoints here, as in ``run``)."""
+    gc.collect()
+    started = time.perf_counter()
+    for update in updates:
+        await app.process_update(update)
+        if db is not None and time.perf_counter() - _last_checkpoint[0] > CHECKPOINT_SECONDS:
+            checkpoint(db)
+            _last_checkpoint[0] = time.perf_counter()
+    return len(updates) / (time.perf_counter() - started)
+
+
+async def throughput(settings: Settings, chats: int, rounds: int) -> None:
+    bot_api, bare_api = OfflineBotAPI(record=False), OfflineBotAPI(record=False)
+    ours = build_application(settings, request=bot_api, manual_checkpoints=True)
+    db = services_of(ours).db
+    bare = bare_application(bare_api)
+    await ours.initialize()
+    await bare.initialize()
+    ours_rates, bare_rates = [], []
+    next_chat, next_update = 1, 1
+    for _ in range(rounds):
+        stream = build_stream(ours.bot, next_chat, chats, len(PRESSES), next_update)
+        next_chat += chats
+        next_update += len(stream)
+        bare_rates.append(await run_stream(bare, stream))
+        ours_rates.append(await run_stream(ours, stream, db))
+    await ours.shutdown()
+    await bare.shutdown()
+    close_database(services_of(ours).db)
+    ours_rate, bare_rate = statistics.median(ours_rates), statistics.median(bare_rates)
+    total = chats * (1 + len(PRESSES))
+    print(f"throughput: {chats} chats x (1 /start + {len(PRESSES)} presses) = {total} updates, "
+          f"median of {rounds} rounds")
+    print(f"  bare PTB Application (answer + edit)  {bare_rate:8.0f} updates/s")
+    print(f"  tmall-tp-bot                          {ours_rate:8.0f} updates/s")
+    print(f"  ratio                                 {ours_rate / bare_rate:8.2f}x  (target >= 0.70)")
+
+
+async def memory(settings: Settings, chats: int) -> None:
+    api = OfflineBotAPI(record=False)
+    app = build_application(settings, request=api, manual_checkpoints=True)
+    db = services_of(app).db
+    await app.initialize()
+    print(f"memory: {chats} distinct chats, each /start + 1 press")
+    batch = max(chats // 10, 1)
+    update_id = 10_000_000
+    baseline = None
+    for first in range(0, chats, batch):
+        stream = build_stream(app.bot, 1_000_000 + first, batch, 1, update_id)
+        update_id += len(stream)
+        await run_stream(app, stream, db)
+        del stream
+        gc.collect()
+        size = Path(settings.db_path).stat().st_size / 2**20
+        wal = Path(f"{settings.db_path}-wal")
+        wal_size = wal.stat().st_size / 2**20 if wal.exists() else 0.0
+        if baseline is None:
+            baseline = rss_mb()
+        print(f"  after {first + batch:7d} chats: RSS {rss_mb():7.1f} MB "
+              f"(+{rss_mb() - baseline:5.1f} since first batch), "
+              f"database {size:6.1f} MB + WAL {wal_size:5.1f} MB")
+    await app.shutdown()
+    close_database(services_of(app).db)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--chats", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--memory-chats", type=int, default=100_000)
+    args = parser.parse_args()
+    if args.quick:
+        args.chats, args.rounds, args.memory_chats = 300, 2, 3000
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = replace(Settings(), db_path=Path(tmp) / "throughput.sqlite3")
+        asyncio.run(throughput(settings, args.chats, args.rounds))
+        settings = replace(Settings(), db_path=Path(tmp) / "memory.sqlite3")
+        asyncio.run(memory(settings, args.memory_chats))
+
+
+if __name__ == "__main__":
+    main()
