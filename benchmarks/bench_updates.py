@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, Defaults
 
 from bot.app import build_application, services_of
 from bot.config import Settings
@@ -57,21 +58,34 @@ def build_stream(bot: Any, first_chat: int, chats: int, presses: int, first_upda
     return updates
 
 
+# The baseline sends what our bot sends in size and shape (a step-sized HTML text, three
+# buttons, the same Defaults), so the ratio measures the flow engine and SQLite, not the cost
+# PTB pays for any bot's longer messages.
+STEP_SIZED_TEXT = "<b>Stage 1 of 3 · Register as a service provider</b>\n\n" + "x" * 250
+
+
 def bare_application(api: OfflineBotAPI) -> Application:  # type: ignore[type-arg]
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="y")],
-                                     [InlineKeyboardButton("Not yet", callback_data="n")]])
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=f"a|1|taobao_corporate|{label}")]
+         for label in ("✅ Yes", "⏳ Not yet", "👤 I only have a personal Alipay")]
+    )
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_chat is not None
-        await context.bot.send_message(update.effective_chat.id, "Welcome", reply_markup=keyboard)
+        await context.bot.send_message(
+            update.effective_chat.id, STEP_SIZED_TEXT, reply_markup=keyboard
+        )
 
     async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
-        await query.answer("ok")
-        await query.edit_message_text("Next step", reply_markup=keyboard)
+        await query.answer("✅ Yes")
+        await query.edit_message_text(STEP_SIZED_TEXT, reply_markup=keyboard)
 
-    app = Application.builder().token("0:bench").request(api).get_updates_request(api).build()
+    app = (
+        Application.builder().token("0:bench").request(api).get_updates_request(api)
+        .defaults(Defaults(parse_mode=ParseMode.HTML)).build()
+    )
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(press))
     return app
@@ -116,7 +130,8 @@ async def throughput(settings: Settings, chats: int, rounds: int) -> None:
           f"median of {rounds} rounds")
     print(f"  bare PTB Application (answer + edit)  {bare_rate:8.0f} updates/s")
     print(f"  tmall-tp-bot                          {ours_rate:8.0f} updates/s")
-    print(f"  ratio                                 {ours_rate / bare_rate:8.2f}x  (target >= 0.70)")
+    ratio = ours_rate / bare_rate
+    print(f"  ratio                                 {ratio:8.2f}x  (target >= 0.70)")
 
 
 async def memory(settings: Settings, chats: int) -> None:

@@ -174,17 +174,19 @@ class OfflineBotAPI(BaseRequest):
             return {"message_id": self._next_id(int(params["chat_id"]))}
         if method == "getChatMember":
             key = (int(params["chat_id"]), int(params["user_id"]))
-            return {
-                "status": self.chat_members.get(key, "member"),
-                "user": {"id": key[1], "is_bot": False, "first_name": f"User{key[1]}"},
-            }
+            return _chat_member(key[1], self.chat_members.get(key, "member"))
         if method == "createForumTopic":
             thread_id = self._next_id(int(params["chat_id"]))
             return {"message_thread_id": thread_id, "name": params.get("name", ""),
                     "icon_color": 7322096}
         if method == "getChat":
             chat_id = int(params["chat_id"])
-            return {"id": chat_id, "type": _chat_type(chat_id), "title": f"Chat {chat_id}"}
+            return {
+                "id": chat_id, "type": _chat_type(chat_id), "title": f"Chat {chat_id}",
+                "accent_color_id": 0, "max_reaction_count": 11,
+                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                        "unique_gifts": False, "premium_subscription": False},
+            }
         return True
 
     def _message(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -227,6 +229,35 @@ class OfflineBotAPI(BaseRequest):
 
     def of(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method]
+
+
+_ADMIN_RIGHTS = (
+    "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+    "can_manage_video_chats", "can_restrict_members", "can_promote_members", "can_change_info",
+    "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories",
+)
+
+
+def _chat_member(user_id: int, status: str) -> dict[str, Any]:
+    """A ChatMember as Telegram sends it, with the fields PTB requires for each status."""
+    member: dict[str, Any] = {
+        "status": status,
+        "user": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+    }
+    if status == "administrator":
+        member.update(dict.fromkeys(_ADMIN_RIGHTS, True), can_be_edited=False,
+                      is_anonymous=False, can_manage_topics=True, can_pin_messages=True)
+    elif status == "creator":
+        member["is_anonymous"] = False
+    elif status == "restricted":
+        member.update(is_member=True, until_date=0, **dict.fromkeys((
+            "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
+            "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
+            "can_send_other_messages", "can_add_web_page_previews", "can_change_info",
+            "can_invite_users", "can_pin_messages", "can_manage_topics"), True))
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
 
 
 def _chat_type(chat_id: int) -> str:

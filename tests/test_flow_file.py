@@ -100,7 +100,7 @@ def test_several_faults_are_reported_together(tmp_path: Path) -> None:
 def test_not_yaml_and_missing_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("steps: [unclosed", encoding="utf-8")
-    with pytest.raises(FlowError, match="(?s)bad.yaml: .*not valid YAML"):
+    with pytest.raises(FlowError, match=r"(?s)bad.yaml: .*not valid YAML"):
         load_flow(bad)
     with pytest.raises(FlowError, match="the file does not exist"):
         load_flow(tmp_path / "nope.yaml")

@@ -213,7 +213,7 @@ class ProgressService:
         previous = progress.history[-1]
         changes: dict[str, Any] = {
             "state": previous,
-            "history": json.dumps(progress.history[:-1]),
+            "history": progress.history[:-1],
             "finished_at": None,
         }
         if progress.audit_step and previous != progress.audit_step:
@@ -232,7 +232,7 @@ class ProgressService:
     ) -> ChatProgress | None:
         changes: dict[str, Any] = {
             "state": self.spec.start,
-            "history": "[]",
+            "history": [],
             "audit_step": None,
             "audit_submitted_on": None,
             "audit_due_on": None,
@@ -265,8 +265,7 @@ class ProgressService:
     def _changes_for(self, progress: ChatProgress, step: Step, new_state: str) -> dict[str, Any]:
         changes: dict[str, Any] = {"state": new_state}
         if new_state != progress.state:
-            history = [*progress.history, progress.state][-HISTORY_LIMIT:]
-            changes["history"] = json.dumps(history)
+            changes["history"] = [*progress.history, progress.state][-HISTORY_LIMIT:]
         target = self.spec.steps[new_state]
         if target.kind == "audit" and new_state != progress.state:
             submitted = self.today_in_china()
@@ -304,11 +303,14 @@ class ProgressService:
     def _apply(self, progress: ChatProgress, changes: dict[str, Any]) -> ChatProgress:
         """Write ``changes`` (column → value) and return the progress as it now is."""
         changes = {**changes, "seq": progress.seq + 1, "updated_at": self._now()}
-        store.update_chat(self.db, progress.chat_id, changes)
+        store.update_chat(self.db, progress.chat_id, {
+            column: json.dumps(value) if isinstance(value, list) else value
+            for column, value in changes.items()
+        })
         fields: dict[str, Any] = {}
         for column, value in changes.items():
             if column == "history":
-                fields["history"] = json.loads(value)
+                fields["history"] = value if isinstance(value, list) else json.loads(value)
             elif column in ("audit_submitted_on", "audit_due_on"):
                 fields[column] = _date(value)
             else:

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
+from bot.storage.sql import insert_row, rows, update_row
+
 migrations = Migrations("tpbot.core")
 
 
@@ -74,20 +76,15 @@ def get_chat(db: Database, chat_id: int) -> dict[str, Any] | None:
 
 
 def insert_chat(db: Database, row: dict[str, Any]) -> None:
-    columns = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
-    db.execute(f"INSERT INTO chats ({columns}) VALUES ({marks})", list(row.values()))
+    insert_row(db, "chats", row)
 
 
 def update_chat(db: Database, chat_id: int, changes: dict[str, Any]) -> None:
-    assignments = ", ".join(f"{column} = ?" for column in changes)
-    db.execute(f"UPDATE chats SET {assignments} WHERE id = ?", [*changes.values(), chat_id])
+    update_row(db, "chats", chat_id, changes)
 
 
 def log_event(db: Database, event: dict[str, Any]) -> None:
-    columns = ", ".join(event)
-    marks = ", ".join("?" for _ in event)
-    db.execute(f"INSERT INTO events ({columns}) VALUES ({marks})", list(event.values()))
+    insert_row(db, "events", event)
 
 
 def events_of(db: Database, chat_id: int) -> list[dict[str, Any]]:
@@ -96,8 +93,7 @@ def events_of(db: Database, chat_id: int) -> list[dict[str, Any]]:
         "WHERE chat_id = ? ORDER BY id",
         [chat_id],
     )
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return rows(cursor)
 
 
 def update_seen(db: Database, update_id: int) -> bool:
