@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.common import Context, current_progress, language_of, reply, send_step, services
+
+
+class _AddressedToUs(filters.MessageFilter):
+    """A private chat's command, or ``/cmd@ThisBot`` in a group: in a group, a plain ``/cmd``
+    or ``/cmd@OtherBot`` may be another bot's, so an unknown one gets no answer there."""
+
+    def filter(self, message: Message) -> bool:
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+        target = command.partition("@")[2]
+        return bool(target) and target.lower() == (message.get_bot().username or "").lower()
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -35,7 +48,7 @@ async def unknown_button(update: Update, context: Context) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Last in group 0: only what no other handler took reaches these."""
-    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(filters.COMMAND & _AddressedToUs(), unknown_command))
     application.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,

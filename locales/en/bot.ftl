@@ -46,6 +46,7 @@ help =
     /back – undo your last answer
     /language – switch between English and 中文
     /reset – start over from the beginning
+    /ask – ask a person (an operator) for help
     /help – this message
 help-current = You are at: <b>{ $step }</b>
 

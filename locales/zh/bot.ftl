@@ -46,6 +46,7 @@ help =
     /back – 撤销上一个回答
     /language – 切换 English / 中文
     /reset – 从头开始
+    /ask – 向人工客服（运营人员）提问
     /help – 显示本说明
 help-current = 您当前在：<b>{ $step }</b>
 

@@ -1,0 +1,271 @@
+"""Asking a human: ``/ask`` (or the "Ask an operator" button) relays a chat's messages into the
+operators' support group as a ticket, and operators' replies go back to that chat only.
+
+In a forum support group each ticket has its own topic (created with the first question,
+reused afterwards); in a plain one each (re)opening posts a card that operators reply to, and
+the user's messages are posted as replies to it. Messages are relayed with ``copyMessage``, so
+an operator's account is never shown to the user. Which support message belongs to which
+ticket is stored (``bot/storage/tickets.py``), so replies still find their ticket after a
+restart. The operators' side is in ``support_desk``.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.handlers.common import (
+    Context,
+    chat_title,
+    language_of,
+    reply,
+    send_step,
+    services,
+    user_language,
+)
+from bot.handlers.render import Renderer
+from bot.handlers.support_desk import (
+    EXTRAS_KEY,
+    close,
+    name_topic,
+    operator_message,
+    support_status,
+    ticket_language,
+    ticket_service,
+    topic_name,
+)
+from bot.services.i18n import format_date
+from bot.services.progress import ChatProgress
+from bot.services.tickets import Ticket, TicketService
+
+log = logging.getLogger(__name__)
+
+ASK_DATA = "tk|ask"
+DONE_DATA = "tk|done"
+
+
+def ask_button_row(renderer: Renderer, progress: ChatProgress) -> list[InlineKeyboardButton]:
+    """The "Ask an operator" button under every step (added only if support is set up)."""
+    return [InlineKeyboardButton(renderer.t(progress.language, "btn-ask"), callback_data=ASK_DATA)]
+
+
+async def _support_is_forum(context: Context) -> bool:
+    tickets = ticket_service(context)
+    assert tickets.support_chat_id is not None
+    known = tickets.forum_cache.get(tickets.support_chat_id)
+    if known is None:
+        chat = await context.bot.get_chat(tickets.support_chat_id)
+        known = bool(chat.is_forum)
+        tickets.forum_cache.put(tickets.support_chat_id, known)
+    return known
+
+
+# -- the user's side ----------------------------------------------------------------------------
+async def ask(update: Update, context: Context) -> None:
+    """/ask, or the button: open (or reopen) the chat's ticket and relay what follows."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    tickets = ticket_service(context)
+    t = services(context).catalog.text
+    lang = language_of(update, context)
+    if not tickets.configured:
+        await reply(update, context, t(lang, "ask-not-configured"))
+        return
+    if chat.id == tickets.support_chat_id:
+        await reply(update, context, t(user_language(update), "support-no-ticket"))
+        return
+    tickets.ask(chat.id, chat.type, user.id if user else None, chat_title(update) or "", lang)
+    text = t(lang, "ask-open")
+    if chat.type != ChatType.PRIVATE:
+        text += "\n\n" + t(lang, "ask-open-group")
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(lang, "btn-ask-done"), callback_data=DONE_DATA)]]
+    )
+    await reply(update, context, text, reply_markup=keyboard)
+
+
+async def ask_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    if query.data == ASK_DATA:
+        await query.answer()
+        await ask(update, context)
+    elif query.data == DONE_DATA:
+        await query.answer()
+        await done(update, context)
+    else:
+        text = services(context).catalog.text(language_of(update, context), "button-unknown")
+        await query.answer(text, show_alert=True)
+
+
+async def done(update: Update, context: Context) -> None:
+    """"Done": stop relaying (the ticket stays open for answers) and show the step again."""
+    chat, query = update.effective_chat, update.callback_query
+    assert chat is not None and query is not None
+    ticket_service(context).stop_relaying(chat.id)
+    svc = services(context)
+    text = svc.catalog.text(language_of(update, context), "ask-done")
+    try:
+        await query.edit_message_text(text)
+    except BadRequest:
+        await reply(update, context, text)
+    progress = svc.progress.get(chat.id)
+    if progress is not None:
+        await send_step(update, context, progress)
+
+
+async def user_message(update: Update, context: Context) -> None:
+    """A message from a ticket's chat (the filter let through only those): to the operators."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
+    tickets = ticket_service(context)
+    ticket = tickets.of_chat(chat.id)
+    if ticket is None or not ticket.is_open:
+        return
+    t = services(context).catalog.text
+    lang = language_of(update, context)
+    try:
+        if ticket.blocked:  # they are writing again, so they unblocked the bot
+            tickets.set_blocked(ticket, False)
+            await name_topic(context, ticket)
+        first = await _relay_to_support(context, ticket, message, update)
+    except TelegramError as exc:
+        log.warning("ticket %s: could not relay message %s: %r", ticket.id, message.message_id,
+                    exc)
+        await reply(update, context, t(lang, "ask-relay-failed"))
+        return
+    if first:
+        await reply(update, context, t(lang, "ask-sent", number=str(ticket.id)))
+
+
+async def _relay_to_support(
+    context: Context, ticket: Ticket, message: Message, update: Update, *, retry: bool = True
+) -> bool:
+    """Copy ``message`` into the ticket's topic (or under its card); True if the card was
+    posted just now (a new or reopened ticket)."""
+    tickets = ticket_service(context)
+    support = tickets.support_chat_id
+    assert support is not None
+    forum = await _support_is_forum(context)
+    first = tickets.needs_destination(ticket, forum)
+    if first:
+        await _post_card(context, ticket, forum, update)
+    try:
+        copied = await context.bot.copy_message(
+            support, message.chat.id, message.message_id,
+            message_thread_id=ticket.thread_id if forum else None,
+            reply_parameters=None if forum or ticket.header_message_id is None else
+            ReplyParameters(ticket.header_message_id, allow_sending_without_reply=True),
+        )
+    except BadRequest as exc:
+        if forum and retry and "thread" in exc.message.lower():
+            # Operators deleted the topic: open a new one and post there.
+            tickets.lost_topic(ticket)
+            await _relay_to_support(context, ticket, message, update, retry=False)
+            return True
+        raise
+    tickets.relayed_in(ticket, copied.message_id, message.message_id)
+    return first
+
+
+async def _post_card(context: Context, ticket: Ticket, forum: bool, update: Update) -> None:
+    tickets = ticket_service(context)
+    support = tickets.support_chat_id
+    assert support is not None
+    if not forum:
+        tickets.set_thread(ticket, None)
+    elif ticket.thread_id is None or ticket.support_chat_id != support:
+        topic = await context.bot.create_forum_topic(support, topic_name(context, ticket))
+        tickets.set_thread(ticket, topic.message_thread_id)
+    elif ticket.opened_count > 1:
+        try:
+            await context.bot.reopen_forum_topic(support, ticket.thread_id)
+        except TelegramError as exc:  # it was not closed, or we may not manage topics
+            log.info("ticket %s: topic not reopened: %r", ticket.id, exc)
+    card = await context.bot.send_message(
+        support, _card_text(context, ticket, forum, update),
+        message_thread_id=ticket.thread_id if forum else None,
+    )
+    tickets.card_posted(ticket, card.message_id)
+
+
+def _card_text(context: Context, ticket: Ticket, forum: bool, update: Update) -> str:
+    """Who asks, in which language, at which step, and the expected audit date if any."""
+    svc = services(context)
+    lang = ticket_language(context, ticket)
+    t = svc.catalog.text
+    lines = [t(lang, "card-reopened" if ticket.opened_count > 1 else "card-new",
+               number=str(ticket.id))]
+    if ticket.chat_type != ChatType.PRIVATE:
+        lines.append(t(lang, "card-group", title=escape(ticket.name), id=str(ticket.chat_id)))
+    user = update.effective_user
+    if user is not None:
+        name = escape(user.full_name)
+        if user.username:
+            lines.append(t(lang, "card-username", name=name, username=escape(user.username),
+                           id=str(user.id)))
+        else:
+            lines.append(t(lang, "card-user", name=name, id=str(user.id)))
+    lines.append(t(lang, "card-language", language=t(lang, "language-name")))
+    progress = svc.progress.get(ticket.chat_id)
+    if progress is None:
+        lines.append(t(lang, "card-step-none"))
+    else:
+        step = t(lang, svc.spec.steps[progress.state].title)
+        lines.append(t(lang, "card-step", step=escape(step)))
+        if progress.audit_submitted_on and progress.audit_due_on:
+            lines.append(t(lang, "card-audit",
+                           submitted=format_date(progress.audit_submitted_on, lang),
+                           due=format_date(progress.audit_due_on, lang)))
+    lines.append("\n" + t(lang, "card-hint-forum" if forum else "card-hint-plain"))
+    return "\n".join(lines)
+
+
+# -- wiring --------------------------------------------------------------------------------------
+class _RelayFilter(filters.MessageFilter):
+    """Messages of a ticket's chat that go to the operators (see ``should_relay``). In a
+    group, only replies to the bot's own messages: the rest is the team's own conversation."""
+
+    def __init__(self, tickets: TicketService) -> None:
+        super().__init__(name="relay_to_support")
+        self.tickets = tickets
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        if message.chat.type != ChatType.PRIVATE and (
+            replied is None or replied.from_user is None
+            or replied.from_user.id != message.get_bot().id
+        ):
+            return False
+        return self.tickets.should_relay(message.chat.id, replied.message_id if replied else None)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Before ``flow`` in group 0, so that /status in the support group is the ticket's."""
+    svc = application.bot_data["services"]
+    settings = svc.settings
+    tickets = TicketService(svc.db, settings.support_chat_id, settings.operators,
+                            svc.progress.clock)
+    svc.extras[EXTRAS_KEY] = tickets
+    application.add_handler(CommandHandler("ask", ask))
+    application.add_handler(CommandHandler("close", close))
+    application.add_handler(CallbackQueryHandler(ask_button, pattern=r"^tk\|"))
+    if settings.support_chat_id is None:
+        return
+    svc.renderer.extra_row_hooks.append(ask_button_row)
+    in_support = filters.Chat(settings.support_chat_id)
+    content = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    application.add_handler(CommandHandler("status", support_status, filters=in_support))
+    application.add_handler(MessageHandler(in_support & content, operator_message))
+    application.add_handler(MessageHandler(content & _RelayFilter(tickets), user_message))

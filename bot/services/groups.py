@@ -1,0 +1,97 @@
+"""Chats the bot is in: membership (removed / re-added, blocked), migration, short-lived caches.
+
+A group keeps one progress like a private chat does; what is particular to groups is that the
+bot can be removed and re-added (the progress is kept, the chat only marked inactive), and a
+group can become a supergroup with a new id (the progress, its answers log and its ticket
+follow the new id in one transaction, idempotently).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from sqlite_utils import Database
+
+from bot.storage import chats as chat_store
+from bot.storage import tickets as ticket_store
+
+log = logging.getLogger(__name__)
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+Clock = Callable[[], dt.datetime]
+
+# Who is an administrator (or an operator) changes rarely; asking Telegram on every command
+# would cost a request each time, remembering it for long would keep a demoted admin's rights.
+MEMBER_CACHE_TTL = dt.timedelta(seconds=60)
+
+
+@dataclass
+class TtlCache(Generic[K, V]):
+    """A small in-memory cache whose entries expire ``ttl`` after they were stored."""
+
+    clock: Clock
+    ttl: dt.timedelta = MEMBER_CACHE_TTL
+    _entries: dict[K, tuple[dt.datetime, V]] = field(default_factory=dict)
+
+    def get(self, key: K) -> V | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        stored_at, value = entry
+        if self.clock() - stored_at >= self.ttl:
+            del self._entries[key]
+            return None
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        if len(self._entries) > 10_000:  # never grow without bound
+            self._entries.clear()
+        self._entries[key] = (self.clock(), value)
+
+
+class GroupService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+        self.admins: TtlCache[tuple[int, int], bool] = TtlCache(clock)
+
+    def set_active(self, chat_id: int, active: bool) -> bool:
+        """Mark a chat (in)active: the bot was removed or blocked, or came back. Progress stays."""
+        if chat_store.get_chat(self.db, chat_id) is None:
+            return False
+        with self.db.atomic():
+            chat_store.update_chat(self.db, chat_id, {"active": int(active)})
+        return True
+
+    def migrate(self, old_id: int, new_id: int, new_type: str, *, user_id: int | None) -> bool:
+        """Give the chat's progress, answers log and ticket the supergroup's id; True if moved.
+
+        Telegram announces a migration twice (in the old group and in the new supergroup);
+        the second call finds nothing under the old id and does nothing.
+        """
+        with self.db.atomic():
+            if chat_store.get_chat(self.db, old_id) is None:
+                return False
+            if chat_store.get_chat(self.db, new_id) is not None:
+                log.warning("chat %s migrated to %s, which already has a progress: kept both",
+                            old_id, new_id)
+                return False
+            chat_store.move_chat(self.db, old_id, new_id, new_type)
+            ticket_store.move_tickets(self.db, old_id, new_id, new_type)
+            chat_store.log_event(
+                self.db,
+                {
+                    "chat_id": new_id,
+                    "user_id": user_id,
+                    "kind": "migrate",
+                    "detail": json.dumps({"from": old_id}),
+                    "at": self.clock().astimezone(dt.UTC).isoformat(timespec="seconds"),
+                },
+            )
+        return True

@@ -1,0 +1,50 @@
+# 群组与客服群的文案。可使用 Telegram HTML；名称均已转义。
+
+## 团队群组
+group-admin-only = 🔒 只有本群管理员可以执行此操作。请联系管理员，或发送 /status 查看团队进度。
+group-hello =
+    👋 大家好！我会带你们团队完成天猫国际 TP 认证。群内任何成员都可以用按钮回答每一步；/reset 和 /language 仅限群管理员使用。
+    发送 /start@{ $bot } 开始。
+group-hello-back = 👋 我回来了。团队的进度都还在：发送 /start@{ $bot } 继续。
+
+## 咨询客服（用户端）
+btn-ask = 💬 咨询人工客服
+btn-ask-done = ✅ 问完了，返回步骤
+ask-not-configured = 🙁 本机器人尚未开通人工客服。发送 /help 查看我能提供的帮助。
+ask-open =
+    💬 <b>咨询我们的团队</b>
+    请直接发送您的问题：文字、图片或文件都可以（例如后台报错的截图）。在您点击“问完了”之前，您在这里发送的所有内容都会转给我们的客服；客服的回复会出现在这个对话中。
+ask-open-group = 在群里请<b>回复这条消息</b>发送问题，这样我才能看到。
+ask-sent = 📨 已转给我们的团队（工单 #{ $number }）。回复会发到这里。
+ask-done = 👍 已返回认证步骤。客服的回复仍会发到这里；如需再次联系客服，请发送 /ask。
+ask-relay-failed = 😓 暂时无法把您的消息转给客服，内容没有丢失：请稍后再发送一次。
+ticket-closed-user = ✅ 客服已将您的问题（工单 #{ $number }）标记为已解决。如需帮助，随时发送 /ask。
+close-not-operator = 🔒 只有客服团队可以关闭工单。如果不想继续咨询，请点击“问完了”。
+
+## 客服群（客服端）
+ticket-topic-name = { $name } · #{ $number }
+ticket-topic-name-blocked = ⛔ { $name } · #{ $number }
+card-new = 🎫 <b>新工单 #{ $number }</b>
+card-reopened = 🎫 <b>工单 #{ $number } 已重新打开</b>
+card-user = 👤 { $name } · id <code>{ $id }</code>
+card-username = 👤 { $name }（@{ $username }）· id <code>{ $id }</code>
+card-group = 👥 群组：{ $title } · id <code>{ $id }</code>
+card-language = 🌐 语言：{ $language }
+card-step = 📍 当前步骤：{ $step }
+card-step-none = 📍 尚未开始认证引导
+card-audit = ⏳ 审核提交于 { $submitted }，预计结果日期 <b>{ $due }</b>
+card-hint-forum = 在此话题中回复即可答复用户；/status 查看其进度清单，/close 关闭工单。
+card-hint-plain = 回复这条消息（或该用户的任意消息）即可答复；回复 /status 查看其进度清单，回复 /close 关闭工单。
+support-no-ticket = 这不是工单。请在工单话题中使用 /status 和 /close，或以回复工单消息的方式发送。
+support-status-title = 📋 { $name } 的进度清单（工单 #{ $number }）
+support-status-none = { $name }（工单 #{ $number }）尚未开始认证引导。
+close-done = 🔒 工单 #{ $number } 已关闭，已通知 { $name }。
+close-done-undelivered = 🔒 工单 #{ $number } 已关闭。无法通知 { $name }：对方已屏蔽机器人。
+close-already = 工单 #{ $number } 已经关闭。用户可以发送 /ask 重新打开。
+close-usage = 请在客服群的工单话题中发送 /close，或发送 /close 加工单编号。
+close-unknown = 没有编号为 #{ $number } 的工单。
+delivery-blocked = ⛔ 未送达：{ $name } 已屏蔽机器人。该工单已标记为“已屏蔽”。
+delivery-failed = ⚠️ 未能送达 { $name }：Telegram 拒绝了这条消息（{ $reason }）。
+delivery-closed = 🔒 工单 #{ $number } 已关闭，这条消息没有发送。用户可以发送 /ask 重新打开。
+
+cmd-ask = 咨询人工客服
