@@ -17,7 +17,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.handlers import errors, fallback, flow, updates
+from bot.handlers import errors, fallback, flow, groups, operators, support, updates
 from bot.handlers.common import BotServices
 from bot.handlers.render import Renderer
 from bot.services.flow_spec import FlowSpec, load_flow
@@ -35,16 +35,20 @@ COMMANDS = [
     ("back", "cmd-back"),
     ("language", "cmd-language"),
     ("reset", "cmd-reset"),
+    ("ask", "cmd-ask"),
     ("help", "cmd-help"),
 ]
-CHECKPOINT_EVERY = dt.timedelta(seconds=30)
+CHECKPOINT_EVERY = dt.timedelta(seconds=2)
 FORGET_UPDATES_AFTER = dt.timedelta(days=2)
 
 # Feature modules: each has ``register(application)``; order matters within group 0, and
 # ``fallback`` must stay last, since it takes whatever the others did not.
 FEATURES: list[Callable[[Application], None]] = [  # type: ignore[type-arg]
     updates.register,
+    support.register,  # before flow: /status inside a ticket's topic is the ticket's
     flow.register,
+    groups.register,
+    operators.register,
 ]
 
 
@@ -63,9 +67,15 @@ def build_application(
     token: str | None = None,
     rate_limiter: Any = None,
     job_queue: bool = False,
+    manual_checkpoints: bool | None = None,
 ) -> Application:  # type: ignore[type-arg]
+    """The bot's Application. ``job_queue`` runs periodic jobs (checkpoints among them);
+    without it SQLite checkpoints by itself unless ``manual_checkpoints`` says otherwise."""
     catalog, spec = load_catalog_and_flow(settings)
-    db = open_database(settings.db_path)
+    db = open_database(
+        settings.db_path,
+        manual_checkpoints=job_queue if manual_checkpoints is None else manual_checkpoints,
+    )
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()
         .token(token or settings.token or "0:offline")
@@ -107,6 +117,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         application.job_queue.run_repeating(
             _housekeeping, interval=CHECKPOINT_EVERY, first=CHECKPOINT_EVERY
         )
+    operators.schedule(application)
 
 
 async def _housekeeping(context: Any) -> None:

@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from bot.cli_operators import add_commands as add_operator_commands
 from bot.config import ConfigError, Settings
 from bot.services.flow_spec import FlowError
 
@@ -97,6 +98,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "check": (cmd_check, "validate the flow file and the locales, then exit"),
 }
 EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+EXTRA_COMMANDS.append(add_operator_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

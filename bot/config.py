@@ -34,6 +34,15 @@ def _optional_int(name: str, raw: str | None) -> int | None:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _optional_float(name: str, raw: str | None) -> float | None:
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str | None = None
@@ -47,6 +56,11 @@ class Settings:
     webhook_secret: str | None = None
     listen: str = "0.0.0.0"
     port: int = 8080
+    # Operators' reminders and broadcasts (issue #4).
+    timezone: str = "Asia/Shanghai"
+    idle_days: int = 3
+    quiet_hours: str = "21:00-09:00"  # local time in ``timezone``; empty string: none
+    broadcast_rate: float = 30.0  # messages per second overall (Telegram's limit)
 
     @classmethod
     def from_env(cls, env_file: Path | None = None) -> Settings:
@@ -67,6 +81,13 @@ class Settings:
             webhook_secret=env.get("TPBOT_WEBHOOK_SECRET") or None,
             listen=env.get("TPBOT_LISTEN") or base.listen,
             port=_optional_int("TPBOT_PORT", env.get("TPBOT_PORT")) or base.port,
+            timezone=env.get("TPBOT_TIMEZONE") or base.timezone,
+            idle_days=_optional_int("TPBOT_IDLE_DAYS", env.get("TPBOT_IDLE_DAYS"))
+            or base.idle_days,
+            quiet_hours=env.get("TPBOT_QUIET_HOURS", base.quiet_hours),
+            broadcast_rate=_optional_float(
+                "TPBOT_BROADCAST_RATE", env.get("TPBOT_BROADCAST_RATE")
+            ) or base.broadcast_rate,
         )
 
     def require_token(self) -> str:

@@ -11,16 +11,20 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
-from bot.storage import chats
+from bot.storage import chats, operators, tickets
 
 
 def migration_sets() -> list[Migrations]:
     """Every feature's schema, applied in this order on start."""
-    return [chats.migrations]
+    return [chats.migrations, operators.migrations, tickets.migrations]
 
 
-def open_database(path: Path | str) -> Database:
-    """Open (creating if needed) the SQLite file at ``path`` and bring its schema up to date."""
+def open_database(path: Path | str, *, manual_checkpoints: bool = False) -> Database:
+    """Open (creating if needed) the SQLite file at ``path`` and bring its schema up to date.
+
+    With ``manual_checkpoints`` SQLite never checkpoints inside a commit; the caller must run
+    :func:`checkpoint` periodically (the bot's job queue does), or the log grows unbounded.
+    """
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
@@ -29,7 +33,9 @@ def open_database(path: Path | str) -> Database:
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=5000")
-    db.execute("PRAGMA wal_autocheckpoint=0")
+    db.execute("PRAGMA journal_size_limit=67108864")  # truncate a large log after a checkpoint
+    if manual_checkpoints:
+        db.execute("PRAGMA wal_autocheckpoint=0")
     for migrations in migration_sets():
         migrations.apply(db)
     return db

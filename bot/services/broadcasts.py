@@ -1,0 +1,335 @@
+"""Broadcasts: audiences, and sending to each chat exactly once, resumable after a crash.
+
+A broadcast's audience is fixed when it starts: one ``pending`` delivery row per chat, in
+the same transaction that marks the broadcast ``running``. Each send is recorded twice:
+``sending`` is committed *before* the Bot API call, the outcome (``sent`` / ``blocked`` /
+``failed``) after it. A process that stops in between leaves at most ``Limits.concurrency``
+rows (4 by default) in ``sending``: on resume they become ``unknown`` and are **not** sent
+again (at most once); everything still ``pending`` is sent. A lease (``runner`` plus a
+heartbeat) makes sure one process at a time sends a broadcast — the bot or the command line;
+a lease not renewed for ``LEASE_STALE`` is taken over (that is how a crashed run resumes).
+
+Audiences (command line and chat alike), combined with commas (all must hold):
+``all``, ``stage:N`` (N as numbered in the flow: 0 = before stage 1), ``step:NAME``,
+``lang:en|zh``, ``idle:DAYS`` (no progress for at least DAYS days), ``unfinished``.
+Chats that blocked the bot (inactive) or muted reminders are never in an audience.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.services.delivery import Delivery, Payload
+from bot.services.flow_spec import FlowSpec
+from bot.services.i18n import LANGUAGES
+from bot.services.progress import Clock
+from bot.storage import operators as store
+
+LEASE_STALE = dt.timedelta(seconds=60)
+PAGE = 500
+
+
+class AudienceError(ValueError):
+    """An audience that cannot be parsed; the message says what is allowed."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    terms: tuple[tuple[str, str], ...]  # (kind, value), kind in all/stage/step/lang/idle/...
+
+    @property
+    def text(self) -> str:
+        return ",".join(f"{k}:{v}" if v else k for k, v in self.terms)
+
+
+def parse_audience(raw: str, spec: FlowSpec) -> Audience:
+    terms: list[tuple[str, str]] = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        kind, _, value = part.partition(":")
+        kind, value = kind.strip().lower(), value.strip()
+        if kind in ("all", "unfinished") and not value:
+            if kind == "unfinished":
+                terms.append((kind, ""))
+            continue
+        valid = {
+            "stage": value.isdigit() and any(s.number == int(value) for s in spec.stages),
+            "step": value in spec.steps,
+            "lang": value in LANGUAGES,
+            "idle": value.isdigit() and int(value) > 0,
+        }
+        if valid.get(kind):
+            terms.append((kind, value))
+        else:
+            stages = ", ".join(str(s.number) for s in spec.stages)
+            raise AudienceError(
+                f"unknown audience {part!r}: use all, stage:N ({stages}), step:NAME, "
+                f"lang:en|zh, idle:DAYS or unfinished, combined with commas"
+            )
+    return Audience(tuple(terms) or (("all", ""),))
+
+
+def audience_sql(audience: Audience, spec: FlowSpec, now: dt.datetime) -> tuple[str, list[Any]]:
+    """A WHERE clause on ``chats`` (and its parameters) selecting the audience."""
+    where = ["active = 1", "id NOT IN (SELECT chat_id FROM muted_chats)"]
+    params: list[Any] = []
+    for kind, value in audience.terms:
+        if kind == "stage":
+            stage = next(s for s in spec.stages if s.number == int(value))
+            steps = [sid for sid, step in spec.steps.items() if step.stage == stage.id]
+            where.append(f"state IN ({', '.join('?' for _ in steps)})")
+            params.extend(steps)
+        elif kind == "step":
+            where.append("state = ?")
+            params.append(value)
+        elif kind == "lang":
+            where.append("language = ?")
+            params.append(value)
+        elif kind == "idle":
+            cutoff = now - dt.timedelta(days=int(value))
+            where.append("updated_at <= ?")
+            params.append(iso(cutoff))
+        elif kind == "unfinished":
+            where.append("finished_at IS NULL")
+    return " AND ".join(where), params
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def new_runner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class Report:
+    """Where a broadcast stands: counts by delivery status, and an estimated finish."""
+
+    broadcast_id: int
+    status: str
+    total: int = 0
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    unknown: int = 0
+    left: int = 0
+    eta_seconds: float | None = None
+    final: bool = False
+    busy: bool = False  # another process holds the lease
+
+    @classmethod
+    def from_counts(cls, broadcast_id: int, status: str, counts: dict[str, int]) -> Report:
+        return cls(
+            broadcast_id, status,
+            total=sum(counts.values()),
+            sent=counts.get("sent", 0),
+            blocked=counts.get("blocked", 0),
+            failed=counts.get("failed", 0),
+            unknown=counts.get("unknown", 0),
+            left=counts.get("pending", 0) + counts.get("sending", 0),
+        )
+
+
+ProgressSink = Callable[[Report], Awaitable[None]]
+
+
+def content_payloads(content_json: str) -> dict[str, Payload]:
+    """Language → what to send; chats in a language without a variant get the main one."""
+    content = json.loads(content_json or "{}")
+    payloads = {
+        lang: Payload(kind=v.get("kind", "text"), html=v.get("html", ""),
+                      file_id=v.get("file_id"))
+        for lang, v in content.items() if v
+    }
+    main = payloads.get("en") or next(iter(payloads.values()), Payload())
+    return {lang: payloads.get(lang, main) for lang in LANGUAGES}
+
+
+@dataclass
+class BroadcastService:
+    db: Database
+    spec: FlowSpec
+    clock: Clock
+    progress_every: float = 3.0  # seconds between live progress reports and heartbeats
+    runner: str = field(default_factory=new_runner_id)
+
+    def now(self) -> str:
+        return iso(self.clock())
+
+    # -- composing --------------------------------------------------------------------------
+    def count(self, audience: Audience) -> int:
+        where, params = audience_sql(audience, self.spec, self.clock())
+        return int(self.db.execute(f"SELECT COUNT(*) FROM chats WHERE {where}",
+                                   params).fetchone()[0])
+
+    def create(
+        self, audience: Audience, content: dict[str, Any], *, created_by: int = 0,
+        send_at: dt.datetime | None = None, operator_chat_id: int | None = None,
+        operator_language: str = "en", status: str = "scheduled",
+    ) -> int:
+        return store.insert_broadcast(self.db, {
+            "created_by": created_by,
+            "operator_chat_id": operator_chat_id,
+            "operator_language": operator_language,
+            "status": status,
+            "audience": audience.text,
+            "content": json.dumps(content, ensure_ascii=False),
+            "send_at": iso(send_at) if send_at else None,
+            "created_at": self.now(),
+        })
+
+    def cancel(self, broadcast_id: int) -> bool:
+        """Stop a scheduled or running broadcast; what is not sent yet stays unsent."""
+        cursor = self.db.execute(
+            "UPDATE broadcasts SET status = 'cancelled', finished_at = ? "
+            "WHERE id = ? AND status IN ('scheduled', 'running')",
+            [self.now(), broadcast_id],
+        )
+        return cursor.rowcount == 1
+
+    def report(self, broadcast_id: int) -> Report | None:
+        row = store.get_broadcast(self.db, broadcast_id)
+        if row is None:
+            return None
+        counts = store.delivery_counts(self.db, broadcast_id)
+        report = Report.from_counts(broadcast_id, row["status"], counts)
+        if row["status"] in ("scheduled",):
+            report.total = report.left = 0
+        return report
+
+    def due(self) -> list[int]:
+        """Broadcasts to (re)start now: scheduled ones due, running ones whose runner died."""
+        now = self.clock()
+        return store.broadcasts_to_run(self.db, iso(now), iso(now - LEASE_STALE))
+
+    # -- sending ----------------------------------------------------------------------------
+    def _begin(self, broadcast_id: int) -> tuple[dict[str, Any], int] | None:
+        """Take the lease, fix the audience if new; (row, in-flight sends now unknown)."""
+        now = self.clock()
+        with self.db.atomic():
+            if not store.take_lease(self.db, broadcast_id, self.runner, iso(now),
+                                    iso(now - LEASE_STALE)):
+                return None
+            row = store.get_broadcast(self.db, broadcast_id)
+            assert row is not None
+            if row["status"] == "scheduled":
+                audience = parse_audience(row["audience"], self.spec)
+                where, params = audience_sql(audience, self.spec, now)
+                total = store.add_deliveries(self.db, broadcast_id, where, params, iso(now))
+                store.update_broadcast(self.db, broadcast_id, {
+                    "status": "running", "total": total, "started_at": iso(now),
+                })
+                row["status"] = "running"
+            unknown = store.mark_in_flight_unknown(self.db, broadcast_id, iso(now))
+        return row, unknown
+
+    async def run(
+        self, broadcast_id: int, delivery: Delivery, on_progress: ProgressSink | None = None
+    ) -> Report:
+        """Send the broadcast's pending deliveries; returns the final report.
+
+        Safe to call on a broadcast that was interrupted: it continues where it stopped.
+        Returns a report with ``busy`` set if another live process is sending it.
+        """
+        begun = self._begin(broadcast_id)
+        if begun is None:
+            report = self.report(broadcast_id) or Report(broadcast_id, "missing")
+            report.busy = True
+            return report
+        row, _unknown = begun
+        payloads = content_payloads(row["content"])
+        concurrency = max(1, delivery.limits.concurrency)
+        queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(maxsize=concurrency * 4)
+        state = {"stop": False, "done": 0}
+        started = time.monotonic()
+
+        async def produce() -> None:
+            after = -(2**63)
+            while not state["stop"]:
+                page = store.pending_deliveries(self.db, broadcast_id, after, PAGE)
+                if not page:
+                    break
+                for item in page:
+                    if state["stop"]:
+                        break
+                    await queue.put(item)
+                after = page[-1][0]
+            for _ in range(concurrency):
+                await queue.put(None)
+
+        async def work() -> None:
+            while (item := await queue.get()) is not None:
+                if state["stop"]:
+                    continue
+                chat_id, language = item
+                if not store.claim_delivery(self.db, broadcast_id, chat_id, self.now()):
+                    continue
+                result = await delivery.send(chat_id, payloads.get(language, payloads["en"]))
+                if result.status == "blocked":
+                    with self.db.atomic():
+                        store.finish_delivery(self.db, broadcast_id, chat_id, result.status,
+                                              result.error, None, self.now())
+                        store.set_chat_inactive(self.db, chat_id)
+                else:  # one statement: its own transaction
+                    store.finish_delivery(self.db, broadcast_id, chat_id, result.status,
+                                          result.error, result.message_id, self.now())
+                state["done"] += 1
+
+        def current(final: bool = False) -> Report:
+            status = store.get_broadcast(self.db, broadcast_id)
+            report = Report.from_counts(
+                broadcast_id, status["status"] if status else "missing",
+                store.delivery_counts(self.db, broadcast_id),
+            )
+            elapsed = time.monotonic() - started
+            if state["done"] and elapsed > 0 and report.left:
+                report.eta_seconds = report.left / (state["done"] / elapsed)
+            report.final = final
+            return report
+
+        async def monitor() -> None:
+            while True:
+                await asyncio.sleep(self.progress_every)
+                status = store.heartbeat(self.db, broadcast_id, self.runner, self.now())
+                if status != "running":  # cancelled, or the lease was taken over
+                    state["stop"] = True
+                    return
+                if on_progress is not None:
+                    await on_progress(current())
+
+        if on_progress is not None:
+            await on_progress(current())
+        workers = [asyncio.ensure_future(work()) for _ in range(concurrency)]
+        watcher = asyncio.ensure_future(monitor())
+        try:
+            await asyncio.gather(produce(), *workers)
+        finally:
+            # On a crash (cancellation) nothing more is written: the lease simply goes stale.
+            watcher.cancel()
+            for task in workers:
+                task.cancel()
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE broadcasts SET status = CASE WHEN status = 'running' THEN 'done' "
+                "ELSE status END, finished_at = COALESCE(finished_at, ?), runner = NULL "
+                "WHERE id = ? AND runner = ?",
+                [self.now(), broadcast_id, self.runner],
+            )
+        report = current(final=True)
+        report.eta_seconds = None
+        if on_progress is not None:
+            await on_progress(report)
+        return report

@@ -1,0 +1,191 @@
+"""Sending many messages within Telegram's limits: shared by broadcasts and reminders.
+
+Telegram allows about 30 messages per second overall, one per second to a chat and 20 per
+minute to a group. :class:`Delivery` paces every send with an ``aiolimiter`` leaky bucket for
+the overall rate (sized so that no one-second window ever holds more than the limit, see
+:func:`overall_limiter`) and a per-chat spacing (1 s for private chats, 3 s for groups = 20 per
+minute). Then:
+
+* 429 ``RetryAfter``: wait what Telegram asks, and hold *every* sender for that long too (a
+  flood limit is global), then try again — a bounded number of times;
+* 403 ``Forbidden`` (the user blocked the bot, or the bot left the group): ``blocked``;
+* timeouts and 5xx (``NetworkError``): retried with exponential backoff, a bounded number of
+  times, then ``failed``. Note a timed-out request may still have been delivered, so a retry
+  after a timeout can, rarely, duplicate a message: Telegram gives no way to know;
+* other 400s (chat not found, bad markup...): ``failed`` at once, no retry.
+
+Limits, backoff and the sleep/monotonic functions are injectable, so tests run in
+milliseconds while the defaults match Telegram's real limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+MARGIN = 0.003
+Sleep = Callable[[float], Awaitable[Any]]
+Action = Callable[[Bot], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's limits and our retry policy; tests scale these down (or up)."""
+
+    per_second: float = 30.0  # at most this many sends in any one second, all chats together
+    burst_seconds: float = 0.005  # slack for a late event loop (see overall_limiter)
+    private_interval: float = 1.0  # seconds between two messages to one private chat
+    group_interval: float = 3.0  # 20 per minute per group
+    max_attempts: int = 4  # for timeouts / 5xx: the first try and 3 retries
+    backoff: float = 1.0  # seconds before the first retry; doubles each time
+    max_flood_waits: int = 5  # 429s tolerated for one message before giving up
+    concurrency: int = 4  # sends in flight at once (enough for ~30/s at 100 ms latency)
+
+
+@dataclass
+class Result:
+    status: str  # sent / blocked / failed
+    error: str | None = None
+    message_id: int | None = None
+    attempts: int = 1
+
+
+@dataclass
+class Payload:
+    """One message: text (HTML), or a photo / document (by file id) with an HTML caption."""
+
+    kind: str = "text"
+    html: str = ""
+    file_id: str | None = None
+    reply_markup: InlineKeyboardMarkup | None = None
+
+    async def send(self, bot: Bot, chat_id: int) -> Message:
+        if self.kind == "photo" and self.file_id:
+            return await bot.send_photo(
+                chat_id, self.file_id, caption=self.html or None, parse_mode=ParseMode.HTML,
+                reply_markup=self.reply_markup,
+            )
+        if self.kind == "document" and self.file_id:
+            return await bot.send_document(
+                chat_id, self.file_id, caption=self.html or None, parse_mode=ParseMode.HTML,
+                reply_markup=self.reply_markup,
+            )
+        return await bot.send_message(
+            chat_id, self.html, parse_mode=ParseMode.HTML, reply_markup=self.reply_markup
+        )
+
+
+@dataclass
+class Stats:
+    sent: int = 0
+    flood_waits: int = 0  # 429s received
+    retries: int = 0  # timeouts / 5xx retried
+
+
+def _seconds(value: float | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def overall_limiter(limits: Limits) -> AsyncLimiter:
+    """A leaky bucket that never allows more than ``per_second`` sends in any one second.
+
+    A bucket of capacity B draining at r lets through at most B + r sends in any 1 s window,
+    so it drains at ``per_second - B`` (less a hair, ``MARGIN``, for the jitter between our
+    clock and Telegram's). B is one send plus ``burst_seconds`` worth of slack, so that a send
+    woken a little late by the event loop is made up for instead of losing its slot for good.
+    At Telegram's 30/s: a bucket of 1.15 draining at 28.8/s.
+    """
+    rate = limits.per_second
+    capacity = 1 + rate * limits.burst_seconds
+    drain = max(rate * (1 - MARGIN) - capacity, rate / 2)
+    return AsyncLimiter(capacity, capacity / drain)
+
+
+@dataclass
+class Delivery:
+    bot: Bot
+    limits: Limits = field(default_factory=Limits)
+    sleep: Sleep = asyncio.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    stats: Stats = field(default_factory=Stats)
+
+    def __post_init__(self) -> None:
+        self._overall = overall_limiter(self.limits)
+        self._next_for_chat: dict[int, float] = {}
+        self._hold_until = 0.0
+
+    async def send(self, chat_id: int, payload: Payload) -> Result:
+        return await self.call(chat_id, lambda bot: payload.send(bot, chat_id))
+
+    async def call(self, chat_id: int, action: Action) -> Result:
+        """Run one Bot API call for ``chat_id`` within the limits, retrying as above."""
+        attempts = 0
+        floods = 0
+        while True:
+            attempts += 1
+            await self._pace(chat_id)
+            try:
+                answer = await action(self.bot)
+            except RetryAfter as exc:
+                floods += 1
+                self.stats.flood_waits += 1
+                with warnings.catch_warnings():  # int today, timedelta in PTB 23: either
+                    warnings.simplefilter("ignore", PTBDeprecationWarning)
+                    wait = _seconds(exc.retry_after)
+                self._hold_until = max(self._hold_until, self.monotonic() + wait)
+                if floods > self.limits.max_flood_waits:
+                    return Result("failed", f"flood control: {exc}", attempts=attempts)
+                attempts -= 1  # a flood wait is not a failed attempt; _pace does the waiting
+                continue
+            except Forbidden as exc:
+                return Result("blocked", str(exc), attempts=attempts)
+            except ChatMigrated as exc:
+                return Result("failed", f"chat moved to {exc.new_chat_id}", attempts=attempts)
+            except BadRequest as exc:
+                return Result("failed", str(exc), attempts=attempts)
+            except NetworkError as exc:  # timeouts and 5xx
+                if attempts >= self.limits.max_attempts:
+                    return Result("failed", f"{type(exc).__name__}: {exc}", attempts=attempts)
+                self.stats.retries += 1
+                await self.sleep(self.limits.backoff * 2 ** (attempts - 1))
+                continue
+            except TelegramError as exc:  # anything else Telegram says: this chat failed
+                return Result("failed", f"{type(exc).__name__}: {exc}", attempts=attempts)
+            self.stats.sent += 1
+            message_id = answer.message_id if isinstance(answer, Message) else None
+            return Result("sent", None, message_id, attempts)
+
+    async def _pace(self, chat_id: int) -> None:
+        now = self.monotonic()
+        if self._hold_until > now:  # a 429 told everyone to wait
+            await self.sleep(self._hold_until - now)
+            now = self.monotonic()
+        interval = self.limits.private_interval if chat_id > 0 else self.limits.group_interval
+        slot = max(now, self._next_for_chat.get(chat_id, 0.0))
+        self._next_for_chat[chat_id] = slot + interval
+        if len(self._next_for_chat) > 10_000:
+            self._forget_old(now)
+        if slot > now:
+            await self.sleep(slot - now)
+        await self._overall.acquire()
+
+    def _forget_old(self, now: float) -> None:
+        self._next_for_chat = {c: t for c, t in self._next_for_chat.items() if t > now}

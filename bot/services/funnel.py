@@ -1,0 +1,226 @@
+"""The funnel: where chats are and where they get stuck; a PNG chart; a CSV export.
+
+Counts come from ``chats`` (one grouped query); stage durations and "reached" counts from the
+answers log ``events``: for each chat, when it first entered each stage and when it first
+moved past it (to a later stage, or to the finish). "Median days per stage" is the median of
+those durations over the chats that completed the stage.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import statistics
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from sqlite_utils import Database
+
+from bot.services.broadcasts import iso
+from bot.services.flow_spec import FlowSpec
+from bot.services.i18n import Catalog, format_number
+
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
+             "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")
+
+
+@dataclass
+class Funnel:
+    total: int = 0
+    finished: int = 0
+    idle: int = 0
+    blocked: int = 0
+    muted: int = 0
+    by_step: dict[str, int] = field(default_factory=dict)  # unfinished, active chats
+    by_stage: dict[str, int] = field(default_factory=dict)
+    by_language: dict[str, int] = field(default_factory=dict)
+    reached: dict[str, int] = field(default_factory=dict)  # stage id → chats that got there
+    median_days: dict[str, float] = field(default_factory=dict)  # stage id → median days
+
+
+def funnel_stats(db: Database, spec: FlowSpec, now: dt.datetime, idle_days: int) -> Funnel:
+    result = Funnel()
+    cutoff = iso(now - dt.timedelta(days=idle_days))
+    for state, language, active, finished, idle, count in db.execute(
+        "SELECT state, language, active, finished_at IS NOT NULL, updated_at <= ?, COUNT(*) "
+        "FROM chats GROUP BY 1, 2, 3, 4, 5", [cutoff]
+    ).fetchall():
+        result.total += count
+        result.by_language[language] = result.by_language.get(language, 0) + count
+        if not active:
+            result.blocked += count
+            continue
+        if finished:
+            result.finished += count
+            continue
+        if idle:
+            result.idle += count
+        result.by_step[state] = result.by_step.get(state, 0) + count
+        step = spec.steps.get(state)
+        if step is not None:
+            result.by_stage[step.stage] = result.by_stage.get(step.stage, 0) + count
+    result.muted = int(db.execute("SELECT COUNT(*) FROM muted_chats").fetchone()[0])
+    _journeys(db, spec, result)
+    return result
+
+
+def _journeys(db: Database, spec: FlowSpec, result: Funnel) -> None:
+    number = {s.id: s.number for s in spec.stages}
+    last = max(number.values(), default=0)
+    durations: dict[str, list[float]] = {s.id: [] for s in spec.stages}
+    reached: dict[str, int] = {s.id: 0 for s in spec.stages}
+    by_number = {s.number: s.id for s in spec.stages}
+
+    def close(entered: dict[int, dt.datetime]) -> None:
+        for k in entered:
+            reached[by_number[k]] += 1
+
+    current_chat: int | None = None
+    entered: dict[int, dt.datetime] = {}
+    done: set[int] = set()
+    for chat_id, to_state, at in db.execute(
+        "SELECT chat_id, to_state, at FROM events WHERE to_state IS NOT NULL "
+        "ORDER BY chat_id, id"
+    ):
+        if chat_id != current_chat:
+            if current_chat is not None:
+                close(entered)
+            current_chat, entered, done = chat_id, {}, set()
+        step = spec.steps.get(to_state)
+        if step is None:
+            continue
+        moment = dt.datetime.fromisoformat(at)
+        k = number[step.stage]
+        past = last + 1 if step.kind == "finish" else k
+        for earlier, started in entered.items():
+            if earlier < past and earlier not in done:
+                done.add(earlier)
+                days = (moment - started).total_seconds() / 86400
+                durations[by_number[earlier]].append(days)
+        if step.kind != "finish":
+            entered.setdefault(k, moment)
+    if current_chat is not None:
+        close(entered)
+    result.reached = reached
+    result.median_days = {
+        stage: statistics.median(values) for stage, values in durations.items() if values
+    }
+
+
+def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> str:
+    t = catalog.text
+
+    def n(value: float) -> str:
+        return format_number(value, lang)
+
+    lines = [
+        f"<b>{t(lang, 'stats-title')}</b>",
+        t(lang, "stats-totals", total=n(funnel.total), finished=n(funnel.finished),
+          idle=n(funnel.idle), blocked=n(funnel.blocked), muted=n(funnel.muted)),
+        "",
+        f"<b>{t(lang, 'stats-by-stage')}</b>",
+    ]
+    for stage in spec.stages:
+        median = funnel.median_days.get(stage.id)
+        lines.append(t(
+            lang, "stats-stage", number=stage.number, stage=t(lang, stage.title),
+            now=n(funnel.by_stage.get(stage.id, 0)), reached=n(funnel.reached.get(stage.id, 0)),
+            median=n(round(median, 1)) if median is not None else "–",
+        ))
+        for step_id, step in spec.steps.items():
+            count = funnel.by_step.get(step_id, 0)
+            if step.stage == stage.id and count:
+                lines.append(t(lang, "stats-step", step=t(lang, step.title), count=n(count)))
+    lines.append("")
+    lines.append(t(lang, "stats-languages", languages=", ".join(
+        f"{code}: {n(count)}" for code, count in sorted(funnel.by_language.items()))
+        or "–"))
+    return "\n".join(lines)
+
+
+def _chart_font() -> tuple[str | None, bool]:
+    from matplotlib import font_manager
+
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in names:
+            return name, True
+    return None, False
+
+
+def funnel_chart(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> bytes:
+    """A horizontal bar chart (PNG) of chats reaching each stage, and finishing.
+
+    Labels are in ``lang`` when a font for it is installed (Chinese needs a CJK font);
+    otherwise in English rather than as empty boxes.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    font, has_cjk = _chart_font()
+    label_lang = lang if lang == "en" or has_cjk else "en"
+    labels = [f"{s.number} · {catalog.text(label_lang, s.title)}" for s in spec.stages]
+    labels.append(catalog.text(label_lang, "stats-chart-finished"))
+    values = [funnel.reached.get(s.id, 0) for s in spec.stages] + [funnel.finished]
+    with plt.rc_context({"font.family": font} if font else {}):
+        figure, axes = plt.subplots(figsize=(8, 0.6 * len(values) + 1.2), dpi=100)
+        bars = axes.barh(range(len(values)), values, color="#ff5000")
+        axes.set_yticks(range(len(values)), labels=[_wrap(label) for label in labels])
+        axes.invert_yaxis()
+        axes.bar_label(bars, labels=[str(v) for v in values], padding=3)
+        axes.set_title(catalog.text(label_lang, "stats-chart-title"))
+        axes.set_xlabel(catalog.text(label_lang, "stats-chart-axis"))
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        plt.close(figure)
+    return buffer.getvalue()
+
+
+def _wrap(label: str, width: int = 34) -> str:
+    if len(label) <= width:
+        return label
+    cut = label.rfind(" ", 0, width)
+    cut = cut if cut > 0 else width
+    return label[:cut] + "\n" + label[cut:].strip()
+
+
+CSV_COLUMNS = ("chat_id", "type", "title", "language", "stage_number", "stage", "step",
+               "step_title", "finished_at", "active", "muted", "idle_days", "audit_step",
+               "audit_submitted_on", "audit_due_on", "created_at", "updated_at")
+
+
+def write_csv(db: Database, spec: FlowSpec, catalog: Catalog, out: TextIO,
+              now: dt.datetime, idle_days: int) -> int:
+    """Every chat and its progress, one row each, English titles; returns the row count."""
+    del idle_days  # every row carries its own idle time; the threshold is for /stats
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    cursor = db.execute(
+        "SELECT c.id, c.type, c.title, c.language, c.state, c.finished_at, c.active, "
+        "m.chat_id IS NOT NULL, c.audit_step, c.audit_submitted_on, c.audit_due_on, "
+        "c.created_at, c.updated_at FROM chats c "
+        "LEFT JOIN muted_chats m ON m.chat_id = c.id ORDER BY c.id"
+    )
+    for row in cursor:
+        (chat_id, kind, title, language, state, finished_at, active, muted, audit_step,
+         submitted, due, created_at, updated_at) = row
+        step = spec.steps.get(state)
+        stage = spec.stage_of(state) if step else None
+        idle = ""
+        if updated_at:
+            idle = f"{(now - dt.datetime.fromisoformat(updated_at)).total_seconds() / 86400:.1f}"
+        values: list[Any] = [
+            chat_id, kind, title or "", language, stage.number if stage else "",
+            catalog.text("en", stage.title) if stage else "", state,
+            catalog.text("en", step.title) if step else "", finished_at or "", active,
+            int(muted), idle, audit_step or "", submitted or "", due or "", created_at or "",
+            updated_at or "",
+        ]
+        writer.writerow(values)
+        count += 1
+    return count

@@ -1,0 +1,216 @@
+"""Automatic follow-ups: the audit follow-up and the idle nudge, planned in SQLite.
+
+Each chat has at most one planned reminder (table ``reminders``), kept in step with its
+progress by :meth:`ReminderService.sync`, which reads only the chats changed since the last
+sync (an indexed, keyset-paged query on ``chats.updated_at``). A periodic job then asks for
+what is due (:meth:`due`: the partial index on pending ``due_at``) and sends it through the
+shared rate-limited :class:`~bot.services.delivery.Delivery`.
+
+* **Audit follow-up.** A chat at an audit step is asked on the expected result date (counted
+  in Chinese working days by the core) at ``FOLLOWUP_TIME`` local time whether the audit
+  passed, with the step's own buttons. Pressing "still waiting" (the audit step's ``stay``
+  answer) after a follow-up snoozes it one working day; after ``AUDIT_FOLLOWUPS`` follow-ups,
+  the next "still waiting" gets one last message offering to ask an operator (``/ask``).
+* **Idle nudge.** A chat idle at an unfinished, non-audit step for ``idle_days`` gets a
+  reminder of its step; then again after 2× and 4× that interval (``IDLE_STEPS``), no more.
+* **Quiet hours** shift every due time out of the quiet window, and the job sends nothing
+  while it is quiet. ``/mute`` removes the chat's reminder; ``/unmute`` plans it again.
+
+A reminder is marked ``sending`` before the send and its outcome after; one left ``sending``
+by a crash is not sent again (at most once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.services.broadcasts import iso
+from bot.services.flow_spec import FlowSpec
+from bot.services.progress import Clock
+from bot.services.quiet_hours import QuietHours
+from bot.services.workdays import add_working_days
+from bot.storage import operators as store
+
+AUDIT_FOLLOWUPS = 3  # on the due date, then at most 2 snoozes of one working day
+IDLE_STEPS = (1, 2, 4)  # nudges after idle_days × 1, then × 2 more, then × 4 more
+FOLLOWUP_TIME = dt.time(10, 0)  # local time of audit follow-ups
+SYNC_CURSOR = "reminders.sync_cursor"
+SYNC_PAGE = 2000
+FIRST_ID = -(2**63)
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    chat_id: int
+    kind: str  # audit / audit_ask / idle
+    count: int  # follow-ups of this kind sent before this one
+    seq: int
+
+
+@dataclass
+class ReminderService:
+    db: Database
+    spec: FlowSpec
+    clock: Clock
+    quiet: QuietHours
+    idle_days: int = 3
+
+    # -- planning ---------------------------------------------------------------------------
+    def sync(self, max_chats: int = 5_000) -> int:
+        """Re-plan the reminders of every chat changed since the last sync; returns how many.
+
+        Each run starts again at the last ``updated_at`` seen (not after it): changes within
+        the same second are looked at twice, harmlessly (a reminder planned for the chat's
+        current ``seq`` is left alone). At most ``max_chats`` per call, so that a first run on
+        a large database catches up over a few ticks instead of stalling the event loop.
+        """
+        since = store.get_meta(self.db, SYNC_CURSOR) or ""
+        after_at, after_id = since, FIRST_ID
+        seen = 0
+        while seen < max_chats:
+            page = store.chats_changed_since(self.db, after_at, after_id, SYNC_PAGE)
+            if not page:
+                break
+            with self.db.atomic():
+                for chat in page:
+                    self._plan(chat)
+                store.set_meta(self.db, SYNC_CURSOR, page[-1]["updated_at"])
+            after_at, after_id = page[-1]["updated_at"], page[-1]["id"]
+            seen += len(page)
+        return seen
+
+    def replan(self, chat_id: int, from_now: bool = True) -> None:
+        """Plan a chat's reminder afresh (after /unmute): idle counting restarts now."""
+        chat = self.db.execute(
+            "SELECT id, language, state, seq, audit_step, audit_submitted_on, audit_due_on, "
+            "active, updated_at, finished_at FROM chats WHERE id = ?", [chat_id]
+        ).fetchone()
+        if chat is None:
+            return
+        names = ["id", "language", "state", "seq", "audit_step", "audit_submitted_on",
+                 "audit_due_on", "active", "updated_at", "finished_at"]
+        row = dict(zip(names, chat, strict=True))
+        with self.db.atomic():
+            store.delete_reminder(self.db, chat_id)
+            self._plan(row, idle_from=self.clock() if from_now else None)
+
+    def _plan(self, chat: dict[str, Any], idle_from: dt.datetime | None = None) -> None:
+        chat_id = chat["id"]
+        current = store.get_reminder(self.db, chat_id)
+        if current is not None and current["seq"] == chat["seq"]:
+            return
+        step = self.spec.steps.get(chat["state"])
+        if (step is None or not chat["active"] or chat["finished_at"] or step.kind == "finish"
+                or store.is_muted(self.db, chat_id)):
+            if current is not None:
+                store.delete_reminder(self.db, chat_id)
+            return
+        if step.kind == "audit" and chat["audit_due_on"]:
+            self._plan_audit(chat, current)
+            return
+        start = idle_from or dt.datetime.fromisoformat(chat["updated_at"])
+        self._put(chat, "idle", start + dt.timedelta(days=self.idle_days * IDLE_STEPS[0]), 0)
+
+    def _plan_audit(self, chat: dict[str, Any], current: dict[str, Any] | None) -> None:
+        key = f"{chat['audit_step']}@{chat['audit_submitted_on']}"
+        if current is None or current["audit_key"] != key or current["kind"] == "idle":
+            due_day = dt.date.fromisoformat(chat["audit_due_on"])
+            self._put(chat, "audit", self._at_followup_time(due_day), 0, key)
+            return
+        waited = self._waiting_pressed(chat["id"], chat["state"], current["sent_at"])
+        if current["status"] == "sent" and current["kind"] == "audit" and waited:
+            kind = "audit" if current["count"] < AUDIT_FOLLOWUPS else "audit_ask"
+            next_day = add_working_days(waited, 1)  # one working day after the press
+            self._put(chat, kind, self._at_followup_time(next_day), current["count"], key)
+            return
+        # Same audit, nothing to react to (e.g. a language switch): keep the plan, new seq.
+        self.db.execute("UPDATE reminders SET seq = ? WHERE chat_id = ?",
+                        [chat["seq"], chat["id"]])
+
+    def _waiting_pressed(self, chat_id: int, state: str, since: str | None) -> dt.date | None:
+        """The local day of a "still waiting" press at the chat's audit step, if that is its
+        latest event and came after the last follow-up; else None."""
+        row = self.db.execute(
+            "SELECT kind, step, answer, at FROM events WHERE chat_id = ? ORDER BY id DESC "
+            "LIMIT 1", [chat_id]
+        ).fetchone()
+        if row is None or row[0] != "answer" or row[1] != state or (since and row[3] < since):
+            return None
+        answer = self.spec.steps[state].answer(row[2])
+        if answer is None or not answer.stay:
+            return None
+        return dt.datetime.fromisoformat(row[3]).astimezone(self.quiet.tz).date()
+
+    def _put(self, chat: dict[str, Any], kind: str, due: dt.datetime, count: int,
+             audit_key: str | None = None) -> None:
+        store.put_reminder(self.db, {
+            "chat_id": chat["id"], "kind": kind, "status": "pending",
+            "due_at": iso(self.quiet.next_allowed(due)), "count": count, "seq": chat["seq"],
+            "audit_key": audit_key, "sent_at": None, "error": None,
+        })
+
+    def _at_followup_time(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, FOLLOWUP_TIME, tzinfo=self.quiet.tz)
+
+    # -- sending ----------------------------------------------------------------------------
+    def due(self, limit: int = 200) -> list[DueReminder]:
+        """Reminders due now (nothing during quiet hours)."""
+        now = self.clock()
+        if self.quiet.is_quiet(now):
+            return []
+        return [
+            DueReminder(r["chat_id"], r["kind"], r["count"], r["seq"])
+            for r in store.due_reminders(self.db, iso(now), limit)
+        ]
+
+    def claim(self, reminder: DueReminder) -> bool:
+        """Mark as being sent, if still pending and planned for the chat's current seq."""
+        cursor = self.db.execute(
+            "UPDATE reminders SET status = 'sending', sent_at = ? WHERE chat_id = ? "
+            "AND status = 'pending' AND seq = ? AND seq = (SELECT seq FROM chats WHERE id = ?)",
+            [iso(self.clock()), reminder.chat_id, reminder.seq, reminder.chat_id],
+        )
+        return cursor.rowcount == 1
+
+    def record(self, reminder: DueReminder, status: str, error: str | None = None) -> None:
+        """The send's outcome; plans the next idle nudge, if there is one."""
+        now = self.clock()
+        count = reminder.count + 1
+        with self.db.atomic():
+            if status == "blocked":
+                store.set_chat_inactive(self.db, reminder.chat_id)
+                store.delete_reminder(self.db, reminder.chat_id)
+                return
+            if status == "sent" and reminder.kind == "idle" and count < len(IDLE_STEPS):
+                due = now + dt.timedelta(days=self.idle_days * IDLE_STEPS[count])
+                self.db.execute(
+                    "UPDATE reminders SET status = 'pending', count = ?, due_at = ? "
+                    "WHERE chat_id = ?",
+                    [count, iso(self.quiet.next_allowed(due)), reminder.chat_id],
+                )
+                return
+            self.db.execute(
+                "UPDATE reminders SET status = ?, count = ?, error = ? WHERE chat_id = ?",
+                ["sent" if status == "sent" else "failed", count, error, reminder.chat_id],
+            )
+
+    # -- mute -----------------------------------------------------------------------------
+    def mute(self, chat_id: int) -> bool:
+        """Stop reminders for the chat; False if it was muted already."""
+        if store.is_muted(self.db, chat_id):
+            return False
+        with self.db.atomic():
+            store.set_muted(self.db, chat_id, iso(self.clock()))
+            store.delete_reminder(self.db, chat_id)
+        return True
+
+    def unmute(self, chat_id: int) -> bool:
+        if not store.is_muted(self.db, chat_id):
+            return False
+        store.set_muted(self.db, chat_id, None)
+        self.replan(chat_id)
+        return True

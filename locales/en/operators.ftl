@@ -1,0 +1,79 @@
+# Operators: broadcasts, /broadcasts, /stats; users: reminders, /mute, /unmute.
+
+op-refused = ⛔ This command is for operators only.
+op-private-only = 🔒 Please use operator commands in your private chat with the bot.
+
+## /broadcast
+bc-ask-content = 📣 New broadcast. Send the message now: text (formatting is kept), or a photo or document with a caption. This is the main version; you can add a Chinese variant next.
+bc-ask-content-zh = 🇨🇳 Send the Chinese variant (chats set to Chinese get it; everyone else gets the main version).
+bc-bad-content = 🤔 Please send text, or a photo or document with a caption.
+bc-too-long = ✂️ That is too long: Telegram allows { $limit } characters here. Please send a shorter version.
+bc-ask-zh = Add a Chinese variant for chats that use Chinese?
+bc-btn-add-zh = ➕ Add a Chinese variant
+bc-btn-no-zh = ➡️ No, the same for everyone
+bc-ask-audience = 👥 Who should get it? Pick an audience (“Unfinished only” combines with any).
+bc-aud-all = Everyone
+bc-aud-stage = By stage
+bc-aud-step = By step
+bc-aud-lang = By language
+bc-aud-idle = Idle for N days
+bc-aud-unfinished-on = ☑️ Unfinished only
+bc-aud-unfinished-off = ⬜ Unfinished only
+bc-ask-idle = ⏳ Idle for at least how many days? Pick one, or type a number (1–365).
+bc-idle-days = { $days } days
+bc-bad-idle = Please type a whole number of days between 1 and 365.
+bc-btn-back = ⬅️ Back
+bc-preview-en = 👀 Preview of the main version:
+bc-preview-zh = 👀 Preview of the Chinese variant:
+bc-when-now = right after you confirm
+bc-when-at = at { $at }
+bc-summary = 📋 Audience <code>{ $audience }</code>: <b>{ $count }</b> chats (blocked and muted chats excluded). Sending { $when }.
+bc-btn-send = ✅ Confirm and send
+bc-btn-schedule = 🕒 Choose a send time
+bc-btn-audience = 👥 Change audience
+bc-btn-discard = 🗑 Discard
+bc-ask-time = 🕒 When? Send a time like <code>10:00</code> or <code>2026-10-02 10:00</code> ({ $zone } time).
+bc-bad-time = 🤔 I could not read that as a future time. Use <code>10:00</code> or <code>2026-10-02 10:00</code>.
+bc-time-quiet = 🌙 That is within quiet hours, so it will go out at { $at } instead.
+bc-discarded = 🗑 Broadcast discarded.
+bc-not-draft = Broadcast #{ $id } was already confirmed or discarded.
+bc-scheduled = 🕒 Broadcast #{ $id } scheduled for { $at }. /broadcasts shows it and can cancel it.
+bc-started = 🚀 Broadcast #{ $id } is starting. Progress follows below.
+
+## progress and /broadcasts
+bc-status-scheduled = scheduled
+bc-status-running = sending
+bc-status-done = finished
+bc-status-cancelled = cancelled
+bc-progress-title = 📣 <b>Broadcast #{ $id }</b>: { $status }
+bc-progress-counts = ✅ sent { $sent } · 🚫 blocked { $blocked } · ❌ failed { $failed } · ⏳ left { $left } (of { $total })
+bc-progress-unknown = ❔ { $count } in flight when sending stopped: not resent, may or may not have arrived
+bc-progress-eta = ⏱ about { $minutes } min to go
+bcs-title = 📣 Recent broadcasts
+bcs-none = No broadcasts yet. Send /broadcast to make one.
+bcs-scheduled-at = 🕒 sends at { $at }
+bcs-btn-cancel = ✖️ Cancel #{ $id }
+bcs-cancelled = ✖️ Broadcast #{ $id } cancelled: nothing more will be sent.
+bcs-not-cancellable = Broadcast #{ $id } is not scheduled or running any more.
+
+## reminders
+reminder-audit = 📬 Today is the expected result date for <b>{ $step }</b>. Has the audit passed?
+reminder-audit-again = 📬 Checking in again: any result for <b>{ $step }</b>?
+reminder-audit-ask = ⏳ Still no result for <b>{ $step }</b>, well after the expected date. An operator can look into it with you: send /ask and your question.
+reminder-idle = 👋 A friendly reminder: you are at <b>{ $step }</b>. Whenever you are ready, answer below.
+reminder-mute-hint = <i>Send /mute to stop reminders.</i>
+mute-done = 🔕 Reminders are off for this chat. Send /unmute to turn them back on.
+mute-already = 🔕 Reminders are already off. Send /unmute to turn them back on.
+unmute-done = 🔔 Reminders are on again.
+unmute-already = 🔔 Reminders are already on.
+
+## /stats
+stats-title = 📊 Certification funnel
+stats-totals = Chats: { $total } · finished { $finished } · idle { $idle } · blocked { $blocked } · muted reminders { $muted }
+stats-by-stage = Now at each stage (reached so far · median days in stage)
+stats-stage = <b>{ $number } · { $stage }</b>: { $now } now · { $reached } reached · median { $median } days
+stats-step = { "  " }• { $step }: { $count }
+stats-languages = Languages: { $languages }
+stats-chart-title = Chats that reached each stage
+stats-chart-axis = chats
+stats-chart-finished = Certified

@@ -1,0 +1,79 @@
+# 运营人员：群发、/broadcasts、/stats；用户：提醒、/mute、/unmute。
+
+op-refused = ⛔ 此命令仅限运营人员使用。
+op-private-only = 🔒 请在与机器人的私聊中使用运营命令。
+
+## /broadcast
+bc-ask-content = 📣 新建群发。现在请发送消息：文字（保留格式），或带说明文字的图片或文件。这是主版本，下一步可以添加中文版本。
+bc-ask-content-zh = 🇨🇳 请发送中文版本（语言为中文的会话收到此版本，其他会话收到主版本）。
+bc-bad-content = 🤔 请发送文字，或带说明文字的图片或文件。
+bc-too-long = ✂️ 内容过长：此处 Telegram 最多允许 { $limit } 个字符。请发送更短的版本。
+bc-ask-zh = 是否为使用中文的会话添加中文版本？
+bc-btn-add-zh = ➕ 添加中文版本
+bc-btn-no-zh = ➡️ 不用，所有人相同
+bc-ask-audience = 👥 发送给谁？请选择受众（“仅未完成”可与任一选项组合）。
+bc-aud-all = 所有人
+bc-aud-stage = 按阶段
+bc-aud-step = 按步骤
+bc-aud-lang = 按语言
+bc-aud-idle = 闲置 N 天
+bc-aud-unfinished-on = ☑️ 仅未完成
+bc-aud-unfinished-off = ⬜ 仅未完成
+bc-ask-idle = ⏳ 至少闲置多少天？请选择，或输入一个数字（1–365）。
+bc-idle-days = { $days } 天
+bc-bad-idle = 请输入 1 到 365 之间的整数天数。
+bc-btn-back = ⬅️ 返回
+bc-preview-en = 👀 主版本预览：
+bc-preview-zh = 👀 中文版本预览：
+bc-when-now = 确认后立即发送
+bc-when-at = 于 { $at } 发送
+bc-summary = 📋 受众 <code>{ $audience }</code>：<b>{ $count }</b> 个会话（已排除屏蔽机器人和关闭提醒的会话）。{ $when }。
+bc-btn-send = ✅ 确认并发送
+bc-btn-schedule = 🕒 选择发送时间
+bc-btn-audience = 👥 更改受众
+bc-btn-discard = 🗑 放弃
+bc-ask-time = 🕒 什么时候发送？请发送时间，例如 <code>10:00</code> 或 <code>2026-10-02 10:00</code>（{ $zone } 时间）。
+bc-bad-time = 🤔 无法识别为将来的时间。请使用 <code>10:00</code> 或 <code>2026-10-02 10:00</code>。
+bc-time-quiet = 🌙 该时间处于免打扰时段，将改为在 { $at } 发送。
+bc-discarded = 🗑 已放弃此群发。
+bc-not-draft = 群发 #{ $id } 已确认或已放弃。
+bc-scheduled = 🕒 群发 #{ $id } 已定于 { $at } 发送。可用 /broadcasts 查看或取消。
+bc-started = 🚀 群发 #{ $id } 正在开始，进度见下方。
+
+## progress and /broadcasts
+bc-status-scheduled = 已排期
+bc-status-running = 发送中
+bc-status-done = 已完成
+bc-status-cancelled = 已取消
+bc-progress-title = 📣 <b>群发 #{ $id }</b>：{ $status }
+bc-progress-counts = ✅ 已发送 { $sent } · 🚫 已屏蔽 { $blocked } · ❌ 失败 { $failed } · ⏳ 剩余 { $left }（共 { $total }）
+bc-progress-unknown = ❔ 发送中断时有 { $count } 条正在发送：不会重发，可能已送达也可能未送达
+bc-progress-eta = ⏱ 预计还需约 { $minutes } 分钟
+bcs-title = 📣 最近的群发
+bcs-none = 还没有群发。发送 /broadcast 新建一个。
+bcs-scheduled-at = 🕒 发送时间 { $at }
+bcs-btn-cancel = ✖️ 取消 #{ $id }
+bcs-cancelled = ✖️ 群发 #{ $id } 已取消，不会再发送。
+bcs-not-cancellable = 群发 #{ $id } 已不在排期或发送中。
+
+## reminders
+reminder-audit = 📬 今天是<b>{ $step }</b>的预计结果日期。审核通过了吗？
+reminder-audit-again = 📬 再确认一下：<b>{ $step }</b>有结果了吗？
+reminder-audit-ask = ⏳ 已超过预计日期较久，<b>{ $step }</b>仍没有结果。运营人员可以协助您跟进：请发送 /ask 加上您的问题。
+reminder-idle = 👋 温馨提醒：您当前在<b>{ $step }</b>这一步。准备好后，请在下方作答。
+reminder-mute-hint = <i>发送 /mute 可关闭提醒。</i>
+mute-done = 🔕 本会话的提醒已关闭。发送 /unmute 可重新开启。
+mute-already = 🔕 提醒已经是关闭状态。发送 /unmute 可重新开启。
+unmute-done = 🔔 提醒已重新开启。
+unmute-already = 🔔 提醒已经是开启状态。
+
+## /stats
+stats-title = 📊 认证漏斗
+stats-totals = 会话：{ $total } · 已完成 { $finished } · 闲置 { $idle } · 已屏蔽 { $blocked } · 已关闭提醒 { $muted }
+stats-by-stage = 各阶段当前人数（累计到达 · 阶段用时中位数）
+stats-stage = <b>{ $number } · { $stage }</b>：当前 { $now } · 累计到达 { $reached } · 中位数 { $median } 天
+stats-step = { "  " }• { $step }：{ $count }
+stats-languages = 语言：{ $languages }
+stats-chart-title = 到达各阶段的会话数
+stats-chart-axis = 会话数
+stats-chart-finished = 已认证

@@ -1,0 +1,170 @@
+"""Automatic follow-ups through the real Application: audit follow-up, idle nudge, quiet hours."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from typing import Any
+
+from bot.handlers.operators import operators_of, tick
+from bot.offline import ApiCall
+from bot.services.delivery import Delivery, Limits
+from bot.storage import operators as store
+from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
+from tests.test_walk import TO_OP_SUBMITTED
+
+
+async def run_tick(harness: BotHarness) -> list[ApiCall]:
+    """One round of the periodic job; the Bot API calls it made."""
+    ops = operators_of(harness.application)
+
+    async def no_wait(seconds: float) -> None:
+        await asyncio.sleep(0)
+
+    ops.delivery = Delivery(harness.application.bot,
+                            replace(Limits(), per_second=1_000_000), sleep=no_wait)
+    harness.api.take()
+    await tick(harness.application)
+    return [c for c in harness.api.take()
+            if c.method == "sendMessage" and c.result is not None]
+
+
+async def press_on(harness: BotHarness, user: dict[str, Any], call: ApiCall,
+                   answer: str) -> list[ApiCall]:
+    """Press the ``answer`` button of the message ``call`` sent (a reminder)."""
+    data = next(d for _, d in call.buttons() if d.startswith("a|") and d.endswith(f"|{answer}"))
+    return await harness.press(user, data, message=call.result)
+
+
+async def test_audit_follow_up_on_the_expected_working_day_then_snoozes(
+    harness: BotHarness, clock: FrozenClock
+) -> None:
+    clock.set(2026, 9, 30)  # Wednesday before National Day; due Saturday Oct 10 (worked)
+    await harness.command(EN_USER, "/start")
+    for answer in TO_OP_SUBMITTED:
+        await harness.answer(EN_USER, answer)
+    await harness.answer(EN_USER, "yes")
+    assert harness.state(EN_USER["id"]) == "op_audit"
+    assert await run_tick(harness) == []
+    for day in (1, 8, 9):  # holidays and the day before: nothing
+        clock.set(2026, 10, day)
+        assert await run_tick(harness) == []
+    clock.set(2026, 10, 10, hour=1)  # 09:00 in Shanghai: not yet
+    assert await run_tick(harness) == []
+    clock.set(2026, 10, 10, hour=2)  # 10:00
+    [first] = await run_tick(harness)
+    assert first.chat_id == EN_USER["id"]
+    assert "Today is the expected result date" in first.text
+    assert "Quotation and second audit" in first.text
+    labels = [label for label, data in first.buttons() if data.startswith("a|")]
+    assert len(labels) == 3 and all("|op_audit|" in d for _, d in first.buttons()[:3])
+    assert await run_tick(harness) == []  # once
+
+    # "Still waiting", pressed on the follow-up itself, goes through the normal flow...
+    calls = await press_on(harness, EN_USER, first, "waiting")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert harness.state(EN_USER["id"]) == "op_audit"
+    # ... and snoozes one working day: Sunday Oct 11 is off, so Monday Oct 12.
+    clock.set(2026, 10, 11, hour=5)
+    assert await run_tick(harness) == []
+    clock.set(2026, 10, 12, hour=2)
+    [second] = await run_tick(harness)
+    assert "Checking in again" in second.text
+    await press_on(harness, EN_USER, second, "waiting")
+    clock.set(2026, 10, 13, hour=2)
+    [third] = await run_tick(harness)
+    assert "Checking in again" in third.text
+    await press_on(harness, EN_USER, third, "waiting")
+    clock.set(2026, 10, 14, hour=2)
+    [last] = await run_tick(harness)
+    assert "/ask" in last.text and "Still no result" in last.text
+    await press_on(harness, EN_USER, last, "waiting")
+    for day in (15, 16, 19, 20):
+        clock.set(2026, 10, day, hour=2)
+        assert await run_tick(harness) == []  # at most a few times, then it stops asking
+
+    # A real answer ends the audit follow-ups.
+    await harness.answer(EN_USER, "passed")  # (the follow-up's buttons are stale by now)
+    assert harness.state(EN_USER["id"]) == "op_deposit"
+    assert await run_tick(harness) == []
+    assert store.get_reminder(harness.services.db, EN_USER["id"])["kind"] == "idle"
+
+
+async def test_audit_follow_up_is_in_the_chats_language(
+    harness: BotHarness, clock: FrozenClock
+) -> None:
+    clock.set(2026, 11, 27)  # Friday; due Wednesday Dec 2
+    await harness.command(ZH_USER, "/start")
+    for answer in [*TO_OP_SUBMITTED, "yes"]:
+        await harness.answer(ZH_USER, answer)
+    await run_tick(harness)
+    clock.set(2026, 12, 1, hour=2)
+    assert await run_tick(harness) == []
+    clock.set(2026, 12, 2, hour=2)
+    [call] = await run_tick(harness)
+    assert "预计结果日期" in call.text and "审核通过了吗" in call.text
+
+
+async def test_idle_nudges_respect_quiet_hours_and_back_off(
+    harness: BotHarness, clock: FrozenClock
+) -> None:
+    clock.set(2026, 9, 28, hour=13)  # 21:00 in Shanghai
+    await harness.command(EN_USER, "/start")
+    await harness.answer(EN_USER, "begin")
+    assert await run_tick(harness) == []
+    clock.set(2026, 10, 1, hour=13)  # three days later, but 21:00: quiet
+    assert await run_tick(harness) == []
+    clock.set(2026, 10, 2, hour=0)  # 08:00: still quiet
+    assert await run_tick(harness) == []
+    clock.set(2026, 10, 2, hour=1)  # 09:00
+    [first] = await run_tick(harness)
+    assert "friendly reminder" in first.text and "Store owner is a different company" in first.text
+    assert "/mute" in first.text
+    assert any(d.startswith("a|") for _, d in first.buttons())
+    assert await run_tick(harness) == []
+    clock.set(2026, 10, 7, hour=1)
+    assert await run_tick(harness) == []
+    clock.set(2026, 10, 8, hour=14)  # six days later, due, but 22:00: quiet
+    assert await run_tick(harness) == []
+    clock.set(2026, 10, 9, hour=1)  # 09:00: sent
+    assert len(await run_tick(harness)) == 1
+    clock.set(2026, 10, 21, hour=1)  # twelve days later
+    assert len(await run_tick(harness)) == 1
+    for month, day in ((11, 15), (12, 31)):
+        clock.set(2026, month, day, hour=3)
+        assert await run_tick(harness) == []  # at most three nudges
+
+    # An answer starts the count again.
+    await press_on(harness, EN_USER, first, "yes")  # the first nudge's button still works
+    assert harness.state(EN_USER["id"]) == "manages_shops"
+    clock.advance(days=3, hours=1)
+    assert len(await run_tick(harness)) == 1
+
+
+async def test_mute_and_unmute(harness: BotHarness, clock: FrozenClock) -> None:
+    await harness.command(EN_USER, "/start")
+    calls = await harness.command(EN_USER, "/mute")
+    assert "Reminders are off" in texts(calls)
+    assert "already off" in texts(await harness.command(EN_USER, "/mute"))
+    clock.advance(days=10)
+    assert await run_tick(harness) == []
+    calls = await harness.command(EN_USER, "/unmute")
+    assert "on again" in texts(calls)
+    assert "already on" in texts(await harness.command(EN_USER, "/unmute"))
+    clock.advance(days=2)
+    assert await run_tick(harness) == []  # idle counting restarted at /unmute
+    clock.advance(days=1, hours=1)
+    assert len(await run_tick(harness)) == 1
+
+
+async def test_a_chat_that_blocked_the_bot_gets_no_more_reminders(
+    harness: BotHarness, clock: FrozenClock
+) -> None:
+    await harness.command(EN_USER, "/start")
+    clock.advance(days=3, hours=1)
+    harness.api.fail("sendMessage", 403, chat_id=EN_USER["id"])
+    assert await run_tick(harness) == []
+    assert harness.services.progress.get(EN_USER["id"]).active is False
+    assert store.get_reminder(harness.services.db, EN_USER["id"]) is None
+    clock.advance(days=30)
+    assert await run_tick(harness) == []
