@@ -36,6 +36,8 @@ COMMANDS = [
     ("language", "cmd-language"),
     ("reset", "cmd-reset"),
     ("ask", "cmd-ask"),
+    ("mute", "cmd-mute"),
+    ("unmute", "cmd-unmute"),
     ("help", "cmd-help"),
 ]
 CHECKPOINT_EVERY = dt.timedelta(seconds=2)

@@ -137,6 +137,10 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
     commands = {c.params.get("language_code"): c.params["commands"]
                 for c in server.sent("setMyCommands")}
     assert set(commands) == {None, "zh"}
+    assert [c["command"] for c in commands[None]] == [
+        "start", "status", "back", "language", "reset", "ask", "mute", "unmute", "help"
+    ]
+    assert commands["zh"][0]["description"] == "开始或继续认证"
     assert "SECRET-TOKEN" not in output  # the token never reaches the log
 
 

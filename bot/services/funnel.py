@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import statistics
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -18,11 +17,9 @@ from typing import Any, TextIO
 from sqlite_utils import Database
 
 from bot.services.broadcasts import iso
+from bot.services.chart import bar_chart, cjk_font_file
 from bot.services.flow_spec import FlowSpec
 from bot.services.i18n import Catalog, format_number
-
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
-             "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")
 
 
 @dataclass
@@ -139,53 +136,18 @@ def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> s
     return "\n".join(lines)
 
 
-def _chart_font() -> tuple[str | None, bool]:
-    from matplotlib import font_manager
-
-    names = {font.name for font in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in names:
-            return name, True
-    return None, False
-
-
 def funnel_chart(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> bytes:
     """A horizontal bar chart (PNG) of chats reaching each stage, and finishing.
 
     Labels are in ``lang`` when a font for it is installed (Chinese needs a CJK font);
     otherwise in English rather than as empty boxes.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    font, has_cjk = _chart_font()
-    label_lang = lang if lang == "en" or has_cjk else "en"
+    label_lang = lang if lang == "en" or cjk_font_file() else "en"
     labels = [f"{s.number} · {catalog.text(label_lang, s.title)}" for s in spec.stages]
     labels.append(catalog.text(label_lang, "stats-chart-finished"))
     values = [funnel.reached.get(s.id, 0) for s in spec.stages] + [funnel.finished]
-    with plt.rc_context({"font.family": font} if font else {}):
-        figure, axes = plt.subplots(figsize=(8, 0.6 * len(values) + 1.2), dpi=100)
-        bars = axes.barh(range(len(values)), values, color="#ff5000")
-        axes.set_yticks(range(len(values)), labels=[_wrap(label) for label in labels])
-        axes.invert_yaxis()
-        axes.bar_label(bars, labels=[str(v) for v in values], padding=3)
-        axes.set_title(catalog.text(label_lang, "stats-chart-title"))
-        axes.set_xlabel(catalog.text(label_lang, "stats-chart-axis"))
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        plt.close(figure)
-    return buffer.getvalue()
-
-
-def _wrap(label: str, width: int = 34) -> str:
-    if len(label) <= width:
-        return label
-    cut = label.rfind(" ", 0, width)
-    cut = cut if cut > 0 else width
-    return label[:cut] + "\n" + label[cut:].strip()
+    return bar_chart(catalog.text(label_lang, "stats-chart-title"), labels, values,
+                     cjk=label_lang == "zh")
 
 
 CSV_COLUMNS = ("chat_id", "type", "title", "language", "stage_number", "stage", "step",

@@ -47,6 +47,7 @@ help =
     /language – switch between English and 中文
     /reset – start over from the beginning
     /ask – ask a person (an operator) for help
+    /mute, /unmute – stop or restart my reminders
     /help – this message
 help-current = You are at: <b>{ $step }</b>
 
@@ -56,3 +57,5 @@ cmd-back = Undo the last answer
 cmd-language = English / 中文
 cmd-reset = Start over
 cmd-help = How this bot works
+cmd-mute = Stop reminders
+cmd-unmute = Restart reminders

@@ -75,5 +75,4 @@ stats-stage = <b>{ $number } · { $stage }</b>: { $now } now · { $reached } rea
 stats-step = { "  " }• { $step }: { $count }
 stats-languages = Languages: { $languages }
 stats-chart-title = Chats that reached each stage
-stats-chart-axis = chats
 stats-chart-finished = Certified

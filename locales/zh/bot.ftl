@@ -47,6 +47,7 @@ help =
     /language – 切换 English / 中文
     /reset – 从头开始
     /ask – 向人工客服（运营人员）提问
+    /mute、/unmute – 关闭或重新开启提醒
     /help – 显示本说明
 help-current = 您当前在：<b>{ $step }</b>
 
@@ -56,3 +57,5 @@ cmd-back = 撤销上一个回答
 cmd-language = English / 中文
 cmd-reset = 从头开始
 cmd-help = 使用说明
+cmd-mute = 关闭提醒
+cmd-unmute = 重新开启提醒

@@ -75,5 +75,4 @@ stats-stage = <b>{ $number } · { $stage }</b>：当前 { $now } · 累计到达
 stats-step = { "  " }• { $step }：{ $count }
 stats-languages = 语言：{ $languages }
 stats-chart-title = 到达各阶段的会话数
-stats-chart-axis = 会话数
 stats-chart-finished = 已认证
