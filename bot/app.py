@@ -123,10 +123,20 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 
 async def _housekeeping(context: Any) -> None:
-    services = services_of(context.application)
+    housekeeping(context.application)
+
+
+def housekeeping(application: Application) -> None:  # type: ignore[type-arg]
+    """Periodic upkeep, off the per-update path: WAL checkpoint, forget old update ids, and
+    drop PTB's record of chats "to persist", which without a persistence grows by one entry
+    per chat and user ever seen and is never read."""
+    services = services_of(application)
     checkpoint(services.db)
     cutoff = services.progress.clock() - FORGET_UPDATES_AFTER
     forget_updates_before(services.db, cutoff.astimezone(dt.UTC).isoformat(timespec="seconds"))
+    if application.persistence is None:
+        application._chat_ids_to_be_updated_in_persistence.clear()
+        application._user_ids_to_be_updated_in_persistence.clear()
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

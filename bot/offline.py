@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,9 +82,8 @@ class OfflineBotAPI(BaseRequest):
     responders: dict[str, Responder] = field(default_factory=dict)
     chat_members: dict[tuple[int, int], str] = field(default_factory=dict)
     record: bool = True
-    _message_ids: defaultdict[int, itertools.count[int]] = field(
-        default_factory=lambda: defaultdict(lambda: itertools.count(1000))
-    )
+    # One rising counter: ids stay unique within each chat, and nothing grows per chat.
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     # -- BaseRequest -------------------------------------------------------------------
     async def initialize(self) -> None:
@@ -219,7 +217,7 @@ class OfflineBotAPI(BaseRequest):
         return message
 
     def _next_id(self, chat_id: int) -> int:
-        return next(self._message_ids[chat_id])
+        return next(self._message_ids)
 
     # -- reading what the bot did -------------------------------------------------------------
     def take(self) -> list[ApiCall]:

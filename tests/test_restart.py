@@ -53,4 +53,7 @@ async def test_housekeeping_checkpoints_and_forgets_old_update_ids(
     await _housekeeping(SimpleNamespace(application=harness.application))
     # only the recent update is remembered; the chat's progress is untouched
     assert db.execute("SELECT COUNT(*) FROM handled_updates").fetchone()[0] == 1
+    # and PTB's never-read "to persist" sets no longer grow with every chat seen
+    assert not harness.application._chat_ids_to_be_updated_in_persistence
+    assert not harness.application._user_ids_to_be_updated_in_persistence
     assert harness.state(EN_USER["id"]) == "owner_separate"
