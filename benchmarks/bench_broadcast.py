@@ -34,7 +34,8 @@ from telegram import Bot
 from bot.app import load_catalog_and_flow
 from bot.config import Settings
 from bot.offline import OfflineBotAPI
-from bot.services.broadcasts import BroadcastService, iso, parse_audience
+from bot.services.broadcasts import BroadcastService, parse_audience
+from bot.services.clock import iso
 from bot.services.delivery import Delivery, Limits
 from bot.storage import operators as store
 from bot.storage.db import close_database, open_database

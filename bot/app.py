@@ -20,9 +20,10 @@ from bot.config import Settings
 from bot.handlers import errors, fallback, flow, groups, operators, support, updates
 from bot.handlers.common import BotServices
 from bot.handlers.render import Renderer
+from bot.services.clock import utc_now
 from bot.services.flow_spec import FlowSpec, load_flow
 from bot.services.i18n import LANGUAGES, Catalog
-from bot.services.progress import ProgressService, utc_now
+from bot.services.progress import ProgressService
 from bot.storage.chats import forget_updates_before
 from bot.storage.db import checkpoint, close_database, open_database
 

@@ -30,8 +30,8 @@ from bot.services.broadcasts import (
     Report,
     parse_audience,
 )
+from bot.services.clock import Clock, utc_now
 from bot.services.delivery import Delivery, Limits
-from bot.services.progress import Clock, utc_now
 from bot.services.quiet_hours import QuietHours
 from bot.storage import operators as store
 

@@ -6,7 +6,15 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.handlers.common import Context, current_progress, language_of, reply, send_step, services
+from bot.handlers.common import (
+    Context,
+    current_progress,
+    language_of,
+    reply,
+    send_step,
+    services,
+    user_language,
+)
 
 
 class _AddressedToUs(filters.MessageFilter):
@@ -22,9 +30,9 @@ class _AddressedToUs(filters.MessageFilter):
 
 
 async def unknown_command(update: Update, context: Context) -> None:
-    lang = language_of(update, context)
-    await reply(update, context, services(context).catalog.text(lang, "unknown-command"))
     progress = current_progress(update, context)
+    lang = progress.language if progress else user_language(update)
+    await reply(update, context, services(context).catalog.text(lang, "unknown-command"))
     if progress is not None:
         await send_step(update, context, progress)
 
@@ -34,7 +42,7 @@ async def unexpected_message(update: Update, context: Context) -> None:
     progress = current_progress(update, context)
     t = services(context).catalog.text
     if progress is None:
-        await reply(update, context, t(language_of(update, context), "need-start"))
+        await reply(update, context, t(user_language(update), "need-start"))
         return
     await send_step(update, context, progress, t(progress.language, "use-buttons"))
 

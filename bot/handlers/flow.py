@@ -48,7 +48,8 @@ def _ids(update: Update) -> tuple[int | None, int]:
 
 
 async def _need_start(update: Update, context: Context) -> None:
-    await reply(update, context, services(context).catalog.text(language_of(update, context),
+    """For a chat that has no progress yet (so its language is the sender's)."""
+    await reply(update, context, services(context).catalog.text(user_language(update),
                                                                   "need-start"))
 
 
@@ -227,9 +228,9 @@ async def show_status(update: Update, context: Context, progress: ChatProgress) 
 
 
 async def help_command(update: Update, context: Context) -> None:
-    lang = language_of(update, context)
-    t = services(context).catalog.text
     progress = current_progress(update, context)
+    lang = progress.language if progress else user_language(update)
+    t = services(context).catalog.text
     text = t(lang, "help")
     if progress is not None:
         step = t(lang, services(context).spec.steps[progress.state].title)

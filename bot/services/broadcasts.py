@@ -30,10 +30,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.services.clock import Clock, iso
 from bot.services.delivery import Delivery, Payload
 from bot.services.flow_spec import FlowSpec
 from bot.services.i18n import LANGUAGES
-from bot.services.progress import Clock
 from bot.storage import operators as store
 
 LEASE_STALE = dt.timedelta(seconds=60)
@@ -104,10 +104,6 @@ def audience_sql(audience: Audience, spec: FlowSpec, now: dt.datetime) -> tuple[
         elif kind == "unfinished":
             where.append("finished_at IS NULL")
     return " AND ".join(where), params
-
-
-def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def new_runner_id() -> str:

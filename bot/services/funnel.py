@@ -16,8 +16,8 @@ from typing import Any, TextIO
 
 from sqlite_utils import Database
 
-from bot.services.broadcasts import iso
 from bot.services.chart import bar_chart, cjk_font_file
+from bot.services.clock import iso
 from bot.services.flow_spec import FlowSpec
 from bot.services.i18n import Catalog, format_number
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from sqlite_utils import Database
 
+from bot.services.clock import Clock
 from bot.storage import chats as chat_store
 from bot.storage import tickets as ticket_store
 
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-Clock = Callable[[], dt.datetime]
 
 # Who is an administrator (or an operator) changes rarely; asking Telegram on every command
 # would cost a request each time, remembering it for long would keep a demoted admin's rights.

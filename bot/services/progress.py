@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from bot.services.clock import Clock, iso, utc_now
 from bot.services.engine import FlowEngine, InvalidAnswer
 from bot.services.flow_spec import Answer, FlowSpec, Step
 from bot.services.workdays import add_working_days
@@ -25,11 +25,6 @@ from bot.storage import chats as store
 
 CHINA = ZoneInfo("Asia/Shanghai")
 HISTORY_LIMIT = 100
-Clock = Callable[[], dt.datetime]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -345,4 +340,4 @@ class ProgressService:
         )
 
     def _now(self) -> str:
-        return self.clock().astimezone(dt.UTC).isoformat(timespec="seconds")
+        return iso(self.clock())

@@ -28,9 +28,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.services.broadcasts import iso
+from bot.services.clock import Clock, iso
 from bot.services.flow_spec import FlowSpec
-from bot.services.progress import Clock
 from bot.services.quiet_hours import QuietHours
 from bot.services.workdays import add_working_days
 from bot.storage import operators as store

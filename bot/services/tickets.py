@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.services.groups import Clock, TtlCache
+from bot.services.clock import Clock, iso
+from bot.services.groups import TtlCache
 from bot.storage import chats as chat_store
 from bot.storage import tickets as store
 
@@ -249,4 +250,4 @@ class TicketService:
         )
 
     def _now(self) -> str:
-        return self.clock().astimezone(dt.UTC).isoformat(timespec="seconds")
+        return iso(self.clock())
