@@ -15,6 +15,7 @@ from typing import Any
 from bot.app import build_application, services_of
 from bot.config import Settings
 from bot.offline import ApiCall, OfflineBotAPI, UpdateFactory
+from bot.storage.chats import newest_handled_update
 
 _TAG = re.compile(r"</?(b|i|code|u|s|a)[^>]*>")
 
@@ -81,6 +82,4 @@ async def run_demo(settings: Settings, *, language: str = "en", chat_id: int = 1
 
 def _first_update_id(application: Any) -> int:
     """Start above any update id the demo chat already used, so none looks redelivered."""
-    db = services_of(application).db
-    row = db.execute("SELECT MAX(update_id) FROM handled_updates").fetchone()
-    return int(row[0] or 0) + 1
+    return newest_handled_update(services_of(application).db) + 1

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from bot.offline import BOT_USER, UpdateFactory
-from bot.storage.chats import events_of, get_chat
+from bot.storage.chats import events_of
 from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
 
 GROUP = UpdateFactory.chat(-200, "group", "Acme TP team")
@@ -184,11 +184,11 @@ async def test_removed_and_added_again_the_group_keeps_its_progress(harness: Bot
     calls = await harness.feed(harness.updates.from_dict(
         membership(GROUP, "member", "left", EN_USER)))
     assert calls == []
-    assert get_chat(harness.services.db, GROUP["id"])["active"] == 0
+    assert not harness.services.progress.get(GROUP["id"]).active
     calls = await harness.feed(harness.updates.from_dict(
         membership(GROUP, "left", "member", EN_USER)))
     assert "progress was kept" in texts(calls) and "/start@TmallTPBot" in texts(calls)
-    assert get_chat(harness.services.db, GROUP["id"])["active"] == 1
+    assert harness.services.progress.get(GROUP["id"]).active
     calls = await harness.command(EN_USER, "/start", GROUP)
     assert "Welcome back" in texts(calls)
     assert harness.state(GROUP["id"]) == "owner_separate"
@@ -209,7 +209,7 @@ async def test_a_user_blocking_the_bot_marks_the_private_chat(harness: BotHarnes
     private = {"id": EN_USER["id"], "type": "private", "first_name": "Alice"}
     await harness.feed(harness.updates.from_dict(membership(private, "member", "kicked",
                                                             EN_USER)))
-    assert get_chat(harness.services.db, EN_USER["id"])["active"] == 0
+    assert not harness.services.progress.get(EN_USER["id"]).active
     await harness.feed(harness.updates.from_dict(membership(private, "kicked", "member",
                                                             EN_USER)))
-    assert get_chat(harness.services.db, EN_USER["id"])["active"] == 1
+    assert harness.services.progress.get(EN_USER["id"]).active

@@ -11,7 +11,6 @@ import pytest
 
 from bot.config import Settings
 from bot.offline import BOT_USER, ApiCall, UpdateFactory
-from bot.storage.chats import get_chat
 from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
 from tests.test_walk import TO_OP_SUBMITTED
 
@@ -299,12 +298,12 @@ async def test_a_user_who_blocked_the_bot_is_marked_and_the_operator_told(
     rename = one(calls, "editForumTopic", chat_id=SUPPORT)
     assert rename.params["name"] == "⛔ Alice · #1"
     assert tickets.of_chat(EN_USER["id"]).blocked
-    assert get_chat(desk.services.db, EN_USER["id"])["active"] == 0
+    assert not desk.services.progress.get(EN_USER["id"]).active
     # Writing again means they unblocked: the mark goes away.
     calls = await desk.send(EN_USER, "sorry, I'm back")
     assert one(calls, "editForumTopic", chat_id=SUPPORT).params["name"] == "Alice · #1"
     assert not tickets.of_chat(EN_USER["id"]).blocked
-    assert get_chat(desk.services.db, EN_USER["id"])["active"] == 1
+    assert desk.services.progress.get(EN_USER["id"]).active
     # Telegram also reports the block itself; and /close then says the user was not told.
     calls = await desk.feed(desk.updates.from_dict({"my_chat_member": {
         "chat": {"id": EN_USER["id"], "type": "private", "first_name": "Alice"},

@@ -23,6 +23,7 @@ from bot.services.progress import ChatProgress
 from bot.services.workdays import working_days_between
 
 BAR_WIDTH = 10
+ANSWER_KEYBOARDS_LIMIT = 10_000
 STATUS_MARKS = {"done": "✅", "current": "▶️", "open": "⬜"}
 _BABEL = {"en": "en", "zh": "zh_Hans_CN"}
 
@@ -46,6 +47,9 @@ class Renderer:
         # Features that add a button to every step (e.g. "Ask an operator") append here:
         # ``hook(renderer, progress) -> list[InlineKeyboardButton]`` (empty adds nothing).
         self.extra_row_hooks: list[Callable[[Renderer, ChatProgress], list[Any]]] = []
+        # A step's answer buttons depend only on (language, step, change counter), and PTB's
+        # objects are immutable: build each keyboard once (it costs ~10 µs a button).
+        self._answer_keyboards: dict[tuple[str, str, int], InlineKeyboardMarkup | None] = {}
 
     def t(self, lang: str, message_id: str, **args: Any) -> str:
         return self.catalog.text(lang, message_id, **args)
@@ -88,18 +92,30 @@ class Renderer:
         return f"<b>{escape(self.stage_header(progress))}</b>\n\n{body}"
 
     def keyboard(self, progress: ChatProgress) -> InlineKeyboardMarkup | None:
-        step = self.spec.steps[progress.state]
-        rows = [
-            [
-                InlineKeyboardButton(
-                    self.t(progress.language, answer.label),
-                    callback_data=answer_data(progress, step, answer.id),
-                )
+        answers = self.answer_keyboard(progress)
+        extra = self.extra_rows(progress)
+        if not extra:
+            return answers
+        return InlineKeyboardMarkup([*(answers.inline_keyboard if answers else ()), *extra])
+
+    def answer_keyboard(self, progress: ChatProgress) -> InlineKeyboardMarkup | None:
+        """One button per answer of the chat's current step, carrying its change counter."""
+        key = (progress.language, progress.state, progress.seq)
+        if key not in self._answer_keyboards:
+            if len(self._answer_keyboards) >= ANSWER_KEYBOARDS_LIMIT:
+                self._answer_keyboards.clear()
+            step = self.spec.steps[progress.state]
+            rows = [
+                [
+                    InlineKeyboardButton(
+                        self.t(progress.language, answer.label),
+                        callback_data=answer_data(progress, step, answer.id),
+                    )
+                ]
+                for answer in step.answers
             ]
-            for answer in step.answers
-        ]
-        rows.extend(self.extra_rows(progress))
-        return InlineKeyboardMarkup(rows) if rows else None
+            self._answer_keyboards[key] = InlineKeyboardMarkup(rows) if rows else None
+        return self._answer_keyboards[key]
 
     def extra_rows(self, progress: ChatProgress) -> list[list[InlineKeyboardButton]]:
         """Buttons every step carries besides its answers (features add theirs here)."""

@@ -45,22 +45,25 @@ class ChatProgress:
     active: bool = True
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> ChatProgress:
+    def from_row(cls, row: tuple[Any, ...]) -> ChatProgress:
+        """From a row of ``chats`` read as :data:`bot.storage.chats.CHAT_COLUMNS`."""
+        (chat_id, chat_type, title, language, state, history, seq, audit_step, submitted,
+         due, active, created_at, updated_at, finished_at) = row
         return cls(
-            chat_id=row["id"],
-            chat_type=row["type"],
-            language=row["language"],
-            state=row["state"],
-            seq=row["seq"],
-            title=row["title"],
-            history=json.loads(row["history"] or "[]"),
-            audit_step=row["audit_step"],
-            audit_submitted_on=_date(row["audit_submitted_on"]),
-            audit_due_on=_date(row["audit_due_on"]),
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            finished_at=row["finished_at"],
-            active=bool(row["active"]),
+            chat_id=chat_id,
+            chat_type=chat_type,
+            language=language,
+            state=state,
+            seq=seq,
+            title=title,
+            history=json.loads(history) if history and history != "[]" else [],
+            audit_step=audit_step,
+            audit_submitted_on=_date(submitted),
+            audit_due_on=_date(due),
+            created_at=created_at,
+            updated_at=updated_at,
+            finished_at=finished_at,
+            active=bool(active),
         )
 
 
@@ -90,6 +93,9 @@ class ProgressService:
         self.engine = FlowEngine(spec)
         self.clock = clock
         self._claimed: set[int] = set()
+        # Every recorded update id is <= this, so a newer id needs no lookup (Telegram's ids
+        # grow); older ones (a redelivery) are looked up. None until first read from the DB.
+        self._newest_handled: int | None = None
 
     # -- reading ------------------------------------------------------------------------
     def get(self, chat_id: int) -> ChatProgress | None:
@@ -101,21 +107,33 @@ class ProgressService:
 
     # -- updates already handled ------------------------------------------------------------
     def seen(self, update_id: int) -> bool:
-        return update_id in self._claimed or store.update_seen(self.db, update_id)
+        if update_id in self._claimed:
+            return True
+        if self._newest_handled is None:
+            self._newest_handled = store.newest_handled_update(self.db)
+        if update_id > self._newest_handled:
+            return False
+        return store.update_seen(self.db, update_id)
+
+    def _remember_handled(self, update_id: int) -> None:
+        if self._newest_handled is not None and update_id > self._newest_handled:
+            self._newest_handled = update_id
 
     def mark_handled(self, update_id: int) -> None:
         """Record an update that changed nothing (a /status, a re-prompt) as handled."""
         if update_id in self._claimed:
             self._claimed.discard(update_id)
             return
-        store.claim_update(self.db, update_id, self._now())
+        if store.claim_update(self.db, update_id, self._now()):
+            self._remember_handled(update_id)
 
-    def _claim(self, update_id: int | None) -> bool:
+    def _claim(self, update_id: int | None, now: str) -> bool:
         if update_id is None:
             return True
-        if not store.claim_update(self.db, update_id, self._now()):
+        if not store.claim_update(self.db, update_id, now):
             return False
         self._claimed.add(update_id)
+        self._remember_handled(update_id)
         return True
 
     # -- changes ------------------------------------------------------------------------------
@@ -137,8 +155,12 @@ class ProgressService:
                 existing.title = title
             return existing, False
         now = self._now()
+        progress = ChatProgress(
+            chat_id=chat_id, chat_type=chat_type, title=title, language=language,
+            state=self.spec.start, created_at=now, updated_at=now,
+        )
         with self.db.atomic():
-            self._claim(update_id)
+            self._claim(update_id, now)
             store.insert_chat(
                 self.db,
                 {
@@ -146,17 +168,15 @@ class ProgressService:
                     "type": chat_type,
                     "title": title,
                     "language": language,
-                    "state": self.spec.start,
+                    "state": progress.state,
                     "history": "[]",
-                    "seq": 0,
+                    "seq": progress.seq,
                     "active": 1,
                     "created_at": now,
                     "updated_at": now,
                 },
             )
-            self._log(chat_id, user_id, update_id, "start", to_state=self.spec.start)
-        progress = self.get(chat_id)
-        assert progress is not None
+            self._log(chat_id, user_id, update_id, "start", now, to_state=progress.state)
         return progress, True
 
     def answer(
@@ -179,7 +199,8 @@ class ProgressService:
         except InvalidAnswer:
             return AnswerResult(Outcome.INVALID, progress)
         assert answer is not None
-        changes = self._changes_for(progress, step, new_state)
+        now = self._now()
+        changes = self._changes_for(progress, step, new_state, now)
         detail = None
         if changes.get("audit_due_on"):
             detail = json.dumps(
@@ -187,11 +208,11 @@ class ProgressService:
             )
         try:
             with self.db.atomic():
-                if not self._claim(update_id):
+                if not self._claim(update_id, now):
                     return AnswerResult(Outcome.DUPLICATE, progress)
-                updated = self._apply(progress, changes)
+                updated = self._apply(progress, changes, now)
                 self._log(
-                    progress.chat_id, user_id, update_id, "answer",
+                    progress.chat_id, user_id, update_id, "answer", now,
                     step=step.id, answer=answer_id, to_state=new_state, detail=detail,
                 )
         except sqlite3.Error:
@@ -215,11 +236,12 @@ class ProgressService:
             changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
         if self.spec.steps[previous].kind == "audit" and previous != progress.audit_step:
             changes.update(self._last_submission(progress.chat_id, previous))
+        now = self._now()
         with self.db.atomic():
-            if not self._claim(update_id):
+            if not self._claim(update_id, now):
                 return None
-            updated = self._apply(progress, changes)
-            self._log(progress.chat_id, user_id, update_id, "back", to_state=previous)
+            updated = self._apply(progress, changes, now)
+            self._log(progress.chat_id, user_id, update_id, "back", now, to_state=previous)
         return updated
 
     def reset(
@@ -233,11 +255,13 @@ class ProgressService:
             "audit_due_on": None,
             "finished_at": None,
         }
+        now = self._now()
         with self.db.atomic():
-            if not self._claim(update_id):
+            if not self._claim(update_id, now):
                 return None
-            updated = self._apply(progress, changes)
-            self._log(progress.chat_id, user_id, update_id, "reset", to_state=self.spec.start)
+            updated = self._apply(progress, changes, now)
+            self._log(progress.chat_id, user_id, update_id, "reset", now,
+                      to_state=self.spec.start)
         return updated
 
     def set_language(
@@ -248,16 +272,19 @@ class ProgressService:
         user_id: int | None = None,
         update_id: int | None = None,
     ) -> ChatProgress | None:
+        now = self._now()
         with self.db.atomic():
-            if not self._claim(update_id):
+            if not self._claim(update_id, now):
                 return None
             # The step is shown again with new buttons, so the old ones become stale.
-            updated = self._apply(progress, {"language": language})
-            self._log(progress.chat_id, user_id, update_id, "language", detail=language)
+            updated = self._apply(progress, {"language": language}, now)
+            self._log(progress.chat_id, user_id, update_id, "language", now, detail=language)
         return updated
 
     # -- internals ------------------------------------------------------------------------
-    def _changes_for(self, progress: ChatProgress, step: Step, new_state: str) -> dict[str, Any]:
+    def _changes_for(
+        self, progress: ChatProgress, step: Step, new_state: str, now: str
+    ) -> dict[str, Any]:
         changes: dict[str, Any] = {"state": new_state}
         if new_state != progress.state:
             changes["history"] = [*progress.history, progress.state][-HISTORY_LIMIT:]
@@ -273,7 +300,7 @@ class ProgressService:
         elif step.kind == "audit" and new_state != progress.state:
             changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
         if target.kind == "finish":
-            changes["finished_at"] = self._now()
+            changes["finished_at"] = now
         return changes
 
     def _last_submission(self, chat_id: int, audit_step: str) -> dict[str, Any]:
@@ -295,9 +322,9 @@ class ProgressService:
             "audit_due_on": detail["due"],
         }
 
-    def _apply(self, progress: ChatProgress, changes: dict[str, Any]) -> ChatProgress:
+    def _apply(self, progress: ChatProgress, changes: dict[str, Any], now: str) -> ChatProgress:
         """Write ``changes`` (column → value) and return the progress as it now is."""
-        changes = {**changes, "seq": progress.seq + 1, "updated_at": self._now()}
+        changes = {**changes, "seq": progress.seq + 1, "updated_at": now}
         store.update_chat(self.db, progress.chat_id, {
             column: json.dumps(value) if isinstance(value, list) else value
             for column, value in changes.items()
@@ -318,6 +345,7 @@ class ProgressService:
         user_id: int | None,
         update_id: int | None,
         kind: str,
+        at: str,
         *,
         step: str | None = None,
         answer: str | None = None,
@@ -335,7 +363,7 @@ class ProgressService:
                 "answer": answer,
                 "to_state": to_state,
                 "detail": detail,
-                "at": self._now(),
+                "at": at,
             },
         )
 

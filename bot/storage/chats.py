@@ -61,18 +61,27 @@ def m001_chats_events_updates(db: Database) -> None:
     db.table("handled_updates").create({"update_id": int, "at": str}, pk="update_id")
 
 
+@migrations()
+def m002_drop_state_index(db: Database) -> None:
+    # Every answer changes ``state``, and keeping this index cost about a quarter of an
+    # answer's write. Its only readers are rare operator queries (a broadcast's stage/step
+    # audience, /stats), for which one scan of ``chats`` is cheap enough.
+    db.execute("DROP INDEX IF EXISTS idx_chats_state")
+
+
 CHAT_COLUMNS = (
     "id, type, title, language, state, history, seq, audit_step, audit_submitted_on, "
     "audit_due_on, active, created_at, updated_at, finished_at"
 )
 
 
-def get_chat(db: Database, chat_id: int) -> dict[str, Any] | None:
-    cursor = db.execute(f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?", [chat_id])
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip([c[0] for c in cursor.description], row, strict=True))
+_SELECT_CHAT = f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?"
+
+
+def get_chat(db: Database, chat_id: int) -> tuple[Any, ...] | None:
+    """The chat's row as a tuple in :data:`CHAT_COLUMNS` order (read on every update)."""
+    row: tuple[Any, ...] | None = db.conn.execute(_SELECT_CHAT, [chat_id]).fetchone()
+    return row
 
 
 def insert_chat(db: Database, row: dict[str, Any]) -> None:
@@ -103,6 +112,12 @@ def update_seen(db: Database, update_id: int) -> bool:
     return row is not None
 
 
+def newest_handled_update(db: Database) -> int:
+    """The highest update id recorded as handled (0 if none)."""
+    row = db.execute("SELECT MAX(update_id) FROM handled_updates").fetchone()
+    return int(row[0] or 0)
+
+
 def claim_update(db: Database, update_id: int, at: str) -> bool:
     """Record ``update_id`` as handled; False if it already was (a redelivered update)."""
     try:
@@ -112,9 +127,17 @@ def claim_update(db: Database, update_id: int, at: str) -> bool:
     return True
 
 
-def forget_updates_before(db: Database, at: str) -> int:
-    """Drop the record of updates handled before ``at``: Telegram redelivers only recent ones."""
-    return db.execute("DELETE FROM handled_updates WHERE at < ?", [at]).rowcount
+def forget_updates_before(db: Database, at: str, batch: int = 5_000) -> int:
+    """Drop the record of updates handled before ``at``: Telegram redelivers only recent ones.
+
+    Looks only at the ``batch`` oldest ids (ids grow with time), so a run costs the same
+    however large the table is; a backlog goes over the next runs.
+    """
+    return db.execute(
+        "DELETE FROM handled_updates WHERE update_id IN "
+        "(SELECT update_id FROM handled_updates ORDER BY update_id LIMIT ?) AND at < ?",
+        [batch, at],
+    ).rowcount
 
 
 def move_chat(db: Database, old_id: int, new_id: int, new_type: str) -> None:
