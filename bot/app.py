@@ -6,6 +6,7 @@ tests and the benchmark alike; only the request layer (the network) differs betw
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -20,12 +21,12 @@ from bot.config import Settings
 from bot.handlers import errors, fallback, flow, groups, operators, support, updates
 from bot.handlers.common import BotServices
 from bot.handlers.render import Renderer
-from bot.services.clock import utc_now
+from bot.services.clock import iso, utc_now
 from bot.services.flow_spec import FlowSpec, load_flow
 from bot.services.i18n import LANGUAGES, Catalog
 from bot.services.progress import ProgressService
 from bot.storage.chats import forget_updates_before
-from bot.storage.db import checkpoint, close_database, open_database
+from bot.storage.db import BackgroundCheckpointer, checkpoint, close_database, open_database
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ def build_application(
         catalog=catalog,
         progress=progress,
         renderer=Renderer(catalog, spec),
+        checkpointer=BackgroundCheckpointer(settings.db_path),
     )
     for register in FEATURES:
         register(application)
@@ -124,24 +126,27 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 
 async def _housekeeping(context: Any) -> None:
-    housekeeping(context.application)
+    await housekeeping(context.application)
 
 
-def housekeeping(application: Application) -> None:  # type: ignore[type-arg]
-    """Periodic upkeep, off the per-update path: WAL checkpoint, forget old update ids, and
-    drop PTB's record of chats "to persist", which without a persistence grows by one entry
-    per chat and user ever seen and is never read."""
+async def housekeeping(application: Application) -> None:  # type: ignore[type-arg]
+    """Periodic upkeep, off the per-update path: forget old update ids, drop PTB's record of
+    chats "to persist" (which without a persistence grows by one entry per chat and user ever
+    seen and is never read), and checkpoint the WAL in a worker thread."""
     services = services_of(application)
-    checkpoint(services.db)
     cutoff = services.progress.clock() - FORGET_UPDATES_AFTER
-    forget_updates_before(services.db, cutoff.astimezone(dt.UTC).isoformat(timespec="seconds"))
+    forget_updates_before(services.db, iso(cutoff))
     if application.persistence is None:
         application._chat_ids_to_be_updated_in_persistence.clear()
         application._user_ids_to_be_updated_in_persistence.clear()
+    await asyncio.to_thread(services.checkpointer.run)
+    checkpoint(services.db)  # the frames written meanwhile: few, and lets the log restart
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    close_database(services_of(application).db)
+    services = services_of(application)
+    services.checkpointer.close()
+    close_database(services.db)
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]

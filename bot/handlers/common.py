@@ -15,6 +15,7 @@ from bot.services.flow_spec import FlowSpec
 from bot.services.i18n import DEFAULT_LANGUAGE, Catalog, language_from_code
 from bot.services.journey import read_journey
 from bot.services.progress import ChatProgress, ProgressService
+from bot.storage.db import BackgroundCheckpointer
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -27,6 +28,7 @@ class BotServices:
     catalog: Catalog
     progress: ProgressService
     renderer: Renderer
+    checkpointer: BackgroundCheckpointer
     extras: dict[str, Any] = field(default_factory=dict)  # feature services by name
 
 

@@ -7,11 +7,15 @@ job (and on close), so an update never pays for it.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
 from bot.storage import chats, operators, tickets
+
+PAGE_SIZE = 2048
 
 
 def migration_sets() -> list[Migrations]:
@@ -29,6 +33,10 @@ def open_database(path: Path | str, *, manual_checkpoints: bool = False) -> Data
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
     if str(path) != ":memory:":
+        if not db.table_names():
+            # Set before the first table exists (it cannot change later under WAL): each
+            # commit writes whole pages to the log, and an answer touches about six.
+            db.execute(f"PRAGMA page_size={PAGE_SIZE}")
         db.enable_wal()
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
@@ -44,6 +52,43 @@ def open_database(path: Path | str, *, manual_checkpoints: bool = False) -> Data
 def checkpoint(db: Database) -> None:
     """Fold the write-ahead log back into the database file (cheap when there is little)."""
     db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
+class BackgroundCheckpointer:
+    """The bulk of a checkpoint, on a connection of its own, for a worker thread.
+
+    SQLite releases the GIL while it copies pages, and a PASSIVE checkpoint never blocks the
+    bot's reads or writes, so the event loop goes on meanwhile. But the log can only start
+    over once a checkpoint has copied *every* frame, which one running beside a busy writer
+    never does: :meth:`run` repeats until little is left, and the caller then finishes with
+    :func:`checkpoint` on the bot's own connection, which copies only that small tail.
+    """
+
+    def __init__(self, path: Path | str, tail_frames: int = 200, max_passes: int = 5) -> None:
+        self.path = str(path)
+        self.tail_frames = tail_frames
+        self.max_passes = max_passes
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def run(self) -> None:
+        if self.path == ":memory:":
+            return
+        with self._lock:
+            if self._conn is None:
+                self._conn = sqlite3.connect(self.path, check_same_thread=False)
+            for _ in range(self.max_passes):
+                _, log_frames, copied = self._conn.execute(
+                    "PRAGMA wal_checkpoint(PASSIVE)"
+                ).fetchone()
+                if log_frames - copied <= self.tail_frames:
+                    break
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
 
 def close_database(db: Database) -> None:
