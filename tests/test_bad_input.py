@@ -111,6 +111,21 @@ async def test_a_redelivered_update_is_handled_once(harness: BotHarness) -> None
     assert await harness.feed(status) == []
 
 
+async def test_a_press_redelivered_after_later_steps_is_still_recognised(
+    harness: BotHarness,
+) -> None:
+    await harness.command(EN_USER, "/start")
+    first_press = harness.updates.press(
+        EN_USER, "a|0|welcome|begin", harness.last_buttons_message[EN_USER["id"]]
+    )
+    await harness.feed(first_press)
+    await harness.answer(EN_USER, "yes")
+    await harness.restart()
+    assert await harness.feed(first_press) == []  # not even a "this button is old" alert
+    assert harness.state(EN_USER["id"]) == "manages_shops"
+    assert harness.services.progress.get(EN_USER["id"]).seq == 2
+
+
 async def test_redelivery_after_a_restart_is_still_recognised(harness: BotHarness) -> None:
     await harness.command(EN_USER, "/start")
     message = harness.last_buttons_message[EN_USER["id"]]

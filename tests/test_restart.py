@@ -45,7 +45,8 @@ async def test_housekeeping_checkpoints_and_forgets_old_update_ids(
     from bot.app import _housekeeping
 
     await harness.command(EN_USER, "/start")
-    await harness.answer(EN_USER, "begin")
+    await harness.answer(EN_USER, "begin")  # a press's update id is kept in its log entry
+    await harness.command(EN_USER, "/status")
     db = harness.services.db
     assert db.execute("SELECT COUNT(*) FROM handled_updates").fetchone()[0] == 2
     clock.advance(days=3)

@@ -73,23 +73,26 @@ async def press(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None
     svc = services(context)
     parsed = parse_answer_data(query.data)
-    progress = current_progress(update, context)
-    lang = progress.language if progress else user_language(update)
-    if parsed is None or progress is None:
-        await query.answer(svc.catalog.text(lang, "button-unknown"), show_alert=True)
+    chat = update.effective_chat
+    if parsed is None or chat is None:
+        await query.answer(svc.catalog.text(language_of(update, context), "button-unknown"),
+                           show_alert=True)
         return
     seq, step_id, answer_id = parsed
     user_id, update_id = _ids(update)
-    result = svc.progress.answer(
-        progress, step_id, answer_id, seq, user_id=user_id, update_id=update_id
+    result = svc.progress.press(
+        chat.id, step_id, answer_id, seq, user_id=user_id, update_id=update_id
     )
+    progress = result.progress
+    lang = progress.language if progress else user_language(update)
     if result.outcome is Outcome.DUPLICATE:
         return
     if result.outcome is Outcome.STALE:
+        assert progress is not None
         current = svc.catalog.text(lang, svc.spec.steps[progress.state].title)
         await query.answer(svc.catalog.text(lang, "button-stale", step=current), show_alert=True)
         return
-    if result.outcome is Outcome.INVALID:
+    if result.outcome in (Outcome.INVALID, Outcome.NO_PROGRESS):
         await query.answer(svc.catalog.text(lang, "button-unknown"), show_alert=True)
         return
     assert result.progress and result.step and result.answer

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -72,6 +71,7 @@ class Outcome(Enum):
     STALE = "stale"  # a button of a step that is no longer current
     INVALID = "invalid"  # the flow does not allow this answer here
     DUPLICATE = "duplicate"  # this update was handled already
+    NO_PROGRESS = "no_progress"  # the chat has not started (e.g. its progress was migrated)
 
 
 @dataclass
@@ -179,9 +179,9 @@ class ProgressService:
             self._log(chat_id, user_id, update_id, "start", now, to_state=progress.state)
         return progress, True
 
-    def answer(
+    def press(
         self,
-        progress: ChatProgress,
+        chat_id: int,
         step_id: str,
         answer_id: str,
         seq: int,
@@ -189,35 +189,44 @@ class ProgressService:
         user_id: int | None = None,
         update_id: int | None = None,
     ) -> AnswerResult:
-        """Apply a button press; only the current step's current buttons can change anything."""
-        if step_id != progress.state or seq != progress.seq:
-            return AnswerResult(Outcome.STALE, progress)
-        step = self.spec.steps[progress.state]
-        answer = step.answer(answer_id)
-        try:
-            new_state = self.engine.advance(progress.state, answer_id)
-        except InvalidAnswer:
-            return AnswerResult(Outcome.INVALID, progress)
-        assert answer is not None
+        """Apply a button press, read and written in one transaction; only the current step's
+        current buttons (``seq`` is the chat's change counter) can change anything.
+
+        The press's update id is kept in its log entry, not in ``handled_updates``: once the
+        press has moved the chat its button is stale, so a redelivery can only come back as
+        stale, and that log entry then tells it apart (DUPLICATE, answered by no one).
+        """
         now = self._now()
-        changes = self._changes_for(progress, step, new_state, now)
-        detail = None
-        if changes.get("audit_due_on"):
-            detail = json.dumps(
-                {"submitted": changes["audit_submitted_on"], "due": changes["audit_due_on"]}
-            )
-        try:
-            with self.db.atomic():
-                if not self._claim(update_id, now):
+        with store.immediate_transaction(self.db):
+            row = store.get_chat(self.db, chat_id)
+            if row is None:
+                return AnswerResult(Outcome.NO_PROGRESS)
+            progress = ChatProgress.from_row(row)
+            if step_id != progress.state or seq != progress.seq:
+                if update_id is not None and store.update_logged(self.db, chat_id, update_id):
                     return AnswerResult(Outcome.DUPLICATE, progress)
-                updated = self._apply(progress, changes, now)
-                self._log(
-                    progress.chat_id, user_id, update_id, "answer", now,
-                    step=step.id, answer=answer_id, to_state=new_state, detail=detail,
+                return AnswerResult(Outcome.STALE, progress)
+            step = self.spec.steps[progress.state]
+            answer = step.answer(answer_id)
+            try:
+                new_state = self.engine.advance(progress.state, answer_id)
+            except InvalidAnswer:
+                return AnswerResult(Outcome.INVALID, progress)
+            assert answer is not None
+            changes = self._changes_for(progress, step, new_state, now)
+            detail = None
+            if changes.get("audit_due_on"):
+                detail = json.dumps(
+                    {"submitted": changes["audit_submitted_on"], "due": changes["audit_due_on"]}
                 )
-        except sqlite3.Error:
-            self._claimed.discard(update_id or 0)
-            raise
+            updated = self._apply(progress, changes, now)
+            self._log(
+                chat_id, user_id, update_id, "answer", now,
+                step=step.id, answer=answer_id, to_state=new_state, detail=detail,
+            )
+        if update_id is not None:
+            self._claimed.add(update_id)
+            self._remember_handled(update_id)
         return AnswerResult(Outcome.MOVED, updated, step, answer)
 
     def back(

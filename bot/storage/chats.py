@@ -8,6 +8,8 @@ Callers wrap writes that belong together in ``db.atomic()``.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlite_utils import Database, Migrations
@@ -103,6 +105,27 @@ def events_of(db: Database, chat_id: int) -> list[dict[str, Any]]:
         [chat_id],
     )
     return rows(cursor)
+
+
+def update_logged(db: Database, chat_id: int, update_id: int) -> bool:
+    """Whether ``update_id`` changed this chat (its log entry names it)."""
+    row = db.execute(
+        "SELECT 1 FROM events WHERE chat_id = ? AND update_id = ? LIMIT 1", [chat_id, update_id]
+    ).fetchone()
+    return row is not None
+
+
+@contextmanager
+def immediate_transaction(db: Database) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error), for a read-then-write: the
+    write lock is taken before the read, so what was read cannot change before the write."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def update_seen(db: Database, update_id: int) -> bool:
