@@ -49,6 +49,13 @@ class FlowEngine:
             for answer in step.answers
         ]
 
+    def allowed(self, state: str, answer_id: str) -> str | None:
+        """The state an answer leads to from ``state``, or None if the flow does not allow it."""
+        try:
+            return self.advance(state, answer_id)
+        except InvalidAnswer:
+            return None
+
     def advance(self, state: str, answer_id: str) -> str:
         """The state an answer leads to from ``state``; raises :class:`InvalidAnswer`."""
         event = self.machine.events.get(answer_id)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from bot.services.clock import Clock, iso, utc_now
-from bot.services.engine import FlowEngine, InvalidAnswer
+from bot.services.engine import FlowEngine
 from bot.services.flow_spec import Answer, FlowSpec, Step
 from bot.services.workdays import add_working_days
 from bot.storage import chats as store
@@ -189,45 +189,58 @@ class ProgressService:
         user_id: int | None = None,
         update_id: int | None = None,
     ) -> AnswerResult:
-        """Apply a button press, read and written in one transaction; only the current step's
-        current buttons (``seq`` is the chat's change counter) can change anything.
+        """Apply a button press; only the current step's current buttons change anything.
+
+        A button names the step and the chat's change counter (``seq``) it was made for, so
+        the move is worked out from the button, and written by one compare-and-set UPDATE
+        that matches only while the chat is still at that step and counter. Only a press that
+        does not match reads the chat, to tell why (stale, redelivered, not started).
 
         The press's update id is kept in its log entry, not in ``handled_updates``: once the
-        press has moved the chat its button is stale, so a redelivery can only come back as
-        stale, and that log entry then tells it apart (DUPLICATE, answered by no one).
+        press has moved the chat its button is stale, so a redelivery cannot match again, and
+        that log entry tells it apart from a stale press (DUPLICATE, answered by no one).
         """
+        step = self.spec.steps.get(step_id)
+        answer = step.answer(answer_id) if step else None
+        new_state = self.engine.allowed(step_id, answer_id)
         now = self._now()
-        with store.immediate_transaction(self.db):
-            row = store.get_chat(self.db, chat_id)
-            if row is None:
-                return AnswerResult(Outcome.NO_PROGRESS)
-            progress = ChatProgress.from_row(row)
-            if step_id != progress.state or seq != progress.seq:
-                if update_id is not None and store.update_logged(self.db, chat_id, update_id):
-                    return AnswerResult(Outcome.DUPLICATE, progress)
-                return AnswerResult(Outcome.STALE, progress)
-            step = self.spec.steps[progress.state]
-            answer = step.answer(answer_id)
-            try:
-                new_state = self.engine.advance(progress.state, answer_id)
-            except InvalidAnswer:
-                return AnswerResult(Outcome.INVALID, progress)
-            assert answer is not None
-            changes = self._changes_for(progress, step, new_state, now)
-            detail = None
-            if changes.get("audit_due_on"):
-                detail = json.dumps(
-                    {"submitted": changes["audit_submitted_on"], "due": changes["audit_due_on"]}
+        changes, detail = {}, None
+        if step is not None and new_state is not None:
+            changes = self._move_changes(step, new_state, now)
+            if changes.get("audit_due_on"):  # entering an audit: its dates go in the log
+                detail = json.dumps({"submitted": changes["audit_submitted_on"],
+                                     "due": changes["audit_due_on"]})
+        with self.db.atomic():
+            row = None
+            if changes:
+                row = store.advance_chat(
+                    self.db, chat_id, step_id, seq, changes,
+                    push_history=new_state != step_id, history_limit=HISTORY_LIMIT,
                 )
-            updated = self._apply(progress, changes, now)
+            if row is None:
+                return self._refused_press(chat_id, step_id, seq, update_id)
             self._log(
                 chat_id, user_id, update_id, "answer", now,
-                step=step.id, answer=answer_id, to_state=new_state, detail=detail,
+                step=step_id, answer=answer_id, to_state=new_state, detail=detail,
             )
         if update_id is not None:
             self._claimed.add(update_id)
             self._remember_handled(update_id)
-        return AnswerResult(Outcome.MOVED, updated, step, answer)
+        assert step is not None and answer is not None
+        return AnswerResult(Outcome.MOVED, ChatProgress.from_row(row), step, answer)
+
+    def _refused_press(
+        self, chat_id: int, step_id: str, seq: int, update_id: int | None
+    ) -> AnswerResult:
+        row = store.get_chat(self.db, chat_id)
+        if row is None:
+            return AnswerResult(Outcome.NO_PROGRESS)
+        progress = ChatProgress.from_row(row)
+        if step_id == progress.state and seq == progress.seq:
+            return AnswerResult(Outcome.INVALID, progress)  # a current button, a forged answer
+        if update_id is not None and store.update_logged(self.db, chat_id, update_id):
+            return AnswerResult(Outcome.DUPLICATE, progress)
+        return AnswerResult(Outcome.STALE, progress)
 
     def back(
         self, progress: ChatProgress, *, user_id: int | None = None, update_id: int | None = None
@@ -291,14 +304,12 @@ class ProgressService:
         return updated
 
     # -- internals ------------------------------------------------------------------------
-    def _changes_for(
-        self, progress: ChatProgress, step: Step, new_state: str, now: str
-    ) -> dict[str, Any]:
-        changes: dict[str, Any] = {"state": new_state}
-        if new_state != progress.state:
-            changes["history"] = [*progress.history, progress.state][-HISTORY_LIMIT:]
+    def _move_changes(self, step: Step, new_state: str, now: str) -> dict[str, Any]:
+        """The columns an answer at ``step`` leading to ``new_state`` sets (history apart)."""
+        changes: dict[str, Any] = {"state": new_state, "updated_at": now}
+        moved = new_state != step.id
         target = self.spec.steps[new_state]
-        if target.kind == "audit" and new_state != progress.state:
+        if target.kind == "audit" and moved:
             submitted = self.today_in_china()
             due = add_working_days(submitted, target.working_days)
             changes.update(
@@ -306,7 +317,7 @@ class ProgressService:
                 audit_submitted_on=submitted.isoformat(),
                 audit_due_on=due.isoformat(),
             )
-        elif step.kind == "audit" and new_state != progress.state:
+        elif step.kind == "audit" and moved:
             changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
         if target.kind == "finish":
             changes["finished_at"] = now

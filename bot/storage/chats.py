@@ -8,8 +8,6 @@ Callers wrap writes that belong together in ``db.atomic()``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlite_utils import Database, Migrations
@@ -115,17 +113,40 @@ def update_logged(db: Database, chat_id: int, update_id: int) -> bool:
     return row is not None
 
 
-@contextmanager
-def immediate_transaction(db: Database) -> Iterator[None]:
-    """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error), for a read-then-write: the
-    write lock is taken before the read, so what was read cannot change before the write."""
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
+# An answer appends the state it leaves to the JSON history, keeping only the newest entries.
+# (In an UPDATE, ``state`` on the right-hand side is the value before the update.)
+_PUSH_HISTORY = (
+    "history = CASE WHEN json_array_length(history) >= ? "
+    "THEN json_insert(json_remove(history, '$[0]'), '$[#]', state) "
+    "ELSE json_insert(history, '$[#]', state) END"
+)
+
+
+def advance_chat(
+    db: Database,
+    chat_id: int,
+    state: str,
+    seq: int,
+    changes: dict[str, Any],
+    *,
+    push_history: bool,
+    history_limit: int,
+) -> tuple[Any, ...] | None:
+    """Compare-and-set: apply ``changes`` and bump the change counter only if the chat is at
+    ``state`` with counter ``seq``. Returns the new row (:data:`CHAT_COLUMNS`), or None if the
+    chat is elsewhere (or does not exist), in which case nothing was written."""
+    assignments = [f"{column} = ?" for column in changes]
+    params: list[Any] = list(changes.values())
+    if push_history:
+        assignments.append(_PUSH_HISTORY)
+        params.append(history_limit)
+    assignments.append("seq = seq + 1")
+    rows = db.conn.execute(
+        f"UPDATE chats SET {', '.join(assignments)} WHERE id = ? AND state = ? AND seq = ? "
+        f"RETURNING {CHAT_COLUMNS}",
+        [*params, chat_id, state, seq],
+    ).fetchall()
+    return rows[0] if rows else None
 
 
 def update_seen(db: Database, update_id: int) -> bool:
