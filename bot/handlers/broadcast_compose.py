@@ -20,6 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.handlers.common import Context, reply, services, user_language
 from bot.handlers.operators import operator_only, ops_of, start_broadcast
 from bot.services.broadcasts import AudienceError, parse_audience
+from bot.services.clock import iso
 from bot.services.delivery import Payload
 from bot.storage import operators as store
 
@@ -129,7 +130,7 @@ async def on_input(update: Update, context: Context) -> None:
         quiet = ops_of(context).quiet
         shifted = quiet.next_allowed(at)
         store.update_broadcast(svc.db, draft["id"], {
-            "send_at": shifted.astimezone(dt.UTC).isoformat(timespec="seconds"),
+            "send_at": iso(shifted),
             "awaiting": None})
         if shifted != at:
             await reply(update, context, _t(update, context, "bc-time-quiet",

@@ -242,12 +242,13 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
+    # Button presses are most updates: checked first (no command handler can take them).
+    application.add_handler(CallbackQueryHandler(press, pattern=r"^a\|"))
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("status", status))
     application.add_handler(CommandHandler("back", back))
     application.add_handler(CommandHandler("reset", reset))
     application.add_handler(CommandHandler("language", language))
     application.add_handler(CommandHandler("help", help_command))
-    application.add_handler(CallbackQueryHandler(press, pattern=r"^a\|"))
     application.add_handler(CallbackQueryHandler(reset_answer, pattern=r"^r\|"))
     application.add_handler(CallbackQueryHandler(language_answer, pattern=r"^l\|"))

@@ -17,7 +17,7 @@ from typing import Generic, TypeVar
 
 from sqlite_utils import Database
 
-from bot.services.clock import Clock
+from bot.services.clock import Clock, iso
 from bot.storage import chats as chat_store
 from bot.storage import tickets as ticket_store
 
@@ -91,7 +91,7 @@ class GroupService:
                     "user_id": user_id,
                     "kind": "migrate",
                     "detail": json.dumps({"from": old_id}),
-                    "at": self.clock().astimezone(dt.UTC).isoformat(timespec="seconds"),
+                    "at": iso(self.clock()),
                 },
             )
         return True
