@@ -44,6 +44,7 @@ COMMANDS = [
 ]
 CHECKPOINT_EVERY = dt.timedelta(seconds=2)
 FORGET_UPDATES_AFTER = dt.timedelta(days=2)
+RESTART_LOG_FRAMES = 8_192  # 16 MB of 2 KB pages: past that, make sure the WAL can start over
 
 # Feature modules: each has ``register(application)``; order matters within group 0, and
 # ``fallback`` must stay last, since it takes whatever the others did not.
@@ -139,8 +140,9 @@ async def housekeeping(application: Application) -> None:  # type: ignore[type-a
     if application.persistence is None:
         application._chat_ids_to_be_updated_in_persistence.clear()
         application._user_ids_to_be_updated_in_persistence.clear()
-    await asyncio.to_thread(services.checkpointer.run)
-    checkpoint(services.db)  # the frames written meanwhile: few, and lets the log restart
+    log_frames = await asyncio.to_thread(services.checkpointer.run)
+    if log_frames >= RESTART_LOG_FRAMES:
+        checkpoint(services.db)  # the frames written meanwhile: few, and lets the log restart
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

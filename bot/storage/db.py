@@ -60,8 +60,9 @@ class BackgroundCheckpointer:
     SQLite releases the GIL while it copies pages, and a PASSIVE checkpoint never blocks the
     bot's reads or writes, so the event loop goes on meanwhile. But the log can only start
     over once a checkpoint has copied *every* frame, which one running beside a busy writer
-    never does: :meth:`run` repeats until little is left, and the caller then finishes with
-    :func:`checkpoint` on the bot's own connection, which copies only that small tail.
+    never does: :meth:`run` repeats until little is left, and when the log has grown long the
+    caller finishes with :func:`checkpoint` on the bot's own connection, which copies only
+    that small tail. (Between bursts the worker's own pass copies everything.)
     """
 
     def __init__(self, path: Path | str, tail_frames: int = 200, max_passes: int = 5) -> None:
@@ -71,9 +72,11 @@ class BackgroundCheckpointer:
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
-    def run(self) -> None:
+    def run(self) -> int:
+        """Copy what the log holds; returns the log's length in frames (pages) afterwards."""
         if self.path == ":memory:":
-            return
+            return 0
+        log_frames = 0
         with self._lock:
             if self._conn is None:
                 self._conn = sqlite3.connect(self.path, check_same_thread=False)
@@ -83,6 +86,7 @@ class BackgroundCheckpointer:
                 ).fetchone()
                 if log_frames - copied <= self.tail_frames:
                     break
+        return int(log_frames)
 
     def close(self) -> None:
         with self._lock:
