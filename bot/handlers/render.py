@@ -50,6 +50,7 @@ class Renderer:
         # A step's answer buttons depend only on (language, step, change counter), and PTB's
         # objects are immutable: build each keyboard once (it costs ~10 µs a button).
         self._answer_keyboards: dict[tuple[str, str, int], InlineKeyboardMarkup | None] = {}
+        self._fixed_texts: dict[tuple[str, str], str] = {}  # at most languages × steps
 
     def t(self, lang: str, message_id: str, **args: Any) -> str:
         return self.catalog.text(lang, message_id, **args)
@@ -83,13 +84,21 @@ class Renderer:
     def step_text(self, progress: ChatProgress, today: dt.date, journey: Journey | None) -> str:
         lang = progress.language
         step = self.spec.steps[progress.state]
+        # Without audit dates (and the finish's summary) a step's text depends only on the
+        # language and the step: most updates show one of those.
+        fixed = step.kind != "finish" and not progress.audit_submitted_on
+        if fixed and (cached := self._fixed_texts.get((lang, step.id))) is not None:
+            return cached
         body = self.t(lang, step.text, **self.step_args(progress, today))
         if step.kind == "finish":
             parts = [body]
             if journey is not None:
                 parts.append(self.summary(progress, journey))
             return "\n\n".join(parts)
-        return f"<b>{escape(self.stage_header(progress))}</b>\n\n{body}"
+        text = f"<b>{escape(self.stage_header(progress))}</b>\n\n{body}"
+        if fixed:
+            self._fixed_texts[(lang, step.id)] = text
+        return text
 
     def keyboard(self, progress: ChatProgress) -> InlineKeyboardMarkup | None:
         answers = self.answer_keyboard(progress)
