@@ -1,8 +1,9 @@
 """A chat's progress through the flow: restore, advance, undo, reset — each change atomic.
 
 Every change is one SQLite transaction holding the update id (so a redelivered update is
-recognised), the chat's new state and the answers-log entry. If anything fails, nothing of it
-is written, and the chat stays exactly where it was.
+recognised: a button press keeps it in its answers-log entry, other updates in
+``handled_updates``), the chat's new state and the answers-log entry. If anything fails,
+nothing of it is written, and the chat stays exactly where it was.
 """
 
 from __future__ import annotations

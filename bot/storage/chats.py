@@ -94,6 +94,7 @@ def update_chat(db: Database, chat_id: int, changes: dict[str, Any]) -> None:
 
 EVENT_COLUMNS = ("chat_id", "user_id", "update_id", "kind", "step", "answer", "to_state",
                  "detail", "at")
+_EVENT_COLUMN_SET = frozenset(EVENT_COLUMNS)
 _INSERT_EVENT = (
     f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})"
@@ -102,7 +103,7 @@ _INSERT_EVENT = (
 
 def log_event(db: Database, event: dict[str, Any]) -> None:
     """Append to the answers log (columns missing from ``event`` are NULL)."""
-    unknown = event.keys() - set(EVENT_COLUMNS)
+    unknown = event.keys() - _EVENT_COLUMN_SET
     if unknown:
         raise ValueError(f"not event columns: {sorted(unknown)}")
     db.conn.execute(_INSERT_EVENT, [event.get(column) for column in EVENT_COLUMNS])
