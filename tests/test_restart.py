@@ -58,3 +58,20 @@ async def test_housekeeping_checkpoints_and_forgets_old_update_ids(
     assert not harness.application._chat_ids_to_be_updated_in_persistence
     assert not harness.application._user_ids_to_be_updated_in_persistence
     assert harness.state(EN_USER["id"]) == "owner_separate"
+
+
+async def test_housekeeping_lets_the_write_ahead_log_start_over(harness: BotHarness) -> None:
+    """Checkpoints run from a worker thread on their own connection: they must not keep the
+    log from starting over (it would only grow), nor touch anyone's progress."""
+    from bot.app import housekeeping
+
+    await harness.command(EN_USER, "/start")
+    for answer in ["begin", "yes", "yes", "not_yet", "not_yet"]:
+        await harness.answer(EN_USER, answer)
+    checkpointer = harness.services.checkpointer
+    long_log = checkpointer.run()  # copies, and says how many frames the log holds
+    await housekeeping(harness.application)
+    await harness.answer(EN_USER, "not_yet")  # the first commit after a full checkpoint
+    short_log = checkpointer.run()
+    assert 0 < short_log < long_log
+    assert harness.state(EN_USER["id"]) == "taobao_corporate"
