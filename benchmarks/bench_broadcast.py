@@ -161,10 +161,16 @@ def bench_due_query(rows: int, repeats: int) -> None:
                 timings.append((time.perf_counter() - t0) * 1000)
             print(f"  {label:<22} {len(found):>4} rows  median {statistics.median(timings):.3f} "
                   f"ms  max {max(timings):.3f} ms  (target < 10 ms)")
-        # The reminders sync: chats changed since its cursor (here: the last minute's worth).
-        cursor = iso(dt.datetime(2026, 10, 1, 1, 59, tzinfo=dt.UTC))
+        # The reminders sync: chats changed since its cursor, read from the answers log
+        # (here: a full page of 5,000 entries behind one answer per chat for every chat).
+        with db.atomic():
+            db.conn.executemany(
+                "INSERT INTO events (chat_id, kind, step, answer, to_state, at) "
+                "VALUES (?, 'answer', 'op_apply', 'yes', 'op_apply', ?)",
+                [(chat_id, iso(base)) for chat_id in range(1, rows + 1)])
+        cursor = rows - 5000
         t0 = time.perf_counter()
-        changed = store.chats_changed_since(db, cursor, -(2**63), 2000)
+        changed, _ = store.chats_changed_after_event(db, cursor, 5000)
         print(f"  reminders sync page (changed chats) {len(changed):>4} rows  "
               f"{(time.perf_counter() - t0) * 1000:.3f} ms")
         close_database(db)

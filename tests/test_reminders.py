@@ -6,6 +6,9 @@ import asyncio
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
+import bot.services.reminders as reminders_module
 from bot.handlers.operators import operators_of, tick
 from bot.offline import ApiCall
 from bot.services.delivery import Delivery, Limits
@@ -168,3 +171,40 @@ async def test_a_chat_that_blocked_the_bot_gets_no_more_reminders(
     assert store.get_reminder(harness.services.db, EN_USER["id"]) is None
     clock.advance(days=30)
     assert await run_tick(harness) == []
+
+
+async def test_the_sync_follows_the_answers_log_page_by_page(
+    harness: BotHarness, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock.set(2026, 9, 28, hour=3)
+    for offset in range(5):  # 5 chats, 2 log entries each (/start, an answer): ids 1..10
+        user = {**EN_USER, "id": EN_USER["id"] + offset}
+        await harness.command(user, "/start")
+        await harness.answer(user, "begin")
+    monkeypatch.setattr(reminders_module, "SYNC_PAGE", 4)
+    reminders = operators_of(harness.application).reminders
+    db = harness.services.db
+    assert db.execute("SELECT COUNT(*) FROM reminders").fetchone()[0] == 0
+    assert reminders.sync(max_pages=2) == 4  # entries 1-8: chats 1 to 4
+    assert reminders.sync(max_pages=2) == 1  # entries 9-10: chat 5
+    assert reminders.sync(max_pages=2) == 0  # caught up
+    assert db.execute("SELECT COUNT(*) FROM reminders").fetchone()[0] == 5
+    await harness.answer(EN_USER, "yes")  # a new entry: that chat, and only it, again
+    assert reminders.sync() == 1
+
+
+async def test_the_sync_goes_on_from_an_older_databases_cursor(
+    harness: BotHarness, clock: FrozenClock
+) -> None:
+    db = harness.services.db
+    clock.set(2026, 9, 28, hour=3)
+    await harness.command(EN_USER, "/start")  # synced before the upgrade
+    clock.set(2026, 9, 29, hour=3)
+    await harness.command(ZH_USER, "/start")  # changed after the old cursor
+    db.execute("DELETE FROM operator_meta")
+    db.execute("DELETE FROM reminders")
+    store.set_meta(db, "reminders.sync_cursor", "2026-09-29T00:00:00+00:00")
+    reminders = operators_of(harness.application).reminders
+    assert reminders.sync() == 1
+    [[chat_id]] = db.execute("SELECT chat_id FROM reminders").fetchall()
+    assert chat_id == ZH_USER["id"]

@@ -2,8 +2,8 @@
 
 Each chat has at most one planned reminder (table ``reminders``), kept in step with its
 progress by :meth:`ReminderService.sync`, which reads only the chats changed since the last
-sync (an indexed, keyset-paged query on ``chats.updated_at``). A periodic job then asks for
-what is due (:meth:`due`: the partial index on pending ``due_at``) and sends it through the
+sync (pages of the answers log, which records every change of progress). A periodic job then
+asks for what is due (:meth:`due`: the partial index on pending ``due_at``) and sends it through the
 shared rate-limited :class:`~bot.services.delivery.Delivery`.
 
 * **Audit follow-up.** A chat at an audit step is asked on the expected result date (counted
@@ -37,9 +37,9 @@ from bot.storage import operators as store
 AUDIT_FOLLOWUPS = 3  # on the due date, then at most 2 snoozes of one working day
 IDLE_STEPS = (1, 2, 4)  # nudges after idle_days × 1, then × 2 more, then × 4 more
 FOLLOWUP_TIME = dt.time(10, 0)  # local time of audit follow-ups
-SYNC_CURSOR = "reminders.sync_cursor"
-SYNC_PAGE = 2000
-FIRST_ID = -(2**63)
+SYNC_CURSOR = "reminders.sync_event"  # the last answers-log id the sync has looked at
+SYNC_PAGE = 5000  # answers-log entries per page
+OLD_SYNC_CURSOR = "reminders.sync_cursor"  # an updated_at, from before the log was the feed
 
 
 @dataclass(frozen=True)
@@ -59,28 +59,38 @@ class ReminderService:
     idle_days: int = 3
 
     # -- planning ---------------------------------------------------------------------------
-    def sync(self, max_chats: int = 5_000) -> int:
+    def sync(self, max_chats: int = 5_000, max_pages: int = 8) -> int:
         """Re-plan the reminders of every chat changed since the last sync; returns how many.
 
-        Each run starts again at the last ``updated_at`` seen (not after it): changes within
-        the same second are looked at twice, harmlessly (a reminder planned for the chat's
-        current ``seq`` is left alone). At most ``max_chats`` per call, so that a first run on
-        a large database catches up over a few ticks instead of stalling the event loop.
+        The answers log is the change feed: each run reads the entries after the last one it
+        looked at. At most about ``max_chats`` chats and ``max_pages`` pages per call (about
+        0.05 s a page of 5,000 changed chats), so that a backlog is caught up over a few
+        ticks instead of stalling the event loop.
         """
-        since = store.get_meta(self.db, SYNC_CURSOR) or ""
-        after_at, after_id = since, FIRST_ID
+        after = self._cursor()
         seen = 0
-        while seen < max_chats:
-            page = store.chats_changed_since(self.db, after_at, after_id, SYNC_PAGE)
-            if not page:
+        for _ in range(max_pages):
+            if seen >= max_chats:
+                break
+            page, upper = store.chats_changed_after_event(self.db, after, SYNC_PAGE)
+            if upper == after:
                 break
             with self.db.atomic():
                 for chat in page:
                     self._plan(chat)
-                store.set_meta(self.db, SYNC_CURSOR, page[-1]["updated_at"])
-            after_at, after_id = page[-1]["updated_at"], page[-1]["id"]
+                store.set_meta(self.db, SYNC_CURSOR, str(upper))
+            after = upper
             seen += len(page)
         return seen
+
+    def _cursor(self) -> int:
+        cursor = store.get_meta(self.db, SYNC_CURSOR)
+        if cursor is not None:
+            return int(cursor)
+        # A database whose sync followed ``chats.updated_at`` (before 2026-11): go on from
+        # the first log entry at or after that cursor instead of planning everything again.
+        old = store.get_meta(self.db, OLD_SYNC_CURSOR)
+        return store.first_event_at_or_after(self.db, old) - 1 if old else 0
 
     def replan(self, chat_id: int, from_now: bool = True) -> None:
         """Plan a chat's reminder afresh (after /unmute): idle counting restarts now."""

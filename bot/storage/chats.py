@@ -69,6 +69,13 @@ def m002_drop_state_index(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_chats_state")
 
 
+@migrations()
+def m003_drop_updated_at_index(db: Database) -> None:
+    # Every answer changes ``updated_at``, so this index cost a page write per answer; the
+    # reminders sync, its one reader, follows the answers log (``events`` ids) instead.
+    db.execute("DROP INDEX IF EXISTS idx_chats_updated_at")
+
+
 CHAT_COLUMNS = (
     "id, type, title, language, state, history, seq, audit_step, audit_submitted_on, "
     "audit_due_on, active, created_at, updated_at, finished_at"

@@ -291,16 +291,32 @@ def delete_reminder(db: Database, chat_id: int) -> None:
     db.execute("DELETE FROM reminders WHERE chat_id = ?", [chat_id])
 
 
-def chats_changed_since(
-    db: Database, since: str, after_id: int, limit: int
-) -> list[dict[str, Any]]:
-    """Chats whose progress changed at or after ``since`` (keyset pages on updated_at, id)."""
+def chats_changed_after_event(
+    db: Database, after_event: int, events: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The chats with an answers-log entry among the ``events`` after id ``after_event``, each
+    once, in the order of their last such entry; and the last event id looked at (where the
+    next page starts). Every change of progress is logged, so the log is the change feed, and
+    paging on its ids needs no index of its own."""
+    newest = db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+    upper = min(after_event + events, int(newest))
+    if upper <= after_event:
+        return [], after_event
     return _rows(db.execute(
-        "SELECT id, language, state, seq, audit_step, audit_submitted_on, audit_due_on, "
-        "active, updated_at, finished_at FROM chats "
-        "WHERE (updated_at, id) > (?, ?) ORDER BY updated_at, id LIMIT ?",
-        [since, after_id, limit],
-    ))
+        "SELECT c.id, c.language, c.state, c.seq, c.audit_step, c.audit_submitted_on, "
+        "c.audit_due_on, c.active, c.updated_at, c.finished_at, MAX(e.id) AS last_event "
+        "FROM events e JOIN chats c ON c.id = e.chat_id WHERE e.id > ? AND e.id <= ? "
+        "GROUP BY e.chat_id ORDER BY last_event",
+        [after_event, upper],
+    )), upper
+
+
+def first_event_at_or_after(db: Database, at: str) -> int:
+    """The id of the first answers-log entry at or after ``at`` (one past the last if none)."""
+    row = db.execute("SELECT MIN(id) FROM events WHERE at >= ?", [at]).fetchone()
+    if row[0] is not None:
+        return int(row[0])
+    return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]) + 1
 
 
 def is_muted(db: Database, chat_id: int) -> bool:
