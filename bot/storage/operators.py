@@ -94,7 +94,7 @@ def m001_broadcasts_deliveries_reminders(db: Database) -> None:
     )
     db.table("muted_chats").create({"chat_id": int, "muted_at": str}, pk="chat_id")
     db.table("operator_meta").create({"key": str, "value": str}, pk="key")
-    # Audiences filter chats by language and activity; stage/step use the existing state index.
+    # Audiences filter chats by language and activity (stage/step audiences scan the chats).
     db.table("chats").create_index(["language"], if_not_exists=True)
 
 
