@@ -208,3 +208,18 @@ async def test_the_sync_goes_on_from_an_older_databases_cursor(
     assert reminders.sync() == 1
     [[chat_id]] = db.execute("SELECT chat_id FROM reminders").fetchall()
     assert chat_id == ZH_USER["id"]
+    assert store.get_meta(db, "reminders.sync_event") is not None  # the old one is done with
+    assert reminders.sync() == 0
+
+
+async def test_an_older_cursor_with_nothing_after_it_is_looked_up_once(
+    harness: BotHarness, clock: FrozenClock
+) -> None:
+    db = harness.services.db
+    clock.set(2026, 9, 28, hour=3)
+    await harness.command(EN_USER, "/start")
+    db.execute("DELETE FROM operator_meta")
+    store.set_meta(db, "reminders.sync_cursor", "2026-10-01T00:00:00+00:00")
+    reminders = operators_of(harness.application).reminders
+    assert reminders.sync() == 0
+    assert store.get_meta(db, "reminders.sync_event") == "1"  # after the one entry there is

@@ -90,7 +90,9 @@ class ReminderService:
         # A database whose sync followed ``chats.updated_at`` (before 2026-11): go on from
         # the first log entry at or after that cursor instead of planning everything again.
         old = store.get_meta(self.db, OLD_SYNC_CURSOR)
-        return store.first_event_at_or_after(self.db, old) - 1 if old else 0
+        after = store.first_event_at_or_after(self.db, old) - 1 if old else 0
+        store.set_meta(self.db, SYNC_CURSOR, str(after))  # that search scans the log: once
+        return after
 
     def replan(self, chat_id: int, from_now: bool = True) -> None:
         """Plan a chat's reminder afresh (after /unmute): idle counting restarts now."""
