@@ -12,6 +12,7 @@ import bot.services.reminders as reminders_module
 from bot.handlers.operators import operators_of, tick
 from bot.offline import ApiCall
 from bot.services.delivery import Delivery, Limits
+from bot.services.reminders import ReminderService
 from bot.storage import operators as store
 from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 from tests.test_walk import TO_OP_SUBMITTED
@@ -193,6 +194,15 @@ async def test_the_sync_follows_the_answers_log_page_by_page(
     assert reminders.sync() == 1
 
 
+def as_before_the_upgrade(harness: BotHarness, old_cursor: str) -> ReminderService:
+    """The database as the sync that followed ``chats.updated_at`` left it, at ``old_cursor``."""
+    db = harness.services.db
+    db.execute("DELETE FROM operator_meta")
+    db.execute("DELETE FROM reminders")
+    store.set_meta(db, "reminders.sync_cursor", old_cursor)
+    return operators_of(harness.application).reminders
+
+
 async def test_the_sync_goes_on_from_an_older_databases_cursor(
     harness: BotHarness, clock: FrozenClock
 ) -> None:
@@ -201,10 +211,7 @@ async def test_the_sync_goes_on_from_an_older_databases_cursor(
     await harness.command(EN_USER, "/start")  # synced before the upgrade
     clock.set(2026, 9, 29, hour=3)
     await harness.command(ZH_USER, "/start")  # changed after the old cursor
-    db.execute("DELETE FROM operator_meta")
-    db.execute("DELETE FROM reminders")
-    store.set_meta(db, "reminders.sync_cursor", "2026-09-29T00:00:00+00:00")
-    reminders = operators_of(harness.application).reminders
+    reminders = as_before_the_upgrade(harness, "2026-09-29T00:00:00+00:00")
     assert reminders.sync() == 1
     [[chat_id]] = db.execute("SELECT chat_id FROM reminders").fetchall()
     assert chat_id == ZH_USER["id"]
@@ -218,8 +225,6 @@ async def test_an_older_cursor_with_nothing_after_it_is_looked_up_once(
     db = harness.services.db
     clock.set(2026, 9, 28, hour=3)
     await harness.command(EN_USER, "/start")
-    db.execute("DELETE FROM operator_meta")
-    store.set_meta(db, "reminders.sync_cursor", "2026-10-01T00:00:00+00:00")
-    reminders = operators_of(harness.application).reminders
+    reminders = as_before_the_upgrade(harness, "2026-10-01T00:00:00+00:00")
     assert reminders.sync() == 0
     assert store.get_meta(db, "reminders.sync_event") == "1"  # after the one entry there is

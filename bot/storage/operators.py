@@ -298,8 +298,7 @@ def chats_changed_after_event(
     once, in the order of their last such entry; and the last event id looked at (where the
     next page starts). Every change of progress is logged, so the log is the change feed, and
     paging on its ids needs no index of its own."""
-    newest = db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
-    upper = min(after_event + events, int(newest))
+    upper = min(after_event + events, newest_event(db))
     if upper <= after_event:
         return [], after_event
     return _rows(db.execute(
@@ -316,7 +315,12 @@ def first_event_at_or_after(db: Database, at: str) -> int:
     row = db.execute("SELECT MIN(id) FROM events WHERE at >= ?", [at]).fetchone()
     if row[0] is not None:
         return int(row[0])
-    return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]) + 1
+    return newest_event(db) + 1
+
+
+def newest_event(db: Database) -> int:
+    """The id of the newest answers-log entry (0 if there is none)."""
+    return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
 
 
 def is_muted(db: Database, chat_id: int) -> bool:
