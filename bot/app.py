@@ -49,7 +49,7 @@ RESTART_LOG_FRAMES = 8_192  # 16 MB of 2 KB pages: past that, make sure the WAL 
 # Feature modules: each has ``register(application)``; order matters within group 0, and
 # ``fallback`` must stay last, since it takes whatever the others did not.
 FEATURES: list[Callable[[Application], None]] = [  # type: ignore[type-arg]
-    updates.register,
+    flow.register_answer_buttons,
     support.register,  # before flow: /status inside a ticket's topic is the ticket's
     flow.register,
     groups.register,
@@ -83,9 +83,10 @@ def build_application(
     )
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()
+        .application_class(updates.HandleOnceApplication)
         .token(token or settings.token or "0:offline")
         .base_url(settings.api_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, disable_notification=False))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

@@ -163,6 +163,30 @@ async def test_a_failing_handler_keeps_progress_and_reassures(
     assert harness.state(EN_USER["id"]) == "alipay_corporate"
 
 
+async def test_a_failing_record_of_handled_updates_is_reported_not_raised(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    await harness.command(EN_USER, "/start")
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database is locked")
+
+    # /status changes nothing, so its id is recorded after the handlers: if that fails, the
+    # error handler reports it (process_update must not raise into PTB's update fetcher).
+    monkeypatch.setattr(ProgressService, "mark_handled", locked)
+    with caplog.at_level(logging.ERROR, logger="bot.errors"):
+        calls = await harness.command(EN_USER, "/status")
+    assert methods(calls) == ["sendMessage", "sendMessage"]
+    assert "Your progress is saved and safe" in calls[-1].text
+    assert "database is locked" in caplog.text
+
+    # The same when the lookup before the handlers fails: the update is not handled blind.
+    monkeypatch.setattr(ProgressService, "seen", locked)
+    calls = await harness.command(EN_USER, "/status")
+    assert methods(calls) == ["sendMessage"]
+    assert "Your progress is saved and safe" in calls[0].text
+
+
 async def test_a_failed_edit_falls_back_to_a_new_message(harness: BotHarness) -> None:
     await harness.command(EN_USER, "/start")
     harness.api.fail("editMessageText", 400, "Bad Request: message to edit not found")

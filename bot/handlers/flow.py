@@ -241,9 +241,13 @@ async def help_command(update: Update, context: Context) -> None:
     await reply(update, context, text)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
-    # Button presses are most updates: checked first (no command handler can take them).
+def register_answer_buttons(application: Application) -> None:  # type: ignore[type-arg]
+    """Answer buttons are most updates: registered before every other feature's handlers, so
+    they are checked first (no other handler takes an ``a|`` callback)."""
     application.add_handler(CallbackQueryHandler(press, pattern=r"^a\|"))
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("status", status))
     application.add_handler(CommandHandler("back", back))

