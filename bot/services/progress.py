@@ -22,12 +22,13 @@ from bot.services.engine import FlowEngine
 from bot.services.flow_spec import Answer, FlowSpec, Step
 from bot.services.workdays import add_working_days
 from bot.storage import chats as store
+from bot.storage.sql import transaction
 
 CHINA = ZoneInfo("Asia/Shanghai")
 HISTORY_LIMIT = 100
 
 
-@dataclass
+@dataclass(slots=True)
 class ChatProgress:
     chat_id: int
     chat_type: str
@@ -211,7 +212,7 @@ class ProgressService:
             if changes.get("audit_due_on"):  # entering an audit: its dates go in the log
                 detail = json.dumps({"submitted": changes["audit_submitted_on"],
                                      "due": changes["audit_due_on"]})
-        with self.db.atomic():
+        with transaction(self.db):
             row = None
             if changes:
                 row = store.advance_chat(
@@ -373,19 +374,8 @@ class ProgressService:
         to_state: str | None = None,
         detail: str | None = None,
     ) -> None:
-        store.log_event(
-            self.db,
-            {
-                "chat_id": chat_id,
-                "user_id": user_id,
-                "update_id": update_id,
-                "kind": kind,
-                "step": step,
-                "answer": answer,
-                "to_state": to_state,
-                "detail": detail,
-                "at": at,
-            },
+        store.insert_event(
+            self.db, (chat_id, user_id, update_id, kind, step, answer, to_state, detail, at)
         )
 
     def _now(self) -> str:

@@ -28,3 +28,23 @@ def rows(cursor: Any) -> list[dict[str, Any]]:
     """A cursor's remaining rows as dicts."""
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+class transaction:  # lower case: used like a function, ``with transaction(db):``
+    """BEGIN … COMMIT, or ROLLBACK if the block raises: ``db.atomic()`` for the per-update
+    path, without its generator and savepoint check (measured ~5 µs an answer). Not nestable:
+    use ``db.atomic()`` where a caller may already hold a transaction."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, db: Database) -> None:
+        self.conn = db.conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN")
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        if exc_type is None:
+            self.conn.commit()
+        else:
+            self.conn.rollback()
