@@ -51,6 +51,7 @@ class Renderer:
         # objects are immutable: build each keyboard once (it costs ~10 µs a button).
         self._answer_keyboards: dict[tuple[str, str, int], InlineKeyboardMarkup | None] = {}
         self._fixed_texts: dict[tuple[str, str], str] = {}  # at most languages × steps
+        self._echoes: dict[tuple[str, str, str], str] = {}  # at most languages × answers
 
     def t(self, lang: str, message_id: str, **args: Any) -> str:
         return self.catalog.text(lang, message_id, **args)
@@ -133,9 +134,14 @@ class Renderer:
     def echo(self, progress: ChatProgress, step: Step, answer_label_id: str) -> str:
         """The line that records what was just answered, above the next step."""
         lang = progress.language
-        return self.t(
-            lang, "answered", step=self.t(lang, step.title), answer=self.t(lang, answer_label_id)
-        )
+        key = (lang, step.id, answer_label_id)
+        echo = self._echoes.get(key)
+        if echo is None:
+            echo = self._echoes[key] = self.t(
+                lang, "answered", step=self.t(lang, step.title),
+                answer=self.t(lang, answer_label_id),
+            )
+        return echo
 
     # -- /status ---------------------------------------------------------------------------
     def status(self, progress: ChatProgress, today: dt.date) -> str:

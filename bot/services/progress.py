@@ -149,19 +149,22 @@ class ProgressService:
         user_id: int | None = None,
         update_id: int | None = None,
     ) -> tuple[ChatProgress, bool]:
-        """The chat's progress, created at the flow's start if new; (progress, created)."""
-        existing = self.get(chat_id)
-        if existing is not None:
-            if title and title != existing.title:
-                store.update_chat(self.db, chat_id, {"title": title})
-                existing.title = title
-            return existing, False
+        """The chat's progress, created at the flow's start if new; (progress, created).
+
+        The lookup and the insert share one transaction (one round of locks, not two)."""
         now = self._now()
-        progress = ChatProgress(
-            chat_id=chat_id, chat_type=chat_type, title=title, language=language,
-            state=self.spec.start, created_at=now, updated_at=now,
-        )
-        with self.db.atomic():
+        with transaction(self.db):
+            row = store.get_chat(self.db, chat_id)
+            if row is not None:
+                existing = ChatProgress.from_row(row)
+                if title and title != existing.title:
+                    store.update_chat(self.db, chat_id, {"title": title})
+                    existing.title = title
+                return existing, False
+            progress = ChatProgress(
+                chat_id=chat_id, chat_type=chat_type, title=title, language=language,
+                state=self.spec.start, created_at=now, updated_at=now,
+            )
             self._claim(update_id, now)
             store.insert_chat(
                 self.db,
