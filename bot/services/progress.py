@@ -98,6 +98,7 @@ class ProgressService:
         # Every recorded update id is <= this, so a newer id needs no lookup (Telegram's ids
         # grow); older ones (a redelivery) are looked up. None until first read from the DB.
         self._newest_handled: int | None = None
+        self._today: tuple[float, dt.date] = (float("nan"), dt.date.min)
 
     # -- reading ------------------------------------------------------------------------
     def get(self, chat_id: int) -> ChatProgress | None:
@@ -105,7 +106,11 @@ class ProgressService:
         return ChatProgress.from_row(row) if row else None
 
     def today_in_china(self) -> dt.date:
-        return self.clock().astimezone(CHINA).date()
+        moment = self.clock()
+        second = moment.timestamp() // 1
+        if second != self._today[0]:  # the same second, the same day (saves ~1 µs an update)
+            self._today = (second, moment.astimezone(CHINA).date())
+        return self._today[1]
 
     # -- updates already handled ------------------------------------------------------------
     def seen(self, update_id: int) -> bool:

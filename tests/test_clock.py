@@ -1,0 +1,29 @@
+"""Timestamps and "today in China": the per-second memo never returns another second's value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.services.clock import iso
+from bot.services.progress import ProgressService
+from tests.conftest import BotHarness, FrozenClock
+
+
+def test_iso_is_utc_to_the_second_across_seconds_and_zones() -> None:
+    noon = dt.datetime(2026, 1, 1, 12, 0, 0, 999_999, tzinfo=dt.UTC)
+    assert iso(noon) == "2026-01-01T12:00:00+00:00"
+    assert iso(noon + dt.timedelta(microseconds=1)) == "2026-01-01T12:00:01+00:00"
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    assert iso(dt.datetime(2026, 1, 1, 20, 0, 1, tzinfo=beijing)) == "2026-01-01T12:00:01+00:00"
+    assert iso(dt.datetime(2026, 1, 1, 20, 0, 2, tzinfo=beijing)) == "2026-01-01T12:00:02+00:00"
+
+
+async def test_today_in_china_turns_at_midnight_beijing_time(
+    harness: BotHarness, clock: FrozenClock
+) -> None:
+    progress: ProgressService = harness.services.progress
+    clock.now = dt.datetime(2026, 9, 30, 15, 59, 59, tzinfo=dt.UTC)  # 23:59:59 in Beijing
+    assert progress.today_in_china() == dt.date(2026, 9, 30)
+    assert progress.today_in_china() == dt.date(2026, 9, 30)
+    clock.advance(seconds=1)
+    assert progress.today_in_china() == dt.date(2026, 10, 1)
