@@ -66,11 +66,10 @@ def step_message(
 ) -> tuple[str, Any]:
     """(text, keyboard) of the chat's current step, with an optional line above it."""
     svc = services(context)
-    today = svc.progress.today_in_china()
     journey = None
     if svc.spec.steps[progress.state].kind == "finish":
         journey = read_journey(svc.db, svc.spec, progress.chat_id)
-    text = svc.renderer.step_text(progress, today, journey)
+    text = svc.renderer.step_text(progress, svc.progress.today_in_china, journey)
     if prefix:
         text = f"{prefix}\n\n{text}"
     return text, svc.renderer.keyboard(progress)

@@ -241,7 +241,6 @@ def reminder_payload(application: Application, progress: ChatProgress,  # type: 
     lang = progress.language
     t = svc.catalog.text
     step_title = t(lang, svc.spec.steps[progress.state].title)
-    today = svc.progress.today_in_china()
     if reminder.kind == "idle":
         prefix = t(lang, "reminder-idle", step=escape(step_title))
     elif reminder.kind == "audit_ask":
@@ -250,7 +249,7 @@ def reminder_payload(application: Application, progress: ChatProgress,  # type: 
         prefix = t(lang, "reminder-audit", step=escape(step_title))
     else:
         prefix = t(lang, "reminder-audit-again", step=escape(step_title))
-    body = svc.renderer.step_text(progress, today, None)
+    body = svc.renderer.step_text(progress, svc.progress.today_in_china, None)
     return Payload(html=f"{prefix}\n\n{body}\n\n{t(lang, 'reminder-mute-hint')}",
                    reply_markup=svc.renderer.keyboard(progress))
 

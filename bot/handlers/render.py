@@ -82,7 +82,10 @@ class Renderer:
             stage=title,
         )
 
-    def step_text(self, progress: ChatProgress, today: dt.date, journey: Journey | None) -> str:
+    def step_text(
+        self, progress: ChatProgress, today: Callable[[], dt.date], journey: Journey | None
+    ) -> str:
+        """The step's text; ``today`` is asked only if the text shows audit dates."""
         lang = progress.language
         step = self.spec.steps[progress.state]
         # Without audit dates (and the finish's summary) a step's text depends only on the
@@ -90,7 +93,7 @@ class Renderer:
         fixed = step.kind != "finish" and not progress.audit_submitted_on
         if fixed and (cached := self._fixed_texts.get((lang, step.id))) is not None:
             return cached
-        body = self.t(lang, step.text, **self.step_args(progress, today))
+        body = self.t(lang, step.text, **self.step_args(progress, today()))
         if step.kind == "finish":
             parts = [body]
             if journey is not None:
