@@ -9,7 +9,7 @@ older message recognisable, even when the same step comes round again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
@@ -45,8 +45,8 @@ class Renderer:
         self.catalog = catalog
         self.spec = spec
         # Features that add a button to every step (e.g. "Ask an operator") append here:
-        # ``hook(renderer, progress) -> list[InlineKeyboardButton]`` (empty adds nothing).
-        self.extra_row_hooks: list[Callable[[Renderer, ChatProgress], list[Any]]] = []
+        # ``hook(renderer, progress) -> a row of InlineKeyboardButton`` (empty adds nothing).
+        self.extra_row_hooks: list[Callable[[Renderer, ChatProgress], Sequence[Any]]] = []
         # A step's answer buttons depend only on (language, step, change counter), and PTB's
         # objects are immutable: build each keyboard once (it costs ~10 µs a button).
         self._answer_keyboards: dict[tuple[str, str, int], InlineKeyboardMarkup | None] = {}
@@ -130,7 +130,7 @@ class Renderer:
             self._answer_keyboards[key] = InlineKeyboardMarkup(rows) if rows else None
         return self._answer_keyboards[key]
 
-    def extra_rows(self, progress: ChatProgress) -> list[list[InlineKeyboardButton]]:
+    def extra_rows(self, progress: ChatProgress) -> list[Sequence[InlineKeyboardButton]]:
         """Buttons every step carries besides its answers (features add theirs here)."""
         return [row for hook in self.extra_row_hooks if (row := hook(self, progress))]
 

@@ -55,9 +55,23 @@ ASK_DATA = "tk|ask"
 DONE_DATA = "tk|done"
 
 
-def ask_button_row(renderer: Renderer, progress: ChatProgress) -> list[InlineKeyboardButton]:
-    """The "Ask an operator" button under every step (added only if support is set up)."""
-    return [InlineKeyboardButton(renderer.t(progress.language, "btn-ask"), callback_data=ASK_DATA)]
+class AskButtonRow:
+    """The "Ask an operator" button under every step (added only if support is set up); built
+    once per language (PTB's objects are immutable, and this runs for every step shown)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[InlineKeyboardButton, ...]] = {}
+
+    def __call__(
+        self, renderer: Renderer, progress: ChatProgress
+    ) -> tuple[InlineKeyboardButton, ...]:
+        lang = progress.language
+        row = self._rows.get(lang)
+        if row is None:
+            row = self._rows[lang] = (
+                InlineKeyboardButton(renderer.t(lang, "btn-ask"), callback_data=ASK_DATA),
+            )
+        return row
 
 
 async def _support_is_forum(context: Context) -> bool:
@@ -263,7 +277,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(ask_button, pattern=r"^tk\|"))
     if settings.support_chat_id is None:
         return
-    svc.renderer.extra_row_hooks.append(ask_button_row)
+    svc.renderer.extra_row_hooks.append(AskButtonRow())
     in_support = filters.Chat(settings.support_chat_id)
     content = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL
     application.add_handler(CommandHandler("status", support_status, filters=in_support))
