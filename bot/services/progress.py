@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from bot.services.clock import Clock, iso, utc_now
+from bot.services.clock import Clock, iso, per_second, utc_now
 from bot.services.engine import FlowEngine
 from bot.services.flow_spec import Answer, FlowSpec, Step
 from bot.services.workdays import add_working_days
@@ -84,6 +84,11 @@ class AnswerResult:
     answer: Answer | None = None
 
 
+@per_second
+def _date_in_china(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(CHINA).date()
+
+
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
@@ -98,7 +103,6 @@ class ProgressService:
         # Every recorded update id is <= this, so a newer id needs no lookup (Telegram's ids
         # grow); older ones (a redelivery) are looked up. None until first read from the DB.
         self._newest_handled: int | None = None
-        self._today: tuple[float, dt.date] = (float("nan"), dt.date.min)
 
     # -- reading ------------------------------------------------------------------------
     def get(self, chat_id: int) -> ChatProgress | None:
@@ -106,11 +110,7 @@ class ProgressService:
         return ChatProgress.from_row(row) if row else None
 
     def today_in_china(self) -> dt.date:
-        moment = self.clock()
-        second = moment.timestamp() // 1
-        if second != self._today[0]:  # the same second, the same day (saves ~1 µs an update)
-            self._today = (second, moment.astimezone(CHINA).date())
-        return self._today[1]
+        return _date_in_china(self.clock())
 
     # -- updates already handled ------------------------------------------------------------
     def seen(self, update_id: int) -> bool:
