@@ -58,8 +58,9 @@ class RateEnforcingAPI(OfflineBotAPI):
         self.accepted: list[float] = []
         self.rejected = 0
 
-    async def do_request(self, url: str, method: str, request_data: Any = None,
-                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+    async def do_request(
+        self, url: str, method: str, request_data: Any = None, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         if api_method in SEND_METHODS:
             now = time.monotonic()
@@ -80,13 +81,26 @@ class RateEnforcingAPI(OfflineBotAPI):
 def seed_chats(db: Any, count: int, first_id: int = 1) -> None:
     """``count`` chats; their last progress spread over 30 days (as in real life)."""
     start = dt.datetime(2026, 9, 1, 2, 0, tzinfo=dt.UTC)
-    rows = [(chat_id, "private", "en" if chat_id % 3 else "zh", "op_apply", "[]", 1, 1,
-             iso(start), iso(start + dt.timedelta(seconds=(chat_id * 104729) % (30 * 86400))))
-            for chat_id in range(first_id, first_id + count)]
+    rows = [
+        (
+            chat_id,
+            "private",
+            "en" if chat_id % 3 else "zh",
+            "op_apply",
+            "[]",
+            1,
+            1,
+            iso(start),
+            iso(start + dt.timedelta(seconds=(chat_id * 104729) % (30 * 86400))),
+        )
+        for chat_id in range(first_id, first_id + count)
+    ]
     with db.atomic():
         db.conn.executemany(
             "INSERT INTO chats (id, type, language, state, history, seq, active, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
 
 async def bench_broadcast(chats: int, limit: int, latency: float, concurrency: int) -> None:
@@ -97,15 +111,19 @@ async def bench_broadcast(chats: int, limit: int, latency: float, concurrency: i
         seed_chats(db, chats)
         api = RateEnforcingAPI(limit, latency)
         bot = Bot("123:BENCH", request=api)
-        service = BroadcastService(db, spec, lambda: dt.datetime.now(dt.UTC),
-                                   progress_every=1.0)
-        broadcast_id = service.create(parse_audience("all", spec),
-                                      {"en": {"kind": "text", "html": "<b>Bench</b> notice"}})
+        service = BroadcastService(db, spec, lambda: dt.datetime.now(dt.UTC), progress_every=1.0)
+        broadcast_id = service.create(
+            parse_audience("all", spec), {"en": {"kind": "text", "html": "<b>Bench</b> notice"}}
+        )
 
         async def show(report: Any) -> None:
             done = report.total - report.left
-            print(f"\r  {done}/{report.total} sent, {api.rejected} x 429", end="",
-                  file=sys.stderr, flush=True)
+            print(
+                f"\r  {done}/{report.total} sent, {api.rejected} x 429",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
 
         async with bot:
             delivery = Delivery(bot, Limits(per_second=limit, concurrency=concurrency))
@@ -118,8 +136,10 @@ async def bench_broadcast(chats: int, limit: int, latency: float, concurrency: i
         rate = (len(accepted) - 1) / span
         counts = store.delivery_counts(db, broadcast_id)
         close_database(db)
-    print(f"broadcast to {chats:,} chats, fake limit {limit}/s, latency {latency * 1000:.0f} ms,"
-          f" concurrency {concurrency}")
+    print(
+        f"broadcast to {chats:,} chats, fake limit {limit}/s, latency {latency * 1000:.0f} ms,"
+        f" concurrency {concurrency}"
+    )
     print(f"  delivered             {report.sent:>10,}  (statuses {dict(counts)})")
     print(f"  429s provoked         {api.rejected:>10,}  (target 0)")
     print(f"  achieved rate         {rate:>10.1f} msg/s  (first to last accepted send)")
@@ -135,44 +155,62 @@ def bench_due_query(rows: int, repeats: int) -> None:
         base = dt.datetime(2026, 10, 1, 2, 0, tzinfo=dt.UTC)
         # One planned reminder per chat, due times spread over 30 days; 1 in 10 already sent.
         reminders = [
-            (chat_id, "idle", "sent" if chat_id % 10 == 0 else "pending",
-             iso(base + dt.timedelta(seconds=(chat_id * 7919) % (30 * 86400))), 0, 1)
+            (
+                chat_id,
+                "idle",
+                "sent" if chat_id % 10 == 0 else "pending",
+                iso(base + dt.timedelta(seconds=(chat_id * 7919) % (30 * 86400))),
+                0,
+                1,
+            )
             for chat_id in range(1, rows + 1)
         ]
         with db.atomic():
             db.conn.executemany(
                 "INSERT INTO reminders (chat_id, kind, status, due_at, count, seq) "
-                "VALUES (?, ?, ?, ?, ?, ?)", reminders)
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                reminders,
+            )
         db.execute("ANALYZE")
-        print(f"due-reminder query with {rows:,} chats and {rows:,} reminders "
-              f"(generated in {time.perf_counter() - started:.1f} s)")
+        print(
+            f"due-reminder query with {rows:,} chats and {rows:,} reminders "
+            f"(generated in {time.perf_counter() - started:.1f} s)"
+        )
         plan = db.execute(
             "EXPLAIN QUERY PLAN SELECT chat_id, kind, due_at, count, seq, audit_key FROM "
             "reminders WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
-            [iso(base), 300]).fetchall()
+            [iso(base), 300],
+        ).fetchall()
         print(f"  plan: {' | '.join(str(row[-1]) for row in plan)}")
-        for label, offset in (("early (few due)", dt.timedelta(hours=1)),
-                              ("mid-month (~half due)", dt.timedelta(days=15))):
+        for label, offset in (
+            ("early (few due)", dt.timedelta(hours=1)),
+            ("mid-month (~half due)", dt.timedelta(days=15)),
+        ):
             now = iso(base + offset)
             timings = []
             for _ in range(repeats):
                 t0 = time.perf_counter()
                 found = store.due_reminders(db, now, 300)
                 timings.append((time.perf_counter() - t0) * 1000)
-            print(f"  {label:<22} {len(found):>4} rows  median {statistics.median(timings):.3f} "
-                  f"ms  max {max(timings):.3f} ms  (target < 10 ms)")
+            print(
+                f"  {label:<22} {len(found):>4} rows  median {statistics.median(timings):.3f} "
+                f"ms  max {max(timings):.3f} ms  (target < 10 ms)"
+            )
         # The reminders sync: chats changed since its cursor, read from the answers log
         # (here: a full page of 5,000 entries behind one answer per chat for every chat).
         with db.atomic():
             db.conn.executemany(
                 "INSERT INTO events (chat_id, kind, step, answer, to_state, at) "
                 "VALUES (?, 'answer', 'op_apply', 'yes', 'op_apply', ?)",
-                [(chat_id, iso(base)) for chat_id in range(1, rows + 1)])
+                [(chat_id, iso(base)) for chat_id in range(1, rows + 1)],
+            )
         cursor = rows - 5000
         t0 = time.perf_counter()
         changed, _ = store.chats_changed_after_event(db, cursor, 5000)
-        print(f"  reminders sync page (changed chats) {len(changed):>4} rows  "
-              f"{(time.perf_counter() - t0) * 1000:.3f} ms")
+        print(
+            f"  reminders sync page (changed chats) {len(changed):>4} rows  "
+            f"{(time.perf_counter() - t0) * 1000:.3f} ms"
+        )
         close_database(db)
 
 

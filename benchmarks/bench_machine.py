@@ -39,8 +39,13 @@ def main() -> None:
         pass
 
     def build() -> Machine:
-        return Machine(model=Chat(), states=states, transitions=table, initial=spec.start,
-                       auto_transitions=False)
+        return Machine(
+            model=Chat(),
+            states=states,
+            transitions=table,
+            initial=spec.start,
+            auto_transitions=False,
+        )
 
     build_s = per_call(build, 200)
     tracemalloc.start()
@@ -49,8 +54,9 @@ def main() -> None:
     tracemalloc.stop()
     del keep
 
-    shared = Machine(model=None, states=states, transitions=table, initial=spec.start,
-                     auto_transitions=False)
+    shared = Machine(
+        model=None, states=states, transitions=table, initial=spec.start, auto_transitions=False
+    )
     models = [Chat() for _ in range(2000)]
     started = time.perf_counter()
     for model in models:
@@ -61,12 +67,16 @@ def main() -> None:
     trigger_s = per_call(lambda: engine.advance("op_assessment", "unqualified"), 20_000)
 
     print(f"flow: {len(states)} states, {len(table)} transitions (transitions library)")
-    print(f"  (a) build a Machine per chat        {build_s * 1e3:8.2f} ms, "
-          f"{per_machine / 1024:6.1f} KB each if kept alive")
+    print(
+        f"  (a) build a Machine per chat        {build_s * 1e3:8.2f} ms, "
+        f"{per_machine / 1024:6.1f} KB each if kept alive"
+    )
     print(f"      -> 100,000 chats kept alive     {per_machine * 100_000 / 2**30:8.2f} GB")
     print(f"  (b) add_model on a shared machine   {add_model_s * 1e3:8.3f} ms per chat")
-    print(f"  (c) shared machine, trigger only    {trigger_s * 1e6:8.1f} us per answer, "
-          f"0 bytes per chat")
+    print(
+        f"  (c) shared machine, trigger only    {trigger_s * 1e6:8.1f} us per answer, "
+        f"0 bytes per chat"
+    )
     print(f"  (c) vs (a): {build_s / trigger_s:,.0f}x cheaper per update")
 
 

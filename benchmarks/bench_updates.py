@@ -32,8 +32,12 @@ from bot.offline import BOT_USER, OfflineBotAPI, UpdateFactory
 from bot.storage.db import close_database
 
 _last_housekeeping = [0.0]
-PRESSES = ["a|0|welcome|begin", "a|1|owner_separate|yes", "a|2|manages_shops|yes",
-           "a|3|taobao_corporate|not_yet"]
+PRESSES = [
+    "a|0|welcome|begin",
+    "a|1|owner_separate|yes",
+    "a|2|manages_shops|yes",
+    "a|3|taobao_corporate|not_yet",
+]
 
 
 def rss_mb() -> float:
@@ -43,16 +47,22 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def build_stream(bot: Any, first_chat: int, chats: int, presses: int, first_update: int
-                 ) -> list[Update]:
+def build_stream(
+    bot: Any, first_chat: int, chats: int, presses: int, first_update: int
+) -> list[Update]:
     """For each chat: /start, then ``presses`` button presses on the bot's step message."""
     factory = UpdateFactory(bot, first_update_id=first_update)
     updates = []
     for chat_id in range(first_chat, first_chat + chats):
         user = factory.user(chat_id, "Bench", "en")
         updates.append(factory.command(user, "/start"))
-        message = {"message_id": 1000, "date": 0, "chat": {"id": chat_id, "type": "private"},
-                   "from": BOT_USER, "text": "step"}
+        message = {
+            "message_id": 1000,
+            "date": 0,
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+            "text": "step",
+        }
         updates.extend(factory.press(user, data, message) for data in PRESSES[:presses])
     return updates
 
@@ -65,8 +75,10 @@ STEP_SIZED_TEXT = "<b>Stage 1 of 3 · Register as a service provider</b>\n\n" + 
 
 def bare_application(api: OfflineBotAPI) -> Application:  # type: ignore[type-arg]
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=f"a|1|taobao_corporate|{label}")]
-         for label in ("✅ Yes", "⏳ Not yet", "👤 I only have a personal Alipay")]
+        [
+            [InlineKeyboardButton(label, callback_data=f"a|1|taobao_corporate|{label}")]
+            for label in ("✅ Yes", "⏳ Not yet", "👤 I only have a personal Alipay")
+        ]
     )
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -82,8 +94,12 @@ def bare_application(api: OfflineBotAPI) -> Application:  # type: ignore[type-ar
         await query.edit_message_text(STEP_SIZED_TEXT, reply_markup=keyboard)
 
     app = (
-        Application.builder().token("0:bench").request(api).get_updates_request(api)
-        .defaults(Defaults(parse_mode=ParseMode.HTML)).build()
+        Application.builder()
+        .token("0:bench")
+        .request(api)
+        .get_updates_request(api)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .build()
     )
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(press))
@@ -91,7 +107,9 @@ def bare_application(api: OfflineBotAPI) -> Application:  # type: ignore[type-ar
 
 
 async def run_stream(
-    app: Application, updates: list[Update], ours: bool = False  # type: ignore[type-arg]
+    app: Application,
+    updates: list[Update],
+    ours: bool = False,  # type: ignore[type-arg]
 ) -> float:
     """Updates/s; for our bot, also start the periodic housekeeping (WAL checkpoint in a worker
     thread...) every ``CHECKPOINT_EVERY``, as ``run``'s job does, and wait for it to end."""
@@ -143,13 +161,17 @@ async def throughput(settings: Settings, chats: int, rounds: int) -> None:
     close_database(services_of(ours).db)
     if logged != total * rounds:
         raise SystemExit(f"the bot logged {logged} steps for {total * rounds} updates")
-    print(f"throughput: {rounds} paired rounds of {chats} chats x (1 /start + {len(PRESSES)} "
-          f"presses) = {total} updates each; medians")
+    print(
+        f"throughput: {rounds} paired rounds of {chats} chats x (1 /start + {len(PRESSES)} "
+        f"presses) = {total} updates each; medians"
+    )
     print(f"  bare PTB Application (answer + edit)  {statistics.median(bare_rates):8.0f} updates/s")
     print(f"  tmall-tp-bot                          {statistics.median(ours_rates):8.0f} updates/s")
     quartiles = statistics.quantiles(ratios, n=4)
-    print(f"  ratio                                 {statistics.median(ratios):8.2f}x  "
-          f"(middle half of rounds {quartiles[0]:.2f}-{quartiles[2]:.2f}; target >= 0.70)")
+    print(
+        f"  ratio                                 {statistics.median(ratios):8.2f}x  "
+        f"(middle half of rounds {quartiles[0]:.2f}-{quartiles[2]:.2f}; target >= 0.70)"
+    )
 
 
 async def memory(settings: Settings, chats: int) -> None:
@@ -171,9 +193,11 @@ async def memory(settings: Settings, chats: int) -> None:
         wal_size = wal.stat().st_size / 2**20 if wal.exists() else 0.0
         if baseline is None:
             baseline = rss_mb()
-        print(f"  after {first + batch:7d} chats: RSS {rss_mb():7.1f} MB "
-              f"(+{rss_mb() - baseline:5.1f} since first batch), "
-              f"database {size:6.1f} MB + WAL {wal_size:5.1f} MB")
+        print(
+            f"  after {first + batch:7d} chats: RSS {rss_mb():7.1f} MB "
+            f"(+{rss_mb() - baseline:5.1f} since first batch), "
+            f"database {size:6.1f} MB + WAL {wal_size:5.1f} MB"
+        )
     await app.shutdown()
     services_of(app).checkpointer.close()
     close_database(services_of(app).db)

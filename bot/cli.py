@@ -114,8 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--language", choices=["en", "zh"], default="en")
             command.add_argument("--chat-id", type=int, default=10_001)
         if name == "diagram":
-            command.add_argument("--language", choices=["en", "zh", "ids"], default="ids",
-                                 help="label states with their ids (default) or titles")
+            command.add_argument(
+                "--language",
+                choices=["en", "zh", "ids"],
+                default="ids",
+                help="label states with their ids (default) or titles",
+            )
     for add in EXTRA_COMMANDS:
         add(sub)
     return parser

@@ -42,14 +42,18 @@ BAR = 30
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     text = "send a message to many chats (or resume / cancel one), with a progress bar"
     cmd = sub.add_parser("broadcast", help=text, description=text)
-    cmd.add_argument("--audience", default="all",
-                     help="all, stage:N, step:NAME, lang:en|zh, idle:DAYS, unfinished "
-                          "(combine with commas)")
+    cmd.add_argument(
+        "--audience",
+        default="all",
+        help="all, stage:N, step:NAME, lang:en|zh, idle:DAYS, unfinished (combine with commas)",
+    )
     cmd.add_argument("--text-file", type=Path, help="the message, Telegram HTML")
-    cmd.add_argument("--text-file-zh", type=Path,
-                     help="optional Chinese variant for chats in Chinese")
-    cmd.add_argument("--at", help="send later: 'YYYY-MM-DD HH:MM' in TPBOT_TIMEZONE "
-                                  "(the running bot sends it)")
+    cmd.add_argument(
+        "--text-file-zh", type=Path, help="optional Chinese variant for chats in Chinese"
+    )
+    cmd.add_argument(
+        "--at", help="send later: 'YYYY-MM-DD HH:MM' in TPBOT_TIMEZONE (the running bot sends it)"
+    )
     cmd.add_argument("--dry-run", action="store_true", help="only print the audience size")
     cmd.add_argument("--resume", type=int, metavar="ID", help="continue an interrupted one")
     cmd.add_argument("--cancel", type=int, metavar="ID", help="stop a scheduled/running one")
@@ -161,8 +165,11 @@ async def broadcast_main(
             if send_at is not None:
                 tz = QuietHours.parse(settings.quiet_hours, settings.timezone).tz
                 at = send_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-                print(f"broadcast {broadcast_id} scheduled for {at} {tz.key} "
-                      f"({count} chats now); the running bot will send it", file=out)
+                print(
+                    f"broadcast {broadcast_id} scheduled for {at} {tz.key} "
+                    f"({count} chats now); the running bot will send it",
+                    file=out,
+                )
                 return 0
             print(f"broadcast {broadcast_id}: {count} chats", file=out)
         token = settings.require_token() if request is None else (settings.token or "0:x")
@@ -176,12 +183,18 @@ async def broadcast_main(
 
             report = await service.run(broadcast_id, delivery, show)
         if report.busy:
-            print(f"error: broadcast {broadcast_id} is being sent by another process "
-                  f"(its lease is fresh); try again in a minute", file=err)
+            print(
+                f"error: broadcast {broadcast_id} is being sent by another process "
+                f"(its lease is fresh); try again in a minute",
+                file=err,
+            )
             return 1
-        print(f"broadcast {broadcast_id} {report.status}: sent {report.sent}, blocked "
-              f"{report.blocked}, failed {report.failed}, unknown (in flight at a crash, "
-              f"not resent) {report.unknown}, not sent {report.left}", file=out)
+        print(
+            f"broadcast {broadcast_id} {report.status}: sent {report.sent}, blocked "
+            f"{report.blocked}, failed {report.failed}, unknown (in flight at a crash, "
+            f"not resent) {report.unknown}, not sent {report.left}",
+            file=out,
+        )
         return 0
     finally:
         close_database(db)
@@ -204,8 +217,11 @@ def cmd_broadcasts(args: argparse.Namespace, settings: Settings) -> int:
                 f"sent {counts.get('sent', 0)}  blocked {counts.get('blocked', 0)}  "
                 f"failed {counts.get('failed', 0)}  unknown {counts.get('unknown', 0)}  "
                 f"left {left}"
-                + (f"  at {row['send_at']}" if row["status"] == "scheduled" and row["send_at"]
-                   else "")
+                + (
+                    f"  at {row['send_at']}"
+                    if row["status"] == "scheduled" and row["send_at"]
+                    else ""
+                )
             )
         return 0
     finally:

@@ -85,9 +85,8 @@ class Settings:
             idle_days=_optional_int("TPBOT_IDLE_DAYS", env.get("TPBOT_IDLE_DAYS"))
             or base.idle_days,
             quiet_hours=env.get("TPBOT_QUIET_HOURS", base.quiet_hours),
-            broadcast_rate=_optional_float(
-                "TPBOT_BROADCAST_RATE", env.get("TPBOT_BROADCAST_RATE")
-            ) or base.broadcast_rate,
+            broadcast_rate=_optional_float("TPBOT_BROADCAST_RATE", env.get("TPBOT_BROADCAST_RATE"))
+            or base.broadcast_rate,
         )
 
     def require_token(self) -> str:

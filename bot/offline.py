@@ -164,9 +164,18 @@ class OfflineBotAPI(BaseRequest):
             return self.responders[method](params)
         if method == "getMe":
             return BOT_USER
-        if method in ("sendMessage", "sendPhoto", "sendDocument", "editMessageText",
-                      "editMessageCaption", "sendSticker", "sendAnimation", "sendVideo",
-                      "sendVoice", "sendAudio"):
+        if method in (
+            "sendMessage",
+            "sendPhoto",
+            "sendDocument",
+            "editMessageText",
+            "editMessageCaption",
+            "sendSticker",
+            "sendAnimation",
+            "sendVideo",
+            "sendVoice",
+            "sendAudio",
+        ):
             return self._message(method, params)
         if method == "copyMessage":
             return {"message_id": self._next_id(int(params["chat_id"]))}
@@ -175,15 +184,25 @@ class OfflineBotAPI(BaseRequest):
             return _chat_member(key[1], self.chat_members.get(key, "member"))
         if method == "createForumTopic":
             thread_id = self._next_id(int(params["chat_id"]))
-            return {"message_thread_id": thread_id, "name": params.get("name", ""),
-                    "icon_color": 7322096}
+            return {
+                "message_thread_id": thread_id,
+                "name": params.get("name", ""),
+                "icon_color": 7322096,
+            }
         if method == "getChat":
             chat_id = int(params["chat_id"])
             return {
-                "id": chat_id, "type": _chat_type(chat_id), "title": f"Chat {chat_id}",
-                "accent_color_id": 0, "max_reaction_count": 11,
-                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                        "unique_gifts": False, "premium_subscription": False},
+                "id": chat_id,
+                "type": _chat_type(chat_id),
+                "title": f"Chat {chat_id}",
+                "accent_color_id": 0,
+                "max_reaction_count": 11,
+                "accepted_gift_types": {
+                    "unlimited_gifts": False,
+                    "limited_gifts": False,
+                    "unique_gifts": False,
+                    "premium_subscription": False,
+                },
             }
         return True
 
@@ -207,8 +226,9 @@ class OfflineBotAPI(BaseRequest):
         if "caption" in params:
             message["caption"] = params["caption"]
         if method == "sendPhoto":
-            message["photo"] = [{"file_id": "photo-sent", "file_unique_id": "ps",
-                                 "width": 1, "height": 1}]
+            message["photo"] = [
+                {"file_id": "photo-sent", "file_unique_id": "ps", "width": 1, "height": 1}
+            ]
         if method == "sendDocument":
             message["document"] = {"file_id": "doc-sent", "file_unique_id": "ds"}
         markup = params.get("reply_markup")
@@ -230,9 +250,18 @@ class OfflineBotAPI(BaseRequest):
 
 
 _ADMIN_RIGHTS = (
-    "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
-    "can_manage_video_chats", "can_restrict_members", "can_promote_members", "can_change_info",
-    "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories",
+    "can_be_edited",
+    "is_anonymous",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
 )
 
 
@@ -243,16 +272,39 @@ def _chat_member(user_id: int, status: str) -> dict[str, Any]:
         "user": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
     }
     if status == "administrator":
-        member.update(dict.fromkeys(_ADMIN_RIGHTS, True), can_be_edited=False,
-                      is_anonymous=False, can_manage_topics=True, can_pin_messages=True)
+        member.update(
+            dict.fromkeys(_ADMIN_RIGHTS, True),
+            can_be_edited=False,
+            is_anonymous=False,
+            can_manage_topics=True,
+            can_pin_messages=True,
+        )
     elif status == "creator":
         member["is_anonymous"] = False
     elif status == "restricted":
-        member.update(is_member=True, until_date=0, **dict.fromkeys((
-            "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
-            "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
-            "can_send_other_messages", "can_add_web_page_previews", "can_change_info",
-            "can_invite_users", "can_pin_messages", "can_manage_topics"), True))
+        member.update(
+            is_member=True,
+            until_date=0,
+            **dict.fromkeys(
+                (
+                    "can_send_messages",
+                    "can_send_audios",
+                    "can_send_documents",
+                    "can_send_photos",
+                    "can_send_videos",
+                    "can_send_video_notes",
+                    "can_send_voice_notes",
+                    "can_send_polls",
+                    "can_send_other_messages",
+                    "can_add_web_page_previews",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_pin_messages",
+                    "can_manage_topics",
+                ),
+                True,
+            ),
+        )
     elif status == "kicked":
         member["until_date"] = 0
     return member
@@ -273,8 +325,12 @@ class UpdateFactory:
         self._message_ids = itertools.count(1)
 
     @staticmethod
-    def user(user_id: int, first_name: str = "Li", language_code: str | None = "en",
-             username: str | None = None) -> dict[str, Any]:
+    def user(
+        user_id: int,
+        first_name: str = "Li",
+        language_code: str | None = "en",
+        username: str | None = None,
+    ) -> dict[str, Any]:
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             user["language_code"] = language_code
@@ -283,8 +339,9 @@ class UpdateFactory:
         return user
 
     @staticmethod
-    def chat(chat_id: int, chat_type: str | None = None, title: str | None = None,
-             is_forum: bool = False) -> dict[str, Any]:
+    def chat(
+        chat_id: int, chat_type: str | None = None, title: str | None = None, is_forum: bool = False
+    ) -> dict[str, Any]:
         chat: dict[str, Any] = {"id": chat_id, "type": chat_type or _chat_type(chat_id)}
         if title:
             chat["title"] = title
@@ -301,8 +358,13 @@ class UpdateFactory:
         assert update is not None
         return update
 
-    def message(self, user: dict[str, Any], chat: dict[str, Any] | None = None,
-                text: str | None = None, **extra: Any) -> Update:
+    def message(
+        self,
+        user: dict[str, Any],
+        chat: dict[str, Any] | None = None,
+        text: str | None = None,
+        **extra: Any,
+    ) -> Update:
         chat = chat or self.chat(user["id"], "private")
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
@@ -315,41 +377,67 @@ class UpdateFactory:
             message["text"] = text
             if text.startswith("/"):
                 command = text.split()[0]
-                message["entities"] = [
-                    {"type": "bot_command", "offset": 0, "length": len(command)}
-                ]
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return self.from_dict({"message": message})
 
-    def command(self, user: dict[str, Any], command: str,
-                chat: dict[str, Any] | None = None, **extra: Any) -> Update:
+    def command(
+        self, user: dict[str, Any], command: str, chat: dict[str, Any] | None = None, **extra: Any
+    ) -> Update:
         return self.message(user, chat, text=command, **extra)
 
     def sticker(self, user: dict[str, Any], chat: dict[str, Any] | None = None) -> Update:
-        sticker = {"file_id": "sticker-1", "file_unique_id": "s1", "width": 512,
-                   "height": 512, "is_animated": False, "is_video": False, "type": "regular"}
+        sticker = {
+            "file_id": "sticker-1",
+            "file_unique_id": "s1",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
         return self.message(user, chat, sticker=sticker)
 
-    def photo(self, user: dict[str, Any], chat: dict[str, Any] | None = None,
-              caption: str | None = None, **extra: Any) -> Update:
+    def photo(
+        self,
+        user: dict[str, Any],
+        chat: dict[str, Any] | None = None,
+        caption: str | None = None,
+        **extra: Any,
+    ) -> Update:
         photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]
         if caption:
             extra["caption"] = caption
         return self.message(user, chat, photo=photo, **extra)
 
-    def document(self, user: dict[str, Any], chat: dict[str, Any] | None = None,
-                 caption: str | None = None, **extra: Any) -> Update:
+    def document(
+        self,
+        user: dict[str, Any],
+        chat: dict[str, Any] | None = None,
+        caption: str | None = None,
+        **extra: Any,
+    ) -> Update:
         document = {"file_id": "doc-1", "file_unique_id": "d1", "file_name": "error.png"}
         if caption:
             extra["caption"] = caption
         return self.message(user, chat, document=document, **extra)
 
-    def press(self, user: dict[str, Any], data: str, message: dict[str, Any] | None = None,
-              chat: dict[str, Any] | None = None) -> Update:
+    def press(
+        self,
+        user: dict[str, Any],
+        data: str,
+        message: dict[str, Any] | None = None,
+        chat: dict[str, Any] | None = None,
+    ) -> Update:
         """A button press on ``message`` (a message dict the bot sent) with ``data``."""
         chat = chat or self.chat(user["id"], "private")
         if message is None:
-            message = {"message_id": 1, "date": int(time.time()), "chat": chat,
-                       "from": BOT_USER, "text": "..."}
+            message = {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": chat,
+                "from": BOT_USER,
+                "text": "...",
+            }
         query = {
             "id": str(self.next_update_id()),
             "from": user,

@@ -25,9 +25,7 @@ from bot.storage.db import close_database
 class FrozenClock:
     """A settable clock (UTC); tests move it with ``set``/``advance``."""
 
-    now: dt.datetime = field(
-        default_factory=lambda: dt.datetime(2026, 9, 28, 2, 0, tzinfo=dt.UTC)
-    )
+    now: dt.datetime = field(default_factory=lambda: dt.datetime(2026, 9, 28, 2, 0, tzinfo=dt.UTC))
 
     def __call__(self) -> dt.datetime:
         return self.now
@@ -86,23 +84,30 @@ class BotHarness:
                 self.last_buttons_message[call.chat_id] = call.result
         return calls
 
-    async def command(self, user: dict[str, Any], text: str,
-                      chat: dict[str, Any] | None = None, **extra: Any) -> list[ApiCall]:
+    async def command(
+        self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None, **extra: Any
+    ) -> list[ApiCall]:
         return await self.feed(self.updates.command(user, text, chat, **extra))
 
-    async def send(self, user: dict[str, Any], text: str,
-                   chat: dict[str, Any] | None = None, **extra: Any) -> list[ApiCall]:
+    async def send(
+        self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None, **extra: Any
+    ) -> list[ApiCall]:
         return await self.feed(self.updates.message(user, chat, text=text, **extra))
 
-    async def press(self, user: dict[str, Any], data: str,
-                    chat: dict[str, Any] | None = None,
-                    message: dict[str, Any] | None = None) -> list[ApiCall]:
+    async def press(
+        self,
+        user: dict[str, Any],
+        data: str,
+        chat: dict[str, Any] | None = None,
+        message: dict[str, Any] | None = None,
+    ) -> list[ApiCall]:
         chat_id = chat["id"] if chat else user["id"]
         message = message or self.last_buttons_message.get(chat_id)
         return await self.feed(self.updates.press(user, data, message, chat))
 
-    async def answer(self, user: dict[str, Any], answer_id: str,
-                     chat: dict[str, Any] | None = None) -> list[ApiCall]:
+    async def answer(
+        self, user: dict[str, Any], answer_id: str, chat: dict[str, Any] | None = None
+    ) -> list[ApiCall]:
         """Press the current step's button for ``answer_id`` on the latest step message."""
         chat_id = chat["id"] if chat else user["id"]
         message = self.last_buttons_message[chat_id]

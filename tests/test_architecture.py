@@ -23,8 +23,11 @@ def imports_of(path: Path) -> set[str]:
 
 def test_storage_depends_on_nothing_above_it() -> None:
     for path in (BOT / "storage").glob("*.py"):
-        bad = {m for m in imports_of(path) if m.startswith(("bot.services", "bot.handlers",
-                                                            "telegram"))}
+        bad = {
+            m
+            for m in imports_of(path)
+            if m.startswith(("bot.services", "bot.handlers", "telegram"))
+        }
         assert not bad, f"{path.name} imports {bad}"
 
 

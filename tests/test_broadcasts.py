@@ -23,8 +23,15 @@ from tests.conftest import EN_USER, BotHarness, FrozenClock, texts
 # bot.services.delivery already accepts both.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 OPERATOR = UpdateFactory.user(900, "Olga", "en")
-STEPS = ["welcome", "owner_separate", "taobao_corporate", "op_apply", "op_audit",
-         "intl_apply", "finished"]
+STEPS = [
+    "welcome",
+    "owner_separate",
+    "taobao_corporate",
+    "op_apply",
+    "op_audit",
+    "intl_apply",
+    "finished",
+]
 
 
 class Sleeps:
@@ -71,18 +78,28 @@ def seed_chats(harness: BotHarness, count: int, first: int = 5000) -> list[int]:
                 "INSERT INTO chats (id, type, language, state, history, seq, active, "
                 "created_at, updated_at, finished_at) VALUES (?, 'private', ?, ?, '[]', 1, 1, "
                 "?, ?, ?)",
-                [chat_id, "zh" if i % 3 == 0 else "en", state, now, now,
-                 now if state == "finished" else None],
+                [
+                    chat_id,
+                    "zh" if i % 3 == 0 else "en",
+                    state,
+                    now,
+                    now,
+                    now if state == "finished" else None,
+                ],
             )
     return ids
 
 
 def delivered(calls: list[ApiCall], text: str | None = None) -> Counter[int]:
     """Messages (with ``text``, if given) that reached each chat: Telegram answered them."""
-    return Counter(c.chat_id for c in calls
-                   if c.method in ("sendMessage", "sendPhoto", "sendDocument")
-                   and c.result is not None and c.chat_id is not None
-                   and (text is None or c.text == text))
+    return Counter(
+        c.chat_id
+        for c in calls
+        if c.method in ("sendMessage", "sendPhoto", "sendDocument")
+        and c.result is not None
+        and c.chat_id is not None
+        and (text is None or c.text == text)
+    )
 
 
 async def test_a_few_hundred_chats_each_get_it_exactly_once_despite_faults(
@@ -104,9 +121,13 @@ async def test_a_few_hundred_chats_each_get_it_exactly_once_despite_faults(
     svc = ops.broadcasts
     from bot.services.broadcasts import parse_audience
 
-    bid = svc.create(parse_audience("all", harness.services.spec),
-                     {"en": {"kind": "text", "html": "Hello <b>all</b>"},
-                      "zh": {"kind": "text", "html": "大家好"}})
+    bid = svc.create(
+        parse_audience("all", harness.services.spec),
+        {
+            "en": {"kind": "text", "html": "Hello <b>all</b>"},
+            "zh": {"kind": "text", "html": "大家好"},
+        },
+    )
     report = await svc.run(bid, ops.delivery)
 
     got = delivered(api.calls)
@@ -226,17 +247,18 @@ async def test_cancel_stops_a_running_broadcast(harness: BotHarness) -> None:
     ops = operators_of(harness.application)
     from bot.services.broadcasts import parse_audience
 
-    bid = ops.broadcasts.create(parse_audience("all", harness.services.spec),
-                                {"en": {"kind": "text", "html": "hi"}},
-                                operator_chat_id=900)
+    bid = ops.broadcasts.create(
+        parse_audience("all", harness.services.spec),
+        {"en": {"kind": "text", "html": "hi"}},
+        operator_chat_id=900,
+    )
     sent = 0
 
     def respond(params: dict[str, Any]) -> Any:
         nonlocal sent
         sent += 1
         if sent == 50:  # the operator presses "Cancel" while it runs
-            calls = asyncio.get_running_loop().create_task(
-                harness.press(OPERATOR, f"bcx|{bid}"))
+            calls = asyncio.get_running_loop().create_task(harness.press(OPERATOR, f"bcx|{bid}"))
             pending.append(calls)
         return harness.api._message("sendMessage", params)
 
@@ -262,8 +284,9 @@ async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(
     ops = operators_of(harness.application)
     from bot.services.broadcasts import parse_audience
 
-    bid = ops.broadcasts.create(parse_audience("unfinished", harness.services.spec),
-                                {"en": {"kind": "text", "html": "hi"}})
+    bid = ops.broadcasts.create(
+        parse_audience("unfinished", harness.services.spec), {"en": {"kind": "text", "html": "hi"}}
+    )
     audience = [c for i, c in enumerate(ids) if STEPS[i % len(STEPS)] != "finished"]
     first_api = harness.api
     sends = 0
@@ -282,8 +305,11 @@ async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(
         await task
     counts = store.delivery_counts(harness.services.db, bid)
     assert 0 < counts["sending"] <= FAST.concurrency  # the ambiguous in-flight sends
-    in_flight = {r["chat_id"] for r in store.deliveries_of(harness.services.db, bid)
-                 if r["status"] == "sending"}
+    in_flight = {
+        r["chat_id"]
+        for r in store.deliveries_of(harness.services.db, bid)
+        if r["status"] == "sending"
+    }
     await harness.restart()
     fast(harness)
     assert await tick(harness.application) == []  # the dead runner's lease is still fresh
@@ -302,7 +328,9 @@ async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(
 
 
 async def test_cli_broadcast_dry_run_send_resume_and_list(
-    harness: BotHarness, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    harness: BotHarness,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The command line, on the same database while the bot is running."""
     ids = seed_chats(harness, 60)
@@ -311,28 +339,45 @@ async def test_cli_broadcast_dry_run_send_resume_and_list(
     text.write_text("<b>Maintenance</b> tonight", encoding="utf-8")
 
     def args(**kw: Any) -> argparse.Namespace:
-        base = dict(audience="all", text_file=None, text_file_zh=None, at=None,
-                    dry_run=False, resume=None, cancel=None)
+        base = dict(
+            audience="all",
+            text_file=None,
+            text_file_zh=None,
+            at=None,
+            dry_run=False,
+            resume=None,
+            cancel=None,
+        )
         return argparse.Namespace(**{**base, **kw})
 
     out, err = io.StringIO(), io.StringIO()
-    assert await broadcast_main(args(audience="lang:zh,unfinished", dry_run=True), settings,
-                                out=out) == 0
+    assert (
+        await broadcast_main(args(audience="lang:zh,unfinished", dry_run=True), settings, out=out)
+        == 0
+    )
     assert "17 chats in audience lang:zh,unfinished" in out.getvalue()
     code = await broadcast_main(args(audience="stage:9"), settings, err=err)
     assert code == 2 and "unknown audience 'stage:9'" in err.getvalue()
 
     api = OfflineBotAPI()
     out, err = io.StringIO(), io.StringIO()
-    code = await broadcast_main(args(text_file=text), settings, request=api, limits=FAST,
-                                out=out, err=err, progress_every=0.001)
+    code = await broadcast_main(
+        args(text_file=text),
+        settings,
+        request=api,
+        limits=FAST,
+        out=out,
+        err=err,
+        progress_every=0.001,
+    )
     assert code == 0, err.getvalue()
     assert "sent 60" in out.getvalue() and "[###" in err.getvalue()
     assert sorted(delivered(api.calls)) == ids
     assert api.of("sendMessage")[0].params["parse_mode"] == "HTML"
 
-    assert await broadcast_main(args(resume=1), settings, request=api, limits=FAST,
-                                err=err) == 1  # already done: nothing to resume
+    assert (
+        await broadcast_main(args(resume=1), settings, request=api, limits=FAST, err=err) == 1
+    )  # already done: nothing to resume
     assert "cannot be resumed (done)" in err.getvalue()
     from bot.cli_operators import cmd_broadcasts
 
@@ -359,8 +404,12 @@ async def test_pacing_per_chat_and_group_and_a_429_holds_every_sender(
             await super().__call__(seconds)
 
     sleeps = Clock()
-    delivery = Delivery(harness.application.bot, replace(FAST, concurrency=1),
-                        sleep=sleeps, monotonic=lambda: now[0])
+    delivery = Delivery(
+        harness.application.bot,
+        replace(FAST, concurrency=1),
+        sleep=sleeps,
+        monotonic=lambda: now[0],
+    )
     from bot.services.delivery import Payload
 
     note = Payload(html="note")
@@ -386,20 +435,37 @@ async def test_cli_resume_refuses_while_another_process_is_sending(
     ops = operators_of(harness.application)
     from bot.services.broadcasts import parse_audience
 
-    bid = ops.broadcasts.create(parse_audience("all", harness.services.spec),
-                                {"en": {"kind": "text", "html": "hi"}})
+    bid = ops.broadcasts.create(
+        parse_audience("all", harness.services.spec), {"en": {"kind": "text", "html": "hi"}}
+    )
     other = replace(ops.broadcasts, runner="other-host:1")  # e.g. the bot, then it died
     assert other._begin(bid) is not None  # audience fixed, lease taken
-    args = argparse.Namespace(audience="all", text_file=None, text_file_zh=None, at=None,
-                              dry_run=False, resume=bid, cancel=None)
+    args = argparse.Namespace(
+        audience="all",
+        text_file=None,
+        text_file_zh=None,
+        at=None,
+        dry_run=False,
+        resume=bid,
+        cancel=None,
+    )
     api, err = OfflineBotAPI(), io.StringIO()
-    code = await broadcast_main(args, harness.settings, request=api, limits=FAST, err=err,
-                                clock=clock)
+    code = await broadcast_main(
+        args, harness.settings, request=api, limits=FAST, err=err, clock=clock
+    )
     assert code == 1 and "another process" in err.getvalue()
     assert not delivered(api.calls)
     clock.advance(minutes=2)  # that process died: its lease goes stale, the resume takes over
-    code = await broadcast_main(args, harness.settings, request=api, limits=FAST, err=err,
-                                out=io.StringIO(), clock=clock, progress_every=0.001)
+    code = await broadcast_main(
+        args,
+        harness.settings,
+        request=api,
+        limits=FAST,
+        err=err,
+        out=io.StringIO(),
+        clock=clock,
+        progress_every=0.001,
+    )
     assert code == 0 and sorted(delivered(api.calls)) == list(range(5000, 5005))
 
 
@@ -411,8 +477,12 @@ async def test_a_photo_with_caption_to_chinese_chats_only(harness: BotHarness) -
     calls = await harness.press(OPERATOR, calls[-1].buttons()[1][1])  # no Chinese variant
     calls = await harness.press(OPERATOR, dict(calls[-1].buttons())["By language"])
     calls = await harness.press(OPERATOR, dict(calls[-1].buttons())["中文"])
-    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage", "sendPhoto",
-                                         "sendMessage"]
+    assert [c.method for c in calls] == [
+        "answerCallbackQuery",
+        "sendMessage",
+        "sendPhoto",
+        "sendMessage",
+    ]
     assert calls[2].params["caption"] == "New &lt;rules&gt;"
     assert "<code>lang:zh</code>: <b>4</b> chats" in texts(calls)
     await harness.press(OPERATOR, dict(calls[-1].buttons())["✅ Confirm and send"])

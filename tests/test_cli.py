@@ -85,8 +85,13 @@ def _cli(*args: str) -> list[str]:
 def test_demo_in_the_terminal(env: dict) -> None:
     env = {**env, "PYTHONPATH": str(PROJECT_ROOT)}
     result = subprocess.run(
-        _cli("demo"), input="1\n1\nhello\n/status\n", capture_output=True, text=True,
-        env=env, timeout=60, cwd=env.get("PWD"),
+        _cli("demo"),
+        input="1\n1\nhello\n/status\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=env.get("PWD"),
     )
     assert result.returncode == 0, result.stderr
     assert "1) Let's start ▶️" in result.stdout
@@ -94,8 +99,14 @@ def test_demo_in_the_terminal(env: dict) -> None:
     assert "Please answer with the buttons below" in result.stdout
     assert "2 of 21 steps done" in result.stdout
     # a second session continues where the first one stopped
-    again = subprocess.run(_cli("demo", "--language", "zh"), input="/status\n",
-                           capture_output=True, text=True, env=env, timeout=60)
+    again = subprocess.run(
+        _cli("demo", "--language", "zh"),
+        input="/status\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert "Welcome back" in again.stdout and "2 of 21 steps done" in again.stdout
 
 
@@ -113,7 +124,10 @@ def _start_update(update_id: int) -> dict:
     return {
         "update_id": update_id,
         "message": {
-            "message_id": 1, "date": int(time.time()), "text": "/start", "from": user,
+            "message_id": 1,
+            "date": int(time.time()),
+            "text": "/start",
+            "from": user,
             "chat": {"id": 4242, "type": "private"},
             "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
         },
@@ -122,10 +136,15 @@ def _start_update(update_id: int) -> dict:
 
 def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
     with FakeBotServer() as server:
-        env = {**env, "TELEGRAM_BOT_TOKEN": "123:SECRET-TOKEN",
-               "TELEGRAM_API_BASE_URL": server.base_url, "PYTHONPATH": str(PROJECT_ROOT)}
-        process = subprocess.Popen(_cli("run"), env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True)
+        env = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": "123:SECRET-TOKEN",
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        process = subprocess.Popen(
+            _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         try:
             server.updates.append(_start_update(50))
             _wait_for(lambda: bool(server.sent("sendMessage")))
@@ -134,11 +153,20 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
             process.send_signal(signal.SIGINT)
             output, _ = process.communicate(timeout=30)
     assert "欢迎" in server.sent("sendMessage")[0].text
-    commands = {c.params.get("language_code"): c.params["commands"]
-                for c in server.sent("setMyCommands")}
+    commands = {
+        c.params.get("language_code"): c.params["commands"] for c in server.sent("setMyCommands")
+    }
     assert set(commands) == {None, "zh"}
     assert [c["command"] for c in commands[None]] == [
-        "start", "status", "back", "language", "reset", "ask", "mute", "unmute", "help"
+        "start",
+        "status",
+        "back",
+        "language",
+        "reset",
+        "ask",
+        "mute",
+        "unmute",
+        "help",
     ]
     assert commands["zh"][0]["description"] == "开始或继续认证"
     assert "SECRET-TOKEN" not in output  # the token never reaches the log
@@ -153,12 +181,19 @@ def _free_port() -> int:
 def test_run_webhook_checks_the_secret(env: dict) -> None:
     port = _free_port()
     with FakeBotServer() as server:
-        env = {**env, "TELEGRAM_BOT_TOKEN": "123:TOKEN", "TELEGRAM_API_BASE_URL": server.base_url,
-               "TPBOT_WEBHOOK_URL": "https://bot.example.test/tg-hook",
-               "TPBOT_WEBHOOK_SECRET": "s3cret", "TPBOT_LISTEN": "127.0.0.1",
-               "TPBOT_PORT": str(port), "PYTHONPATH": str(PROJECT_ROOT)}
-        process = subprocess.Popen(_cli("run"), env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True)
+        env = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": "123:TOKEN",
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "TPBOT_WEBHOOK_URL": "https://bot.example.test/tg-hook",
+            "TPBOT_WEBHOOK_SECRET": "s3cret",
+            "TPBOT_LISTEN": "127.0.0.1",
+            "TPBOT_PORT": str(port),
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        process = subprocess.Popen(
+            _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         try:
             _wait_for(lambda: bool(server.sent("setWebhook")))
             webhook = server.sent("setWebhook")[0].params
@@ -169,8 +204,10 @@ def test_run_webhook_checks_the_secret(env: dict) -> None:
                 request = urllib.request.Request(
                     f"http://127.0.0.1:{port}/tg-hook",
                     data=json.dumps(_start_update(7)).encode(),
-                    headers={"Content-Type": "application/json",
-                             **({"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {})},
+                    headers={
+                        "Content-Type": "application/json",
+                        **({"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}),
+                    },
                 )
                 try:
                     with urllib.request.urlopen(request, timeout=10) as response:

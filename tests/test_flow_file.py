@@ -35,15 +35,19 @@ def step(data: dict, step_id: str) -> dict:
 def test_the_real_flow_is_valid_and_complete_in_both_languages(catalog: Catalog) -> None:
     spec = load_flow(FLOW, catalog.message_ids())
     assert spec.start == "welcome"
-    assert [s.id for s in spec.stages] == ["eligibility", "register", "tmall_operator",
-                                            "international"]
-    assert {s.kind for s in spec.steps.values()} == {"info", "confirm", "choice", "audit",
-                                                     "finish"}
+    assert [s.id for s in spec.stages] == [
+        "eligibility",
+        "register",
+        "tmall_operator",
+        "international",
+    ]
+    assert {s.kind for s in spec.steps.values()} == {"info", "confirm", "choice", "audit", "finish"}
 
 
 def test_unknown_target_state(tmp_path: Path, catalog: Catalog) -> None:
-    path = broken_copy(tmp_path, lambda d: step(d, "op_nickname")["answers"][0].update(
-        next="op_assesment"))
+    path = broken_copy(
+        tmp_path, lambda d: step(d, "op_nickname")["answers"][0].update(next="op_assesment")
+    )
     with pytest.raises(FlowError) as error:
         load_flow(path, catalog.message_ids())
     message = str(error.value)
@@ -53,8 +57,10 @@ def test_unknown_target_state(tmp_path: Path, catalog: Catalog) -> None:
 
 def test_unreachable_state(tmp_path: Path) -> None:
     def orphan(d: dict) -> None:
-        step(d, "op_deposit")["answers"] = [a for a in step(d, "op_deposit")["answers"]
-                                            if a["id"] != "also_tmall"]
+        step(d, "op_deposit")["answers"] = [
+            a for a in step(d, "op_deposit")["answers"] if a["id"] != "also_tmall"
+        ]
+
     with pytest.raises(FlowError) as error:
         load_flow(broken_copy(tmp_path, orphan))
     assert "step 'op_deposit_paid': unreachable from the start step 'welcome'" in str(error.value)
@@ -65,6 +71,7 @@ def test_dead_end(tmp_path: Path) -> None:
         step(d, "not_eligible")["answers"] = [
             {"id": "again", "label": "btn-recheck", "stay": True, "help": "help-op-apply"}
         ]
+
     with pytest.raises(FlowError) as error:
         load_flow(broken_copy(tmp_path, trap))
     assert "step 'not_eligible': dead end" in str(error.value)
@@ -75,8 +82,9 @@ def test_text_missing_in_a_locale(tmp_path: Path, catalog: Catalog) -> None:
     ids["zh"].discard("help-alipay-personal")
     with pytest.raises(FlowError) as error:
         load_flow(FLOW, ids)
-    assert ("step 'alipay_corporate': text 'help-alipay-personal' missing in locale 'zh'"
-            in str(error.value))
+    assert "step 'alipay_corporate': text 'help-alipay-personal' missing in locale 'zh'" in str(
+        error.value
+    )
 
 
 def test_several_faults_are_reported_together(tmp_path: Path) -> None:
@@ -84,16 +92,22 @@ def test_several_faults_are_reported_together(tmp_path: Path) -> None:
         step(d, "real_person")["kind"] = "quiz"
         step(d, "op_audit").pop("working_days")
         step(d, "intl_info")["answers"][1].pop("help")
-        d["steps"].append({"id": "welcome", "stage": "register", "kind": "info",
-                           "text": "x", "title": "y"})
+        d["steps"].append(
+            {"id": "welcome", "stage": "register", "kind": "info", "text": "x", "title": "y"}
+        )
+
     with pytest.raises(FlowError) as error:
         load_flow(broken_copy(tmp_path, many))
     faults = error.value.faults
-    assert "step 'real_person': unknown kind 'quiz' (one of audit, choice, confirm, finish, info)" \
+    assert (
+        "step 'real_person': unknown kind 'quiz' (one of audit, choice, confirm, finish, info)"
         in faults
+    )
     assert "step 'op_audit': an audit step needs 'working_days' (a positive whole number)" in faults
-    assert ("step 'intl_info', answer 'not_yet': an answer that keeps the step open needs 'help'"
-            in faults)
+    assert (
+        "step 'intl_info', answer 'not_yet': an answer that keeps the step open needs 'help'"
+        in faults
+    )
     assert "step 'welcome': defined twice" in faults
 
 
@@ -110,7 +124,12 @@ def test_the_machine_only_allows_the_flows_transitions() -> None:
     engine = FlowEngine(load_flow(FLOW))
     assert engine.advance("op_assessment", "unqualified") == "op_apply"
     assert engine.advance("alipay_corporate", "personal_only") == "alipay_corporate"
-    for state, answer in [("welcome", "yes"), ("op_apply", "passed"), ("finished", "yes"),
-                          ("nowhere", "yes"), ("welcome", "no_such_trigger")]:
+    for state, answer in [
+        ("welcome", "yes"),
+        ("op_apply", "passed"),
+        ("finished", "yes"),
+        ("nowhere", "yes"),
+        ("welcome", "no_such_trigger"),
+    ]:
         with pytest.raises(InvalidAnswer):
             engine.advance(state, answer)

@@ -21,8 +21,13 @@ DAY0 = dt.datetime(2026, 9, 1, 2, 0, tzinfo=dt.UTC)
 # chat → [(days after DAY0, state entered)]
 JOURNEYS = {
     7001: [(0, "welcome"), (1, "owner_separate"), (2, "taobao_corporate"), (5, "op_apply")],
-    7002: [(0, "welcome"), (4, "taobao_corporate"), (10, "op_apply"), (11, "intl_apply"),
-           (20, "finished")],
+    7002: [
+        (0, "welcome"),
+        (4, "taobao_corporate"),
+        (10, "op_apply"),
+        (11, "intl_apply"),
+        (20, "finished"),
+    ],
     7003: [(0, "welcome")],
 }
 
@@ -37,15 +42,24 @@ def seed(harness: BotHarness) -> None:
                 "INSERT INTO chats (id, type, language, state, history, seq, active, "
                 "created_at, updated_at, finished_at) VALUES (?, 'private', ?, ?, '[]', ?, 1, "
                 "?, ?, ?)",
-                [chat_id, "zh" if chat_id == 7003 else "en", state, len(steps),
-                 DAY0.isoformat(timespec="seconds"), at,
-                 at if state == "finished" else None],
+                [
+                    chat_id,
+                    "zh" if chat_id == 7003 else "en",
+                    state,
+                    len(steps),
+                    DAY0.isoformat(timespec="seconds"),
+                    at,
+                    at if state == "finished" else None,
+                ],
             )
             for day, to_state in steps:
                 db.execute(
                     "INSERT INTO events (chat_id, kind, to_state, at) VALUES (?, 'answer', ?, ?)",
-                    [chat_id, to_state,
-                     (DAY0 + dt.timedelta(days=day)).isoformat(timespec="seconds")],
+                    [
+                        chat_id,
+                        to_state,
+                        (DAY0 + dt.timedelta(days=day)).isoformat(timespec="seconds"),
+                    ],
                 )
         db.execute("UPDATE chats SET active = 0 WHERE id = 7003")
 
@@ -58,17 +72,23 @@ def test_counts_reached_and_median_days_per_stage(harness: BotHarness) -> None:
     assert result.by_step == {"op_apply": 1}
     assert result.by_stage == {"tmall_operator": 1}
     assert result.by_language == {"en": 2, "zh": 1}
-    assert result.reached == {"eligibility": 3, "register": 2, "tmall_operator": 2,
-                              "international": 1}
-    assert result.median_days == {"eligibility": 3.0, "register": 4.5,
-                                  "tmall_operator": 1.0, "international": 9.0}
+    assert result.reached == {
+        "eligibility": 3,
+        "register": 2,
+        "tmall_operator": 2,
+        "international": 1,
+    }
+    assert result.median_days == {
+        "eligibility": 3.0,
+        "register": 4.5,
+        "tmall_operator": 1.0,
+        "international": 9.0,
+    }
     png = funnel_chart(result, spec, harness.services.catalog, "zh")
     assert png.startswith(b"\x89PNG") and len(png) > 2000
 
 
-async def test_stats_for_operators_with_a_chart(
-    harness: BotHarness, clock: FrozenClock
-) -> None:
+async def test_stats_for_operators_with_a_chart(harness: BotHarness, clock: FrozenClock) -> None:
     seed(harness)
     await harness.command(EN_USER, "/start")
     clock.set(2026, 9, 30)  # EN_USER: two days without progress, not idle yet
@@ -98,8 +118,7 @@ def test_export_writes_every_chat_as_csv(harness: BotHarness, tmp_path: Path) ->
     seed(harness)
     spec, catalog = harness.services.spec, harness.services.catalog
     out = io.StringIO()
-    rows = write_csv(harness.services.db, spec, catalog, out,
-                     DAY0 + dt.timedelta(days=30), 3)
+    rows = write_csv(harness.services.db, spec, catalog, out, DAY0 + dt.timedelta(days=30), 3)
     assert rows == 3
     table = list(csv.DictReader(io.StringIO(out.getvalue())))
     by_id = {row["chat_id"]: row for row in table}

@@ -14,10 +14,20 @@ SUPERGROUP = UpdateFactory.chat(-100200, "supergroup", "Acme TP team")
 BOB = UpdateFactory.user(1003, "Bob", "en")
 
 
-ADMIN_RIGHTS = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
-                "can_manage_video_chats", "can_restrict_members", "can_promote_members",
-                "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
-                "can_delete_stories")
+ADMIN_RIGHTS = (
+    "can_be_edited",
+    "is_anonymous",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
 
 
 def member(status: str, user: dict[str, Any]) -> dict[str, Any]:
@@ -34,18 +44,26 @@ def member(status: str, user: dict[str, Any]) -> dict[str, Any]:
 
 def answer_members(harness: BotHarness) -> None:
     """getChatMember answers from ``api.chat_members``, as complete objects."""
+
     def respond(params: dict[str, Any]) -> dict[str, Any]:
         key = (int(params["chat_id"]), int(params["user_id"]))
         user = {"id": key[1], "is_bot": False, "first_name": f"User{key[1]}"}
         return member(harness.api.chat_members.get(key, "member"), user)
+
     harness.api.responders["getChatMember"] = respond
 
 
 def membership(chat: dict[str, Any], old: str, new: str, by: dict[str, Any]) -> dict[str, Any]:
     """A ``my_chat_member`` update: the bot's status in ``chat`` changed from old to new."""
-    return {"my_chat_member": {"chat": chat, "from": by, "date": int(time.time()),
-                               "old_chat_member": member(old, BOT_USER),
-                               "new_chat_member": member(new, BOT_USER)}}
+    return {
+        "my_chat_member": {
+            "chat": chat,
+            "from": by,
+            "date": int(time.time()),
+            "old_chat_member": member(old, BOT_USER),
+            "new_chat_member": member(new, BOT_USER),
+        }
+    }
 
 
 async def test_two_members_walk_one_group_progress_and_the_log_says_who(
@@ -59,8 +77,11 @@ async def test_two_members_walk_one_group_progress_and_the_log_says_who(
     await harness.answer(EN_USER, "yes", GROUP)
     assert harness.state(GROUP["id"]) == "taobao_corporate"
     assert harness.services.progress.get(EN_USER["id"]) is None  # no private progress made
-    answers = [(e["user_id"], e["step"]) for e in events_of(harness.services.db, GROUP["id"])
-               if e["kind"] == "answer"]
+    answers = [
+        (e["user_id"], e["step"])
+        for e in events_of(harness.services.db, GROUP["id"])
+        if e["kind"] == "answer"
+    ]
     assert answers == [(1001, "welcome"), (1003, "owner_separate"), (1001, "manages_shops")]
     calls = await harness.command(BOB, "/status", GROUP)
     assert calls[0].chat_id == GROUP["id"] and "Certification progress" in calls[0].text
@@ -158,21 +179,25 @@ async def test_migration_to_a_supergroup_keeps_everything(harness: BotHarness) -
     before = events_of(harness.services.db, GROUP["id"])
 
     # Telegram announces it in the old group, then in the new supergroup.
-    calls = await harness.feed(harness.updates.message(
-        EN_USER, GROUP, migrate_to_chat_id=SUPERGROUP["id"]))
+    calls = await harness.feed(
+        harness.updates.message(EN_USER, GROUP, migrate_to_chat_id=SUPERGROUP["id"])
+    )
     assert calls == []
     assert harness.services.progress.get(GROUP["id"]) is None
     moved = harness.services.progress.get(SUPERGROUP["id"])
     assert moved.state == "manages_shops" and moved.chat_type == "supergroup"
-    await harness.feed(harness.updates.message(
-        EN_USER, SUPERGROUP, migrate_from_chat_id=GROUP["id"]))  # idempotent
+    await harness.feed(
+        harness.updates.message(EN_USER, SUPERGROUP, migrate_from_chat_id=GROUP["id"])
+    )  # idempotent
     after = events_of(harness.services.db, SUPERGROUP["id"])
     assert after[: len(before)] == before
-    assert [e["kind"] for e in after[len(before):]] == ["migrate"]
+    assert [e["kind"] for e in after[len(before) :]] == ["migrate"]
 
     # The walk goes on in the supergroup; the old buttons are still the current ones.
     harness.last_buttons_message[SUPERGROUP["id"]] = {
-        **harness.last_buttons_message[GROUP["id"]], "chat": SUPERGROUP}
+        **harness.last_buttons_message[GROUP["id"]],
+        "chat": SUPERGROUP,
+    }
     calls = await harness.answer(BOB, "yes", SUPERGROUP)
     assert methods(calls) == ["answerCallbackQuery", "editMessageText"]
     assert harness.state(SUPERGROUP["id"]) == "taobao_corporate"
@@ -181,12 +206,14 @@ async def test_migration_to_a_supergroup_keeps_everything(harness: BotHarness) -
 async def test_removed_and_added_again_the_group_keeps_its_progress(harness: BotHarness) -> None:
     await harness.command(EN_USER, "/start", GROUP)
     await harness.answer(EN_USER, "begin", GROUP)
-    calls = await harness.feed(harness.updates.from_dict(
-        membership(GROUP, "member", "left", EN_USER)))
+    calls = await harness.feed(
+        harness.updates.from_dict(membership(GROUP, "member", "left", EN_USER))
+    )
     assert calls == []
     assert not harness.services.progress.get(GROUP["id"]).active
-    calls = await harness.feed(harness.updates.from_dict(
-        membership(GROUP, "left", "member", EN_USER)))
+    calls = await harness.feed(
+        harness.updates.from_dict(membership(GROUP, "left", "member", EN_USER))
+    )
     assert "progress was kept" in texts(calls) and "/start@TmallTPBot" in texts(calls)
     assert harness.services.progress.get(GROUP["id"]).active
     calls = await harness.command(EN_USER, "/start", GROUP)
@@ -195,21 +222,21 @@ async def test_removed_and_added_again_the_group_keeps_its_progress(harness: Bot
 
 
 async def test_added_to_a_new_group_it_introduces_itself(harness: BotHarness) -> None:
-    calls = await harness.feed(harness.updates.from_dict(
-        membership(SUPERGROUP, "left", "administrator", ZH_USER)))
+    calls = await harness.feed(
+        harness.updates.from_dict(membership(SUPERGROUP, "left", "administrator", ZH_USER))
+    )
     assert "发送 /start@TmallTPBot 开始" in texts(calls)
     # Promotion to administrator afterwards says nothing.
-    calls = await harness.feed(harness.updates.from_dict(
-        membership(SUPERGROUP, "member", "administrator", ZH_USER)))
+    calls = await harness.feed(
+        harness.updates.from_dict(membership(SUPERGROUP, "member", "administrator", ZH_USER))
+    )
     assert calls == []
 
 
 async def test_a_user_blocking_the_bot_marks_the_private_chat(harness: BotHarness) -> None:
     await harness.command(EN_USER, "/start")
     private = {"id": EN_USER["id"], "type": "private", "first_name": "Alice"}
-    await harness.feed(harness.updates.from_dict(membership(private, "member", "kicked",
-                                                            EN_USER)))
+    await harness.feed(harness.updates.from_dict(membership(private, "member", "kicked", EN_USER)))
     assert not harness.services.progress.get(EN_USER["id"]).active
-    await harness.feed(harness.updates.from_dict(membership(private, "kicked", "member",
-                                                            EN_USER)))
+    await harness.feed(harness.updates.from_dict(membership(private, "kicked", "member", EN_USER)))
     assert harness.services.progress.get(EN_USER["id"]).active

@@ -25,16 +25,17 @@ async def run_tick(harness: BotHarness) -> list[ApiCall]:
     async def no_wait(seconds: float) -> None:
         await asyncio.sleep(0)
 
-    ops.delivery = Delivery(harness.application.bot,
-                            replace(Limits(), per_second=1_000_000), sleep=no_wait)
+    ops.delivery = Delivery(
+        harness.application.bot, replace(Limits(), per_second=1_000_000), sleep=no_wait
+    )
     harness.api.take()
     await tick(harness.application)
-    return [c for c in harness.api.take()
-            if c.method == "sendMessage" and c.result is not None]
+    return [c for c in harness.api.take() if c.method == "sendMessage" and c.result is not None]
 
 
-async def press_on(harness: BotHarness, user: dict[str, Any], call: ApiCall,
-                   answer: str) -> list[ApiCall]:
+async def press_on(
+    harness: BotHarness, user: dict[str, Any], call: ApiCall, answer: str
+) -> list[ApiCall]:
     """Press the ``answer`` button of the message ``call`` sent (a reminder)."""
     data = next(d for _, d in call.buttons() if d.startswith("a|") and d.endswith(f"|{answer}"))
     return await harness.press(user, data, message=call.result)

@@ -15,17 +15,29 @@ STATE, HISTORY, SEQ = 4, 5, 6  # positions in CHAT_COLUMNS
 
 def a_chat(tmp_path: Path, history: list[str]) -> Database:
     db = open_database(tmp_path / "chats.sqlite3")
-    insert_chat(db, {"id": 7, "type": "private", "language": "en", "state": "s2",
-                     "history": json.dumps(history), "seq": 5, "active": 1})
+    insert_chat(
+        db,
+        {
+            "id": 7,
+            "type": "private",
+            "language": "en",
+            "state": "s2",
+            "history": json.dumps(history),
+            "seq": 5,
+            "active": 1,
+        },
+    )
     return db
 
 
 def test_a_move_applies_only_at_the_expected_step_and_counter(tmp_path: Path) -> None:
     db = a_chat(tmp_path, ["s0", "s1"])
-    assert advance_chat(db, 7, "s2", 4, {"state": "s3"}, push_history=True,
-                        history_limit=100) is None  # an old counter: nothing written
-    assert advance_chat(db, 7, "s1", 5, {"state": "s3"}, push_history=True,
-                        history_limit=100) is None  # another step: nothing written
+    assert (
+        advance_chat(db, 7, "s2", 4, {"state": "s3"}, push_history=True, history_limit=100) is None
+    )  # an old counter: nothing written
+    assert (
+        advance_chat(db, 7, "s1", 5, {"state": "s3"}, push_history=True, history_limit=100) is None
+    )  # another step: nothing written
     assert get_chat(db, 7)[STATE] == "s2"
     row = advance_chat(db, 7, "s2", 5, {"state": "s3"}, push_history=True, history_limit=100)
     assert row is not None

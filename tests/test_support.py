@@ -25,14 +25,24 @@ BOB = UpdateFactory.user(1003, "Bob", "en")
 
 def support_chat_info(forum: bool) -> Any:
     """getChat's answer (a full ChatFullInfo, as Telegram sends it) for the support group."""
+
     def respond(params: dict[str, Any]) -> dict[str, Any]:
         return {
-            "id": int(params["chat_id"]), "type": "supergroup", "title": "TP support",
-            "is_forum": forum, "accent_color_id": 0, "max_reaction_count": 11,
-            "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                    "unique_gifts": False, "premium_subscription": False,
-                                    "gifts_from_channels": False},
+            "id": int(params["chat_id"]),
+            "type": "supergroup",
+            "title": "TP support",
+            "is_forum": forum,
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
         }
+
     return respond
 
 
@@ -43,8 +53,7 @@ def make_forum(harness: BotHarness) -> None:
 @pytest.fixture
 async def desk(settings: Settings, clock: FrozenClock) -> AsyncIterator[BotHarness]:
     """A bot with a support group (plain, unless the test makes it a forum)."""
-    bot = BotHarness(replace(settings, support_chat_id=SUPPORT, operators=frozenset({900})),
-                     clock)
+    bot = BotHarness(replace(settings, support_chat_id=SUPPORT, operators=frozenset({900})), clock)
     await bot.start()
     bot.api.responders["getChat"] = support_chat_info(forum=False)
     yield bot
@@ -52,8 +61,11 @@ async def desk(settings: Settings, clock: FrozenClock) -> AsyncIterator[BotHarne
 
 
 def one(calls: list[ApiCall], method: str, **params: Any) -> ApiCall:
-    found = [c for c in calls if c.method == method
-             and all(str(c.params.get(k)) == str(v) for k, v in params.items())]
+    found = [
+        c
+        for c in calls
+        if c.method == method and all(str(c.params.get(k)) == str(v) for k, v in params.items())
+    ]
     assert len(found) == 1, (method, params, calls)
     return found[0]
 
@@ -64,8 +76,14 @@ def to_chat(calls: list[ApiCall], chat_id: int) -> list[ApiCall]:
 
 def bot_message(chat: dict[str, Any], message_id: int, **extra: Any) -> dict[str, Any]:
     """A message the bot posted, as it appears in ``reply_to_message``."""
-    return {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": BOT_USER,
-            "text": "...", **extra}
+    return {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": chat,
+        "from": BOT_USER,
+        "text": "...",
+        **extra,
+    }
 
 
 async def ask_and_write(desk: BotHarness, user: dict[str, Any], text: str) -> list[ApiCall]:
@@ -74,10 +92,14 @@ async def ask_and_write(desk: BotHarness, user: dict[str, Any], text: str) -> li
     return await desk.send(user, text)
 
 
-async def operator_in_topic(desk: BotHarness, thread: int, text: str,
-                            user: dict[str, Any] = OPERATOR, **extra: Any) -> list[ApiCall]:
-    return await desk.feed(desk.updates.message(
-        user, FORUM, text=text, message_thread_id=thread, is_topic_message=True, **extra))
+async def operator_in_topic(
+    desk: BotHarness, thread: int, text: str, user: dict[str, Any] = OPERATOR, **extra: Any
+) -> list[ApiCall]:
+    return await desk.feed(
+        desk.updates.message(
+            user, FORUM, text=text, message_thread_id=thread, is_topic_message=True, **extra
+        )
+    )
 
 
 async def test_without_a_support_group_there_is_no_button_and_ask_explains(
@@ -135,8 +157,7 @@ async def test_forum_ticket_round_trip(desk: BotHarness) -> None:
 
     # /close: the user is told, the topic closed, the operator confirmed.
     calls = await operator_in_topic(desk, thread, "/close@TmallTPBot")
-    assert "marked your question (ticket #1) as resolved" in texts(to_chat(calls,
-                                                                          EN_USER["id"]))
+    assert "marked your question (ticket #1) as resolved" in texts(to_chat(calls, EN_USER["id"]))
     one(calls, "closeForumTopic", chat_id=SUPPORT, message_thread_id=thread)
     assert "Ticket #1 closed" in texts(to_chat(calls, SUPPORT))
     calls = await operator_in_topic(desk, thread, "/close")
@@ -183,8 +204,11 @@ async def test_plain_support_group_round_trip_with_photos_both_ways(desk: BotHar
     assert methods(calls) == ["copyMessage"] and calls[0].chat_id == SUPPORT
 
     # An operator replies with a photo to the copy, then with text to the card.
-    calls = await desk.feed(desk.updates.photo(
-        OPERATOR, PLAIN, caption="Like this", reply_to_message=bot_message(PLAIN, copy_id)))
+    calls = await desk.feed(
+        desk.updates.photo(
+            OPERATOR, PLAIN, caption="Like this", reply_to_message=bot_message(PLAIN, copy_id)
+        )
+    )
     assert methods(calls) == ["copyMessage"]
     assert calls[0].chat_id == ZH_USER["id"] and calls[0].params["from_chat_id"] == SUPPORT
     calls = await desk.send(OPERATOR, "好的", PLAIN, reply_to_message=bot_message(PLAIN, header))
@@ -198,12 +222,14 @@ async def test_plain_support_group_round_trip_with_photos_both_ways(desk: BotHar
     # /status and /close as replies to the ticket; without one they explain.
     calls = await desk.command(OPERATOR, "/status", PLAIN)
     assert "This is not a ticket" in texts(calls)
-    calls = await desk.command(OPERATOR, "/status", PLAIN,
-                               reply_to_message=bot_message(PLAIN, copy_id))
+    calls = await desk.command(
+        OPERATOR, "/status", PLAIN, reply_to_message=bot_message(PLAIN, copy_id)
+    )
     assert "Checklist of 王伟 (ticket #1)" in texts(calls)  # in the operator's language
     assert "Certification progress" in texts(calls)
-    calls = await desk.command(OPERATOR, "/close", PLAIN,
-                               reply_to_message=bot_message(PLAIN, header))
+    calls = await desk.command(
+        OPERATOR, "/close", PLAIN, reply_to_message=bot_message(PLAIN, header)
+    )
     assert "工单 #1" in texts(to_chat(calls, ZH_USER["id"]))
     assert "closeForumTopic" not in methods(calls)
     assert "Ticket #1 closed" in texts(to_chat(calls, SUPPORT))
@@ -214,8 +240,9 @@ async def test_plain_support_group_round_trip_with_photos_both_ways(desk: BotHar
     card = one(calls, "sendMessage", chat_id=SUPPORT)
     assert "工单 #1 已重新打开" in card.text
     new_header = card.result["message_id"]
-    calls = await desk.send(OPERATOR, "请讲", PLAIN,
-                            reply_to_message=bot_message(PLAIN, new_header))
+    calls = await desk.send(
+        OPERATOR, "请讲", PLAIN, reply_to_message=bot_message(PLAIN, new_header)
+    )
     assert [c.chat_id for c in calls] == [ZH_USER["id"]]
 
 
@@ -228,15 +255,19 @@ async def test_done_stops_relaying_but_answers_still_arrive(desk: BotHarness) ->
     assert "copyMessage" not in methods(calls)
     step_id = calls[-1].result["message_id"]
     private = UpdateFactory.chat(EN_USER["id"], "private")
-    calls = await desk.send(EN_USER, "a reply to the step", reply_to_message=bot_message(
-        private, step_id))
+    calls = await desk.send(
+        EN_USER, "a reply to the step", reply_to_message=bot_message(private, step_id)
+    )
     assert "copyMessage" not in methods(calls)  # only replies to operators' answers go back
     header = desk.services.extras["tickets"].of_chat(EN_USER["id"]).header_message_id
     calls = await desk.send(OPERATOR, "answer", PLAIN, reply_to_message=bot_message(PLAIN, header))
     answer_copy = calls[0].result["message_id"]
     # Replying to the operator's answer goes back to the operators.
-    calls = await desk.send(EN_USER, "thanks, and...", reply_to_message=bot_message(
-        UpdateFactory.chat(EN_USER["id"], "private"), answer_copy))
+    calls = await desk.send(
+        EN_USER,
+        "thanks, and...",
+        reply_to_message=bot_message(UpdateFactory.chat(EN_USER["id"], "private"), answer_copy),
+    )
     assert methods(calls) == ["copyMessage"] and calls[0].chat_id == SUPPORT
 
 
@@ -305,12 +336,19 @@ async def test_a_user_who_blocked_the_bot_is_marked_and_the_operator_told(
     assert not tickets.of_chat(EN_USER["id"]).blocked
     assert desk.services.progress.get(EN_USER["id"]).active
     # Telegram also reports the block itself; and /close then says the user was not told.
-    calls = await desk.feed(desk.updates.from_dict({"my_chat_member": {
-        "chat": {"id": EN_USER["id"], "type": "private", "first_name": "Alice"},
-        "from": EN_USER, "date": int(time.time()),
-        "old_chat_member": {"status": "member", "user": BOT_USER},
-        "new_chat_member": {"status": "kicked", "user": BOT_USER, "until_date": 0},
-    }}))
+    calls = await desk.feed(
+        desk.updates.from_dict(
+            {
+                "my_chat_member": {
+                    "chat": {"id": EN_USER["id"], "type": "private", "first_name": "Alice"},
+                    "from": EN_USER,
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": "member", "user": BOT_USER},
+                    "new_chat_member": {"status": "kicked", "user": BOT_USER, "until_date": 0},
+                }
+            }
+        )
+    )
     assert tickets.of_chat(EN_USER["id"]).blocked
     assert one(calls, "editForumTopic", chat_id=SUPPORT).params["name"] == "⛔ Alice · #1"
     desk.api.fail("sendMessage", 403, chat_id=EN_USER["id"])
@@ -339,7 +377,11 @@ async def test_a_deleted_topic_is_recreated(desk: BotHarness) -> None:
     calls = await desk.send(EN_USER, "again")
     assert "createForumTopic" in methods(calls)
     assert [c.method for c in calls if c.chat_id == SUPPORT] == [
-        "copyMessage", "createForumTopic", "sendMessage", "copyMessage"]
+        "copyMessage",
+        "createForumTopic",
+        "sendMessage",
+        "copyMessage",
+    ]
 
 
 async def test_a_failed_relay_is_explained_to_the_user(desk: BotHarness) -> None:
@@ -356,14 +398,16 @@ async def test_a_team_asks_from_its_group(desk: BotHarness) -> None:
     prompt_id = calls[-1].result["message_id"]
     # The team's own chatter is not relayed, a reply to the bot is.
     assert await desk.send(BOB, "where is the contract?", TEAM) == []
-    calls = await desk.send(BOB, "Our nickname is rejected", TEAM,
-                            reply_to_message=bot_message(TEAM, prompt_id))
+    calls = await desk.send(
+        BOB, "Our nickname is rejected", TEAM, reply_to_message=bot_message(TEAM, prompt_id)
+    )
     card = one(calls, "sendMessage", chat_id=SUPPORT)
     assert "Group: Acme &lt;Team&gt;" in card.text and "Bob" in card.text
     assert one(calls, "copyMessage", chat_id=SUPPORT).params["from_chat_id"] == TEAM["id"]
     header = card.result["message_id"]
-    calls = await desk.send(OPERATOR, "check the contract", PLAIN,
-                            reply_to_message=bot_message(PLAIN, header))
+    calls = await desk.send(
+        OPERATOR, "check the contract", PLAIN, reply_to_message=bot_message(PLAIN, header)
+    )
     assert [c.chat_id for c in calls] == [TEAM["id"]]
 
 

@@ -33,8 +33,9 @@ def _t(update: Update, context: Context, message_id: str, **args: Any) -> str:
     return services(context).catalog.text(user_language(update), message_id, **args)
 
 
-def _button(update: Update, context: Context, label_id: str, data: str,
-            **args: Any) -> InlineKeyboardButton:
+def _button(
+    update: Update, context: Context, label_id: str, data: str, **args: Any
+) -> InlineKeyboardButton:
     return InlineKeyboardButton(_t(update, context, label_id, **args), callback_data=data)
 
 
@@ -48,22 +49,35 @@ async def broadcast(update: Update, context: Context) -> None:
     assert user is not None and chat is not None
     with svc.db.atomic():
         store.discard_drafts(svc.db, user.id)
-        store.insert_broadcast(svc.db, {
-            "created_by": user.id, "operator_chat_id": chat.id,
-            "operator_language": user_language(update), "status": "draft",
-            "awaiting": "content", "audience": "all", "content": "{}",
-            "created_at": ops_of(context).broadcasts.now(),
-        })
+        store.insert_broadcast(
+            svc.db,
+            {
+                "created_by": user.id,
+                "operator_chat_id": chat.id,
+                "operator_language": user_language(update),
+                "status": "draft",
+                "awaiting": "content",
+                "audience": "all",
+                "content": "{}",
+                "created_at": ops_of(context).broadcasts.now(),
+            },
+        )
     await reply(update, context, _t(update, context, "bc-ask-content"))
 
 
 def _content_of(message: Message) -> dict[str, Any] | None:
     if message.photo:
-        return {"kind": "photo", "file_id": message.photo[-1].file_id,
-                "html": message.caption_html or ""}
+        return {
+            "kind": "photo",
+            "file_id": message.photo[-1].file_id,
+            "html": message.caption_html or "",
+        }
     if message.document:
-        return {"kind": "document", "file_id": message.document.file_id,
-                "html": message.caption_html or ""}
+        return {
+            "kind": "document",
+            "file_id": message.document.file_id,
+            "html": message.caption_html or "",
+        }
     if message.text:
         return {"kind": "text", "html": message.text_html}
     return None
@@ -104,13 +118,18 @@ async def on_input(update: Update, context: Context) -> None:
             return
         stored = json.loads(draft["content"] or "{}")
         stored["en" if awaiting == "content" else "zh"] = content
-        store.update_broadcast(svc.db, draft["id"], {
-            "content": json.dumps(stored, ensure_ascii=False), "awaiting": None})
+        store.update_broadcast(
+            svc.db,
+            draft["id"],
+            {"content": json.dumps(stored, ensure_ascii=False), "awaiting": None},
+        )
         if awaiting == "content":
-            keyboard = InlineKeyboardMarkup([
-                [_button(update, context, "bc-btn-add-zh", f"bc|{draft['id']}|zh|yes")],
-                [_button(update, context, "bc-btn-no-zh", f"bc|{draft['id']}|zh|no")],
-            ])
+            keyboard = InlineKeyboardMarkup(
+                [
+                    [_button(update, context, "bc-btn-add-zh", f"bc|{draft['id']}|zh|yes")],
+                    [_button(update, context, "bc-btn-no-zh", f"bc|{draft['id']}|zh|no")],
+                ]
+            )
             await reply(update, context, _t(update, context, "bc-ask-zh"), reply_markup=keyboard)
         else:
             await _audience_menu(update, context, draft["id"], draft["audience"])
@@ -129,12 +148,11 @@ async def on_input(update: Update, context: Context) -> None:
             return
         quiet = ops_of(context).quiet
         shifted = quiet.next_allowed(at)
-        store.update_broadcast(svc.db, draft["id"], {
-            "send_at": iso(shifted),
-            "awaiting": None})
+        store.update_broadcast(svc.db, draft["id"], {"send_at": iso(shifted), "awaiting": None})
         if shifted != at:
-            await reply(update, context, _t(update, context, "bc-time-quiet",
-                                            at=_local(shifted, context)))
+            await reply(
+                update, context, _t(update, context, "bc-time-quiet", at=_local(shifted, context))
+            )
         await _summary(update, context, draft["id"])
 
 
@@ -176,8 +194,9 @@ def _toggle_unfinished(audience: str) -> str:
     return ",".join(terms) or "all"
 
 
-async def _show(update: Update, context: Context, text: str,
-                keyboard: InlineKeyboardMarkup | None) -> None:
+async def _show(
+    update: Update, context: Context, text: str, keyboard: InlineKeyboardMarkup | None
+) -> None:
     """Edit the message whose button was pressed, or send a new one."""
     query = update.callback_query
     if query is not None:
@@ -186,21 +205,29 @@ async def _show(update: Update, context: Context, text: str,
         await reply(update, context, text, reply_markup=keyboard)
 
 
-async def _audience_menu(update: Update, context: Context, draft_id: int,
-                         audience: str) -> None:
+async def _audience_menu(update: Update, context: Context, draft_id: int, audience: str) -> None:
     p = f"bc|{draft_id}"
     unfinished = "unfinished" in audience.split(",")
     rows = [
-        [_button(update, context, "bc-aud-all", f"{p}|set|all"),
-         _button(update, context, "bc-aud-stage", f"{p}|menu|stage")],
-        [_button(update, context, "bc-aud-step", f"{p}|menu|step"),
-         _button(update, context, "bc-aud-lang", f"{p}|menu|lang")],
+        [
+            _button(update, context, "bc-aud-all", f"{p}|set|all"),
+            _button(update, context, "bc-aud-stage", f"{p}|menu|stage"),
+        ],
+        [
+            _button(update, context, "bc-aud-step", f"{p}|menu|step"),
+            _button(update, context, "bc-aud-lang", f"{p}|menu|lang"),
+        ],
         [_button(update, context, "bc-aud-idle", f"{p}|menu|idle")],
-        [_button(update, context, "bc-aud-unfinished-on" if unfinished
-                 else "bc-aud-unfinished-off", f"{p}|unf")],
+        [
+            _button(
+                update,
+                context,
+                "bc-aud-unfinished-on" if unfinished else "bc-aud-unfinished-off",
+                f"{p}|unf",
+            )
+        ],
     ]
-    await _show(update, context, _t(update, context, "bc-ask-audience"),
-                InlineKeyboardMarkup(rows))
+    await _show(update, context, _t(update, context, "bc-ask-audience"), InlineKeyboardMarkup(rows))
 
 
 async def _submenu(update: Update, context: Context, draft_id: int, which: str) -> None:
@@ -208,20 +235,28 @@ async def _submenu(update: Update, context: Context, draft_id: int, which: str) 
     lang = user_language(update)
     p = f"bc|{draft_id}|set"
     if which == "stage":
-        choices = [(f"stage:{s.number}", f"{s.number} · {svc.catalog.text(lang, s.title)}")
-                   for s in svc.spec.stages]
+        choices = [
+            (f"stage:{s.number}", f"{s.number} · {svc.catalog.text(lang, s.title)}")
+            for s in svc.spec.stages
+        ]
     elif which == "step":
-        choices = [(f"step:{sid}", svc.catalog.text(lang, step.title))
-                   for sid, step in svc.spec.steps.items() if step.kind != "finish"]
+        choices = [
+            (f"step:{sid}", svc.catalog.text(lang, step.title))
+            for sid, step in svc.spec.steps.items()
+            if step.kind != "finish"
+        ]
     elif which == "lang":
         choices = [("lang:en", "English"), ("lang:zh", "中文")]
     else:
-        choices = [(f"idle:{days}", _t(update, context, "bc-idle-days", days=days))
-                   for days in IDLE_CHOICES]
+        choices = [
+            (f"idle:{days}", _t(update, context, "bc-idle-days", days=days))
+            for days in IDLE_CHOICES
+        ]
         store.update_broadcast(svc.db, draft_id, {"awaiting": "idle"})
-    buttons = [InlineKeyboardButton(label, callback_data=f"{p}|{value}")
-               for value, label in choices]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    buttons = [
+        InlineKeyboardButton(label, callback_data=f"{p}|{value}") for value, label in choices
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append([_button(update, context, "bc-btn-back", f"bc|{draft_id}|aud")])
     prompt = "bc-ask-idle" if which == "idle" else "bc-ask-audience"
     await _show(update, context, _t(update, context, prompt), InlineKeyboardMarkup(rows))
@@ -241,20 +276,31 @@ async def _summary(update: Update, context: Context, draft_id: int) -> None:
         variant = content.get(lang_key)
         if variant:
             await reply(update, context, _t(update, context, f"bc-preview-{lang_key}"))
-            await Payload(kind=variant["kind"], html=variant.get("html", ""),
-                          file_id=variant.get("file_id")).send(context.bot, chat.id)
-    when = (_t(update, context, "bc-when-at",
-                at=_local(dt.datetime.fromisoformat(row["send_at"]), context))
-            if row["send_at"] else _t(update, context, "bc-when-now"))
-    text = _t(update, context, "bc-summary", audience=escape(audience.text),
-              count=count, when=when)
+            await Payload(
+                kind=variant["kind"], html=variant.get("html", ""), file_id=variant.get("file_id")
+            ).send(context.bot, chat.id)
+    when = (
+        _t(
+            update,
+            context,
+            "bc-when-at",
+            at=_local(dt.datetime.fromisoformat(row["send_at"]), context),
+        )
+        if row["send_at"]
+        else _t(update, context, "bc-when-now")
+    )
+    text = _t(update, context, "bc-summary", audience=escape(audience.text), count=count, when=when)
     p = f"bc|{draft_id}"
-    keyboard = InlineKeyboardMarkup([
-        [_button(update, context, "bc-btn-send", f"{p}|go")],
-        [_button(update, context, "bc-btn-schedule", f"{p}|when"),
-         _button(update, context, "bc-btn-audience", f"{p}|aud")],
-        [_button(update, context, "bc-btn-discard", f"{p}|x")],
-    ])
+    keyboard = InlineKeyboardMarkup(
+        [
+            [_button(update, context, "bc-btn-send", f"{p}|go")],
+            [
+                _button(update, context, "bc-btn-schedule", f"{p}|when"),
+                _button(update, context, "bc-btn-audience", f"{p}|aud"),
+            ],
+            [_button(update, context, "bc-btn-discard", f"{p}|x")],
+        ]
+    )
     await reply(update, context, text, reply_markup=keyboard)
 
 
@@ -266,8 +312,11 @@ async def on_button(update: Update, context: Context) -> None:
         return
     svc = services(context)
     parts = query.data.split("|")
-    draft = store.get_broadcast(svc.db, int(parts[1])) if (
-        len(parts) >= 3 and parts[1].isdigit()) else None
+    draft = (
+        store.get_broadcast(svc.db, int(parts[1]))
+        if (len(parts) >= 3 and parts[1].isdigit())
+        else None
+    )
     user = update.effective_user
     if draft is None or user is None or draft["created_by"] != user.id:
         await query.answer(_t(update, context, "button-unknown"), show_alert=True)
@@ -303,8 +352,9 @@ async def on_button(update: Update, context: Context) -> None:
         await _summary(update, context, draft_id)
     elif action == "when":
         store.update_broadcast(svc.db, draft_id, {"awaiting": "time"})
-        await reply(update, context, _t(update, context, "bc-ask-time",
-                                        zone=ops_of(context).quiet.tz.key))
+        await reply(
+            update, context, _t(update, context, "bc-ask-time", zone=ops_of(context).quiet.tz.key)
+        )
     elif action == "x":
         store.update_broadcast(svc.db, draft_id, {"status": "discarded", "awaiting": None})
         await _show(update, context, _t(update, context, "bc-discarded"), None)
@@ -314,15 +364,21 @@ async def on_button(update: Update, context: Context) -> None:
 
 async def _confirm(update: Update, context: Context, draft: dict[str, Any]) -> None:
     svc = services(context)
-    claimed = svc.db.execute(
-        "UPDATE broadcasts SET status = 'scheduled', awaiting = NULL WHERE id = ? "
-        "AND status = 'draft'", [draft["id"]]).rowcount == 1
+    claimed = (
+        svc.db.execute(
+            "UPDATE broadcasts SET status = 'scheduled', awaiting = NULL WHERE id = ? "
+            "AND status = 'draft'",
+            [draft["id"]],
+        ).rowcount
+        == 1
+    )
     if not claimed:
         return
     if draft["send_at"]:
         at = _local(dt.datetime.fromisoformat(draft["send_at"]), context)
-        await _show(update, context, _t(update, context, "bc-scheduled", id=draft["id"], at=at),
-                    None)
+        await _show(
+            update, context, _t(update, context, "bc-scheduled", id=draft["id"], at=at), None
+        )
         return
     await _show(update, context, _t(update, context, "bc-started", id=draft["id"]), None)
     start_broadcast(context.application, draft["id"])
@@ -332,9 +388,14 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     operators = application.bot_data["services"].settings.operators
     application.add_handler(CommandHandler("broadcast", broadcast))
     application.add_handler(CallbackQueryHandler(on_button, pattern=r"^bc\|"))
-    application.add_handler(AwaitingInput(
-        application.bot_data["services"].db,
-        filters.ChatType.PRIVATE & filters.User(list(operators)) & ~filters.COMMAND
-        & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,
-        on_input,
-    ))
+    application.add_handler(
+        AwaitingInput(
+            application.bot_data["services"].db,
+            filters.ChatType.PRIVATE
+            & filters.User(list(operators))
+            & ~filters.COMMAND
+            & ~filters.StatusUpdate.ALL
+            & ~filters.UpdateType.EDITED,
+            on_input,
+        )
+    )

@@ -82,7 +82,9 @@ async def send_step(
     chat = update.effective_chat
     assert chat is not None
     return await context.bot.send_message(
-        chat.id, text, reply_markup=keyboard,
+        chat.id,
+        text,
+        reply_markup=keyboard,
         message_thread_id=_thread_of(update),
     )
 

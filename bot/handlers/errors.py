@@ -28,5 +28,4 @@ async def on_error(update: object, context: Context) -> None:
         else:
             await context.bot.send_message(update.effective_chat.id, text)
     except (TelegramError, Exception) as exc:  # the error path must never raise
-        log.warning("could not tell chat %s about the error: %r",
-                    update.effective_chat.id, exc)
+        log.warning("could not tell chat %s about the error: %r", update.effective_chat.id, exc)

@@ -49,8 +49,9 @@ def _ids(update: Update) -> tuple[int | None, int]:
 
 async def _need_start(update: Update, context: Context) -> None:
     """For a chat that has no progress yet (so its language is the sender's)."""
-    await reply(update, context, services(context).catalog.text(user_language(update),
-                                                                  "need-start"))
+    await reply(
+        update, context, services(context).catalog.text(user_language(update), "need-start")
+    )
 
 
 # -- /start ---------------------------------------------------------------------------------
@@ -60,8 +61,12 @@ async def start(update: Update, context: Context) -> None:
     svc = services(context)
     user_id, update_id = _ids(update)
     progress, created = svc.progress.start(
-        chat.id, chat.type, user_language(update),
-        title=chat_title(update), user_id=user_id, update_id=update_id,
+        chat.id,
+        chat.type,
+        user_language(update),
+        title=chat_title(update),
+        user_id=user_id,
+        update_id=update_id,
     )
     prefix = None if created else svc.catalog.text(progress.language, "welcome-back")
     await send_step(update, context, progress, prefix)
@@ -75,8 +80,9 @@ async def press(update: Update, context: Context) -> None:
     parsed = parse_answer_data(query.data)
     chat = update.effective_chat
     if parsed is None or chat is None:
-        await query.answer(svc.catalog.text(language_of(update, context), "button-unknown"),
-                           show_alert=True)
+        await query.answer(
+            svc.catalog.text(language_of(update, context), "button-unknown"), show_alert=True
+        )
         return
     seq, step_id, answer_id = parsed
     user_id, update_id = _ids(update)
@@ -101,8 +107,9 @@ async def press(update: Update, context: Context) -> None:
     await query.answer(svc.catalog.text(lang, answer.label))
     prefix = svc.renderer.echo(moved, result.step, answer.label)
     if answer.help:
-        help_text = svc.catalog.text(lang, answer.help, **svc.renderer.step_args(
-            moved, svc.progress.today_in_china()))
+        help_text = svc.catalog.text(
+            lang, answer.help, **svc.renderer.step_args(moved, svc.progress.today_in_china())
+        )
         prefix = f"{prefix}\n\n{help_text}"
     text, keyboard = step_message(context, moved, prefix)
     try:
@@ -140,10 +147,18 @@ async def reset(update: Update, context: Context) -> None:
         return
     t = services(context).catalog.text
     lang = progress.language
-    keyboard = InlineKeyboardMarkup([[
-        InlineKeyboardButton(t(lang, "btn-reset-confirm"), callback_data=f"r|{progress.seq}|yes"),
-        InlineKeyboardButton(t(lang, "btn-reset-cancel"), callback_data=f"r|{progress.seq}|no"),
-    ]])
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "btn-reset-confirm"), callback_data=f"r|{progress.seq}|yes"
+                ),
+                InlineKeyboardButton(
+                    t(lang, "btn-reset-cancel"), callback_data=f"r|{progress.seq}|no"
+                ),
+            ]
+        ]
+    )
     await reply(update, context, t(lang, "reset-confirm"), reply_markup=keyboard)
 
 
@@ -189,8 +204,12 @@ async def language(update: Update, context: Context) -> None:
         InlineKeyboardButton(t(lang, "language-name"), callback_data=f"l|{lang}")
         for lang in LANGUAGES
     ]
-    await reply(update, context, t(progress.language, "language-choose"),
-                reply_markup=InlineKeyboardMarkup([buttons]))
+    await reply(
+        update,
+        context,
+        t(progress.language, "language-choose"),
+        reply_markup=InlineKeyboardMarkup([buttons]),
+    )
 
 
 async def language_answer(update: Update, context: Context) -> None:
@@ -200,8 +219,9 @@ async def language_answer(update: Update, context: Context) -> None:
     progress = current_progress(update, context)
     chosen = query.data.partition("|")[2]
     if progress is None or chosen not in LANGUAGES:
-        await query.answer(svc.catalog.text(language_of(update, context), "button-unknown"),
-                           show_alert=True)
+        await query.answer(
+            svc.catalog.text(language_of(update, context), "button-unknown"), show_alert=True
+        )
         return
     if not await _allowed(update, context, "language"):
         await query.answer()

@@ -60,8 +60,11 @@ async def admin_guard(update: Update, context: Context, command: str) -> bool:
         user = update.effective_user
         if user is not None and await is_admin(context, chat.id, user.id):
             return True
-    await reply(update, context, services(context).catalog.text(
-        language_of(update, context), "group-admin-only"))
+    await reply(
+        update,
+        context,
+        services(context).catalog.text(language_of(update, context), "group-admin-only"),
+    )
     return False
 
 
@@ -113,8 +116,12 @@ async def migrated(update: Update, context: Context) -> None:
     )
     support = services(context).settings.support_chat_id
     if old_id == support:
-        log.error("the support group %s became supergroup %s: set TPBOT_SUPPORT_CHAT_ID=%s",
-                  old_id, new_id, new_id)
+        log.error(
+            "the support group %s became supergroup %s: set TPBOT_SUPPORT_CHAT_ID=%s",
+            old_id,
+            new_id,
+            new_id,
+        )
     if moved:
         log.info("chat %s migrated to %s: progress moved", old_id, new_id)
 

@@ -87,12 +87,23 @@ def report_text(application: Any, lang: str, report: Report) -> str:
     """The live progress / final report of a broadcast, in the operator's language."""
     svc = application.bot_data["services"]
     t = svc.catalog.text
-    status = t(lang, f"bc-status-{report.status}") if svc.catalog.has(
-        lang, f"bc-status-{report.status}") else report.status
-    lines = [t(lang, "bc-progress-title", id=report.broadcast_id, status=status),
-             t(lang, "bc-progress-counts", sent=n(report.sent, lang),
-               blocked=n(report.blocked, lang), failed=n(report.failed, lang),
-               left=n(report.left, lang), total=n(report.total, lang))]
+    status = (
+        t(lang, f"bc-status-{report.status}")
+        if svc.catalog.has(lang, f"bc-status-{report.status}")
+        else report.status
+    )
+    lines = [
+        t(lang, "bc-progress-title", id=report.broadcast_id, status=status),
+        t(
+            lang,
+            "bc-progress-counts",
+            sent=n(report.sent, lang),
+            blocked=n(report.blocked, lang),
+            failed=n(report.failed, lang),
+            left=n(report.left, lang),
+            total=n(report.total, lang),
+        ),
+    ]
     if report.unknown:
         lines.append(t(lang, "bc-progress-unknown", count=n(report.unknown, lang)))
     if report.eta_seconds is not None and not report.final:
@@ -124,23 +135,30 @@ async def _run_broadcast(application: Application, broadcast_id: int) -> Report:
             return
         text = report_text(application, lang, report)
         if message_id[0] is None:
-            result = await ops.delivery.call(chat_id, lambda bot: bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML))
+            result = await ops.delivery.call(
+                chat_id, lambda bot: bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            )
             message_id[0] = result.message_id
-            store.update_broadcast(ops.broadcasts.db, broadcast_id,
-                                   {"progress_message_id": result.message_id})
+            store.update_broadcast(
+                ops.broadcasts.db, broadcast_id, {"progress_message_id": result.message_id}
+            )
             return
         mid = message_id[0]
-        await ops.delivery.call(chat_id, lambda bot: bot.edit_message_text(
-            text, chat_id=chat_id, message_id=mid, parse_mode=ParseMode.HTML))
+        await ops.delivery.call(
+            chat_id,
+            lambda bot: bot.edit_message_text(
+                text, chat_id=chat_id, message_id=mid, parse_mode=ParseMode.HTML
+            ),
+        )
 
     try:
         return await ops.broadcasts.run(broadcast_id, ops.delivery, show)
     except asyncio.CancelledError:
         raise
     except Exception:
-        log.exception("broadcast %s stopped with an error; it resumes on the next tick",
-                      broadcast_id)
+        log.exception(
+            "broadcast %s stopped with an error; it resumes on the next tick", broadcast_id
+        )
         raise
 
 
@@ -165,10 +183,19 @@ async def list_broadcasts(update: Update, context: Context) -> None:
             at = dt.datetime.fromisoformat(row["send_at"]).astimezone(ops_of(context).quiet.tz)
             lines.append(t(lang, "bcs-scheduled-at", at=at.strftime("%Y-%m-%d %H:%M")))
         if row["status"] in ("scheduled", "running"):
-            buttons.append([InlineKeyboardButton(
-                t(lang, "bcs-btn-cancel", id=row["id"]), callback_data=f"bcx|{row['id']}")])
-    await reply(update, context, "\n\n".join(lines),
-                reply_markup=InlineKeyboardMarkup(buttons) if buttons else None)
+            buttons.append(
+                [
+                    InlineKeyboardButton(
+                        t(lang, "bcs-btn-cancel", id=row["id"]), callback_data=f"bcx|{row['id']}"
+                    )
+                ]
+            )
+    await reply(
+        update,
+        context,
+        "\n\n".join(lines),
+        reply_markup=InlineKeyboardMarkup(buttons) if buttons else None,
+    )
 
 
 async def cancel_broadcast(update: Update, context: Context) -> None:
@@ -228,14 +255,20 @@ async def _mute(update: Update, context: Context, muting: bool) -> None:
     reminders = ops_of(context).reminders
     changed = reminders.mute(chat.id) if muting else reminders.unmute(chat.id)
     lang = language_of(update, context)
-    key = ("mute-done" if changed else "mute-already") if muting else (
-        "unmute-done" if changed else "unmute-already")
+    key = (
+        ("mute-done" if changed else "mute-already")
+        if muting
+        else ("unmute-done" if changed else "unmute-already")
+    )
     await reply(update, context, services(context).catalog.text(lang, key))
 
 
 # -- the periodic job ----------------------------------------------------------------------------
-def reminder_payload(application: Application, progress: ChatProgress,  # type: ignore[type-arg]
-                     reminder: DueReminder) -> Payload:
+def reminder_payload(
+    application: Application,
+    progress: ChatProgress,  # type: ignore[type-arg]
+    reminder: DueReminder,
+) -> Payload:
     """The follow-up: a line on top of the current step, with the step's real buttons."""
     svc = application.bot_data["services"]
     lang = progress.language
@@ -250,8 +283,10 @@ def reminder_payload(application: Application, progress: ChatProgress,  # type: 
     else:
         prefix = t(lang, "reminder-audit-again", step=escape(step_title))
     body = svc.renderer.step_text(progress, svc.progress.today_in_china, None)
-    return Payload(html=f"{prefix}\n\n{body}\n\n{t(lang, 'reminder-mute-hint')}",
-                   reply_markup=svc.renderer.keyboard(progress))
+    return Payload(
+        html=f"{prefix}\n\n{body}\n\n{t(lang, 'reminder-mute-hint')}",
+        reply_markup=svc.renderer.keyboard(progress),
+    )
 
 
 async def send_due_reminders(application: Application) -> int:  # type: ignore[type-arg]
@@ -268,7 +303,8 @@ async def send_due_reminders(application: Application) -> int:  # type: ignore[t
             if progress is None or not ops.reminders.claim(reminder):
                 return
             result = await ops.delivery.send(
-                reminder.chat_id, reminder_payload(application, progress, reminder))
+                reminder.chat_id, reminder_payload(application, progress, reminder)
+            )
             ops.reminders.record(reminder, result.status, result.error)
             sent += result.status == "sent"
 
@@ -308,8 +344,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
     svc.extras[OPERATORS_KEY] = OperatorServices(
         broadcasts=BroadcastService(svc.db, svc.spec, svc.progress.clock),
-        reminders=ReminderService(svc.db, svc.spec, svc.progress.clock, quiet,
-                                  settings.idle_days),
+        reminders=ReminderService(svc.db, svc.spec, svc.progress.clock, quiet, settings.idle_days),
         delivery=Delivery(application.bot, Limits(per_second=settings.broadcast_rate)),
         quiet=quiet,
     )

@@ -78,7 +78,10 @@ class Renderer:
         if stage.number == 0:
             return self.t(lang, "header-before-stages", stage=title)
         return self.t(
-            lang, "header-stage", number=stage.number, total=len(self.spec.stages) - 1,
+            lang,
+            "header-stage",
+            number=stage.number,
+            total=len(self.spec.stages) - 1,
             stage=title,
         )
 
@@ -141,7 +144,9 @@ class Renderer:
         echo = self._echoes.get(key)
         if echo is None:
             echo = self._echoes[key] = self.t(
-                lang, "answered", step=self.t(lang, step.title),
+                lang,
+                "answered",
+                step=self.t(lang, step.title),
                 answer=self.t(lang, answer_label_id),
             )
         return echo
@@ -176,8 +181,10 @@ class Renderer:
             lines.append(f"{STATUS_MARKS[status]} {title}")
         if not self.spec.steps[progress.state].checklist:
             lines.append(
-                "\n" + self.t(lang, "status-detour",
-                              step=self.t(lang, self.spec.steps[progress.state].title))
+                "\n"
+                + self.t(
+                    lang, "status-detour", step=self.t(lang, self.spec.steps[progress.state].title)
+                )
             )
         if progress.audit_due_on and progress.audit_submitted_on:
             args = self.step_args(progress, today)
@@ -192,13 +199,18 @@ class Renderer:
             day = journey.stages_completed.get(stage.id)
             if day is not None:
                 lines.append(
-                    self.t(lang, "summary-stage", stage=self.t(lang, stage.title),
-                           date=format_date(day, lang))
+                    self.t(
+                        lang,
+                        "summary-stage",
+                        stage=self.t(lang, stage.title),
+                        date=format_date(day, lang),
+                    )
                 )
         for audit in journey.audits:
             lines.append(
                 self.t(
-                    lang, "summary-audit",
+                    lang,
+                    "summary-audit",
                     step=self.t(lang, self.spec.steps[audit.step].title),
                     submitted=format_date(audit.submitted, lang),
                     passed=format_date(audit.passed or audit.submitted, lang),
@@ -209,7 +221,8 @@ class Renderer:
         if journey.started and journey.finished:
             lines.append(
                 self.t(
-                    lang, "summary-duration",
+                    lang,
+                    "summary-duration",
                     start=format_date(journey.started, lang),
                     end=format_date(journey.finished, lang),
                     days=(journey.finished - journey.started).days + 1,

@@ -124,7 +124,7 @@ async def ask_button(update: Update, context: Context) -> None:
 
 
 async def done(update: Update, context: Context) -> None:
-    """"Done": stop relaying (the ticket stays open for answers) and show the step again."""
+    """ "Done": stop relaying (the ticket stays open for answers) and show the step again."""
     chat, query = update.effective_chat, update.callback_query
     assert chat is not None and query is not None
     ticket_service(context).stop_relaying(chat.id)
@@ -155,8 +155,7 @@ async def user_message(update: Update, context: Context) -> None:
             await name_topic(context, ticket)
         first = await _relay_to_support(context, ticket, message, update)
     except TelegramError as exc:
-        log.warning("ticket %s: could not relay message %s: %r", ticket.id, message.message_id,
-                    exc)
+        log.warning("ticket %s: could not relay message %s: %r", ticket.id, message.message_id, exc)
         await reply(update, context, t(lang, "ask-relay-failed"))
         return
     if first:
@@ -177,10 +176,13 @@ async def _relay_to_support(
         await _post_card(context, ticket, forum, update)
     try:
         copied = await context.bot.copy_message(
-            support, message.chat.id, message.message_id,
+            support,
+            message.chat.id,
+            message.message_id,
             message_thread_id=ticket.thread_id if forum else None,
-            reply_parameters=None if forum or ticket.header_message_id is None else
-            ReplyParameters(ticket.header_message_id, allow_sending_without_reply=True),
+            reply_parameters=None
+            if forum or ticket.header_message_id is None
+            else ReplyParameters(ticket.header_message_id, allow_sending_without_reply=True),
         )
     except BadRequest as exc:
         if forum and retry and "thread" in exc.message.lower():
@@ -208,7 +210,8 @@ async def _post_card(context: Context, ticket: Ticket, forum: bool, update: Upda
         except TelegramError as exc:  # it was not closed, or we may not manage topics
             log.info("ticket %s: topic not reopened: %r", ticket.id, exc)
     card = await context.bot.send_message(
-        support, _card_text(context, ticket, forum, update),
+        support,
+        _card_text(context, ticket, forum, update),
         message_thread_id=ticket.thread_id if forum else None,
     )
     tickets.card_posted(ticket, card.message_id)
@@ -219,16 +222,18 @@ def _card_text(context: Context, ticket: Ticket, forum: bool, update: Update) ->
     svc = services(context)
     lang = ticket_language(context, ticket)
     t = svc.catalog.text
-    lines = [t(lang, "card-reopened" if ticket.opened_count > 1 else "card-new",
-               number=str(ticket.id))]
+    lines = [
+        t(lang, "card-reopened" if ticket.opened_count > 1 else "card-new", number=str(ticket.id))
+    ]
     if ticket.chat_type != ChatType.PRIVATE:
         lines.append(t(lang, "card-group", title=escape(ticket.name), id=str(ticket.chat_id)))
     user = update.effective_user
     if user is not None:
         name = escape(user.full_name)
         if user.username:
-            lines.append(t(lang, "card-username", name=name, username=escape(user.username),
-                           id=str(user.id)))
+            lines.append(
+                t(lang, "card-username", name=name, username=escape(user.username), id=str(user.id))
+            )
         else:
             lines.append(t(lang, "card-user", name=name, id=str(user.id)))
     lines.append(t(lang, "card-language", language=t(lang, "language-name")))
@@ -239,9 +244,14 @@ def _card_text(context: Context, ticket: Ticket, forum: bool, update: Update) ->
         step = t(lang, svc.spec.steps[progress.state].title)
         lines.append(t(lang, "card-step", step=escape(step)))
         if progress.audit_submitted_on and progress.audit_due_on:
-            lines.append(t(lang, "card-audit",
-                           submitted=format_date(progress.audit_submitted_on, lang),
-                           due=format_date(progress.audit_due_on, lang)))
+            lines.append(
+                t(
+                    lang,
+                    "card-audit",
+                    submitted=format_date(progress.audit_submitted_on, lang),
+                    due=format_date(progress.audit_due_on, lang),
+                )
+            )
     lines.append("\n" + t(lang, "card-hint-forum" if forum else "card-hint-plain"))
     return "\n".join(lines)
 
@@ -258,7 +268,8 @@ class _RelayFilter(filters.MessageFilter):
     def filter(self, message: Message) -> bool:
         replied = message.reply_to_message
         if message.chat.type != ChatType.PRIVATE and (
-            replied is None or replied.from_user is None
+            replied is None
+            or replied.from_user is None
             or replied.from_user.id != message.get_bot().id
         ):
             return False
@@ -269,8 +280,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     """Before ``flow`` in group 0, so that /status in the support group is the ticket's."""
     svc = application.bot_data["services"]
     settings = svc.settings
-    tickets = TicketService(svc.db, settings.support_chat_id, settings.operators,
-                            svc.progress.clock)
+    tickets = TicketService(
+        svc.db, settings.support_chat_id, settings.operators, svc.progress.clock
+    )
     svc.extras[EXTRAS_KEY] = tickets
     application.add_handler(CommandHandler("ask", ask))
     application.add_handler(CommandHandler("close", close))

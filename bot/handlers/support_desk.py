@@ -90,8 +90,12 @@ async def _answer_operator(update: Update, context: Context, text: str) -> None:
     """A notice to the operator, in the ticket's topic and as a reply to their message."""
     message = update.effective_message
     assert message is not None
-    await reply(update, context, text, reply_parameters=ReplyParameters(
-        message.message_id, allow_sending_without_reply=True))
+    await reply(
+        update,
+        context,
+        text,
+        reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+    )
 
 
 async def operator_message(update: Update, context: Context) -> None:
@@ -111,16 +115,16 @@ async def operator_message(update: Update, context: Context) -> None:
         return
     tickets = ticket_service(context)
     try:
-        copied = await context.bot.copy_message(ticket.chat_id, message.chat.id,
-                                                message.message_id)
+        copied = await context.bot.copy_message(ticket.chat_id, message.chat.id, message.message_id)
     except Forbidden:
         tickets.set_blocked(ticket, True)
         await name_topic(context, ticket)
         await _answer_operator(update, context, t(lang, "delivery-blocked", name=name))
         return
     except BadRequest as exc:
-        await _answer_operator(update, context, t(lang, "delivery-failed", name=name,
-                                                  reason=escape(exc.message)))
+        await _answer_operator(
+            update, context, t(lang, "delivery-failed", name=name, reason=escape(exc.message))
+        )
         return
     tickets.relayed_out(ticket, message.message_id, copied.message_id)
 
@@ -138,8 +142,11 @@ async def support_status(update: Update, context: Context) -> None:
     name = escape(ticket.name or "?")
     progress = svc.progress.get(ticket.chat_id)
     if progress is None:
-        await _answer_operator(update, context, svc.catalog.text(
-            lang, "support-status-none", name=name, number=str(ticket.id)))
+        await _answer_operator(
+            update,
+            context,
+            svc.catalog.text(lang, "support-status-none", name=name, number=str(ticket.id)),
+        )
         return
     title = svc.catalog.text(lang, "support-status-title", name=name, number=str(ticket.id))
     checklist = svc.renderer.status(replace(progress, language=lang), svc.progress.today_in_china())
@@ -184,8 +191,10 @@ async def _close_ticket(update: Update, context: Context, ticket: Ticket, lang: 
     name = escape(ticket.name or "?")
     done_id = "close-done"
     try:
-        await context.bot.send_message(ticket.chat_id, t(
-            ticket_language(context, ticket), "ticket-closed-user", number=str(ticket.id)))
+        await context.bot.send_message(
+            ticket.chat_id,
+            t(ticket_language(context, ticket), "ticket-closed-user", number=str(ticket.id)),
+        )
     except Forbidden:
         tickets.set_blocked(ticket, True)
         await name_topic(context, ticket)

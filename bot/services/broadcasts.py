@@ -129,7 +129,8 @@ class Report:
     @classmethod
     def from_counts(cls, broadcast_id: int, status: str, counts: dict[str, int]) -> Report:
         return cls(
-            broadcast_id, status,
+            broadcast_id,
+            status,
             total=sum(counts.values()),
             sent=counts.get("sent", 0),
             blocked=counts.get("blocked", 0),
@@ -146,9 +147,9 @@ def content_payloads(content_json: str) -> dict[str, Payload]:
     """Language → what to send; chats in a language without a variant get the main one."""
     content = json.loads(content_json or "{}")
     payloads = {
-        lang: Payload(kind=v.get("kind", "text"), html=v.get("html", ""),
-                      file_id=v.get("file_id"))
-        for lang, v in content.items() if v
+        lang: Payload(kind=v.get("kind", "text"), html=v.get("html", ""), file_id=v.get("file_id"))
+        for lang, v in content.items()
+        if v
     }
     main = payloads.get("en") or next(iter(payloads.values()), Payload())
     return {lang: payloads.get(lang, main) for lang in LANGUAGES}
@@ -168,24 +169,34 @@ class BroadcastService:
     # -- composing --------------------------------------------------------------------------
     def count(self, audience: Audience) -> int:
         where, params = audience_sql(audience, self.spec, self.clock())
-        return int(self.db.execute(f"SELECT COUNT(*) FROM chats WHERE {where}",
-                                   params).fetchone()[0])
+        return int(
+            self.db.execute(f"SELECT COUNT(*) FROM chats WHERE {where}", params).fetchone()[0]
+        )
 
     def create(
-        self, audience: Audience, content: dict[str, Any], *, created_by: int = 0,
-        send_at: dt.datetime | None = None, operator_chat_id: int | None = None,
-        operator_language: str = "en", status: str = "scheduled",
+        self,
+        audience: Audience,
+        content: dict[str, Any],
+        *,
+        created_by: int = 0,
+        send_at: dt.datetime | None = None,
+        operator_chat_id: int | None = None,
+        operator_language: str = "en",
+        status: str = "scheduled",
     ) -> int:
-        return store.insert_broadcast(self.db, {
-            "created_by": created_by,
-            "operator_chat_id": operator_chat_id,
-            "operator_language": operator_language,
-            "status": status,
-            "audience": audience.text,
-            "content": json.dumps(content, ensure_ascii=False),
-            "send_at": iso(send_at) if send_at else None,
-            "created_at": self.now(),
-        })
+        return store.insert_broadcast(
+            self.db,
+            {
+                "created_by": created_by,
+                "operator_chat_id": operator_chat_id,
+                "operator_language": operator_language,
+                "status": status,
+                "audience": audience.text,
+                "content": json.dumps(content, ensure_ascii=False),
+                "send_at": iso(send_at) if send_at else None,
+                "created_at": self.now(),
+            },
+        )
 
     def cancel(self, broadcast_id: int) -> bool:
         """Stop a scheduled or running broadcast; what is not sent yet stays unsent."""
@@ -216,8 +227,9 @@ class BroadcastService:
         """Take the lease, fix the audience if new; (row, in-flight sends now unknown)."""
         now = self.clock()
         with self.db.atomic():
-            if not store.take_lease(self.db, broadcast_id, self.runner, iso(now),
-                                    iso(now - LEASE_STALE)):
+            if not store.take_lease(
+                self.db, broadcast_id, self.runner, iso(now), iso(now - LEASE_STALE)
+            ):
                 return None
             row = store.get_broadcast(self.db, broadcast_id)
             assert row is not None
@@ -225,9 +237,15 @@ class BroadcastService:
                 audience = parse_audience(row["audience"], self.spec)
                 where, params = audience_sql(audience, self.spec, now)
                 total = store.add_deliveries(self.db, broadcast_id, where, params, iso(now))
-                store.update_broadcast(self.db, broadcast_id, {
-                    "status": "running", "total": total, "started_at": iso(now),
-                })
+                store.update_broadcast(
+                    self.db,
+                    broadcast_id,
+                    {
+                        "status": "running",
+                        "total": total,
+                        "started_at": iso(now),
+                    },
+                )
                 row["status"] = "running"
             unknown = store.mark_in_flight_unknown(self.db, broadcast_id, iso(now))
         return row, unknown
@@ -276,18 +294,33 @@ class BroadcastService:
                 result = await delivery.send(chat_id, payloads.get(language, payloads["en"]))
                 if result.status == "blocked":
                     with self.db.atomic():
-                        store.finish_delivery(self.db, broadcast_id, chat_id, result.status,
-                                              result.error, None, self.now())
+                        store.finish_delivery(
+                            self.db,
+                            broadcast_id,
+                            chat_id,
+                            result.status,
+                            result.error,
+                            None,
+                            self.now(),
+                        )
                         store.set_chat_inactive(self.db, chat_id)
                 else:  # one statement: its own transaction
-                    store.finish_delivery(self.db, broadcast_id, chat_id, result.status,
-                                          result.error, result.message_id, self.now())
+                    store.finish_delivery(
+                        self.db,
+                        broadcast_id,
+                        chat_id,
+                        result.status,
+                        result.error,
+                        result.message_id,
+                        self.now(),
+                    )
                 state["done"] += 1
 
         def current(final: bool = False) -> Report:
             status = store.get_broadcast(self.db, broadcast_id)
             report = Report.from_counts(
-                broadcast_id, status["status"] if status else "missing",
+                broadcast_id,
+                status["status"] if status else "missing",
                 store.delivery_counts(self.db, broadcast_id),
             )
             elapsed = time.monotonic() - started

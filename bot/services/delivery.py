@@ -80,12 +80,18 @@ class Payload:
     async def send(self, bot: Bot, chat_id: int) -> Message:
         if self.kind == "photo" and self.file_id:
             return await bot.send_photo(
-                chat_id, self.file_id, caption=self.html or None, parse_mode=ParseMode.HTML,
+                chat_id,
+                self.file_id,
+                caption=self.html or None,
+                parse_mode=ParseMode.HTML,
                 reply_markup=self.reply_markup,
             )
         if self.kind == "document" and self.file_id:
             return await bot.send_document(
-                chat_id, self.file_id, caption=self.html or None, parse_mode=ParseMode.HTML,
+                chat_id,
+                self.file_id,
+                caption=self.html or None,
+                parse_mode=ParseMode.HTML,
                 reply_markup=self.reply_markup,
             )
         return await bot.send_message(

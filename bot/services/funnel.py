@@ -41,7 +41,8 @@ def funnel_stats(db: Database, spec: FlowSpec, now: dt.datetime, idle_days: int)
     cutoff = iso(now - dt.timedelta(days=idle_days))
     for state, language, active, finished, idle, count in db.execute(
         "SELECT state, language, active, finished_at IS NOT NULL, updated_at <= ?, COUNT(*) "
-        "FROM chats GROUP BY 1, 2, 3, 4, 5", [cutoff]
+        "FROM chats GROUP BY 1, 2, 3, 4, 5",
+        [cutoff],
     ).fetchall():
         result.total += count
         result.by_language[language] = result.by_language.get(language, 0) + count
@@ -77,8 +78,7 @@ def _journeys(db: Database, spec: FlowSpec, result: Funnel) -> None:
     entered: dict[int, dt.datetime] = {}
     done: set[int] = set()
     for chat_id, to_state, at in db.execute(
-        "SELECT chat_id, to_state, at FROM events WHERE to_state IS NOT NULL "
-        "ORDER BY chat_id, id"
+        "SELECT chat_id, to_state, at FROM events WHERE to_state IS NOT NULL ORDER BY chat_id, id"
     ):
         if chat_id != current_chat:
             if current_chat is not None:
@@ -113,26 +113,46 @@ def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> s
 
     lines = [
         f"<b>{t(lang, 'stats-title')}</b>",
-        t(lang, "stats-totals", total=n(funnel.total), finished=n(funnel.finished),
-          idle=n(funnel.idle), blocked=n(funnel.blocked), muted=n(funnel.muted)),
+        t(
+            lang,
+            "stats-totals",
+            total=n(funnel.total),
+            finished=n(funnel.finished),
+            idle=n(funnel.idle),
+            blocked=n(funnel.blocked),
+            muted=n(funnel.muted),
+        ),
         "",
         f"<b>{t(lang, 'stats-by-stage')}</b>",
     ]
     for stage in spec.stages:
         median = funnel.median_days.get(stage.id)
-        lines.append(t(
-            lang, "stats-stage", number=stage.number, stage=t(lang, stage.title),
-            now=n(funnel.by_stage.get(stage.id, 0)), reached=n(funnel.reached.get(stage.id, 0)),
-            median=n(round(median, 1)) if median is not None else "–",
-        ))
+        lines.append(
+            t(
+                lang,
+                "stats-stage",
+                number=stage.number,
+                stage=t(lang, stage.title),
+                now=n(funnel.by_stage.get(stage.id, 0)),
+                reached=n(funnel.reached.get(stage.id, 0)),
+                median=n(round(median, 1)) if median is not None else "–",
+            )
+        )
         for step_id, step in spec.steps.items():
             count = funnel.by_step.get(step_id, 0)
             if step.stage == stage.id and count:
                 lines.append(t(lang, "stats-step", step=t(lang, step.title), count=n(count)))
     lines.append("")
-    lines.append(t(lang, "stats-languages", languages=", ".join(
-        f"{code}: {n(count)}" for code, count in sorted(funnel.by_language.items()))
-        or "–"))
+    lines.append(
+        t(
+            lang,
+            "stats-languages",
+            languages=", ".join(
+                f"{code}: {n(count)}" for code, count in sorted(funnel.by_language.items())
+            )
+            or "–",
+        )
+    )
     return "\n".join(lines)
 
 
@@ -146,17 +166,35 @@ def funnel_chart(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) ->
     labels = [f"{s.number} · {catalog.text(label_lang, s.title)}" for s in spec.stages]
     labels.append(catalog.text(label_lang, "stats-chart-finished"))
     values = [funnel.reached.get(s.id, 0) for s in spec.stages] + [funnel.finished]
-    return bar_chart(catalog.text(label_lang, "stats-chart-title"), labels, values,
-                     cjk=label_lang == "zh")
+    return bar_chart(
+        catalog.text(label_lang, "stats-chart-title"), labels, values, cjk=label_lang == "zh"
+    )
 
 
-CSV_COLUMNS = ("chat_id", "type", "title", "language", "stage_number", "stage", "step",
-               "step_title", "finished_at", "active", "muted", "idle_days", "audit_step",
-               "audit_submitted_on", "audit_due_on", "created_at", "updated_at")
+CSV_COLUMNS = (
+    "chat_id",
+    "type",
+    "title",
+    "language",
+    "stage_number",
+    "stage",
+    "step",
+    "step_title",
+    "finished_at",
+    "active",
+    "muted",
+    "idle_days",
+    "audit_step",
+    "audit_submitted_on",
+    "audit_due_on",
+    "created_at",
+    "updated_at",
+)
 
 
-def write_csv(db: Database, spec: FlowSpec, catalog: Catalog, out: TextIO,
-              now: dt.datetime, idle_days: int) -> int:
+def write_csv(
+    db: Database, spec: FlowSpec, catalog: Catalog, out: TextIO, now: dt.datetime, idle_days: int
+) -> int:
     """Every chat and its progress, one row each, English titles; returns the row count."""
     del idle_days  # every row carries its own idle time; the threshold is for /stats
     writer = csv.writer(out)
@@ -169,18 +207,43 @@ def write_csv(db: Database, spec: FlowSpec, catalog: Catalog, out: TextIO,
         "LEFT JOIN muted_chats m ON m.chat_id = c.id ORDER BY c.id"
     )
     for row in cursor:
-        (chat_id, kind, title, language, state, finished_at, active, muted, audit_step,
-         submitted, due, created_at, updated_at) = row
+        (
+            chat_id,
+            kind,
+            title,
+            language,
+            state,
+            finished_at,
+            active,
+            muted,
+            audit_step,
+            submitted,
+            due,
+            created_at,
+            updated_at,
+        ) = row
         step = spec.steps.get(state)
         stage = spec.stage_of(state) if step else None
         idle = ""
         if updated_at:
             idle = f"{(now - dt.datetime.fromisoformat(updated_at)).total_seconds() / 86400:.1f}"
         values: list[Any] = [
-            chat_id, kind, title or "", language, stage.number if stage else "",
-            catalog.text("en", stage.title) if stage else "", state,
-            catalog.text("en", step.title) if step else "", finished_at or "", active,
-            int(muted), idle, audit_step or "", submitted or "", due or "", created_at or "",
+            chat_id,
+            kind,
+            title or "",
+            language,
+            stage.number if stage else "",
+            catalog.text("en", stage.title) if stage else "",
+            state,
+            catalog.text("en", step.title) if step else "",
+            finished_at or "",
+            active,
+            int(muted),
+            idle,
+            audit_step or "",
+            submitted or "",
+            due or "",
+            created_at or "",
             updated_at or "",
         ]
         writer.writerow(values)

@@ -79,8 +79,11 @@ class GroupService:
             if chat_store.get_chat(self.db, old_id) is None:
                 return False
             if chat_store.get_chat(self.db, new_id) is not None:
-                log.warning("chat %s migrated to %s, which already has a progress: kept both",
-                            old_id, new_id)
+                log.warning(
+                    "chat %s migrated to %s, which already has a progress: kept both",
+                    old_id,
+                    new_id,
+                )
                 return False
             chat_store.move_chat(self.db, old_id, new_id, new_type)
             ticket_store.move_tickets(self.db, old_id, new_id, new_type)

@@ -48,8 +48,22 @@ class ChatProgress:
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> ChatProgress:
         """From a row of ``chats`` read as :data:`bot.storage.chats.CHAT_COLUMNS`."""
-        (chat_id, chat_type, title, language, state, history, seq, audit_step, submitted,
-         due, active, created_at, updated_at, finished_at) = row
+        (
+            chat_id,
+            chat_type,
+            title,
+            language,
+            state,
+            history,
+            seq,
+            audit_step,
+            submitted,
+            due,
+            active,
+            created_at,
+            updated_at,
+            finished_at,
+        ) = row
         return cls(
             chat_id=chat_id,
             chat_type=chat_type,
@@ -167,8 +181,13 @@ class ProgressService:
                     existing.title = title
                 return existing, False
             progress = ChatProgress(
-                chat_id=chat_id, chat_type=chat_type, title=title, language=language,
-                state=self.spec.start, created_at=now, updated_at=now,
+                chat_id=chat_id,
+                chat_type=chat_type,
+                title=title,
+                language=language,
+                state=self.spec.start,
+                created_at=now,
+                updated_at=now,
             )
             self._claim(update_id, now)
             store.insert_chat(
@@ -218,20 +237,33 @@ class ProgressService:
         if step is not None and new_state is not None:
             changes = self._move_changes(step, new_state, now)
             if changes.get("audit_due_on"):  # entering an audit: its dates go in the log
-                detail = json.dumps({"submitted": changes["audit_submitted_on"],
-                                     "due": changes["audit_due_on"]})
+                detail = json.dumps(
+                    {"submitted": changes["audit_submitted_on"], "due": changes["audit_due_on"]}
+                )
         with transaction(self.db):
             row = None
             if changes:
                 row = store.advance_chat(
-                    self.db, chat_id, step_id, seq, changes,
-                    push_history=new_state != step_id, history_limit=HISTORY_LIMIT,
+                    self.db,
+                    chat_id,
+                    step_id,
+                    seq,
+                    changes,
+                    push_history=new_state != step_id,
+                    history_limit=HISTORY_LIMIT,
                 )
             if row is None:
                 return self._refused_press(chat_id, step_id, seq, update_id)
             self._log(
-                chat_id, user_id, update_id, "answer", now,
-                step=step_id, answer=answer_id, to_state=new_state, detail=detail,
+                chat_id,
+                user_id,
+                update_id,
+                "answer",
+                now,
+                step=step_id,
+                answer=answer_id,
+                to_state=new_state,
+                detail=detail,
             )
         if update_id is not None:
             self._claimed.add(update_id)
@@ -292,8 +324,7 @@ class ProgressService:
             if not self._claim(update_id, now):
                 return None
             updated = self._apply(progress, changes, now)
-            self._log(progress.chat_id, user_id, update_id, "reset", now,
-                      to_state=self.spec.start)
+            self._log(progress.chat_id, user_id, update_id, "reset", now, to_state=self.spec.start)
         return updated
 
     def set_language(
@@ -355,10 +386,14 @@ class ProgressService:
     def _apply(self, progress: ChatProgress, changes: dict[str, Any], now: str) -> ChatProgress:
         """Write ``changes`` (column → value) and return the progress as it now is."""
         changes = {**changes, "seq": progress.seq + 1, "updated_at": now}
-        store.update_chat(self.db, progress.chat_id, {
-            column: json.dumps(value) if isinstance(value, list) else value
-            for column, value in changes.items()
-        })
+        store.update_chat(
+            self.db,
+            progress.chat_id,
+            {
+                column: json.dumps(value) if isinstance(value, list) else value
+                for column, value in changes.items()
+            },
+        )
         fields: dict[str, Any] = {}
         for column, value in changes.items():
             if column == "history":

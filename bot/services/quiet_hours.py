@@ -25,9 +25,7 @@ def _clock_time(raw: str) -> dt.time:
     try:
         return dt.time.fromisoformat(raw.strip())
     except ValueError:
-        raise ConfigError(
-            f"TPBOT_QUIET_HOURS must look like 21:00-09:00, got {raw!r}"
-        ) from None
+        raise ConfigError(f"TPBOT_QUIET_HOURS must look like 21:00-09:00, got {raw!r}") from None
 
 
 @dataclass(frozen=True)

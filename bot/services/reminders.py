@@ -98,12 +98,23 @@ class ReminderService:
         """Plan a chat's reminder afresh (after /unmute): idle counting restarts now."""
         chat = self.db.execute(
             "SELECT id, language, state, seq, audit_step, audit_submitted_on, audit_due_on, "
-            "active, updated_at, finished_at FROM chats WHERE id = ?", [chat_id]
+            "active, updated_at, finished_at FROM chats WHERE id = ?",
+            [chat_id],
         ).fetchone()
         if chat is None:
             return
-        names = ["id", "language", "state", "seq", "audit_step", "audit_submitted_on",
-                 "audit_due_on", "active", "updated_at", "finished_at"]
+        names = [
+            "id",
+            "language",
+            "state",
+            "seq",
+            "audit_step",
+            "audit_submitted_on",
+            "audit_due_on",
+            "active",
+            "updated_at",
+            "finished_at",
+        ]
         row = dict(zip(names, chat, strict=True))
         with self.db.atomic():
             store.delete_reminder(self.db, chat_id)
@@ -115,8 +126,13 @@ class ReminderService:
         if current is not None and current["seq"] == chat["seq"]:
             return
         step = self.spec.steps.get(chat["state"])
-        if (step is None or not chat["active"] or chat["finished_at"] or step.kind == "finish"
-                or store.is_muted(self.db, chat_id)):
+        if (
+            step is None
+            or not chat["active"]
+            or chat["finished_at"]
+            or step.kind == "finish"
+            or store.is_muted(self.db, chat_id)
+        ):
             if current is not None:
                 store.delete_reminder(self.db, chat_id)
             return
@@ -139,15 +155,14 @@ class ReminderService:
             self._put(chat, kind, self._at_followup_time(next_day), current["count"], key)
             return
         # Same audit, nothing to react to (e.g. a language switch): keep the plan, new seq.
-        self.db.execute("UPDATE reminders SET seq = ? WHERE chat_id = ?",
-                        [chat["seq"], chat["id"]])
+        self.db.execute("UPDATE reminders SET seq = ? WHERE chat_id = ?", [chat["seq"], chat["id"]])
 
     def _waiting_pressed(self, chat_id: int, state: str, since: str | None) -> dt.date | None:
         """The local day of a "still waiting" press at the chat's audit step, if that is its
         latest event and came after the last follow-up; else None."""
         row = self.db.execute(
-            "SELECT kind, step, answer, at FROM events WHERE chat_id = ? ORDER BY id DESC "
-            "LIMIT 1", [chat_id]
+            "SELECT kind, step, answer, at FROM events WHERE chat_id = ? ORDER BY id DESC LIMIT 1",
+            [chat_id],
         ).fetchone()
         if row is None or row[0] != "answer" or row[1] != state or (since and row[3] < since):
             return None
@@ -156,13 +171,28 @@ class ReminderService:
             return None
         return dt.datetime.fromisoformat(row[3]).astimezone(self.quiet.tz).date()
 
-    def _put(self, chat: dict[str, Any], kind: str, due: dt.datetime, count: int,
-             audit_key: str | None = None) -> None:
-        store.put_reminder(self.db, {
-            "chat_id": chat["id"], "kind": kind, "status": "pending",
-            "due_at": iso(self.quiet.next_allowed(due)), "count": count, "seq": chat["seq"],
-            "audit_key": audit_key, "sent_at": None, "error": None,
-        })
+    def _put(
+        self,
+        chat: dict[str, Any],
+        kind: str,
+        due: dt.datetime,
+        count: int,
+        audit_key: str | None = None,
+    ) -> None:
+        store.put_reminder(
+            self.db,
+            {
+                "chat_id": chat["id"],
+                "kind": kind,
+                "status": "pending",
+                "due_at": iso(self.quiet.next_allowed(due)),
+                "count": count,
+                "seq": chat["seq"],
+                "audit_key": audit_key,
+                "sent_at": None,
+                "error": None,
+            },
+        )
 
     def _at_followup_time(self, day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, FOLLOWUP_TIME, tzinfo=self.quiet.tz)

@@ -93,9 +93,7 @@ class TicketService:
     def of_chat(self, chat_id: int) -> Ticket | None:
         return _ticket(store.ticket_of_chat(self.db, chat_id))
 
-    def in_support(
-        self, thread_id: int | None, reply_to_id: int | None
-    ) -> Ticket | None:
+    def in_support(self, thread_id: int | None, reply_to_id: int | None) -> Ticket | None:
         """The ticket an operator's message in the support group belongs to, if any.
 
         In a forum, the topic says it; in a plain group, the message it replies to (a card or a
@@ -141,21 +139,37 @@ class TicketService:
                 store.insert_ticket(
                     self.db,
                     {
-                        "chat_id": chat_id, "chat_type": chat_type, "user_id": user_id,
-                        "name": name, "language": language, "status": store.OPEN,
-                        "relaying": 1, "card_pending": 1, "blocked": 0, "opened_count": 1,
-                        "created_at": now, "updated_at": now,
+                        "chat_id": chat_id,
+                        "chat_type": chat_type,
+                        "user_id": user_id,
+                        "name": name,
+                        "language": language,
+                        "status": store.OPEN,
+                        "relaying": 1,
+                        "card_pending": 1,
+                        "blocked": 0,
+                        "opened_count": 1,
+                        "created_at": now,
+                        "updated_at": now,
                     },
                 )
             else:
                 changes: dict[str, Any] = {
-                    "user_id": user_id, "name": name, "language": language, "relaying": 1,
-                    "blocked": 0, "updated_at": now,
+                    "user_id": user_id,
+                    "name": name,
+                    "language": language,
+                    "relaying": 1,
+                    "blocked": 0,
+                    "updated_at": now,
                 }
                 if not existing.is_open:
                     reopened = True
-                    changes.update(status=store.OPEN, card_pending=1, closed_at=None,
-                                   opened_count=existing.opened_count + 1)
+                    changes.update(
+                        status=store.OPEN,
+                        card_pending=1,
+                        closed_at=None,
+                        opened_count=existing.opened_count + 1,
+                    )
                 store.update_ticket(self.db, existing.id, changes)
         ticket = self.of_chat(chat_id)
         assert ticket is not None
@@ -174,8 +188,7 @@ class TicketService:
             current = self.get(ticket.id)
             if current is None or not current.is_open:
                 return False
-            self._update(ticket, {"status": store.CLOSED, "relaying": 0,
-                                  "closed_at": self._now()})
+            self._update(ticket, {"status": store.CLOSED, "relaying": 0, "closed_at": self._now()})
         ticket.status, ticket.relaying = store.CLOSED, False
         return True
 
@@ -200,8 +213,14 @@ class TicketService:
 
     def card_posted(self, ticket: Ticket, message_id: int) -> None:
         with self.db.atomic():
-            self._update(ticket, {"support_chat_id": self.support_chat_id,
-                                  "header_message_id": message_id, "card_pending": 0})
+            self._update(
+                ticket,
+                {
+                    "support_chat_id": self.support_chat_id,
+                    "header_message_id": message_id,
+                    "card_pending": 0,
+                },
+            )
             self._map(ticket, message_id, None, "card")
         ticket.support_chat_id, ticket.header_message_id = self.support_chat_id, message_id
         ticket.card_pending = False
@@ -238,14 +257,18 @@ class TicketService:
     def _update(self, ticket: Ticket, changes: dict[str, Any]) -> None:
         store.update_ticket(self.db, ticket.id, {**changes, "updated_at": self._now()})
 
-    def _map(self, ticket: Ticket, support_message_id: int, user_message_id: int | None,
-             direction: str) -> None:
+    def _map(
+        self, ticket: Ticket, support_message_id: int, user_message_id: int | None, direction: str
+    ) -> None:
         store.add_message(
             self.db,
             {
-                "ticket_id": ticket.id, "support_chat_id": self.support_chat_id,
-                "support_message_id": support_message_id, "user_message_id": user_message_id,
-                "direction": direction, "at": self._now(),
+                "ticket_id": ticket.id,
+                "support_chat_id": self.support_chat_id,
+                "support_message_id": support_message_id,
+                "user_message_id": user_message_id,
+                "direction": direction,
+                "at": self._now(),
             },
         )
 

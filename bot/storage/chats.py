@@ -100,8 +100,17 @@ def update_chat(db: Database, chat_id: int, changes: dict[str, Any]) -> None:
     update_row(db, "chats", chat_id, changes)
 
 
-EVENT_COLUMNS = ("chat_id", "user_id", "update_id", "kind", "step", "answer", "to_state",
-                 "detail", "at")
+EVENT_COLUMNS = (
+    "chat_id",
+    "user_id",
+    "update_id",
+    "kind",
+    "step",
+    "answer",
+    "to_state",
+    "detail",
+    "at",
+)
 _EVENT_COLUMN_SET = frozenset(EVENT_COLUMNS)
 _INSERT_EVENT = (
     f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
@@ -183,9 +192,7 @@ def advance_chat(
 
 
 def update_seen(db: Database, update_id: int) -> bool:
-    row = db.execute(
-        "SELECT 1 FROM handled_updates WHERE update_id = ?", [update_id]
-    ).fetchone()
+    row = db.execute("SELECT 1 FROM handled_updates WHERE update_id = ?", [update_id]).fetchone()
     return row is not None
 
 

@@ -89,9 +89,7 @@ def m001_broadcasts_deliveries_reminders(db: Database) -> None:
         not_null={"kind", "status", "due_at", "count", "seq"},
         defaults={"count": 0},
     )
-    db.execute(
-        "CREATE INDEX idx_reminders_due ON reminders (due_at) WHERE status = 'pending'"
-    )
+    db.execute("CREATE INDEX idx_reminders_due ON reminders (due_at) WHERE status = 'pending'")
     db.table("muted_chats").create({"chat_id": int, "muted_at": str}, pk="chat_id")
     db.table("operator_meta").create({"key": str, "value": str}, pk="key")
     # Audiences filter chats by language and activity (stage/step audiences scan the chats).
@@ -111,9 +109,9 @@ def insert_broadcast(db: Database, row: dict[str, Any]) -> int:
 
 
 def get_broadcast(db: Database, broadcast_id: int) -> dict[str, Any] | None:
-    rows = _rows(db.execute(
-        f"SELECT {BROADCAST_COLUMNS} FROM broadcasts WHERE id = ?", [broadcast_id]
-    ))
+    rows = _rows(
+        db.execute(f"SELECT {BROADCAST_COLUMNS} FROM broadcasts WHERE id = ?", [broadcast_id])
+    )
     return rows[0] if rows else None
 
 
@@ -123,11 +121,13 @@ def update_broadcast(db: Database, broadcast_id: int, changes: dict[str, Any]) -
 
 def draft_of(db: Database, user_id: int) -> dict[str, Any] | None:
     """The operator's broadcast being composed, if any (the newest draft)."""
-    rows = _rows(db.execute(
-        f"SELECT {BROADCAST_COLUMNS} FROM broadcasts WHERE status = 'draft' AND created_by = ? "
-        "ORDER BY id DESC LIMIT 1",
-        [user_id],
-    ))
+    rows = _rows(
+        db.execute(
+            f"SELECT {BROADCAST_COLUMNS} FROM broadcasts WHERE status = 'draft' AND created_by = ? "
+            "ORDER BY id DESC LIMIT 1",
+            [user_id],
+        )
+    )
     return rows[0] if rows else None
 
 
@@ -140,11 +140,13 @@ def discard_drafts(db: Database, user_id: int) -> None:
 
 
 def recent_broadcasts(db: Database, limit: int = 10) -> list[dict[str, Any]]:
-    return _rows(db.execute(
-        f"SELECT {BROADCAST_COLUMNS} FROM broadcasts WHERE status NOT IN ('draft', 'discarded') "
-        "ORDER BY id DESC LIMIT ?",
-        [limit],
-    ))
+    return _rows(
+        db.execute(
+            f"SELECT {BROADCAST_COLUMNS} FROM broadcasts WHERE status NOT IN ('draft', 'discarded') "
+            "ORDER BY id DESC LIMIT ?",
+            [limit],
+        )
+    )
 
 
 def broadcasts_to_run(db: Database, now: str, stale_before: str) -> list[int]:
@@ -160,9 +162,7 @@ def broadcasts_to_run(db: Database, now: str, stale_before: str) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def take_lease(
-    db: Database, broadcast_id: int, runner: str, now: str, stale_before: str
-) -> bool:
+def take_lease(db: Database, broadcast_id: int, runner: str, now: str, stale_before: str) -> bool:
     """Become the one process sending this broadcast (unless another is alive)."""
     cursor = db.execute(
         "UPDATE broadcasts SET runner = ?, heartbeat_at = ? WHERE id = ? "
@@ -186,8 +186,7 @@ def heartbeat(db: Database, broadcast_id: int, runner: str, now: str) -> str | N
 
 
 # -- deliveries ------------------------------------------------------------------------------
-def add_deliveries(db: Database, broadcast_id: int, where: str, params: list[Any],
-                   now: str) -> int:
+def add_deliveries(db: Database, broadcast_id: int, where: str, params: list[Any], now: str) -> int:
     """Fix the audience: one pending delivery per chat matching ``where`` (on ``chats``)."""
     cursor = db.execute(
         "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, status, updated_at) "
@@ -222,8 +221,13 @@ def claim_delivery(db: Database, broadcast_id: int, chat_id: int, now: str) -> b
 
 
 def finish_delivery(
-    db: Database, broadcast_id: int, chat_id: int, status: str, error: str | None,
-    message_id: int | None, now: str,
+    db: Database,
+    broadcast_id: int,
+    chat_id: int,
+    status: str,
+    error: str | None,
+    message_id: int | None,
+    now: str,
 ) -> None:
     db.execute(
         "UPDATE deliveries SET status = ?, error = ?, message_id = ?, updated_at = ? "
@@ -250,11 +254,13 @@ def delivery_counts(db: Database, broadcast_id: int) -> dict[str, int]:
 
 
 def deliveries_of(db: Database, broadcast_id: int) -> list[dict[str, Any]]:
-    return _rows(db.execute(
-        "SELECT chat_id, status, error, message_id, attempts, updated_at FROM deliveries "
-        "WHERE broadcast_id = ? ORDER BY chat_id",
-        [broadcast_id],
-    ))
+    return _rows(
+        db.execute(
+            "SELECT chat_id, status, error, message_id, attempts, updated_at FROM deliveries "
+            "WHERE broadcast_id = ? ORDER BY chat_id",
+            [broadcast_id],
+        )
+    )
 
 
 def set_chat_inactive(db: Database, chat_id: int) -> None:
@@ -264,27 +270,30 @@ def set_chat_inactive(db: Database, chat_id: int) -> None:
 # -- reminders -------------------------------------------------------------------------------
 def due_reminders(db: Database, now: str, limit: int) -> list[dict[str, Any]]:
     """Pending reminders due at ``now``, oldest first (the partial index answers this)."""
-    return _rows(db.execute(
-        "SELECT chat_id, kind, due_at, count, seq, audit_key FROM reminders "
-        "WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
-        [now, limit],
-    ))
+    return _rows(
+        db.execute(
+            "SELECT chat_id, kind, due_at, count, seq, audit_key FROM reminders "
+            "WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
+            [now, limit],
+        )
+    )
 
 
 def get_reminder(db: Database, chat_id: int) -> dict[str, Any] | None:
-    rows = _rows(db.execute(
-        "SELECT chat_id, kind, status, due_at, count, seq, audit_key, sent_at FROM reminders "
-        "WHERE chat_id = ?",
-        [chat_id],
-    ))
+    rows = _rows(
+        db.execute(
+            "SELECT chat_id, kind, status, due_at, count, seq, audit_key, sent_at FROM reminders "
+            "WHERE chat_id = ?",
+            [chat_id],
+        )
+    )
     return rows[0] if rows else None
 
 
 def put_reminder(db: Database, row: dict[str, Any]) -> None:
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    db.execute(f"INSERT OR REPLACE INTO reminders ({columns}) VALUES ({marks})",
-               list(row.values()))
+    db.execute(f"INSERT OR REPLACE INTO reminders ({columns}) VALUES ({marks})", list(row.values()))
 
 
 def delete_reminder(db: Database, chat_id: int) -> None:
@@ -301,13 +310,15 @@ def chats_changed_after_event(
     upper = min(after_event + events, newest_event(db))
     if upper <= after_event:
         return [], after_event
-    return _rows(db.execute(
-        "SELECT c.id, c.language, c.state, c.seq, c.audit_step, c.audit_submitted_on, "
-        "c.audit_due_on, c.active, c.updated_at, c.finished_at, MAX(e.id) AS last_event "
-        "FROM events e JOIN chats c ON c.id = e.chat_id WHERE e.id > ? AND e.id <= ? "
-        "GROUP BY e.chat_id ORDER BY last_event",
-        [after_event, upper],
-    )), upper
+    return _rows(
+        db.execute(
+            "SELECT c.id, c.language, c.state, c.seq, c.audit_step, c.audit_submitted_on, "
+            "c.audit_due_on, c.active, c.updated_at, c.finished_at, MAX(e.id) AS last_event "
+            "FROM events e JOIN chats c ON c.id = e.chat_id WHERE e.id > ? AND e.id <= ? "
+            "GROUP BY e.chat_id ORDER BY last_event",
+            [after_event, upper],
+        )
+    ), upper
 
 
 def first_event_at_or_after(db: Database, at: str) -> int:
@@ -324,17 +335,19 @@ def newest_event(db: Database) -> int:
 
 
 def is_muted(db: Database, chat_id: int) -> bool:
-    return db.execute(
-        "SELECT 1 FROM muted_chats WHERE chat_id = ?", [chat_id]
-    ).fetchone() is not None
+    return (
+        db.execute("SELECT 1 FROM muted_chats WHERE chat_id = ?", [chat_id]).fetchone() is not None
+    )
 
 
 def set_muted(db: Database, chat_id: int, muted_at: str | None) -> None:
     if muted_at is None:
         db.execute("DELETE FROM muted_chats WHERE chat_id = ?", [chat_id])
     else:
-        db.execute("INSERT OR REPLACE INTO muted_chats (chat_id, muted_at) VALUES (?, ?)",
-                   [chat_id, muted_at])
+        db.execute(
+            "INSERT OR REPLACE INTO muted_chats (chat_id, muted_at) VALUES (?, ?)",
+            [chat_id, muted_at],
+        )
 
 
 def get_meta(db: Database, key: str) -> str | None:
