@@ -33,7 +33,7 @@ from telegram import Bot
 
 from bot.app import load_catalog_and_flow
 from bot.config import Settings
-from bot.offline import OfflineBotAPI
+from bot.demo.offline_api import OfflineBotAPI
 from bot.services.broadcasts import BroadcastService, parse_audience
 from bot.services.clock import iso
 from bot.services.delivery import Delivery, Limits

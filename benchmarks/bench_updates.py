@@ -28,7 +28,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.app import CHECKPOINT_EVERY, build_application, housekeeping, services_of
 from bot.config import Settings
-from bot.offline import BOT_USER, OfflineBotAPI, UpdateFactory
+from bot.demo.offline_api import BOT_USER, OfflineBotAPI
+from bot.demo.updates import UpdateFactory
 from bot.storage.db import close_database
 
 _last_housekeeping = [0.0]

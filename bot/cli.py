@@ -64,7 +64,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo import run_demo
+    from bot.demo.terminal import run_demo
 
     logging.basicConfig(level=logging.WARNING)
     return asyncio.run(run_demo(settings, language=args.language, chat_id=args.chat_id))

@@ -17,7 +17,8 @@ import pytest
 
 from bot.app import build_application, services_of
 from bot.config import PROJECT_ROOT, Settings
-from bot.offline import ApiCall, OfflineBotAPI, UpdateFactory
+from bot.demo.offline_api import ApiCall, OfflineBotAPI
+from bot.demo.updates import UpdateFactory
 from bot.storage.db import close_database
 
 

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.offline import ApiCall, OfflineBotAPI
+from bot.demo.offline_api import ApiCall, OfflineBotAPI
 
 
 class FakeBotServer:

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from bot.cli_operators import broadcast_main
+from bot.demo.offline_api import ApiCall, OfflineBotAPI
+from bot.demo.updates import UpdateFactory
 from bot.handlers.operators import operators_of, start_broadcast, tick
-from bot.offline import ApiCall, OfflineBotAPI, UpdateFactory
 from bot.services.delivery import Delivery, Limits
 from bot.storage import operators as store
 from tests.conftest import EN_USER, BotHarness, FrozenClock, texts

@@ -132,7 +132,8 @@ async def test_answers_log_records_who_answered_what(harness: BotHarness) -> Non
     await start_and_answer(harness, EN_USER, ["begin", "yes", "not_yet"])
     rows = list(
         harness.services.db.query(
-            "SELECT user_id, kind, step, answer, to_state FROM events WHERE chat_id = ? ORDER BY id",
+            "SELECT user_id, kind, step, answer, to_state FROM events "
+            "WHERE chat_id = ? ORDER BY id",
             [EN_USER["id"]],
         )
     )

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.cli_operators import cmd_export
-from bot.offline import UpdateFactory
+from bot.demo.updates import UpdateFactory
 from bot.services.funnel import funnel_chart, funnel_stats, write_csv
 from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 

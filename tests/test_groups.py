@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.offline import BOT_USER, UpdateFactory
+from bot.demo.offline_api import BOT_USER
+from bot.demo.updates import UpdateFactory
 from bot.storage.chats import events_of
 from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
 

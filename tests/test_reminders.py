@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import bot.services.reminders as reminders_module
+from bot.demo.offline_api import ApiCall
 from bot.handlers.operators import operators_of, tick
-from bot.offline import ApiCall
 from bot.services.delivery import Delivery, Limits
 from bot.services.reminders import ReminderService
 from bot.storage import operators as store

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.offline import BOT_USER, ApiCall, UpdateFactory
+from bot.demo.offline_api import BOT_USER, ApiCall
+from bot.demo.updates import UpdateFactory
 from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
 from tests.test_walk import TO_OP_SUBMITTED
 

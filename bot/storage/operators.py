@@ -142,7 +142,8 @@ def discard_drafts(db: Database, user_id: int) -> None:
 def recent_broadcasts(db: Database, limit: int = 10) -> list[dict[str, Any]]:
     return _rows(
         db.execute(
-            f"SELECT {BROADCAST_COLUMNS} FROM broadcasts WHERE status NOT IN ('draft', 'discarded') "
+            f"SELECT {BROADCAST_COLUMNS} FROM broadcasts "
+            "WHERE status NOT IN ('draft', 'discarded') "
             "ORDER BY id DESC LIMIT ?",
             [limit],
         )

@@ -1,7 +1,7 @@
 """``tmall-tp-bot demo``: the real bot in a terminal, offline, without a token.
 
 The same ``Application``, handlers and SQLite database as ``run``; only Telegram is replaced
-by :class:`bot.offline.OfflineBotAPI`. What the bot sends is printed; buttons are numbered,
+by :class:`bot.demo.offline_api.OfflineBotAPI`. What the bot sends is printed; buttons are numbered,
 and typing a number presses one. Anything else is sent as a message (``/status``...).
 """
 
@@ -14,7 +14,8 @@ from typing import Any
 
 from bot.app import build_application, services_of
 from bot.config import Settings
-from bot.offline import ApiCall, OfflineBotAPI, UpdateFactory
+from bot.demo.offline_api import ApiCall, OfflineBotAPI
+from bot.demo.updates import UpdateFactory
 from bot.storage.chats import newest_handled_update
 
 _TAG = re.compile(r"</?(b|i|code|u|s|a)[^>]*>")

@@ -1,4 +1,7 @@
-"""An offline Bot API: python-telegram-bot's network layer replaced, nothing else.
+"""The demo's transport: an offline Bot API (python-telegram-bot's network layer replaced).
+
+Not used by ``run``: ``tmall-tp-bot demo`` chats through it in a terminal, and the tests and
+benchmarks use it as their network.
 
 ``OfflineBotAPI`` is a ``telegram.request.BaseRequest`` that answers every Bot API method the
 way Telegram does (a ``Message`` for ``sendMessage``, ``True`` for ``answerCallbackQuery``...)
@@ -17,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Update
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -178,12 +180,12 @@ class OfflineBotAPI(BaseRequest):
         ):
             return self._message(method, params)
         if method == "copyMessage":
-            return {"message_id": self._next_id(int(params["chat_id"]))}
+            return {"message_id": self._next_id()}
         if method == "getChatMember":
             key = (int(params["chat_id"]), int(params["user_id"]))
             return _chat_member(key[1], self.chat_members.get(key, "member"))
         if method == "createForumTopic":
-            thread_id = self._next_id(int(params["chat_id"]))
+            thread_id = self._next_id()
             return {
                 "message_thread_id": thread_id,
                 "name": params.get("name", ""),
@@ -193,7 +195,7 @@ class OfflineBotAPI(BaseRequest):
             chat_id = int(params["chat_id"])
             return {
                 "id": chat_id,
-                "type": _chat_type(chat_id),
+                "type": chat_type_of(chat_id),
                 "title": f"Chat {chat_id}",
                 "accent_color_id": 0,
                 "max_reaction_count": 11,
@@ -211,11 +213,11 @@ class OfflineBotAPI(BaseRequest):
         if method.startswith("edit") and "message_id" in params:
             message_id = int(params["message_id"])
         else:
-            message_id = self._next_id(chat_id)
+            message_id = self._next_id()
         message: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": _chat_type(chat_id)},
+            "chat": {"id": chat_id, "type": chat_type_of(chat_id)},
             "from": BOT_USER,
         }
         if "message_thread_id" in params:
@@ -236,7 +238,7 @@ class OfflineBotAPI(BaseRequest):
             message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
         return message
 
-    def _next_id(self, chat_id: int) -> int:
+    def _next_id(self) -> int:
         return next(self._message_ids)
 
     # -- reading what the bot did -------------------------------------------------------------
@@ -310,152 +312,7 @@ def _chat_member(user_id: int, status: str) -> dict[str, Any]:
     return member
 
 
-def _chat_type(chat_id: int) -> str:
+def chat_type_of(chat_id: int) -> str:
     if chat_id > 0:
         return "private"
     return "supergroup" if str(chat_id).startswith("-100") else "group"
-
-
-class UpdateFactory:
-    """Incoming updates, built from dicts shaped like the Bot API's, with rising ids."""
-
-    def __init__(self, bot: Any, first_update_id: int = 1) -> None:
-        self.bot = bot
-        self._update_ids = itertools.count(first_update_id)
-        self._message_ids = itertools.count(1)
-
-    @staticmethod
-    def user(
-        user_id: int,
-        first_name: str = "Li",
-        language_code: str | None = "en",
-        username: str | None = None,
-    ) -> dict[str, Any]:
-        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
-        if language_code:
-            user["language_code"] = language_code
-        if username:
-            user["username"] = username
-        return user
-
-    @staticmethod
-    def chat(
-        chat_id: int, chat_type: str | None = None, title: str | None = None, is_forum: bool = False
-    ) -> dict[str, Any]:
-        chat: dict[str, Any] = {"id": chat_id, "type": chat_type or _chat_type(chat_id)}
-        if title:
-            chat["title"] = title
-        if is_forum:
-            chat["is_forum"] = True
-        return chat
-
-    def next_update_id(self) -> int:
-        return next(self._update_ids)
-
-    def from_dict(self, data: dict[str, Any]) -> Update:
-        data = {"update_id": self.next_update_id(), **data}
-        update = Update.de_json(data, self.bot)
-        assert update is not None
-        return update
-
-    def message(
-        self,
-        user: dict[str, Any],
-        chat: dict[str, Any] | None = None,
-        text: str | None = None,
-        **extra: Any,
-    ) -> Update:
-        chat = chat or self.chat(user["id"], "private")
-        message: dict[str, Any] = {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": chat,
-            "from": user,
-            **extra,
-        }
-        if text is not None:
-            message["text"] = text
-            if text.startswith("/"):
-                command = text.split()[0]
-                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return self.from_dict({"message": message})
-
-    def command(
-        self, user: dict[str, Any], command: str, chat: dict[str, Any] | None = None, **extra: Any
-    ) -> Update:
-        return self.message(user, chat, text=command, **extra)
-
-    def sticker(self, user: dict[str, Any], chat: dict[str, Any] | None = None) -> Update:
-        sticker = {
-            "file_id": "sticker-1",
-            "file_unique_id": "s1",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "type": "regular",
-        }
-        return self.message(user, chat, sticker=sticker)
-
-    def photo(
-        self,
-        user: dict[str, Any],
-        chat: dict[str, Any] | None = None,
-        caption: str | None = None,
-        **extra: Any,
-    ) -> Update:
-        photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]
-        if caption:
-            extra["caption"] = caption
-        return self.message(user, chat, photo=photo, **extra)
-
-    def document(
-        self,
-        user: dict[str, Any],
-        chat: dict[str, Any] | None = None,
-        caption: str | None = None,
-        **extra: Any,
-    ) -> Update:
-        document = {"file_id": "doc-1", "file_unique_id": "d1", "file_name": "error.png"}
-        if caption:
-            extra["caption"] = caption
-        return self.message(user, chat, document=document, **extra)
-
-    def press(
-        self,
-        user: dict[str, Any],
-        data: str,
-        message: dict[str, Any] | None = None,
-        chat: dict[str, Any] | None = None,
-    ) -> Update:
-        """A button press on ``message`` (a message dict the bot sent) with ``data``."""
-        chat = chat or self.chat(user["id"], "private")
-        if message is None:
-            message = {
-                "message_id": 1,
-                "date": int(time.time()),
-                "chat": chat,
-                "from": BOT_USER,
-                "text": "...",
-            }
-        query = {
-            "id": str(self.next_update_id()),
-            "from": user,
-            "chat_instance": str(chat["id"]),
-            "message": message,
-            "data": data,
-        }
-        return self.from_dict({"callback_query": query})
-
-    @staticmethod
-    def sent_message(call: ApiCall, result_id: int = 1) -> dict[str, Any]:
-        """A message dict as the bot's ``call`` produced it, for pressing its buttons."""
-        chat_id = call.chat_id or 0
-        message: dict[str, Any] = {
-            "message_id": int(call.params.get("message_id", result_id)),
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": _chat_type(chat_id)},
-            "from": BOT_USER,
-            "text": call.text,
-        }
-        return message
