@@ -34,11 +34,15 @@ from telegram import Bot
 from bot.app import load_catalog_and_flow
 from bot.config import Settings
 from bot.demo.offline_api import OfflineBotAPI
-from bot.services.broadcasts import BroadcastService, parse_audience
+from bot.services.audience import parse_audience
+from bot.services.broadcasts import BroadcastService
 from bot.services.clock import iso
 from bot.services.delivery import Delivery, Limits
-from bot.storage import operators as store
+from bot.storage import broadcasts, chats
+from bot.storage import reminders as reminder_store
 from bot.storage.db import close_database, open_database
+from bot.storage.sql import transaction
+from bot.telegram_sender import TelegramSender
 
 SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument"}
 
@@ -95,7 +99,7 @@ def seed_chats(db: Any, count: int, first_id: int = 1) -> None:
         )
         for chat_id in range(first_id, first_id + count)
     ]
-    with db.atomic():
+    with transaction(db):
         db.conn.executemany(
             "INSERT INTO chats (id, type, language, state, history, seq, active, created_at, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -126,7 +130,9 @@ async def bench_broadcast(chats: int, limit: int, latency: float, concurrency: i
             )
 
         async with bot:
-            delivery = Delivery(bot, Limits(per_second=limit, concurrency=concurrency))
+            delivery = Delivery(
+                TelegramSender(bot), Limits(per_second=limit, concurrency=concurrency)
+            )
             started = time.perf_counter()
             report = await service.run(broadcast_id, delivery, show)
             elapsed = time.perf_counter() - started
@@ -134,7 +140,7 @@ async def bench_broadcast(chats: int, limit: int, latency: float, concurrency: i
         accepted = api.accepted
         span = accepted[-1] - accepted[0] if len(accepted) > 1 else float("nan")
         rate = (len(accepted) - 1) / span
-        counts = store.delivery_counts(db, broadcast_id)
+        counts = broadcasts.delivery_counts(db, broadcast_id)
         close_database(db)
     print(
         f"broadcast to {chats:,} chats, fake limit {limit}/s, latency {latency * 1000:.0f} ms,"
@@ -165,7 +171,7 @@ def bench_due_query(rows: int, repeats: int) -> None:
             )
             for chat_id in range(1, rows + 1)
         ]
-        with db.atomic():
+        with transaction(db):
             db.conn.executemany(
                 "INSERT INTO reminders (chat_id, kind, status, due_at, count, seq) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -190,7 +196,7 @@ def bench_due_query(rows: int, repeats: int) -> None:
             timings = []
             for _ in range(repeats):
                 t0 = time.perf_counter()
-                found = store.due_reminders(db, now, 300)
+                found = reminder_store.due_reminders(db, now, 300)
                 timings.append((time.perf_counter() - t0) * 1000)
             print(
                 f"  {label:<22} {len(found):>4} rows  median {statistics.median(timings):.3f} "
@@ -198,7 +204,7 @@ def bench_due_query(rows: int, repeats: int) -> None:
             )
         # The reminders sync: chats changed since its cursor, read from the answers log
         # (here: a full page of 5,000 entries behind one answer per chat for every chat).
-        with db.atomic():
+        with transaction(db):
             db.conn.executemany(
                 "INSERT INTO events (chat_id, kind, step, answer, to_state, at) "
                 "VALUES (?, 'answer', 'op_apply', 'yes', 'op_apply', ?)",
@@ -206,7 +212,7 @@ def bench_due_query(rows: int, repeats: int) -> None:
             )
         cursor = rows - 5000
         t0 = time.perf_counter()
-        changed, _ = store.chats_changed_after_event(db, cursor, 5000)
+        changed = chats.changed_between_events(db, cursor, cursor + 5000)
         print(
             f"  reminders sync page (changed chats) {len(changed):>4} rows  "
             f"{(time.perf_counter() - t0) * 1000:.3f} ms"

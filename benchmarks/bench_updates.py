@@ -26,10 +26,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, Defaults
 
-from bot.app import CHECKPOINT_EVERY, build_application, housekeeping, services_of
+from bot.app import build_application
 from bot.config import Settings
 from bot.demo.offline_api import BOT_USER, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
+from bot.jobs import HOUSEKEEPING_EVERY, housekeeping
 from bot.storage.db import close_database
 
 _last_housekeeping = [0.0]
@@ -113,13 +114,16 @@ async def run_stream(
     ours: bool = False,  # type: ignore[type-arg]
 ) -> float:
     """Updates/s; for our bot, also start the periodic housekeeping (WAL checkpoint in a worker
-    thread...) every ``CHECKPOINT_EVERY``, as ``run``'s job does, and wait for it to end."""
+    thread...) every ``HOUSEKEEPING_EVERY``, as ``run``'s job does, and wait for it to end."""
     gc.collect()
     pending: list[asyncio.Task[None]] = []
     started = time.perf_counter()
     for update in updates:
         await app.process_update(update)
-        if ours and time.perf_counter() - _last_housekeeping[0] > CHECKPOINT_EVERY.total_seconds():
+        if (
+            ours
+            and time.perf_counter() - _last_housekeeping[0] > HOUSEKEEPING_EVERY.total_seconds()
+        ):
             pending.append(asyncio.create_task(housekeeping(app)))
             await asyncio.sleep(0)  # let it start, as the job would between updates
             _last_housekeeping[0] = time.perf_counter()
@@ -157,9 +161,9 @@ async def throughput(settings: Settings, chats: int, rounds: int) -> None:
     await bare.shutdown()
     total = chats * (1 + len(PRESSES))
     # Every update must have been a real step (none skipped as a duplicate or refused).
-    logged = services_of(ours).db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
-    services_of(ours).checkpointer.close()
-    close_database(services_of(ours).db)
+    logged = ours.bot_data.database.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    ours.bot_data.services.maintenance.close()
+    close_database(ours.bot_data.database)
     if logged != total * rounds:
         raise SystemExit(f"the bot logged {logged} steps for {total * rounds} updates")
     print(
@@ -200,8 +204,8 @@ async def memory(settings: Settings, chats: int) -> None:
             f"database {size:6.1f} MB + WAL {wal_size:5.1f} MB"
         )
     await app.shutdown()
-    services_of(app).checkpointer.close()
-    close_database(services_of(app).db)
+    app.bot_data.services.maintenance.close()
+    close_database(app.bot_data.database)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Build the bot: load and check the flow, open the database, wire the handlers.
+"""Build the bot: settings → storage → services → features, in that order and in one place.
 
 ``build_application`` is the one place an ``Application`` is made, for ``run``, ``demo``, the
 tests and the benchmark alike; only the request layer (the network) differs between them.
@@ -6,29 +6,38 @@ tests and the benchmark alike; only the request layer (the network) differs betw
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import logging
 from collections.abc import Callable
-from typing import Any
 
 from telegram import BotCommand
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
+from bot import jobs
 from bot.config import Settings
-from bot.handlers import errors, fallback, flow, groups, operators, support, updates
-from bot.handlers.common import BotServices
-from bot.handlers.render import Renderer
-from bot.services.clock import iso, utc_now
+from bot.context import CONTEXT_TYPES, BotApplication, Services
+from bot.handlers import errors, fallback, flow, groups, operators, reminders, support
+from bot.handlers.groups.admin import admin_guard
+from bot.handlers.handle_once import HandleOnceApplication
+from bot.handlers.render import Renderer, RowHook
+from bot.handlers.support.asking import AskButtonRow
+from bot.services.broadcasts import BroadcastService
+from bot.services.clock import utc_now
+from bot.services.delivery import Delivery, Limits
+from bot.services.drafts import DraftService
 from bot.services.flow_spec import FlowSpec, load_flow
+from bot.services.funnel import FunnelService
+from bot.services.groups import GroupService
 from bot.services.i18n import LANGUAGES, Catalog
+from bot.services.maintenance import Maintenance
 from bot.services.progress import ProgressService
-from bot.storage.chats import forget_updates_before
-from bot.storage.db import BackgroundCheckpointer, checkpoint, close_database, open_database
-
-log = logging.getLogger(__name__)
+from bot.services.quiet_hours import QuietHours
+from bot.services.reminders import ReminderService
+from bot.services.step_view import StepViews
+from bot.services.tickets import TicketService
+from bot.storage.db import BackgroundCheckpointer, close_database, open_database
+from bot.telegram_sender import TelegramSender
 
 # (command, Fluent id of its description); registered with Telegram in every language.
 COMMANDS = [
@@ -42,19 +51,19 @@ COMMANDS = [
     ("unmute", "cmd-unmute"),
     ("help", "cmd-help"),
 ]
-CHECKPOINT_EVERY = dt.timedelta(seconds=2)
-FORGET_UPDATES_AFTER = dt.timedelta(days=2)
-RESTART_LOG_FRAMES = 8_192  # 16 MB of 2 KB pages: past that, make sure the WAL can start over
 
-# Feature modules: each has ``register(application)``; order matters within group 0, and
-# ``fallback`` must stay last, since it takes whatever the others did not.
-FEATURES: list[Callable[[Application], None]] = [  # type: ignore[type-arg]
+# Each feature adds its handlers, in this order within group 0: answer buttons first (most
+# updates), the support desk before the flow (/status in a ticket's topic is the ticket's),
+# and the fallback last, since it takes whatever the others did not.
+FEATURES: tuple[Callable[[BotApplication], None], ...] = (
     flow.register_answer_buttons,
-    support.register,  # before flow: /status inside a ticket's topic is the ticket's
+    support.register,
     flow.register,
     groups.register,
+    reminders.register,
     operators.register,
-]
+    fallback.register,
+)
 
 
 def load_catalog_and_flow(settings: Settings) -> tuple[Catalog, FlowSpec]:
@@ -70,11 +79,11 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
     token: str | None = None,
-    rate_limiter: Any = None,
+    rate_limiter: AIORateLimiter | None = None,
     job_queue: bool = False,
     manual_checkpoints: bool | None = None,
-) -> Application:  # type: ignore[type-arg]
-    """The bot's Application. ``job_queue`` runs periodic jobs (checkpoints among them);
+) -> BotApplication:
+    """The bot's Application. ``job_queue`` runs the periodic jobs (checkpoints among them);
     without it SQLite checkpoints by itself unless ``manual_checkpoints`` says otherwise."""
     catalog, spec = load_catalog_and_flow(settings)
     db = open_database(
@@ -83,7 +92,8 @@ def build_application(
     )
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()
-        .application_class(updates.HandleOnceApplication)
+        .application_class(HandleOnceApplication)
+        .context_types(CONTEXT_TYPES)
         .token(token or settings.token or "0:offline")
         .base_url(settings.api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
@@ -96,65 +106,50 @@ def build_application(
         builder = builder.rate_limiter(rate_limiter)
     if not job_queue:
         builder = builder.job_queue(None)
-    application = builder.build()
+    application: BotApplication = builder.build()
+
+    quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
     progress = ProgressService(db, spec, clock)
-    application.bot_data["services"] = BotServices(
+    row_hooks: tuple[RowHook, ...] = (AskButtonRow(),) if settings.support_chat_id else ()
+    services = Services(
         settings=settings,
-        db=db,
-        spec=spec,
         catalog=catalog,
+        spec=spec,
         progress=progress,
-        renderer=Renderer(catalog, spec),
-        checkpointer=BackgroundCheckpointer(settings.db_path),
+        views=StepViews(db, spec, progress),
+        renderer=Renderer(catalog, spec, row_hooks),
+        tickets=TicketService(db, settings.support_chat_id, clock),
+        groups=GroupService(db, clock),
+        broadcasts=BroadcastService(db, spec, clock),
+        drafts=DraftService(db, clock),
+        reminders=ReminderService(db, spec, clock, quiet, settings.idle_days),
+        funnel=FunnelService(db, spec, settings.idle_days),
+        delivery=Delivery(
+            TelegramSender(application.bot), Limits(per_second=settings.broadcast_rate)
+        ),
+        quiet=quiet,
+        maintenance=Maintenance(db, BackgroundCheckpointer(settings.db_path), clock),
+        guards=(admin_guard,),
     )
+    application.bot_data.attach(services, db)
     for register in FEATURES:
         register(application)
-    fallback.register(application)
     application.add_error_handler(errors.on_error)
     return application
 
 
-def services_of(application: Application) -> BotServices:  # type: ignore[type-arg]
-    services: BotServices = application.bot_data["services"]
-    return services
+async def _post_init(application: BotApplication) -> None:
+    jobs.schedule(application)
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            _housekeeping, interval=CHECKPOINT_EVERY, first=CHECKPOINT_EVERY
-        )
-    operators.schedule(application)
+async def _post_shutdown(application: BotApplication) -> None:
+    application.bot_data.services.maintenance.close()
+    close_database(application.bot_data.database)
 
 
-async def _housekeeping(context: Any) -> None:
-    await housekeeping(context.application)
-
-
-async def housekeeping(application: Application) -> None:  # type: ignore[type-arg]
-    """Periodic upkeep, off the per-update path: forget old update ids, drop PTB's record of
-    chats "to persist" (which without a persistence grows by one entry per chat and user ever
-    seen and is never read), and checkpoint the WAL in a worker thread."""
-    services = services_of(application)
-    cutoff = services.progress.clock() - FORGET_UPDATES_AFTER
-    forget_updates_before(services.db, iso(cutoff))
-    if application.persistence is None:
-        application._chat_ids_to_be_updated_in_persistence.clear()
-        application._user_ids_to_be_updated_in_persistence.clear()
-    log_frames = await asyncio.to_thread(services.checkpointer.run)
-    if log_frames >= RESTART_LOG_FRAMES:
-        checkpoint(services.db)  # the frames written meanwhile: few, and lets the log restart
-
-
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    services = services_of(application)
-    services.checkpointer.close()
-    close_database(services.db)
-
-
-async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def register_commands(application: BotApplication) -> None:
     """Tell Telegram our command list: English as the default, Chinese for zh users."""
-    catalog = services_of(application).catalog
+    catalog = application.bot_data.services.catalog
     for lang in LANGUAGES:
         commands = [BotCommand(name, catalog.text(lang, desc)) for name, desc in COMMANDS]
         await application.bot.set_my_commands(

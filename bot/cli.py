@@ -97,8 +97,6 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "diagram": (cmd_diagram, "print the flow as a Mermaid state diagram"),
     "check": (cmd_check, "validate the flow file and the locales, then exit"),
 }
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
-EXTRA_COMMANDS.append(add_operator_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,8 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
                 default="ids",
                 help="label states with their ids (default) or titles",
             )
-    for add in EXTRA_COMMANDS:
-        add(sub)
+    add_operator_commands(sub)
     return parser
 
 

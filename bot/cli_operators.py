@@ -24,16 +24,12 @@ from telegram import Bot
 from telegram.request import BaseRequest
 
 from bot.config import ConfigError, Settings
-from bot.services.broadcasts import (
-    AudienceError,
-    BroadcastService,
-    Report,
-    parse_audience,
-)
+from bot.services.audience import AudienceError, parse_audience
+from bot.services.broadcasts import BroadcastService, Report
 from bot.services.clock import Clock, utc_now
 from bot.services.delivery import Delivery, Limits
 from bot.services.quiet_hours import QuietHours
-from bot.storage import operators as store
+from bot.telegram_sender import TelegramSender
 
 MAX_TEXT = 4096
 BAR = 30
@@ -136,9 +132,9 @@ async def broadcast_main(
             print(f"error: broadcast {args.cancel} is not scheduled or running", file=err)
             return 1
         if args.resume is not None:
-            row = store.get_broadcast(db, args.resume)
-            if row is None or row["status"] not in ("running", "scheduled"):
-                state = row["status"] if row else "unknown"
+            row = service.get(args.resume)
+            if row is None or row.status not in ("running", "scheduled"):
+                state = row.status if row else "unknown"
                 print(f"error: broadcast {args.resume} cannot be resumed ({state})", file=err)
                 return 1
             broadcast_id = args.resume
@@ -175,7 +171,9 @@ async def broadcast_main(
         token = settings.require_token() if request is None else (settings.token or "0:x")
         bot = Bot(token, base_url=settings.api_base_url, request=request)
         async with bot:
-            delivery = Delivery(bot, limits or Limits(per_second=settings.broadcast_rate))
+            delivery = Delivery(
+                TelegramSender(bot), limits or Limits(per_second=settings.broadcast_rate)
+            )
 
             async def show(report: Report) -> None:
                 end = "\n" if report.final else ""
@@ -201,27 +199,26 @@ async def broadcast_main(
 
 
 def cmd_broadcasts(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import load_catalog_and_flow
     from bot.storage.db import close_database, open_database
 
+    _, spec = load_catalog_and_flow(settings)
     db = open_database(settings.db_path)
     try:
-        rows = store.recent_broadcasts(db, args.limit)
+        service = BroadcastService(db, spec, utc_now)
+        rows = service.recent(args.limit)
         if not rows:
             print("no broadcasts yet")
         for row in rows:
-            counts = store.delivery_counts(db, row["id"])
-            left = counts.get("pending", 0) + counts.get("sending", 0)
+            report = service.report(row.id)
+            assert report is not None
+            at = f"  at {row.send_at}" if row.status == "scheduled" and row.send_at else ""
             print(
-                f"#{row['id']:<5} {row['status']:<10} {row['created_at']}  "
-                f"audience {row['audience']:<20} total {row['total'] or 0:>6}  "
-                f"sent {counts.get('sent', 0)}  blocked {counts.get('blocked', 0)}  "
-                f"failed {counts.get('failed', 0)}  unknown {counts.get('unknown', 0)}  "
-                f"left {left}"
-                + (
-                    f"  at {row['send_at']}"
-                    if row["status"] == "scheduled" and row["send_at"]
-                    else ""
-                )
+                f"#{row.id:<5} {row.status:<10} {row.created_at}  "
+                f"audience {row.audience:<20} total {row.total or 0:>6}  "
+                f"sent {report.sent}  blocked {report.blocked}  "
+                f"failed {report.failed}  unknown {report.unknown}  "
+                f"left {report.left}{at}"
             )
         return 0
     finally:
@@ -237,10 +234,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     db = open_database(settings.db_path)
     try:
         if args.output is None:
-            rows = write_csv(db, spec, catalog, sys.stdout, utc_now(), settings.idle_days)
+            rows = write_csv(db, spec, catalog, sys.stdout, utc_now())
         else:
             with args.output.open("w", encoding="utf-8-sig", newline="") as handle:
-                rows = write_csv(db, spec, catalog, handle, utc_now(), settings.idle_days)
+                rows = write_csv(db, spec, catalog, handle, utc_now())
             print(f"{rows} chats written to {args.output}", file=sys.stderr)
         return 0
     finally:

@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
-from bot.app import build_application, services_of
+from bot.app import build_application
 from bot.config import PROJECT_ROOT, Settings
+from bot.context import Services
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
+from bot.services.delivery import Delivery
 from bot.storage.db import close_database
 
 
@@ -57,7 +60,7 @@ class BotHarness:
     async def stop(self) -> None:
         if self.application is not None:
             await self.application.shutdown()
-            close_database(services_of(self.application).db)
+            close_database(self.application.bot_data.database)
             assert self.factory is not None
             self._next_update_id = self.factory.next_update_id()
             self.application = None
@@ -68,8 +71,16 @@ class BotHarness:
         await self.start()
 
     @property
-    def services(self) -> Any:
-        return services_of(self.application)
+    def services(self) -> Services:
+        return self.application.bot_data.services
+
+    @property
+    def db(self) -> Database:
+        return self.application.bot_data.database
+
+    def use_delivery(self, delivery: Delivery) -> None:
+        """Send broadcasts and reminders through ``delivery`` (e.g. with test limits)."""
+        self.application.bot_data.services = replace(self.services, delivery=delivery)
 
     @property
     def updates(self) -> UpdateFactory:

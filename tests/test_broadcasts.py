@@ -15,9 +15,11 @@ import pytest
 from bot.cli_operators import broadcast_main
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
-from bot.handlers.operators import operators_of, start_broadcast, tick
+from bot.jobs import start_broadcast, tick
 from bot.services.delivery import Delivery, Limits
-from bot.storage import operators as store
+from bot.storage import broadcasts as store
+from bot.storage.sql import transaction
+from bot.telegram_sender import TelegramSender
 from tests.conftest import EN_USER, BotHarness, FrozenClock, texts
 
 # PTB itself warns, when it builds a RetryAfter, that retry_after becomes a timedelta in v23;
@@ -60,19 +62,19 @@ FAST = Limits(per_second=1_000_000, backoff=0.5, concurrency=4)
 
 def fast(harness: BotHarness, **limits: Any) -> Sleeps:
     """Telegram's limits scaled up and sleeps skipped, so hundreds of sends take ms."""
-    ops = operators_of(harness.application)
     sleeps = Sleeps()
-    ops.delivery = Delivery(harness.application.bot, replace(FAST, **limits), sleep=sleeps)
-    ops.broadcasts.progress_every = 0.005
+    sender = TelegramSender(harness.application.bot)
+    harness.use_delivery(Delivery(sender, replace(FAST, **limits), sleep=sleeps))
+    harness.services.broadcasts.progress_every = 0.005
     return sleeps
 
 
 def seed_chats(harness: BotHarness, count: int, first: int = 5000) -> list[int]:
     """``count`` private chats spread over steps and both languages, inserted directly."""
-    db = harness.services.db
+    db = harness.db
     now = "2026-09-20T02:00:00+00:00"
     ids = list(range(first, first + count))
-    with db.atomic():
+    with transaction(db):
         for i, chat_id in enumerate(ids):
             state = STEPS[i % len(STEPS)]
             db.execute(
@@ -118,9 +120,9 @@ async def test_a_few_hundred_chats_each_get_it_exactly_once_despite_faults(
     api.fail("sendMessage", 500, chat_id=ids[41], times=99)  # never recovers
     api.fail("sendMessage", 400, "Bad Request: chat not found", chat_id=ids[42])
 
-    ops = operators_of(harness.application)
+    ops = harness.services
     svc = ops.broadcasts
-    from bot.services.broadcasts import parse_audience
+    from bot.services.audience import parse_audience
 
     bid = svc.create(
         parse_audience("all", harness.services.spec),
@@ -143,10 +145,10 @@ async def test_a_few_hundred_chats_each_get_it_exactly_once_despite_faults(
     zh_calls = [c for c in api.calls if c.chat_id == ids[0] and c.result is not None]
     assert zh_calls[0].text == "大家好"
     # Each delivery is recorded; blocked chats are inactive and left out next time.
-    rows = {r["chat_id"]: r for r in store.deliveries_of(harness.services.db, bid)}
-    assert rows[ids[20]]["status"] == "blocked" and "blocked" in rows[ids[20]]["error"]
-    assert rows[ids[41]]["status"] == "failed" and rows[ids[41]]["attempts"] == 1
-    assert rows[ids[30]]["status"] == "sent"
+    rows = {r.chat_id: r for r in store.deliveries_of(harness.db, bid)}
+    assert rows[ids[20]].status == "blocked" and "blocked" in rows[ids[20]].error
+    assert rows[ids[41]].status == "failed" and rows[ids[41]].attempts == 1
+    assert rows[ids[30]].status == "sent"
     assert harness.services.progress.get(ids[20]).active is False
     assert svc.count(parse_audience("all", harness.services.spec)) == 295
 
@@ -175,7 +177,7 @@ async def test_operator_composes_previews_confirms_and_sees_progress(
     go = dict(calls[-1].buttons())["✅ Confirm and send"]
     calls = await harness.press(OPERATOR, go)
     assert "is starting" in texts(calls)
-    task = operators_of(harness.application).tasks[1]
+    task = harness.application.bot_data.broadcast_runs[1]
     await task
     progress = [c for c in harness.api.calls if c.chat_id == 900]
     assert progress[0].method == "sendMessage" and "Broadcast #1" in progress[0].text
@@ -204,7 +206,7 @@ async def test_non_operators_get_one_refusal_and_nothing_else(harness: BotHarnes
     await harness.command(EN_USER, "/start")
     calls = await harness.send(EN_USER, "hello")
     assert "answer with the buttons" in texts(calls)
-    assert harness.services.db.execute("SELECT COUNT(*) FROM broadcasts").fetchone()[0] == 0
+    assert harness.db.execute("SELECT COUNT(*) FROM broadcasts").fetchone()[0] == 0
 
 
 async def test_bad_input_in_the_conversation_gets_a_clear_answer(
@@ -233,7 +235,7 @@ async def test_bad_input_in_the_conversation_gets_a_clear_answer(
     assert "quiet hours" in texts(calls) and "2026-09-29 09:00" in texts(calls)
     calls = await harness.press(OPERATOR, dict(calls[-1].buttons())["✅ Confirm and send"])
     assert "scheduled for 2026-09-29 09:00" in texts(calls)
-    assert not operators_of(harness.application).tasks
+    assert not harness.application.bot_data.broadcast_runs
     # The periodic job leaves it until its time, then sends it.
     assert await tick(harness.application) == []
     clock.set(2026, 9, 29, hour=1)  # 09:00 in Shanghai
@@ -245,8 +247,8 @@ async def test_bad_input_in_the_conversation_gets_a_clear_answer(
 async def test_cancel_stops_a_running_broadcast(harness: BotHarness) -> None:
     fast(harness, concurrency=1)
     ids = seed_chats(harness, 200)
-    ops = operators_of(harness.application)
-    from bot.services.broadcasts import parse_audience
+    ops = harness.services
+    from bot.services.audience import parse_audience
 
     bid = ops.broadcasts.create(
         parse_audience("all", harness.services.spec),
@@ -282,8 +284,8 @@ async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(
     await harness.start()
     fast(harness)
     ids = seed_chats(harness, 300)
-    ops = operators_of(harness.application)
-    from bot.services.broadcasts import parse_audience
+    ops = harness.services
+    from bot.services.audience import parse_audience
 
     bid = ops.broadcasts.create(
         parse_audience("unfinished", harness.services.spec), {"en": {"kind": "text", "html": "hi"}}
@@ -304,13 +306,9 @@ async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(
     assert task is not None
     with pytest.raises(asyncio.CancelledError):
         await task
-    counts = store.delivery_counts(harness.services.db, bid)
+    counts = store.delivery_counts(harness.db, bid)
     assert 0 < counts["sending"] <= FAST.concurrency  # the ambiguous in-flight sends
-    in_flight = {
-        r["chat_id"]
-        for r in store.deliveries_of(harness.services.db, bid)
-        if r["status"] == "sending"
-    }
+    in_flight = {r.chat_id for r in store.deliveries_of(harness.db, bid) if r.status == "sending"}
     await harness.restart()
     fast(harness)
     assert await tick(harness.application) == []  # the dead runner's lease is still fresh
@@ -324,7 +322,7 @@ async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(
     assert report.unknown == counts["sending"] and report.unknown <= FAST.concurrency
     assert report.sent + report.unknown == len(audience) and report.left == 0
     assert set(both) == set(audience)  # here every in-flight send had in fact arrived
-    rows = {r["chat_id"]: r["status"] for r in store.deliveries_of(harness.services.db, bid)}
+    rows = {r.chat_id: r.status for r in store.deliveries_of(harness.db, bid)}
     assert {c for c, status in rows.items() if status == "unknown"} == in_flight
 
 
@@ -406,7 +404,7 @@ async def test_pacing_per_chat_and_group_and_a_429_holds_every_sender(
 
     sleeps = Clock()
     delivery = Delivery(
-        harness.application.bot,
+        TelegramSender(harness.application.bot),
         replace(FAST, concurrency=1),
         sleep=sleeps,
         monotonic=lambda: now[0],
@@ -433,8 +431,8 @@ async def test_cli_resume_refuses_while_another_process_is_sending(
     harness: BotHarness, clock: FrozenClock
 ) -> None:
     seed_chats(harness, 5)
-    ops = operators_of(harness.application)
-    from bot.services.broadcasts import parse_audience
+    ops = harness.services
+    from bot.services.audience import parse_audience
 
     bid = ops.broadcasts.create(
         parse_audience("all", harness.services.spec), {"en": {"kind": "text", "html": "hi"}}
@@ -487,7 +485,7 @@ async def test_a_photo_with_caption_to_chinese_chats_only(harness: BotHarness) -
     assert calls[2].params["caption"] == "New &lt;rules&gt;"
     assert "<code>lang:zh</code>: <b>4</b> chats" in texts(calls)
     await harness.press(OPERATOR, dict(calls[-1].buttons())["✅ Confirm and send"])
-    await operators_of(harness.application).tasks[1]
+    await harness.application.bot_data.broadcast_runs[1]
     photos = [c for c in harness.api.calls if c.method == "sendPhoto" and c.chat_id != 900]
     assert sorted(c.chat_id for c in photos) == [c for i, c in enumerate(ids) if i % 3 == 0]
     assert all(c.params["photo"] == "photo-1" for c in photos)

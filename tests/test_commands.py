@@ -131,7 +131,7 @@ async def test_start_again_continues_where_the_chat_is(harness: BotHarness) -> N
 async def test_answers_log_records_who_answered_what(harness: BotHarness) -> None:
     await start_and_answer(harness, EN_USER, ["begin", "yes", "not_yet"])
     rows = list(
-        harness.services.db.query(
+        harness.db.query(
             "SELECT user_id, kind, step, answer, to_state FROM events "
             "WHERE chat_id = ? ORDER BY id",
             [EN_USER["id"]],

@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.cli_operators import cmd_export
 from bot.demo.updates import UpdateFactory
 from bot.services.funnel import funnel_chart, funnel_stats, write_csv
+from bot.storage.sql import transaction
 from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 
 OPERATOR = UpdateFactory.user(900, "Olga", "en")
@@ -33,8 +34,8 @@ JOURNEYS = {
 
 
 def seed(harness: BotHarness) -> None:
-    db = harness.services.db
-    with db.atomic():
+    db = harness.db
+    with transaction(db):
         for chat_id, steps in JOURNEYS.items():
             last_day, state = steps[-1]
             at = (DAY0 + dt.timedelta(days=last_day)).isoformat(timespec="seconds")
@@ -67,7 +68,7 @@ def seed(harness: BotHarness) -> None:
 def test_counts_reached_and_median_days_per_stage(harness: BotHarness) -> None:
     seed(harness)
     spec = harness.services.spec
-    result = funnel_stats(harness.services.db, spec, DAY0 + dt.timedelta(days=30), 3)
+    result = funnel_stats(harness.db, spec, DAY0 + dt.timedelta(days=30), 3)
     assert (result.total, result.finished, result.blocked, result.idle) == (3, 1, 1, 1)
     assert result.by_step == {"op_apply": 1}
     assert result.by_stage == {"tmall_operator": 1}
@@ -118,7 +119,7 @@ def test_export_writes_every_chat_as_csv(harness: BotHarness, tmp_path: Path) ->
     seed(harness)
     spec, catalog = harness.services.spec, harness.services.catalog
     out = io.StringIO()
-    rows = write_csv(harness.services.db, spec, catalog, out, DAY0 + dt.timedelta(days=30), 3)
+    rows = write_csv(harness.db, spec, catalog, out, DAY0 + dt.timedelta(days=30))
     assert rows == 3
     table = list(csv.DictReader(io.StringIO(out.getvalue())))
     by_id = {row["chat_id"]: row for row in table}

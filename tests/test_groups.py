@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.demo.offline_api import BOT_USER
 from bot.demo.updates import UpdateFactory
-from bot.storage.chats import events_of
+from bot.storage.events import events_of
 from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
 
 GROUP = UpdateFactory.chat(-200, "group", "Acme TP team")
@@ -79,9 +79,7 @@ async def test_two_members_walk_one_group_progress_and_the_log_says_who(
     assert harness.state(GROUP["id"]) == "taobao_corporate"
     assert harness.services.progress.get(EN_USER["id"]) is None  # no private progress made
     answers = [
-        (e["user_id"], e["step"])
-        for e in events_of(harness.services.db, GROUP["id"])
-        if e["kind"] == "answer"
+        (e.user_id, e.step) for e in events_of(harness.db, GROUP["id"]) if e.kind == "answer"
     ]
     assert answers == [(1001, "welcome"), (1003, "owner_separate"), (1001, "manages_shops")]
     calls = await harness.command(BOB, "/status", GROUP)
@@ -177,7 +175,7 @@ async def test_migration_to_a_supergroup_keeps_everything(harness: BotHarness) -
     await harness.command(EN_USER, "/start", GROUP)
     await harness.answer(EN_USER, "begin", GROUP)
     await harness.answer(BOB, "yes", GROUP)
-    before = events_of(harness.services.db, GROUP["id"])
+    before = events_of(harness.db, GROUP["id"])
 
     # Telegram announces it in the old group, then in the new supergroup.
     calls = await harness.feed(
@@ -190,9 +188,9 @@ async def test_migration_to_a_supergroup_keeps_everything(harness: BotHarness) -
     await harness.feed(
         harness.updates.message(EN_USER, SUPERGROUP, migrate_from_chat_id=GROUP["id"])
     )  # idempotent
-    after = events_of(harness.services.db, SUPERGROUP["id"])
+    after = events_of(harness.db, SUPERGROUP["id"])
     assert after[: len(before)] == before
-    assert [e["kind"] for e in after[len(before) :]] == ["migrate"]
+    assert [e.kind for e in after[len(before) :]] == ["migrate"]
 
     # The walk goes on in the supergroup; the old buttons are still the current ones.
     harness.last_buttons_message[SUPERGROUP["id"]] = {

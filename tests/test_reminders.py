@@ -10,24 +10,25 @@ import pytest
 
 import bot.services.reminders as reminders_module
 from bot.demo.offline_api import ApiCall
-from bot.handlers.operators import operators_of, tick
+from bot.jobs import tick
 from bot.services.delivery import Delivery, Limits
 from bot.services.reminders import ReminderService
-from bot.storage import operators as store
+from bot.storage import reminders as store
+from bot.storage.sql import transaction
+from bot.telegram_sender import TelegramSender
 from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 from tests.test_walk import TO_OP_SUBMITTED
 
 
 async def run_tick(harness: BotHarness) -> list[ApiCall]:
     """One round of the periodic job; the Bot API calls it made."""
-    ops = operators_of(harness.application)
 
     async def no_wait(seconds: float) -> None:
         await asyncio.sleep(0)
 
-    ops.delivery = Delivery(
-        harness.application.bot, replace(Limits(), per_second=1_000_000), sleep=no_wait
-    )
+    sender = TelegramSender(harness.application.bot)
+    limits = replace(Limits(), per_second=1_000_000)
+    harness.use_delivery(Delivery(sender, limits, sleep=no_wait))
     harness.api.take()
     await tick(harness.application)
     return [c for c in harness.api.take() if c.method == "sendMessage" and c.result is not None]
@@ -92,7 +93,7 @@ async def test_audit_follow_up_on_the_expected_working_day_then_snoozes(
     await harness.answer(EN_USER, "passed")  # (the follow-up's buttons are stale by now)
     assert harness.state(EN_USER["id"]) == "op_deposit"
     assert await run_tick(harness) == []
-    assert store.get_reminder(harness.services.db, EN_USER["id"])["kind"] == "idle"
+    assert store.get_reminder(harness.db, EN_USER["id"]).kind == "idle"
 
 
 async def test_audit_follow_up_is_in_the_chats_language(
@@ -170,7 +171,7 @@ async def test_a_chat_that_blocked_the_bot_gets_no_more_reminders(
     harness.api.fail("sendMessage", 403, chat_id=EN_USER["id"])
     assert await run_tick(harness) == []
     assert harness.services.progress.get(EN_USER["id"]).active is False
-    assert store.get_reminder(harness.services.db, EN_USER["id"]) is None
+    assert store.get_reminder(harness.db, EN_USER["id"]) is None
     clock.advance(days=30)
     assert await run_tick(harness) == []
 
@@ -184,8 +185,8 @@ async def test_the_sync_follows_the_answers_log_page_by_page(
         await harness.command(user, "/start")
         await harness.answer(user, "begin")
     monkeypatch.setattr(reminders_module, "SYNC_PAGE", 4)
-    reminders = operators_of(harness.application).reminders
-    db = harness.services.db
+    reminders = harness.services.reminders
+    db = harness.db
     assert db.execute("SELECT COUNT(*) FROM reminders").fetchone()[0] == 0
     assert reminders.sync(max_pages=2) == 4  # entries 1-8: chats 1 to 4
     assert reminders.sync(max_pages=2) == 1  # entries 9-10: chat 5
@@ -197,17 +198,18 @@ async def test_the_sync_follows_the_answers_log_page_by_page(
 
 def as_before_the_upgrade(harness: BotHarness, old_cursor: str) -> ReminderService:
     """The database as the sync that followed ``chats.updated_at`` left it, at ``old_cursor``."""
-    db = harness.services.db
+    db = harness.db
     db.execute("DELETE FROM operator_meta")
     db.execute("DELETE FROM reminders")
-    store.set_meta(db, "reminders.sync_cursor", old_cursor)
-    return operators_of(harness.application).reminders
+    with transaction(db):
+        store.set_meta(db, "reminders.sync_cursor", old_cursor)
+    return harness.services.reminders
 
 
 async def test_the_sync_goes_on_from_an_older_databases_cursor(
     harness: BotHarness, clock: FrozenClock
 ) -> None:
-    db = harness.services.db
+    db = harness.db
     clock.set(2026, 9, 28, hour=3)
     await harness.command(EN_USER, "/start")  # synced before the upgrade
     clock.set(2026, 9, 29, hour=3)
@@ -223,7 +225,7 @@ async def test_the_sync_goes_on_from_an_older_databases_cursor(
 async def test_an_older_cursor_with_nothing_after_it_is_looked_up_once(
     harness: BotHarness, clock: FrozenClock
 ) -> None:
-    db = harness.services.db
+    db = harness.db
     clock.set(2026, 9, 28, hour=3)
     await harness.command(EN_USER, "/start")
     reminders = as_before_the_upgrade(harness, "2026-10-01T00:00:00+00:00")

@@ -40,18 +40,16 @@ async def test_a_new_application_continues_every_chat(
 async def test_housekeeping_checkpoints_and_forgets_old_update_ids(
     harness: BotHarness, clock: FrozenClock
 ) -> None:
-    from types import SimpleNamespace
-
-    from bot.app import _housekeeping
+    from bot.jobs import housekeeping
 
     await harness.command(EN_USER, "/start")
     await harness.answer(EN_USER, "begin")  # a press's update id is kept in its log entry
     await harness.command(EN_USER, "/status")
-    db = harness.services.db
+    db = harness.db
     assert db.execute("SELECT COUNT(*) FROM handled_updates").fetchone()[0] == 2
     clock.advance(days=3)
     await harness.command(EN_USER, "/status")
-    await _housekeeping(SimpleNamespace(application=harness.application))
+    await housekeeping(harness.application)
     # only the recent update is remembered; the chat's progress is untouched
     assert db.execute("SELECT COUNT(*) FROM handled_updates").fetchone()[0] == 1
     # and PTB's never-read "to persist" sets no longer grow with every chat seen
@@ -63,12 +61,12 @@ async def test_housekeeping_checkpoints_and_forgets_old_update_ids(
 async def test_housekeeping_lets_the_write_ahead_log_start_over(harness: BotHarness) -> None:
     """Checkpoints run from a worker thread on their own connection: they must not keep the
     log from starting over (it would only grow), nor touch anyone's progress."""
-    from bot.app import housekeeping
+    from bot.jobs import housekeeping
 
     await harness.command(EN_USER, "/start")
     for answer in ["begin", "yes", "yes", "not_yet", "not_yet"]:
         await harness.answer(EN_USER, answer)
-    checkpointer = harness.services.checkpointer
+    checkpointer = harness.services.maintenance.checkpointer
     long_log = checkpointer.run()  # copies, and says how many frames the log holds
     await housekeeping(harness.application)
     await harness.answer(EN_USER, "not_yet")  # the first commit after a full checkpoint

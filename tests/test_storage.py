@@ -4,58 +4,73 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlite_utils import Database
 
-from bot.storage.chats import advance_chat, get_chat, insert_chat
+from bot.storage.chats import ChatRow, advance_chat, get_chat, insert_chat
 from bot.storage.db import open_database
-
-STATE, HISTORY, SEQ = 4, 5, 6  # positions in CHAT_COLUMNS
+from bot.storage.sql import OutsideTransaction, transaction
 
 
 def a_chat(tmp_path: Path, history: list[str]) -> Database:
     db = open_database(tmp_path / "chats.sqlite3")
-    insert_chat(
-        db,
-        {
-            "id": 7,
-            "type": "private",
-            "language": "en",
-            "state": "s2",
-            "history": json.dumps(history),
-            "seq": 5,
-            "active": 1,
-        },
-    )
+    with transaction(db):
+        insert_chat(
+            db,
+            {
+                "id": 7,
+                "type": "private",
+                "language": "en",
+                "state": "s2",
+                "history": json.dumps(history),
+                "seq": 5,
+                "active": 1,
+            },
+        )
     return db
+
+
+def move(db: Database, *args: Any, **kwargs: Any) -> ChatRow | None:
+    with transaction(db):
+        return advance_chat(db, *args, **kwargs)
 
 
 def test_a_move_applies_only_at_the_expected_step_and_counter(tmp_path: Path) -> None:
     db = a_chat(tmp_path, ["s0", "s1"])
     assert (
-        advance_chat(db, 7, "s2", 4, {"state": "s3"}, push_history=True, history_limit=100) is None
+        move(db, 7, "s2", 4, {"state": "s3"}, push_history=True, history_limit=100) is None
     )  # an old counter: nothing written
     assert (
-        advance_chat(db, 7, "s1", 5, {"state": "s3"}, push_history=True, history_limit=100) is None
+        move(db, 7, "s1", 5, {"state": "s3"}, push_history=True, history_limit=100) is None
     )  # another step: nothing written
-    assert get_chat(db, 7)[STATE] == "s2"
-    row = advance_chat(db, 7, "s2", 5, {"state": "s3"}, push_history=True, history_limit=100)
+    assert get_chat(db, 7).state == "s2"
+    row = move(db, 7, "s2", 5, {"state": "s3"}, push_history=True, history_limit=100)
     assert row is not None
-    assert (row[STATE], row[SEQ], json.loads(row[HISTORY])) == ("s3", 6, ["s0", "s1", "s2"])
+    assert (row.state, row.seq, json.loads(row.history)) == ("s3", 6, ["s0", "s1", "s2"])
     assert get_chat(db, 7) == row
 
 
 def test_history_keeps_only_the_newest_states(tmp_path: Path) -> None:
     db = a_chat(tmp_path, [f"old{i}" for i in range(100)])
-    row = advance_chat(db, 7, "s2", 5, {"state": "s3"}, push_history=True, history_limit=100)
+    row = move(db, 7, "s2", 5, {"state": "s3"}, push_history=True, history_limit=100)
     assert row is not None
-    history = json.loads(row[HISTORY])
+    history = json.loads(row.history)
     assert len(history) == 100
     assert history[0] == "old1" and history[-1] == "s2"
 
 
 def test_staying_on_a_step_leaves_the_history_alone(tmp_path: Path) -> None:
     db = a_chat(tmp_path, ["s0"])
-    row = advance_chat(db, 7, "s2", 5, {"state": "s2"}, push_history=False, history_limit=100)
+    row = move(db, 7, "s2", 5, {"state": "s2"}, push_history=False, history_limit=100)
     assert row is not None
-    assert json.loads(row[HISTORY]) == ["s0"] and row[SEQ] == 6
+    assert json.loads(row.history) == ["s0"] and row.seq == 6
+
+
+def test_a_write_outside_a_transaction_is_refused(tmp_path: Path) -> None:
+    db = a_chat(tmp_path, [])
+    with pytest.raises(OutsideTransaction):
+        advance_chat(db, 7, "s2", 5, {"state": "s3"}, push_history=True, history_limit=100)
+    assert get_chat(db, 7).state == "s2"
+    assert not db.conn.in_transaction  # nothing left open that other connections cannot see

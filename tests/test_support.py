@@ -260,7 +260,7 @@ async def test_done_stops_relaying_but_answers_still_arrive(desk: BotHarness) ->
         EN_USER, "a reply to the step", reply_to_message=bot_message(private, step_id)
     )
     assert "copyMessage" not in methods(calls)  # only replies to operators' answers go back
-    header = desk.services.extras["tickets"].of_chat(EN_USER["id"]).header_message_id
+    header = desk.services.tickets.of_chat(EN_USER["id"]).header_message_id
     calls = await desk.send(OPERATOR, "answer", PLAIN, reply_to_message=bot_message(PLAIN, header))
     answer_copy = calls[0].result["message_id"]
     # Replying to the operator's answer goes back to the operators.
@@ -275,7 +275,7 @@ async def test_done_stops_relaying_but_answers_still_arrive(desk: BotHarness) ->
 async def test_non_operators_cannot_close_or_read_and_nothing_leaks(desk: BotHarness) -> None:
     make_forum(desk)
     await ask_and_write(desk, EN_USER, "my question")
-    ticket = desk.services.extras["tickets"].of_chat(EN_USER["id"])
+    ticket = desk.services.tickets.of_chat(EN_USER["id"])
     desk.api.chat_members[(SUPPORT, EN_USER["id"])] = "left"
     calls = await desk.command(EN_USER, "/close")
     assert "Only our support team can close tickets" in texts(calls)
@@ -283,7 +283,7 @@ async def test_non_operators_cannot_close_or_read_and_nothing_leaks(desk: BotHar
     calls = await desk.command(EN_USER, "/close 1")
     assert "Only our support team can close tickets" in texts(calls)
     assert "getChatMember" not in methods(calls)  # remembered for a minute
-    assert desk.services.extras["tickets"].get(1).is_open
+    assert desk.services.tickets.get(1).is_open
 
     # Another user without a ticket: their messages go nowhere; /status is their own.
     await desk.command(ZH_USER, "/start")
@@ -297,7 +297,7 @@ async def test_non_operators_cannot_close_or_read_and_nothing_leaks(desk: BotHar
     assert await operator_in_topic(desk, 424242, "wrong topic") == []
     calls = await operator_in_topic(desk, 424242, "/close")
     assert "This is not a ticket" in texts(calls)
-    assert desk.services.extras["tickets"].get(1).is_open
+    assert desk.services.tickets.get(1).is_open
 
     # The operator's answer goes to the ticket's user and to no one else.
     calls = await operator_in_topic(desk, ticket.thread_id, "answer")
@@ -322,7 +322,7 @@ async def test_a_user_who_blocked_the_bot_is_marked_and_the_operator_told(
 ) -> None:
     make_forum(desk)
     await ask_and_write(desk, EN_USER, "question")
-    tickets = desk.services.extras["tickets"]
+    tickets = desk.services.tickets
     thread = tickets.of_chat(EN_USER["id"]).thread_id
     desk.api.fail("copyMessage", 403, chat_id=EN_USER["id"])
     calls = await operator_in_topic(desk, thread, "here is the answer")

@@ -12,11 +12,12 @@ import re
 import sys
 from typing import Any
 
-from bot.app import build_application, services_of
+from bot.app import build_application
 from bot.config import Settings
+from bot.context import BotApplication
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
-from bot.storage.chats import newest_handled_update
+from bot.storage.db import close_database
 
 _TAG = re.compile(r"</?(b|i|code|u|s|a)[^>]*>")
 
@@ -74,13 +75,11 @@ async def run_demo(settings: Settings, *, language: str = "en", chat_id: int = 1
                 message, buttons = shown_message, shown_buttons
     finally:
         await application.shutdown()
-        from bot.storage.db import close_database
-
-        close_database(services_of(application).db)
+        close_database(application.bot_data.database)
     print("\nbye — your progress is saved; run the demo again to continue.")
     return 0
 
 
-def _first_update_id(application: Any) -> int:
+def _first_update_id(application: BotApplication) -> int:
     """Start above any update id the demo chat already used, so none looks redelivered."""
-    return newest_handled_update(services_of(application).db) + 1
+    return application.bot_data.services.progress.newest_handled_update() + 1

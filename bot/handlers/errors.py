@@ -11,18 +11,18 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.handlers.common import Context, language_of, services
+from bot.context import BotContext
 
 log = logging.getLogger("bot.errors")
 
 
-async def on_error(update: object, context: Context) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed: %r", update_id, context.error, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
-        text = services(context).catalog.text(language_of(update, context), "error-safe")
+        text = context.services.catalog.text(context.language, "error-safe")
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
         else:

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.handlers.common import (
-    Context,
-    current_progress,
-    language_of,
-    reply,
-    send_step,
-    services,
-    user_language,
-)
+from bot.context import BotApplication, BotContext
+from bot.handlers.replies import current_progress, need_start, reply, send_step
 
 
 class _AddressedToUs(filters.MessageFilter):
@@ -29,32 +22,32 @@ class _AddressedToUs(filters.MessageFilter):
         return bool(target) and target.lower() == (message.get_bot().username or "").lower()
 
 
-async def unknown_command(update: Update, context: Context) -> None:
+async def unknown_command(update: Update, context: BotContext) -> None:
     progress = current_progress(update, context)
-    lang = progress.language if progress else user_language(update)
-    await reply(update, context, services(context).catalog.text(lang, "unknown-command"))
+    lang = progress.language if progress else context.sender_language
+    await reply(update, context, context.services.catalog.text(lang, "unknown-command"))
     if progress is not None:
         await send_step(update, context, progress)
 
 
-async def unexpected_message(update: Update, context: Context) -> None:
+async def unexpected_message(update: Update, context: BotContext) -> None:
     """Free text, a sticker, a photo... where the current step expects a button."""
     progress = current_progress(update, context)
-    t = services(context).catalog.text
     if progress is None:
-        await reply(update, context, t(user_language(update), "need-start"))
+        await need_start(update, context)
         return
-    await send_step(update, context, progress, t(progress.language, "use-buttons"))
+    use_buttons = context.services.catalog.text(progress.language, "use-buttons")
+    await send_step(update, context, progress, use_buttons)
 
 
-async def unknown_button(update: Update, context: Context) -> None:
+async def unknown_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    lang = language_of(update, context)
-    await query.answer(services(context).catalog.text(lang, "button-unknown"), show_alert=True)
+    text = context.services.catalog.text(context.language, "button-unknown")
+    await query.answer(text, show_alert=True)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     """Last in group 0: only what no other handler took reaches these."""
     application.add_handler(MessageHandler(filters.COMMAND & _AddressedToUs(), unknown_command))
     application.add_handler(

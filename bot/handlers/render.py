@@ -2,8 +2,8 @@
 
 Texts come from the Fluent catalog; this module only chooses which messages, fills their
 placeables (dates and money formatted for the chat's language) and lays out the buttons.
-Buttons carry ``a|<seq>|<step>|<answer>``: the chat's change counter makes any button of an
-older message recognisable, even when the same step comes round again.
+Answer buttons carry the chat's change counter (``bot.callbacks.AnswerButton``), so any
+button of an older message is recognisable, even when the same step comes round again.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from typing import Any
 from babel.numbers import format_percent
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import AnswerButton
 from bot.services.flow_spec import FlowSpec, Step
 from bot.services.i18n import Catalog, format_date, format_money
 from bot.services.journey import Journey, step_status
 from bot.services.progress import ChatProgress
+from bot.services.step_view import StepView
 from bot.services.workdays import working_days_between
 
 BAR_WIDTH = 10
@@ -28,25 +30,16 @@ STATUS_MARKS = {"done": "✅", "current": "▶️", "open": "⬜"}
 _BABEL = {"en": "en", "zh": "zh_Hans_CN"}
 
 
-def answer_data(progress: ChatProgress, step: Step, answer_id: str) -> str:
-    return f"a|{progress.seq}|{step.id}|{answer_id}"
-
-
-def parse_answer_data(data: str) -> tuple[int, str, str] | None:
-    """(seq, step, answer) from a button's data, or None if it is not one of ours."""
-    parts = data.split("|")
-    if len(parts) != 4 or parts[0] != "a" or not parts[1].isdigit():
-        return None
-    return int(parts[1]), parts[2], parts[3]
+# A feature's row of buttons under every step (e.g. "Ask an operator"): ``hook(renderer,
+# progress) -> a row of InlineKeyboardButton`` (an empty row adds nothing).
+RowHook = Callable[["Renderer", ChatProgress], Sequence[InlineKeyboardButton]]
 
 
 class Renderer:
-    def __init__(self, catalog: Catalog, spec: FlowSpec) -> None:
+    def __init__(self, catalog: Catalog, spec: FlowSpec, row_hooks: Sequence[RowHook] = ()) -> None:
         self.catalog = catalog
         self.spec = spec
-        # Features that add a button to every step (e.g. "Ask an operator") append here:
-        # ``hook(renderer, progress) -> a row of InlineKeyboardButton`` (empty adds nothing).
-        self.extra_row_hooks: list[Callable[[Renderer, ChatProgress], Sequence[Any]]] = []
+        self.row_hooks = tuple(row_hooks)
         # A step's answer buttons depend only on (language, step, change counter), and PTB's
         # objects are immutable: build each keyboard once (it costs ~10 µs a button).
         self._answer_keyboards: dict[tuple[str, str, int], InlineKeyboardMarkup | None] = {}
@@ -57,7 +50,8 @@ class Renderer:
         return self.catalog.text(lang, message_id, **args)
 
     # -- a step ----------------------------------------------------------------------------
-    def step_args(self, progress: ChatProgress, today: dt.date) -> dict[str, Any]:
+    def step_args(self, progress: ChatProgress, today: dt.date | None) -> dict[str, Any]:
+        """The placeables of the step's texts; ``today`` is needed only with audit dates."""
         lang = progress.language
         facts = self.spec.facts
         args: dict[str, Any] = {
@@ -68,6 +62,7 @@ class Renderer:
         if progress.audit_submitted_on and progress.audit_due_on:
             args["submitted"] = format_date(progress.audit_submitted_on, lang)
             args["due"] = format_date(progress.audit_due_on, lang)
+            assert today is not None, "audit dates need today's date"
             args["remaining"] = working_days_between(today, progress.audit_due_on)
         return args
 
@@ -85,10 +80,8 @@ class Renderer:
             stage=title,
         )
 
-    def step_text(
-        self, progress: ChatProgress, today: Callable[[], dt.date], journey: Journey | None
-    ) -> str:
-        """The step's text; ``today`` is asked only if the text shows audit dates."""
+    def step_text(self, view: StepView) -> str:
+        progress = view.progress
         lang = progress.language
         step = self.spec.steps[progress.state]
         # Without audit dates (and the finish's summary) a step's text depends only on the
@@ -96,11 +89,11 @@ class Renderer:
         fixed = step.kind != "finish" and not progress.audit_submitted_on
         if fixed and (cached := self._fixed_texts.get((lang, step.id))) is not None:
             return cached
-        body = self.t(lang, step.text, **self.step_args(progress, today()))
+        body = self.t(lang, step.text, **self.step_args(progress, view.today))
         if step.kind == "finish":
             parts = [body]
-            if journey is not None:
-                parts.append(self.summary(progress, journey))
+            if view.journey is not None:
+                parts.append(self.summary(progress, view.journey))
             return "\n\n".join(parts)
         text = f"<b>{escape(self.stage_header(progress))}</b>\n\n{body}"
         if fixed:
@@ -125,7 +118,7 @@ class Renderer:
                 [
                     InlineKeyboardButton(
                         self.t(progress.language, answer.label),
-                        callback_data=answer_data(progress, step, answer.id),
+                        callback_data=AnswerButton(progress.seq, step.id, answer.id).encode(),
                     )
                 ]
                 for answer in step.answers
@@ -135,7 +128,7 @@ class Renderer:
 
     def extra_rows(self, progress: ChatProgress) -> list[Sequence[InlineKeyboardButton]]:
         """Buttons every step carries besides its answers (features add theirs here)."""
-        return [row for hook in self.extra_row_hooks if (row := hook(self, progress))]
+        return [row for hook in self.row_hooks if (row := hook(self, progress))]
 
     def echo(self, progress: ChatProgress, step: Step, answer_label_id: str) -> str:
         """The line that records what was just answered, above the next step."""

@@ -9,10 +9,7 @@ again (at most once); everything still ``pending`` is sent. A lease (``runner`` 
 heartbeat) makes sure one process at a time sends a broadcast — the bot or the command line;
 a lease not renewed for ``LEASE_STALE`` is taken over (that is how a crashed run resumes).
 
-Audiences (command line and chat alike), combined with commas (all must hold):
-``all``, ``stage:N`` (N as numbered in the flow: 0 = before stage 1), ``step:NAME``,
-``lang:en|zh``, ``idle:DAYS`` (no progress for at least DAYS days), ``unfinished``.
-Chats that blocked the bot (inactive) or muted reminders are never in an audience.
+Audiences are parsed and resolved in :mod:`bot.services.audience`.
 """
 
 from __future__ import annotations
@@ -30,80 +27,18 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.services.audience import Audience, chat_filter, parse_audience
 from bot.services.clock import Clock, iso
 from bot.services.delivery import Delivery, Payload
 from bot.services.flow_spec import FlowSpec
-from bot.services.i18n import LANGUAGES
-from bot.storage import operators as store
+from bot.services.i18n import LANGUAGES, Catalog, format_number
+from bot.storage import broadcasts as store
+from bot.storage import chats
+from bot.storage.broadcasts import BroadcastRow, PendingDelivery
+from bot.storage.sql import transaction
 
 LEASE_STALE = dt.timedelta(seconds=60)
 PAGE = 500
-
-
-class AudienceError(ValueError):
-    """An audience that cannot be parsed; the message says what is allowed."""
-
-
-@dataclass(frozen=True)
-class Audience:
-    terms: tuple[tuple[str, str], ...]  # (kind, value), kind in all/stage/step/lang/idle/...
-
-    @property
-    def text(self) -> str:
-        return ",".join(f"{k}:{v}" if v else k for k, v in self.terms)
-
-
-def parse_audience(raw: str, spec: FlowSpec) -> Audience:
-    terms: list[tuple[str, str]] = []
-    for part in (p.strip() for p in raw.split(",")):
-        if not part:
-            continue
-        kind, _, value = part.partition(":")
-        kind, value = kind.strip().lower(), value.strip()
-        if kind in ("all", "unfinished") and not value:
-            if kind == "unfinished":
-                terms.append((kind, ""))
-            continue
-        valid = {
-            "stage": value.isdigit() and any(s.number == int(value) for s in spec.stages),
-            "step": value in spec.steps,
-            "lang": value in LANGUAGES,
-            "idle": value.isdigit() and int(value) > 0,
-        }
-        if valid.get(kind):
-            terms.append((kind, value))
-        else:
-            stages = ", ".join(str(s.number) for s in spec.stages)
-            raise AudienceError(
-                f"unknown audience {part!r}: use all, stage:N ({stages}), step:NAME, "
-                f"lang:en|zh, idle:DAYS or unfinished, combined with commas"
-            )
-    return Audience(tuple(terms) or (("all", ""),))
-
-
-def audience_sql(audience: Audience, spec: FlowSpec, now: dt.datetime) -> tuple[str, list[Any]]:
-    """A WHERE clause on ``chats`` (and its parameters) selecting the audience."""
-    where = ["active = 1", "id NOT IN (SELECT chat_id FROM muted_chats)"]
-    params: list[Any] = []
-    for kind, value in audience.terms:
-        if kind == "stage":
-            stage = next(s for s in spec.stages if s.number == int(value))
-            steps = [sid for sid, step in spec.steps.items() if step.stage == stage.id]
-            where.append(f"state IN ({', '.join('?' for _ in steps)})")
-            params.extend(steps)
-        elif kind == "step":
-            where.append("state = ?")
-            params.append(value)
-        elif kind == "lang":
-            where.append("language = ?")
-            params.append(value)
-        elif kind == "idle":
-            cutoff = now - dt.timedelta(days=int(value))
-            where.append("updated_at <= ?")
-            params.append(iso(cutoff))
-        elif kind == "unfinished":
-            where.append("finished_at IS NULL")
-    return " AND ".join(where), params
 
 
 def new_runner_id() -> str:
@@ -168,10 +103,7 @@ class BroadcastService:
 
     # -- composing --------------------------------------------------------------------------
     def count(self, audience: Audience) -> int:
-        where, params = audience_sql(audience, self.spec, self.clock())
-        return int(
-            self.db.execute(f"SELECT COUNT(*) FROM chats WHERE {where}", params).fetchone()[0]
-        )
+        return chats.count_matching(self.db, chat_filter(audience, self.spec, self.clock()))
 
     def create(
         self,
@@ -184,36 +116,40 @@ class BroadcastService:
         operator_language: str = "en",
         status: str = "scheduled",
     ) -> int:
-        return store.insert_broadcast(
-            self.db,
-            {
-                "created_by": created_by,
-                "operator_chat_id": operator_chat_id,
-                "operator_language": operator_language,
-                "status": status,
-                "audience": audience.text,
-                "content": json.dumps(content, ensure_ascii=False),
-                "send_at": iso(send_at) if send_at else None,
-                "created_at": self.now(),
-            },
-        )
+        with transaction(self.db):
+            return store.insert_broadcast(
+                self.db,
+                {
+                    "created_by": created_by,
+                    "operator_chat_id": operator_chat_id,
+                    "operator_language": operator_language,
+                    "status": status,
+                    "audience": audience.text,
+                    "content": json.dumps(content, ensure_ascii=False),
+                    "send_at": iso(send_at) if send_at else None,
+                    "created_at": self.now(),
+                },
+            )
+
+    def get(self, broadcast_id: int) -> BroadcastRow | None:
+        return store.get_broadcast(self.db, broadcast_id)
+
+    def recent(self, limit: int = 10) -> list[BroadcastRow]:
+        """The newest broadcasts that were sent, scheduled or cancelled (not drafts)."""
+        return store.recent_broadcasts(self.db, limit)
 
     def cancel(self, broadcast_id: int) -> bool:
         """Stop a scheduled or running broadcast; what is not sent yet stays unsent."""
-        cursor = self.db.execute(
-            "UPDATE broadcasts SET status = 'cancelled', finished_at = ? "
-            "WHERE id = ? AND status IN ('scheduled', 'running')",
-            [self.now(), broadcast_id],
-        )
-        return cursor.rowcount == 1
+        with transaction(self.db):
+            return store.cancel(self.db, broadcast_id, self.now())
 
     def report(self, broadcast_id: int) -> Report | None:
         row = store.get_broadcast(self.db, broadcast_id)
         if row is None:
             return None
         counts = store.delivery_counts(self.db, broadcast_id)
-        report = Report.from_counts(broadcast_id, row["status"], counts)
-        if row["status"] in ("scheduled",):
+        report = Report.from_counts(broadcast_id, row.status, counts)
+        if row.status == "scheduled":
             report.total = report.left = 0
         return report
 
@@ -222,31 +158,32 @@ class BroadcastService:
         now = self.clock()
         return store.broadcasts_to_run(self.db, iso(now), iso(now - LEASE_STALE))
 
+    def show_progress_in(self, broadcast_id: int, message_id: int) -> None:
+        """Remember the operator's message that shows the live progress (edited later)."""
+        with transaction(self.db):
+            store.update_broadcast(self.db, broadcast_id, {"progress_message_id": message_id})
+
     # -- sending ----------------------------------------------------------------------------
-    def _begin(self, broadcast_id: int) -> tuple[dict[str, Any], int] | None:
+    def _begin(self, broadcast_id: int) -> tuple[BroadcastRow, int] | None:
         """Take the lease, fix the audience if new; (row, in-flight sends now unknown)."""
         now = self.clock()
-        with self.db.atomic():
+        with transaction(self.db):
             if not store.take_lease(
                 self.db, broadcast_id, self.runner, iso(now), iso(now - LEASE_STALE)
             ):
                 return None
             row = store.get_broadcast(self.db, broadcast_id)
             assert row is not None
-            if row["status"] == "scheduled":
-                audience = parse_audience(row["audience"], self.spec)
-                where, params = audience_sql(audience, self.spec, now)
-                total = store.add_deliveries(self.db, broadcast_id, where, params, iso(now))
+            if row.status == "scheduled":
+                audience = parse_audience(row.audience, self.spec)
+                where = chat_filter(audience, self.spec, now)
+                total = store.add_deliveries(self.db, broadcast_id, where, iso(now))
                 store.update_broadcast(
                     self.db,
                     broadcast_id,
-                    {
-                        "status": "running",
-                        "total": total,
-                        "started_at": iso(now),
-                    },
+                    {"status": "running", "total": total, "started_at": iso(now)},
                 )
-                row["status"] = "running"
+                row = row._replace(status="running", total=total)
             unknown = store.mark_in_flight_unknown(self.db, broadcast_id, iso(now))
         return row, unknown
 
@@ -264,9 +201,9 @@ class BroadcastService:
             report.busy = True
             return report
         row, _unknown = begun
-        payloads = content_payloads(row["content"])
+        payloads = content_payloads(row.content)
         concurrency = max(1, delivery.limits.concurrency)
-        queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(maxsize=concurrency * 4)
+        queue: asyncio.Queue[PendingDelivery | None] = asyncio.Queue(maxsize=concurrency * 4)
         state = {"stop": False, "done": 0}
         started = time.monotonic()
 
@@ -289,38 +226,31 @@ class BroadcastService:
                 if state["stop"]:
                     continue
                 chat_id, language = item
-                if not store.claim_delivery(self.db, broadcast_id, chat_id, self.now()):
+                with transaction(self.db):
+                    claimed = store.claim_delivery(self.db, broadcast_id, chat_id, self.now())
+                if not claimed:
                     continue
                 result = await delivery.send(chat_id, payloads.get(language, payloads["en"]))
-                if result.status == "blocked":
-                    with self.db.atomic():
-                        store.finish_delivery(
-                            self.db,
-                            broadcast_id,
-                            chat_id,
-                            result.status,
-                            result.error,
-                            None,
-                            self.now(),
-                        )
-                        store.set_chat_inactive(self.db, chat_id)
-                else:  # one statement: its own transaction
+                blocked = result.status == "blocked"
+                with transaction(self.db):
                     store.finish_delivery(
                         self.db,
                         broadcast_id,
                         chat_id,
                         result.status,
                         result.error,
-                        result.message_id,
+                        None if blocked else result.message_id,
                         self.now(),
                     )
+                    if blocked:
+                        chats.set_active(self.db, chat_id, False)
                 state["done"] += 1
 
         def current(final: bool = False) -> Report:
             status = store.get_broadcast(self.db, broadcast_id)
             report = Report.from_counts(
                 broadcast_id,
-                status["status"] if status else "missing",
+                status.status if status else "missing",
                 store.delivery_counts(self.db, broadcast_id),
             )
             elapsed = time.monotonic() - started
@@ -332,7 +262,8 @@ class BroadcastService:
         async def monitor() -> None:
             while True:
                 await asyncio.sleep(self.progress_every)
-                status = store.heartbeat(self.db, broadcast_id, self.runner, self.now())
+                with transaction(self.db):
+                    status = store.heartbeat(self.db, broadcast_id, self.runner, self.now())
                 if status != "running":  # cancelled, or the lease was taken over
                     state["stop"] = True
                     return
@@ -350,15 +281,38 @@ class BroadcastService:
             watcher.cancel()
             for task in workers:
                 task.cancel()
-        with self.db.atomic():
-            self.db.execute(
-                "UPDATE broadcasts SET status = CASE WHEN status = 'running' THEN 'done' "
-                "ELSE status END, finished_at = COALESCE(finished_at, ?), runner = NULL "
-                "WHERE id = ? AND runner = ?",
-                [self.now(), broadcast_id, self.runner],
-            )
+        with transaction(self.db):
+            store.release(self.db, broadcast_id, self.runner, self.now())
         report = current(final=True)
         report.eta_seconds = None
         if on_progress is not None:
             await on_progress(report)
         return report
+
+
+def report_text(catalog: Catalog, lang: str, report: Report) -> str:
+    """The live progress / final report of a broadcast, in the operator's language."""
+    t = catalog.text
+
+    def n(value: float) -> str:
+        return format_number(value, lang)
+
+    status_id = f"bc-status-{report.status}"
+    status = t(lang, status_id) if catalog.has(lang, status_id) else report.status
+    lines = [
+        t(lang, "bc-progress-title", id=report.broadcast_id, status=status),
+        t(
+            lang,
+            "bc-progress-counts",
+            sent=n(report.sent),
+            blocked=n(report.blocked),
+            failed=n(report.failed),
+            left=n(report.left),
+            total=n(report.total),
+        ),
+    ]
+    if report.unknown:
+        lines.append(t(lang, "bc-progress-unknown", count=n(report.unknown)))
+    if report.eta_seconds is not None and not report.final:
+        lines.append(t(lang, "bc-progress-eta", minutes=max(1, round(report.eta_seconds / 60))))
+    return "\n".join(lines)

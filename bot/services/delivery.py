@@ -6,44 +6,58 @@ the overall rate (sized so that no one-second window ever holds more than the li
 :func:`overall_limiter`) and a per-chat spacing (1 s for private chats, 3 s for groups = 20 per
 minute). Then:
 
-* 429 ``RetryAfter``: wait what Telegram asks, and hold *every* sender for that long too (a
+* :class:`Flood` (429): wait what Telegram asks, and hold *every* sender for that long too (a
   flood limit is global), then try again — a bounded number of times;
-* 403 ``Forbidden`` (the user blocked the bot, or the bot left the group): ``blocked``;
-* timeouts and 5xx (``NetworkError``): retried with exponential backoff, a bounded number of
+* :class:`Blocked` (403: the user blocked the bot, or the bot left the group): ``blocked``;
+* :class:`Transient` (timeouts, 5xx): retried with exponential backoff, a bounded number of
   times, then ``failed``. Note a timed-out request may still have been delivered, so a retry
   after a timeout can, rarely, duplicate a message: Telegram gives no way to know;
-* other 400s (chat not found, bad markup...): ``failed`` at once, no retry.
+* :class:`Rejected` (other 400s: chat not found, bad markup...): ``failed`` at once.
 
-Limits, backoff and the sleep/monotonic functions are injectable, so tests run in
-milliseconds while the defaults match Telegram's real limits.
+This module knows no Telegram object: the :class:`Sender` it is given does the sending and
+translates the Bot API's errors into the ones above (``bot.telegram_sender``). Limits,
+backoff and the sleep/monotonic functions are injectable, so tests run in milliseconds while
+the defaults match Telegram's real limits.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import time
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
-from telegram import Bot, InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-)
-from telegram.warnings import PTBDeprecationWarning
 
 MARGIN = 0.003
 Sleep = Callable[[float], Awaitable[Any]]
-Action = Callable[[Bot], Awaitable[Any]]
+Action = Callable[[], Awaitable[int | None]]  # one Bot API call; the message id it made
+Button = tuple[str, str]  # (label, callback data)
+
+
+class SendError(Exception):
+    """Why a send did not go through, as the :class:`Sender` tells it."""
+
+
+class Flood(SendError):
+    """Too many requests: wait ``retry_after`` seconds (everyone, not only this chat)."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Blocked(SendError):
+    """The user blocked the bot, or the bot is no longer in the group."""
+
+
+class Transient(SendError):
+    """A timeout or a server error: worth another try."""
+
+
+class Rejected(SendError):
+    """Refused for good (chat not found, bad markup...)."""
 
 
 @dataclass(frozen=True)
@@ -68,35 +82,21 @@ class Result:
     attempts: int = 1
 
 
-@dataclass
+@dataclass(frozen=True)
 class Payload:
-    """One message: text (HTML), or a photo / document (by file id) with an HTML caption."""
+    """One message: text (HTML), or a photo / document (by file id) with an HTML caption,
+    and optionally rows of buttons."""
 
     kind: str = "text"
     html: str = ""
     file_id: str | None = None
-    reply_markup: InlineKeyboardMarkup | None = None
+    buttons: tuple[tuple[Button, ...], ...] = ()
 
-    async def send(self, bot: Bot, chat_id: int) -> Message:
-        if self.kind == "photo" and self.file_id:
-            return await bot.send_photo(
-                chat_id,
-                self.file_id,
-                caption=self.html or None,
-                parse_mode=ParseMode.HTML,
-                reply_markup=self.reply_markup,
-            )
-        if self.kind == "document" and self.file_id:
-            return await bot.send_document(
-                chat_id,
-                self.file_id,
-                caption=self.html or None,
-                parse_mode=ParseMode.HTML,
-                reply_markup=self.reply_markup,
-            )
-        return await bot.send_message(
-            chat_id, self.html, parse_mode=ParseMode.HTML, reply_markup=self.reply_markup
-        )
+
+class Sender(Protocol):
+    """Sends one message; raises a :class:`SendError`; returns the new message's id."""
+
+    async def send(self, chat_id: int, payload: Payload) -> int | None: ...
 
 
 @dataclass
@@ -104,10 +104,6 @@ class Stats:
     sent: int = 0
     flood_waits: int = 0  # 429s received
     retries: int = 0  # timeouts / 5xx retried
-
-
-def _seconds(value: float | dt.timedelta) -> float:
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 def overall_limiter(limits: Limits) -> AsyncLimiter:
@@ -127,7 +123,7 @@ def overall_limiter(limits: Limits) -> AsyncLimiter:
 
 @dataclass
 class Delivery:
-    bot: Bot
+    sender: Sender
     limits: Limits = field(default_factory=Limits)
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
@@ -139,7 +135,7 @@ class Delivery:
         self._hold_until = 0.0
 
     async def send(self, chat_id: int, payload: Payload) -> Result:
-        return await self.call(chat_id, lambda bot: payload.send(bot, chat_id))
+        return await self.call(chat_id, lambda: self.sender.send(chat_id, payload))
 
     async def call(self, chat_id: int, action: Action) -> Result:
         """Run one Bot API call for ``chat_id`` within the limits, retrying as above."""
@@ -149,34 +145,26 @@ class Delivery:
             attempts += 1
             await self._pace(chat_id)
             try:
-                answer = await action(self.bot)
-            except RetryAfter as exc:
+                message_id = await action()
+            except Flood as exc:
                 floods += 1
                 self.stats.flood_waits += 1
-                with warnings.catch_warnings():  # int today, timedelta in PTB 23: either
-                    warnings.simplefilter("ignore", PTBDeprecationWarning)
-                    wait = _seconds(exc.retry_after)
-                self._hold_until = max(self._hold_until, self.monotonic() + wait)
+                self._hold_until = max(self._hold_until, self.monotonic() + exc.retry_after)
                 if floods > self.limits.max_flood_waits:
                     return Result("failed", f"flood control: {exc}", attempts=attempts)
                 attempts -= 1  # a flood wait is not a failed attempt; _pace does the waiting
                 continue
-            except Forbidden as exc:
+            except Blocked as exc:
                 return Result("blocked", str(exc), attempts=attempts)
-            except ChatMigrated as exc:
-                return Result("failed", f"chat moved to {exc.new_chat_id}", attempts=attempts)
-            except BadRequest as exc:
-                return Result("failed", str(exc), attempts=attempts)
-            except NetworkError as exc:  # timeouts and 5xx
+            except Transient as exc:
                 if attempts >= self.limits.max_attempts:
-                    return Result("failed", f"{type(exc).__name__}: {exc}", attempts=attempts)
+                    return Result("failed", str(exc), attempts=attempts)
                 self.stats.retries += 1
                 await self.sleep(self.limits.backoff * 2 ** (attempts - 1))
                 continue
-            except TelegramError as exc:  # anything else Telegram says: this chat failed
-                return Result("failed", f"{type(exc).__name__}: {exc}", attempts=attempts)
+            except SendError as exc:
+                return Result("failed", str(exc), attempts=attempts)
             self.stats.sent += 1
-            message_id = answer.message_id if isinstance(answer, Message) else None
             return Result("sent", None, message_id, attempts)
 
     async def _pace(self, chat_id: int) -> None:

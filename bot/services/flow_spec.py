@@ -15,10 +15,9 @@ from typing import Any
 
 import yaml
 
+from bot.callbacks import DATA_LIMIT, AnswerButton
+
 STEP_KINDS = frozenset({"info", "confirm", "choice", "audit", "finish"})
-CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for callback_data
-# The widest callback the handlers build: "a|<sequence>|<step>|<answer>".
-_CALLBACK_TEMPLATE = "a|9999999|{step}|{answer}"
 
 
 class FlowError(ValueError):
@@ -229,8 +228,6 @@ def _parse_answers(raw: Any, where: str, step_id: str, faults: list[str]) -> lis
         if any(a.id == answer_id for a in answers):
             faults.append(f"{here}: defined twice")
             continue
-        if "|" in answer_id or "|" in step_id:
-            faults.append(f"{here}: ids may not contain '|'")
         stay = bool(item.get("stay", False))
         target = item.get("next")
         if stay and target is not None:
@@ -239,9 +236,11 @@ def _parse_answers(raw: Any, where: str, step_id: str, faults: list[str]) -> lis
             faults.append(f"{here}: needs 'next' (a step id) or 'stay: true'")
         if stay and not item.get("help"):
             faults.append(f"{here}: an answer that keeps the step open needs 'help'")
-        data = _CALLBACK_TEMPLATE.format(step=step_id, answer=answer_id).encode()
-        if len(data) > CALLBACK_DATA_LIMIT:
+        data = AnswerButton.widest(step_id, answer_id)
+        if len(data.encode()) > DATA_LIMIT:
             faults.append(f"{here}: step and answer ids too long for Telegram's callback data")
+        elif AnswerButton.parse(data) is None:
+            faults.append(f"{here}: ids may use only letters, digits and _ : . -")
         answers.append(
             Answer(
                 id=answer_id,

@@ -20,6 +20,7 @@ from bot.services.chart import bar_chart, cjk_font_file
 from bot.services.clock import iso
 from bot.services.flow_spec import FlowSpec
 from bot.services.i18n import Catalog, format_number
+from bot.storage import chats, events, reminders
 
 
 @dataclass
@@ -39,11 +40,7 @@ class Funnel:
 def funnel_stats(db: Database, spec: FlowSpec, now: dt.datetime, idle_days: int) -> Funnel:
     result = Funnel()
     cutoff = iso(now - dt.timedelta(days=idle_days))
-    for state, language, active, finished, idle, count in db.execute(
-        "SELECT state, language, active, finished_at IS NOT NULL, updated_at <= ?, COUNT(*) "
-        "FROM chats GROUP BY 1, 2, 3, 4, 5",
-        [cutoff],
-    ).fetchall():
+    for state, language, active, finished, idle, count in chats.progress_counts(db, cutoff):
         result.total += count
         result.by_language[language] = result.by_language.get(language, 0) + count
         if not active:
@@ -58,7 +55,7 @@ def funnel_stats(db: Database, spec: FlowSpec, now: dt.datetime, idle_days: int)
         step = spec.steps.get(state)
         if step is not None:
             result.by_stage[step.stage] = result.by_stage.get(step.stage, 0) + count
-    result.muted = int(db.execute("SELECT COUNT(*) FROM muted_chats").fetchone()[0])
+    result.muted = reminders.muted_count(db)
     _journeys(db, spec, result)
     return result
 
@@ -77,9 +74,7 @@ def _journeys(db: Database, spec: FlowSpec, result: Funnel) -> None:
     current_chat: int | None = None
     entered: dict[int, dt.datetime] = {}
     done: set[int] = set()
-    for chat_id, to_state, at in db.execute(
-        "SELECT chat_id, to_state, at FROM events WHERE to_state IS NOT NULL ORDER BY chat_id, id"
-    ):
+    for chat_id, to_state, at in events.moves_by_chat(db):
         if chat_id != current_chat:
             if current_chat is not None:
                 close(entered)
@@ -192,60 +187,49 @@ CSV_COLUMNS = (
 )
 
 
-def write_csv(
-    db: Database, spec: FlowSpec, catalog: Catalog, out: TextIO, now: dt.datetime, idle_days: int
-) -> int:
+def write_csv(db: Database, spec: FlowSpec, catalog: Catalog, out: TextIO, now: dt.datetime) -> int:
     """Every chat and its progress, one row each, English titles; returns the row count."""
-    del idle_days  # every row carries its own idle time; the threshold is for /stats
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     count = 0
-    cursor = db.execute(
-        "SELECT c.id, c.type, c.title, c.language, c.state, c.finished_at, c.active, "
-        "m.chat_id IS NOT NULL, c.audit_step, c.audit_submitted_on, c.audit_due_on, "
-        "c.created_at, c.updated_at FROM chats c "
-        "LEFT JOIN muted_chats m ON m.chat_id = c.id ORDER BY c.id"
-    )
-    for row in cursor:
-        (
-            chat_id,
-            kind,
-            title,
-            language,
-            state,
-            finished_at,
-            active,
-            muted,
-            audit_step,
-            submitted,
-            due,
-            created_at,
-            updated_at,
-        ) = row
-        step = spec.steps.get(state)
-        stage = spec.stage_of(state) if step else None
+    for row in chats.export_rows(db):
+        step = spec.steps.get(row.state)
+        stage = spec.stage_of(row.state) if step else None
         idle = ""
-        if updated_at:
-            idle = f"{(now - dt.datetime.fromisoformat(updated_at)).total_seconds() / 86400:.1f}"
+        if row.updated_at:
+            idle_seconds = (now - dt.datetime.fromisoformat(row.updated_at)).total_seconds()
+            idle = f"{idle_seconds / 86400:.1f}"
         values: list[Any] = [
-            chat_id,
-            kind,
-            title or "",
-            language,
+            row.id,
+            row.type,
+            row.title or "",
+            row.language,
             stage.number if stage else "",
             catalog.text("en", stage.title) if stage else "",
-            state,
+            row.state,
             catalog.text("en", step.title) if step else "",
-            finished_at or "",
-            active,
-            int(muted),
+            row.finished_at or "",
+            row.active,
+            int(row.muted),
             idle,
-            audit_step or "",
-            submitted or "",
-            due or "",
-            created_at or "",
-            updated_at or "",
+            row.audit_step or "",
+            row.audit_submitted_on or "",
+            row.audit_due_on or "",
+            row.created_at or "",
+            row.updated_at or "",
         ]
         writer.writerow(values)
         count += 1
     return count
+
+
+class FunnelService:
+    """The funnel of the chats in this database, for ``/stats`` (the CLI calls the functions)."""
+
+    def __init__(self, db: Database, spec: FlowSpec, idle_days: int) -> None:
+        self.db = db
+        self.spec = spec
+        self.idle_days = idle_days
+
+    def stats(self, now: dt.datetime) -> Funnel:
+        return funnel_stats(self.db, self.spec, now, self.idle_days)

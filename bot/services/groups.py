@@ -18,8 +18,8 @@ from typing import Generic, TypeVar
 from sqlite_utils import Database
 
 from bot.services.clock import Clock, iso
-from bot.storage import chats as chat_store
-from bot.storage import tickets as ticket_store
+from bot.storage import chats, events, tickets
+from bot.storage.sql import transaction
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,10 @@ class GroupService:
 
     def set_active(self, chat_id: int, active: bool) -> bool:
         """Mark a chat (in)active: the bot was removed or blocked, or came back. Progress stays."""
-        if chat_store.get_chat(self.db, chat_id) is None:
-            return False
-        with self.db.atomic():
-            chat_store.update_chat(self.db, chat_id, {"active": int(active)})
+        with transaction(self.db):
+            if chats.get_chat(self.db, chat_id) is None:
+                return False
+            chats.set_active(self.db, chat_id, active)
         return True
 
     def migrate(self, old_id: int, new_id: int, new_type: str, *, user_id: int | None) -> bool:
@@ -75,19 +75,20 @@ class GroupService:
         Telegram announces a migration twice (in the old group and in the new supergroup);
         the second call finds nothing under the old id and does nothing.
         """
-        with self.db.atomic():
-            if chat_store.get_chat(self.db, old_id) is None:
+        with transaction(self.db):
+            if chats.get_chat(self.db, old_id) is None:
                 return False
-            if chat_store.get_chat(self.db, new_id) is not None:
+            if chats.get_chat(self.db, new_id) is not None:
                 log.warning(
                     "chat %s migrated to %s, which already has a progress: kept both",
                     old_id,
                     new_id,
                 )
                 return False
-            chat_store.move_chat(self.db, old_id, new_id, new_type)
-            ticket_store.move_tickets(self.db, old_id, new_id, new_type)
-            chat_store.log_event(
+            chats.move_chat(self.db, old_id, new_id, new_type)
+            events.move_events(self.db, old_id, new_id)
+            tickets.move_tickets(self.db, old_id, new_id, new_type)
+            events.log_event(
                 self.db,
                 {
                     "chat_id": new_id,

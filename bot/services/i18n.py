@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -82,9 +81,6 @@ class Catalog:
         if errors:
             log.warning("message %s (%s) formatted with errors: %s", message_id, lang, errors)
         return str(text)
-
-    def texts(self, lang: str, ids: Mapping[str, str], **args: Any) -> dict[str, str]:
-        return {name: self.text(lang, mid, **args) for name, mid in ids.items()}
 
 
 @lru_cache(maxsize=4096)

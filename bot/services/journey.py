@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from bot.services.flow_spec import FlowSpec
 from bot.services.progress import CHINA, ChatProgress
-from bot.storage import chats as store
+from bot.storage import events as log
 
 
 @dataclass
@@ -60,29 +60,29 @@ def step_status(spec: FlowSpec, progress: ChatProgress) -> list[tuple[str, str]]
 
 def read_journey(db: Database, spec: FlowSpec, chat_id: int) -> Journey:
     """Replay the log since the last reset."""
-    events = store.events_of(db, chat_id)
-    last_reset = max((i for i, e in enumerate(events) if e["kind"] == "reset"), default=-1)
+    events = log.events_of(db, chat_id)
+    last_reset = max((i for i, e in enumerate(events) if e.kind == "reset"), default=-1)
     events = events[last_reset + 1 :]
     order = {step_id: i for i, step_id in enumerate(spec.steps)}
     stage_number = {stage.id: stage.number for stage in spec.stages}
     journey = Journey()
     if events:
-        journey.started = _china_date(events[0]["at"])
+        journey.started = _china_date(events[0].at)
     open_audits: dict[str, AuditRecord] = {}
     for event in events:
-        if event["kind"] != "answer" or event["step"] not in spec.steps:
+        if event.kind != "answer" or event.step is None or event.step not in spec.steps:
             continue
-        step, target = event["step"], event["to_state"]
-        if target not in spec.steps:
+        step, target = event.step, event.to_state
+        if target is None or target not in spec.steps:
             continue
-        day = _china_date(event["at"])
+        day = _china_date(event.at)
         from_stage = spec.steps[step].stage
         if stage_number[spec.steps[target].stage] > stage_number[from_stage]:
             journey.stages_completed[from_stage] = day
         if order[target] < order[step]:
             journey.loops += 1
-        if event["detail"] and spec.steps[target].kind == "audit":
-            detail = json.loads(event["detail"])
+        if event.detail and spec.steps[target].kind == "audit":
+            detail = json.loads(event.detail)
             record = AuditRecord(target, dt.date.fromisoformat(detail["submitted"]))
             open_audits[target] = record
         elif spec.steps[step].kind == "audit" and target != step:

@@ -21,7 +21,8 @@ from bot.services.clock import Clock, iso, per_second, utc_now
 from bot.services.engine import FlowEngine
 from bot.services.flow_spec import Answer, FlowSpec, Step
 from bot.services.workdays import add_working_days
-from bot.storage import chats as store
+from bot.storage import chats, events, handled
+from bot.storage.chats import ChatRow
 from bot.storage.sql import transaction
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -46,39 +47,22 @@ class ChatProgress:
     active: bool = True
 
     @classmethod
-    def from_row(cls, row: tuple[Any, ...]) -> ChatProgress:
-        """From a row of ``chats`` read as :data:`bot.storage.chats.CHAT_COLUMNS`."""
-        (
-            chat_id,
-            chat_type,
-            title,
-            language,
-            state,
-            history,
-            seq,
-            audit_step,
-            submitted,
-            due,
-            active,
-            created_at,
-            updated_at,
-            finished_at,
-        ) = row
+    def from_row(cls, row: ChatRow) -> ChatProgress:
         return cls(
-            chat_id=chat_id,
-            chat_type=chat_type,
-            language=language,
-            state=state,
-            seq=seq,
-            title=title,
-            history=json.loads(history) if history and history != "[]" else [],
-            audit_step=audit_step,
-            audit_submitted_on=_date(submitted),
-            audit_due_on=_date(due),
-            created_at=created_at,
-            updated_at=updated_at,
-            finished_at=finished_at,
-            active=bool(active),
+            chat_id=row.id,
+            chat_type=row.type,
+            language=row.language,
+            state=row.state,
+            seq=row.seq,
+            title=row.title,
+            history=json.loads(row.history) if row.history and row.history != "[]" else [],
+            audit_step=row.audit_step,
+            audit_submitted_on=_date(row.audit_submitted_on),
+            audit_due_on=_date(row.audit_due_on),
+            created_at=row.created_at or "",
+            updated_at=row.updated_at or "",
+            finished_at=row.finished_at,
+            active=bool(row.active),
         )
 
 
@@ -120,7 +104,7 @@ class ProgressService:
 
     # -- reading ------------------------------------------------------------------------
     def get(self, chat_id: int) -> ChatProgress | None:
-        row = store.get_chat(self.db, chat_id)
+        row = chats.get_chat(self.db, chat_id)
         return ChatProgress.from_row(row) if row else None
 
     def today_in_china(self) -> dt.date:
@@ -131,27 +115,33 @@ class ProgressService:
         if update_id in self._claimed:
             return True
         if self._newest_handled is None:
-            self._newest_handled = store.newest_handled_update(self.db)
+            self._newest_handled = handled.newest_handled_update(self.db)
         if update_id > self._newest_handled:
             return False
-        return store.update_seen(self.db, update_id)
+        return handled.update_seen(self.db, update_id)
 
     def _remember_handled(self, update_id: int) -> None:
         if self._newest_handled is not None and update_id > self._newest_handled:
             self._newest_handled = update_id
+
+    def newest_handled_update(self) -> int:
+        """The highest update id recorded as handled (0 if none)."""
+        return handled.newest_handled_update(self.db)
 
     def mark_handled(self, update_id: int) -> None:
         """Record an update that changed nothing (a /status, a re-prompt) as handled."""
         if update_id in self._claimed:
             self._claimed.discard(update_id)
             return
-        if store.claim_update(self.db, update_id, self._now()):
+        with transaction(self.db):
+            claimed = handled.claim_update(self.db, update_id, self._now())
+        if claimed:
             self._remember_handled(update_id)
 
     def _claim(self, update_id: int | None, now: str) -> bool:
         if update_id is None:
             return True
-        if not store.claim_update(self.db, update_id, now):
+        if not handled.claim_update(self.db, update_id, now):
             return False
         self._claimed.add(update_id)
         self._remember_handled(update_id)
@@ -173,11 +163,11 @@ class ProgressService:
         The lookup and the insert share one transaction (one round of locks, not two)."""
         now = self._now()
         with transaction(self.db):
-            row = store.get_chat(self.db, chat_id)
+            row = chats.get_chat(self.db, chat_id)
             if row is not None:
                 existing = ChatProgress.from_row(row)
                 if title and title != existing.title:
-                    store.update_chat(self.db, chat_id, {"title": title})
+                    chats.update_chat(self.db, chat_id, {"title": title})
                     existing.title = title
                 return existing, False
             progress = ChatProgress(
@@ -190,7 +180,7 @@ class ProgressService:
                 updated_at=now,
             )
             self._claim(update_id, now)
-            store.insert_chat(
+            chats.insert_chat(
                 self.db,
                 {
                     "id": chat_id,
@@ -243,7 +233,7 @@ class ProgressService:
         with transaction(self.db):
             row = None
             if changes:
-                row = store.advance_chat(
+                row = chats.advance_chat(
                     self.db,
                     chat_id,
                     step_id,
@@ -274,13 +264,13 @@ class ProgressService:
     def _refused_press(
         self, chat_id: int, step_id: str, seq: int, update_id: int | None
     ) -> AnswerResult:
-        row = store.get_chat(self.db, chat_id)
+        row = chats.get_chat(self.db, chat_id)
         if row is None:
             return AnswerResult(Outcome.NO_PROGRESS)
         progress = ChatProgress.from_row(row)
         if step_id == progress.state and seq == progress.seq:
             return AnswerResult(Outcome.INVALID, progress)  # a current button, a forged answer
-        if update_id is not None and store.update_logged(self.db, chat_id, update_id):
+        if update_id is not None and events.update_logged(self.db, chat_id, update_id):
             return AnswerResult(Outcome.DUPLICATE, progress)
         return AnswerResult(Outcome.STALE, progress)
 
@@ -301,7 +291,7 @@ class ProgressService:
         if self.spec.steps[previous].kind == "audit" and previous != progress.audit_step:
             changes.update(self._last_submission(progress.chat_id, previous))
         now = self._now()
-        with self.db.atomic():
+        with transaction(self.db):
             if not self._claim(update_id, now):
                 return None
             updated = self._apply(progress, changes, now)
@@ -320,7 +310,7 @@ class ProgressService:
             "finished_at": None,
         }
         now = self._now()
-        with self.db.atomic():
+        with transaction(self.db):
             if not self._claim(update_id, now):
                 return None
             updated = self._apply(progress, changes, now)
@@ -336,7 +326,7 @@ class ProgressService:
         update_id: int | None = None,
     ) -> ChatProgress | None:
         now = self._now()
-        with self.db.atomic():
+        with transaction(self.db):
             if not self._claim(update_id, now):
                 return None
             # The step is shown again with new buttons, so the old ones become stale.
@@ -366,17 +356,13 @@ class ProgressService:
 
     def _last_submission(self, chat_id: int, audit_step: str) -> dict[str, Any]:
         """The audit dates recorded when ``audit_step`` was last entered (for /back)."""
-        row = self.db.execute(
-            "SELECT detail FROM events WHERE chat_id = ? AND to_state = ? AND detail IS NOT NULL "
-            "AND kind = 'answer' ORDER BY id DESC LIMIT 1",
-            [chat_id, audit_step],
-        ).fetchone()
-        if row is None:
+        logged = events.last_entry_detail(self.db, chat_id, audit_step)
+        if logged is None:
             today = self.today_in_china()
             due = add_working_days(today, self.spec.steps[audit_step].working_days)
             detail = {"submitted": today.isoformat(), "due": due.isoformat()}
         else:
-            detail = json.loads(row[0])
+            detail = json.loads(logged)
         return {
             "audit_step": audit_step,
             "audit_submitted_on": detail["submitted"],
@@ -386,7 +372,7 @@ class ProgressService:
     def _apply(self, progress: ChatProgress, changes: dict[str, Any], now: str) -> ChatProgress:
         """Write ``changes`` (column → value) and return the progress as it now is."""
         changes = {**changes, "seq": progress.seq + 1, "updated_at": now}
-        store.update_chat(
+        chats.update_chat(
             self.db,
             progress.chat_id,
             {
@@ -417,7 +403,7 @@ class ProgressService:
         to_state: str | None = None,
         detail: str | None = None,
     ) -> None:
-        store.insert_event(
+        events.insert_event(
             self.db, (chat_id, user_id, update_id, kind, step, answer, to_state, detail, at)
         )
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -32,7 +31,11 @@ from bot.services.clock import Clock, iso
 from bot.services.flow_spec import FlowSpec
 from bot.services.quiet_hours import QuietHours
 from bot.services.workdays import add_working_days
-from bot.storage import operators as store
+from bot.storage import chats, events
+from bot.storage import reminders as store
+from bot.storage.chats import PlanRow
+from bot.storage.reminders import ReminderRow
+from bot.storage.sql import transaction
 
 AUDIT_FOLLOWUPS = 3  # on the due date, then at most 2 snoozes of one working day
 IDLE_STEPS = (1, 2, 4)  # nudges after idle_days × 1, then × 2 more, then × 4 more
@@ -72,10 +75,11 @@ class ReminderService:
         for _ in range(max_pages):
             if seen >= max_chats:
                 break
-            page, upper = store.chats_changed_after_event(self.db, after, SYNC_PAGE)
-            if upper == after:
+            upper = min(after + SYNC_PAGE, events.newest_event(self.db))
+            if upper <= after:
                 break
-            with self.db.atomic():
+            page = chats.changed_between_events(self.db, after, upper)
+            with transaction(self.db):
                 for chat in page:
                     self._plan(chat)
                 store.set_meta(self.db, SYNC_CURSOR, str(upper))
@@ -90,90 +94,78 @@ class ReminderService:
         # A database whose sync followed ``chats.updated_at`` (before 2026-11): go on from
         # the first log entry at or after that cursor instead of planning everything again.
         old = store.get_meta(self.db, OLD_SYNC_CURSOR)
-        after = store.first_event_at_or_after(self.db, old) - 1 if old else 0
-        store.set_meta(self.db, SYNC_CURSOR, str(after))  # that search scans the log: once
+        after = events.first_event_at_or_after(self.db, old) - 1 if old else 0
+        with transaction(self.db):  # that search scans the log: once
+            store.set_meta(self.db, SYNC_CURSOR, str(after))
         return after
 
-    def replan(self, chat_id: int, from_now: bool = True) -> None:
+    def replan(self, chat_id: int) -> None:
         """Plan a chat's reminder afresh (after /unmute): idle counting restarts now."""
-        chat = self.db.execute(
-            "SELECT id, language, state, seq, audit_step, audit_submitted_on, audit_due_on, "
-            "active, updated_at, finished_at FROM chats WHERE id = ?",
-            [chat_id],
-        ).fetchone()
+        chat = chats.plan_row(self.db, chat_id)
         if chat is None:
             return
-        names = [
-            "id",
-            "language",
-            "state",
-            "seq",
-            "audit_step",
-            "audit_submitted_on",
-            "audit_due_on",
-            "active",
-            "updated_at",
-            "finished_at",
-        ]
-        row = dict(zip(names, chat, strict=True))
-        with self.db.atomic():
+        with transaction(self.db):
             store.delete_reminder(self.db, chat_id)
-            self._plan(row, idle_from=self.clock() if from_now else None)
+            self._plan(chat, idle_from=self.clock())
 
-    def _plan(self, chat: dict[str, Any], idle_from: dt.datetime | None = None) -> None:
-        chat_id = chat["id"]
+    def _plan(self, chat: PlanRow, idle_from: dt.datetime | None = None) -> None:
+        chat_id = chat.id
         current = store.get_reminder(self.db, chat_id)
-        if current is not None and current["seq"] == chat["seq"]:
+        if current is not None and current.seq == chat.seq:
             return
-        step = self.spec.steps.get(chat["state"])
+        step = self.spec.steps.get(chat.state)
         if (
             step is None
-            or not chat["active"]
-            or chat["finished_at"]
+            or not chat.active
+            or chat.finished_at
             or step.kind == "finish"
             or store.is_muted(self.db, chat_id)
         ):
             if current is not None:
                 store.delete_reminder(self.db, chat_id)
             return
-        if step.kind == "audit" and chat["audit_due_on"]:
+        if step.kind == "audit" and chat.audit_due_on:
             self._plan_audit(chat, current)
             return
-        start = idle_from or dt.datetime.fromisoformat(chat["updated_at"])
+        start = idle_from or dt.datetime.fromisoformat(chat.updated_at or iso(self.clock()))
         self._put(chat, "idle", start + dt.timedelta(days=self.idle_days * IDLE_STEPS[0]), 0)
 
-    def _plan_audit(self, chat: dict[str, Any], current: dict[str, Any] | None) -> None:
-        key = f"{chat['audit_step']}@{chat['audit_submitted_on']}"
-        if current is None or current["audit_key"] != key or current["kind"] == "idle":
-            due_day = dt.date.fromisoformat(chat["audit_due_on"])
+    def _plan_audit(self, chat: PlanRow, current: ReminderRow | None) -> None:
+        key = f"{chat.audit_step}@{chat.audit_submitted_on}"
+        if current is None or current.audit_key != key or current.kind == "idle":
+            assert chat.audit_due_on is not None
+            due_day = dt.date.fromisoformat(chat.audit_due_on)
             self._put(chat, "audit", self._at_followup_time(due_day), 0, key)
             return
-        waited = self._waiting_pressed(chat["id"], chat["state"], current["sent_at"])
-        if current["status"] == "sent" and current["kind"] == "audit" and waited:
-            kind = "audit" if current["count"] < AUDIT_FOLLOWUPS else "audit_ask"
+        waited = self._waiting_pressed(chat.id, chat.state, current.sent_at)
+        if current.status == "sent" and current.kind == "audit" and waited:
+            kind = "audit" if current.followups < AUDIT_FOLLOWUPS else "audit_ask"
             next_day = add_working_days(waited, 1)  # one working day after the press
-            self._put(chat, kind, self._at_followup_time(next_day), current["count"], key)
+            self._put(chat, kind, self._at_followup_time(next_day), current.followups, key)
             return
         # Same audit, nothing to react to (e.g. a language switch): keep the plan, new seq.
-        self.db.execute("UPDATE reminders SET seq = ? WHERE chat_id = ?", [chat["seq"], chat["id"]])
+        store.set_reminder_seq(self.db, chat.id, chat.seq)
 
     def _waiting_pressed(self, chat_id: int, state: str, since: str | None) -> dt.date | None:
         """The local day of a "still waiting" press at the chat's audit step, if that is its
         latest event and came after the last follow-up; else None."""
-        row = self.db.execute(
-            "SELECT kind, step, answer, at FROM events WHERE chat_id = ? ORDER BY id DESC LIMIT 1",
-            [chat_id],
-        ).fetchone()
-        if row is None or row[0] != "answer" or row[1] != state or (since and row[3] < since):
+        latest = events.latest_event(self.db, chat_id)
+        if (
+            latest is None
+            or latest.kind != "answer"
+            or latest.step != state
+            or latest.answer is None
+            or (since and latest.at < since)
+        ):
             return None
-        answer = self.spec.steps[state].answer(row[2])
+        answer = self.spec.steps[state].answer(latest.answer)
         if answer is None or not answer.stay:
             return None
-        return dt.datetime.fromisoformat(row[3]).astimezone(self.quiet.tz).date()
+        return dt.datetime.fromisoformat(latest.at).astimezone(self.quiet.tz).date()
 
     def _put(
         self,
-        chat: dict[str, Any],
+        chat: PlanRow,
         kind: str,
         due: dt.datetime,
         count: int,
@@ -181,17 +173,12 @@ class ReminderService:
     ) -> None:
         store.put_reminder(
             self.db,
-            {
-                "chat_id": chat["id"],
-                "kind": kind,
-                "status": "pending",
-                "due_at": iso(self.quiet.next_allowed(due)),
-                "count": count,
-                "seq": chat["seq"],
-                "audit_key": audit_key,
-                "sent_at": None,
-                "error": None,
-            },
+            chat.id,
+            kind,
+            iso(self.quiet.next_allowed(due)),
+            count,
+            chat.seq,
+            audit_key,
         )
 
     def _at_followup_time(self, day: dt.date) -> dt.datetime:
@@ -204,47 +191,39 @@ class ReminderService:
         if self.quiet.is_quiet(now):
             return []
         return [
-            DueReminder(r["chat_id"], r["kind"], r["count"], r["seq"])
+            DueReminder(r.chat_id, r.kind, r.followups, r.seq)
             for r in store.due_reminders(self.db, iso(now), limit)
         ]
 
     def claim(self, reminder: DueReminder) -> bool:
         """Mark as being sent, if still pending and planned for the chat's current seq."""
-        cursor = self.db.execute(
-            "UPDATE reminders SET status = 'sending', sent_at = ? WHERE chat_id = ? "
-            "AND status = 'pending' AND seq = ? AND seq = (SELECT seq FROM chats WHERE id = ?)",
-            [iso(self.clock()), reminder.chat_id, reminder.seq, reminder.chat_id],
-        )
-        return cursor.rowcount == 1
+        with transaction(self.db):
+            return store.claim_reminder(self.db, reminder.chat_id, reminder.seq, iso(self.clock()))
 
     def record(self, reminder: DueReminder, status: str, error: str | None = None) -> None:
         """The send's outcome; plans the next idle nudge, if there is one."""
         now = self.clock()
         count = reminder.count + 1
-        with self.db.atomic():
+        with transaction(self.db):
             if status == "blocked":
-                store.set_chat_inactive(self.db, reminder.chat_id)
+                chats.set_active(self.db, reminder.chat_id, False)
                 store.delete_reminder(self.db, reminder.chat_id)
                 return
             if status == "sent" and reminder.kind == "idle" and count < len(IDLE_STEPS):
                 due = now + dt.timedelta(days=self.idle_days * IDLE_STEPS[count])
-                self.db.execute(
-                    "UPDATE reminders SET status = 'pending', count = ?, due_at = ? "
-                    "WHERE chat_id = ?",
-                    [count, iso(self.quiet.next_allowed(due)), reminder.chat_id],
+                store.plan_again(
+                    self.db, reminder.chat_id, count, iso(self.quiet.next_allowed(due))
                 )
                 return
-            self.db.execute(
-                "UPDATE reminders SET status = ?, count = ?, error = ? WHERE chat_id = ?",
-                ["sent" if status == "sent" else "failed", count, error, reminder.chat_id],
-            )
+            outcome = "sent" if status == "sent" else "failed"
+            store.finish_reminder(self.db, reminder.chat_id, outcome, count, error)
 
     # -- mute -----------------------------------------------------------------------------
     def mute(self, chat_id: int) -> bool:
         """Stop reminders for the chat; False if it was muted already."""
         if store.is_muted(self.db, chat_id):
             return False
-        with self.db.atomic():
+        with transaction(self.db):
             store.set_muted(self.db, chat_id, iso(self.clock()))
             store.delete_reminder(self.db, chat_id)
         return True
@@ -252,6 +231,7 @@ class ReminderService:
     def unmute(self, chat_id: int) -> bool:
         if not store.is_muted(self.db, chat_id):
             return False
-        store.set_muted(self.db, chat_id, None)
-        self.replan(chat_id)
+        with transaction(self.db):
+            store.set_muted(self.db, chat_id, None)
+            self.replan(chat_id)
         return True

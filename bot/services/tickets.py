@@ -18,8 +18,10 @@ from sqlite_utils import Database
 
 from bot.services.clock import Clock, iso
 from bot.services.groups import TtlCache
-from bot.storage import chats as chat_store
+from bot.storage import chats
 from bot.storage import tickets as store
+from bot.storage.sql import transaction
+from bot.storage.tickets import TicketRow
 
 # Whether the support group is a forum: asked once (getChat), then remembered for a while,
 # so that turning topics on or off in the support group takes effect without a restart.
@@ -48,36 +50,33 @@ class Ticket:
         return self.status == store.OPEN
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Ticket:
+    def from_row(cls, row: TicketRow) -> Ticket:
         return cls(
-            id=row["id"],
-            chat_id=row["chat_id"],
-            chat_type=row["chat_type"] or "private",
-            user_id=row["user_id"],
-            name=row["name"] or "",
-            language=row["language"] or "en",
-            status=row["status"],
-            relaying=bool(row["relaying"]),
-            card_pending=bool(row["card_pending"]),
-            support_chat_id=row["support_chat_id"],
-            thread_id=row["thread_id"],
-            header_message_id=row["header_message_id"],
-            blocked=bool(row["blocked"]),
-            opened_count=row["opened_count"],
+            id=row.id,
+            chat_id=row.chat_id,
+            chat_type=row.chat_type or "private",
+            user_id=row.user_id,
+            name=row.name or "",
+            language=row.language or "en",
+            status=row.status,
+            relaying=bool(row.relaying),
+            card_pending=bool(row.card_pending),
+            support_chat_id=row.support_chat_id,
+            thread_id=row.thread_id,
+            header_message_id=row.header_message_id,
+            blocked=bool(row.blocked),
+            opened_count=row.opened_count,
         )
 
 
-def _ticket(row: dict[str, Any] | None) -> Ticket | None:
+def _ticket(row: TicketRow | None) -> Ticket | None:
     return Ticket.from_row(row) if row else None
 
 
 class TicketService:
-    def __init__(
-        self, db: Database, support_chat_id: int | None, operators: frozenset[int], clock: Clock
-    ) -> None:
+    def __init__(self, db: Database, support_chat_id: int | None, clock: Clock) -> None:
         self.db = db
         self.support_chat_id = support_chat_id
-        self.operators = operators
         self.clock = clock
         self.operator_cache: TtlCache[int, bool] = TtlCache(clock)
         self.forum_cache: TtlCache[int, bool] = TtlCache(clock, FORUM_CACHE_TTL)
@@ -126,15 +125,14 @@ class TicketService:
     # -- changes --------------------------------------------------------------------------------
     def ask(
         self, chat_id: int, chat_type: str, user_id: int | None, name: str, language: str
-    ) -> tuple[Ticket, bool]:
+    ) -> Ticket:
         """Open the chat's ticket (or reopen a closed one) and relay its messages.
 
-        Returns (ticket, reopened). The card is posted with the first message that follows.
+        The card is posted with the first message that follows.
         """
         now = self._now()
-        with self.db.atomic():
+        with transaction(self.db):
             existing = self.of_chat(chat_id)
-            reopened = False
             if existing is None:
                 store.insert_ticket(
                     self.db,
@@ -163,7 +161,6 @@ class TicketService:
                     "updated_at": now,
                 }
                 if not existing.is_open:
-                    reopened = True
                     changes.update(
                         status=store.OPEN,
                         card_pending=1,
@@ -173,7 +170,7 @@ class TicketService:
                 store.update_ticket(self.db, existing.id, changes)
         ticket = self.of_chat(chat_id)
         assert ticket is not None
-        return ticket, reopened
+        return ticket
 
     def stop_relaying(self, chat_id: int) -> Ticket | None:
         ticket = self.of_chat(chat_id)
@@ -184,7 +181,7 @@ class TicketService:
 
     def close(self, ticket: Ticket) -> bool:
         """Close an open ticket; False if it was closed already."""
-        with self.db.atomic():
+        with transaction(self.db):
             current = self.get(ticket.id)
             if current is None or not current.is_open:
                 return False
@@ -212,7 +209,7 @@ class TicketService:
         ticket.support_chat_id, ticket.thread_id = self.support_chat_id, thread_id
 
     def card_posted(self, ticket: Ticket, message_id: int) -> None:
-        with self.db.atomic():
+        with transaction(self.db):
             self._update(
                 ticket,
                 {
@@ -226,19 +223,19 @@ class TicketService:
         ticket.card_pending = False
 
     def relayed_in(self, ticket: Ticket, support_message_id: int, user_message_id: int) -> None:
-        with self.db.atomic():
+        with transaction(self.db):
             self._map(ticket, support_message_id, user_message_id, "in")
 
     def relayed_out(self, ticket: Ticket, support_message_id: int, user_message_id: int) -> None:
-        with self.db.atomic():
+        with transaction(self.db):
             self._map(ticket, support_message_id, user_message_id, "out")
 
     def set_blocked(self, ticket: Ticket, blocked: bool) -> None:
         """The user blocked the bot (or came back): marked on the ticket and on their chat."""
-        with self.db.atomic():
+        with transaction(self.db):
             self._update(ticket, {"blocked": int(blocked)})
             if ticket.chat_type == "private":
-                chat_store.update_chat(self.db, ticket.chat_id, {"active": int(not blocked)})
+                chats.set_active(self.db, ticket.chat_id, not blocked)
         ticket.blocked = blocked
 
     def chat_blocked(self, chat_id: int, blocked: bool) -> Ticket | None:
@@ -249,13 +246,10 @@ class TicketService:
         self.set_blocked(ticket, blocked)
         return ticket
 
-    # -- operators ----------------------------------------------------------------------------
-    def listed_operator(self, user_id: int) -> bool:
-        return user_id in self.operators
-
     # -- internals ------------------------------------------------------------------------------
     def _update(self, ticket: Ticket, changes: dict[str, Any]) -> None:
-        store.update_ticket(self.db, ticket.id, {**changes, "updated_at": self._now()})
+        with transaction(self.db):
+            store.update_ticket(self.db, ticket.id, {**changes, "updated_at": self._now()})
 
     def _map(
         self, ticket: Ticket, support_message_id: int, user_message_id: int | None, direction: str

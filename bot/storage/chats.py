@@ -1,95 +1,46 @@
-"""Chats, their answers log and the updates already handled.
+"""The ``chats`` table: one row per chat (private or group) and where it stands in the flow.
 
-The schema is declared with sqlite-utils' table API in migrations; the functions called on
-every update are plain SQL through ``db.execute`` (several times cheaper than the table API).
-Callers wrap writes that belong together in ``db.atomic()``.
+Read and written on every update, so plain SQL through the connection (several times cheaper
+than sqlite-utils' table API, which the migrations use). Rows come back as :class:`ChatRow`,
+a ``NamedTuple``: as cheap as a tuple, read by name.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database
 
-from bot.storage.sql import insert_row, rows, update_row
-
-migrations = Migrations("tpbot.core")
+from bot.storage.sql import insert_row, update_row, write
 
 
-@migrations()
-def m001_chats_events_updates(db: Database) -> None:
-    db.table("chats").create(
-        {
-            "id": int,
-            "type": str,
-            "title": str,
-            "language": str,
-            "state": str,
-            "history": str,  # JSON list of previous states, for /back
-            "seq": int,  # bumps on every change: buttons carry it, so old ones are detected
-            "audit_step": str,
-            "audit_submitted_on": str,
-            "audit_due_on": str,
-            "active": int,
-            "created_at": str,
-            "updated_at": str,
-            "finished_at": str,
-        },
-        pk="id",
-        not_null={"type", "language", "state", "history", "seq", "active"},
-        defaults={"history": "[]", "seq": 0, "active": 1},
-    )
-    db.table("chats").create_index(["state"])
-    db.table("chats").create_index(["updated_at"])
-    db.table("events").create(
-        {
-            "id": int,
-            "chat_id": int,
-            "user_id": int,
-            "update_id": int,
-            "kind": str,  # start / answer / back / reset / language / migrate ...
-            "step": str,
-            "answer": str,
-            "to_state": str,
-            "detail": str,
-            "at": str,
-        },
-        pk="id",
-    )
-    db.table("events").create_index(["chat_id", "id"])
-    db.table("handled_updates").create({"update_id": int, "at": str}, pk="update_id")
+class ChatRow(NamedTuple):
+    id: int
+    type: str
+    title: str | None
+    language: str
+    state: str
+    history: str  # JSON list of previous states, for /back
+    seq: int  # bumps on every change: buttons carry it, so old ones are detected
+    audit_step: str | None
+    audit_submitted_on: str | None
+    audit_due_on: str | None
+    active: int
+    created_at: str | None
+    updated_at: str | None
+    finished_at: str | None
 
 
-@migrations()
-def m002_drop_state_index(db: Database) -> None:
-    # Every answer changes ``state``, and keeping this index cost about a quarter of an
-    # answer's write. Its only readers are rare operator queries (a broadcast's stage/step
-    # audience, /stats), for which one scan of ``chats`` is cheap enough.
-    db.execute("DROP INDEX IF EXISTS idx_chats_state")
-
-
-@migrations()
-def m003_drop_updated_at_index(db: Database) -> None:
-    # Every answer changes ``updated_at``, so this index cost a page write per answer; the
-    # reminders sync, its one reader, follows the answers log (``events`` ids) instead.
-    db.execute("DROP INDEX IF EXISTS idx_chats_updated_at")
-
-
-CHAT_COLUMNS = (
-    "id, type, title, language, state, history, seq, audit_step, audit_submitted_on, "
-    "audit_due_on, active, created_at, updated_at, finished_at"
-)
-
-
+CHAT_COLUMNS = ", ".join(ChatRow._fields)
 _SELECT_CHAT = f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?"
 
 
-def get_chat(db: Database, chat_id: int) -> tuple[Any, ...] | None:
-    """The chat's row as a tuple in :data:`CHAT_COLUMNS` order (read on every update)."""
-    row: tuple[Any, ...] | None = db.conn.execute(_SELECT_CHAT, [chat_id]).fetchone()
-    return row
+def get_chat(db: Database, chat_id: int) -> ChatRow | None:
+    """The chat's row (read on every update), or None for a chat that never started."""
+    row = db.conn.execute(_SELECT_CHAT, [chat_id]).fetchone()
+    return ChatRow._make(row) if row is not None else None
 
 
 def insert_chat(db: Database, row: dict[str, Any]) -> None:
@@ -100,53 +51,14 @@ def update_chat(db: Database, chat_id: int, changes: dict[str, Any]) -> None:
     update_row(db, "chats", chat_id, changes)
 
 
-EVENT_COLUMNS = (
-    "chat_id",
-    "user_id",
-    "update_id",
-    "kind",
-    "step",
-    "answer",
-    "to_state",
-    "detail",
-    "at",
-)
-_EVENT_COLUMN_SET = frozenset(EVENT_COLUMNS)
-_INSERT_EVENT = (
-    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})"
-)
+def set_active(db: Database, chat_id: int, active: bool) -> None:
+    """Blocked the bot / removed it (inactive: no broadcasts, no reminders), or came back."""
+    write(db, "UPDATE chats SET active = ? WHERE id = ?", [int(active), chat_id])
 
 
-def log_event(db: Database, event: dict[str, Any]) -> None:
-    """Append to the answers log (columns missing from ``event`` are NULL)."""
-    unknown = event.keys() - _EVENT_COLUMN_SET
-    if unknown:
-        raise ValueError(f"not event columns: {sorted(unknown)}")
-    insert_event(db, [event.get(column) for column in EVENT_COLUMNS])
-
-
-def insert_event(db: Database, values: Sequence[Any]) -> None:
-    """Append to the answers log: ``values`` in :data:`EVENT_COLUMNS` order (the per-update
-    form of :func:`log_event`)."""
-    db.conn.execute(_INSERT_EVENT, values)
-
-
-def events_of(db: Database, chat_id: int) -> list[dict[str, Any]]:
-    cursor = db.execute(
-        "SELECT kind, step, answer, to_state, detail, at, user_id FROM events "
-        "WHERE chat_id = ? ORDER BY id",
-        [chat_id],
-    )
-    return rows(cursor)
-
-
-def update_logged(db: Database, chat_id: int, update_id: int) -> bool:
-    """Whether ``update_id`` changed this chat (its log entry names it)."""
-    row = db.execute(
-        "SELECT 1 FROM events WHERE chat_id = ? AND update_id = ? LIMIT 1", [chat_id, update_id]
-    ).fetchone()
-    return row is not None
+def move_chat(db: Database, old_id: int, new_id: int, new_type: str) -> None:
+    """Give a chat's progress a new id (group → supergroup migration)."""
+    write(db, "UPDATE chats SET id = ?, type = ? WHERE id = ?", [new_id, new_type, old_id])
 
 
 # An answer appends the state it leaves to the JSON history, keeping only the newest entries.
@@ -156,7 +68,6 @@ _PUSH_HISTORY = (
     "THEN json_insert(json_remove(history, '$[0]'), '$[#]', state) "
     "ELSE json_insert(history, '$[#]', state) END"
 )
-
 
 # The UPDATE of an answer, per set of changed columns (a handful: the flow's kinds of move).
 _ADVANCE_SQL: dict[tuple[tuple[str, ...], bool], str] = {}
@@ -171,10 +82,10 @@ def advance_chat(
     *,
     push_history: bool,
     history_limit: int,
-) -> tuple[Any, ...] | None:
+) -> ChatRow | None:
     """Compare-and-set: apply ``changes`` and bump the change counter only if the chat is at
-    ``state`` with counter ``seq``. Returns the new row (:data:`CHAT_COLUMNS`), or None if the
-    chat is elsewhere (or does not exist), in which case nothing was written."""
+    ``state`` with counter ``seq``. Returns the new row, or None if the chat is elsewhere (or
+    does not exist), in which case nothing was written."""
     key = (tuple(changes), push_history)
     sql = _ADVANCE_SQL.get(key)
     if sql is None:
@@ -186,45 +97,125 @@ def advance_chat(
             f"UPDATE chats SET {', '.join(assignments)} WHERE id = ? AND state = ? AND seq = ?"
         )
     params = [*changes.values(), history_limit] if push_history else [*changes.values()]
-    # Read back with a SELECT rather than RETURNING, which measured ~15 µs slower here.
-    moved = db.conn.execute(sql, [*params, chat_id, state, seq]).rowcount
+    # Read back with a SELECT: RETURNING measured slower here.
+    moved = write(db, sql, [*params, chat_id, state, seq]).rowcount
     return get_chat(db, chat_id) if moved else None
 
 
-def update_seen(db: Database, update_id: int) -> bool:
-    row = db.execute("SELECT 1 FROM handled_updates WHERE update_id = ?", [update_id]).fetchone()
-    return row is not None
+# -- selecting chats (audiences) -------------------------------------------------------------
+@dataclass(frozen=True)
+class ChatFilter:
+    """Which chats: every condition given must hold. Inactive and muted chats never match."""
+
+    states: frozenset[str] | None = None  # at one of these steps
+    language: str | None = None
+    updated_before: str | None = None  # no change since (UTC ISO)
+    unfinished: bool = False
 
 
-def newest_handled_update(db: Database) -> int:
-    """The highest update id recorded as handled (0 if none)."""
-    row = db.execute("SELECT MAX(update_id) FROM handled_updates").fetchone()
-    return int(row[0] or 0)
+def filter_sql(where: ChatFilter) -> tuple[str, list[Any]]:
+    """The WHERE clause on ``chats`` selecting ``where`` (and its parameters)."""
+    clauses = ["active = 1", "id NOT IN (SELECT chat_id FROM muted_chats)"]
+    params: list[Any] = []
+    if where.states is not None:
+        states = sorted(where.states)
+        clauses.append(f"state IN ({', '.join('?' for _ in states)})")
+        params.extend(states)
+    if where.language is not None:
+        clauses.append("language = ?")
+        params.append(where.language)
+    if where.updated_before is not None:
+        clauses.append("updated_at <= ?")
+        params.append(where.updated_before)
+    if where.unfinished:
+        clauses.append("finished_at IS NULL")
+    return " AND ".join(clauses), params
 
 
-def claim_update(db: Database, update_id: int, at: str) -> bool:
-    """Record ``update_id`` as handled; False if it already was (a redelivered update)."""
-    try:
-        db.execute("INSERT INTO handled_updates (update_id, at) VALUES (?, ?)", [update_id, at])
-    except sqlite3.IntegrityError:
-        return False
-    return True
+def count_matching(db: Database, where: ChatFilter) -> int:
+    clause, params = filter_sql(where)
+    return int(db.execute(f"SELECT COUNT(*) FROM chats WHERE {clause}", params).fetchone()[0])
 
 
-def forget_updates_before(db: Database, at: str, batch: int = 5_000) -> int:
-    """Drop the record of updates handled before ``at``: Telegram redelivers only recent ones.
-
-    Looks only at the ``batch`` oldest ids (ids grow with time), so a run costs the same
-    however large the table is; a backlog goes over the next runs.
-    """
-    return db.execute(
-        "DELETE FROM handled_updates WHERE update_id IN "
-        "(SELECT update_id FROM handled_updates ORDER BY update_id LIMIT ?) AND at < ?",
-        [batch, at],
-    ).rowcount
+# -- reading many (operators' figures, exports, reminders) -----------------------------------
+class ProgressCount(NamedTuple):
+    state: str
+    language: str
+    active: int
+    finished: int
+    idle: int
+    chats: int
 
 
-def move_chat(db: Database, old_id: int, new_id: int, new_type: str) -> None:
-    """Give a chat's progress and history a new id (group → supergroup migration)."""
-    db.execute("UPDATE chats SET id = ?, type = ? WHERE id = ?", [new_id, new_type, old_id])
-    db.execute("UPDATE events SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])
+def progress_counts(db: Database, idle_before: str) -> list[ProgressCount]:
+    """Chats grouped by step, language, active, finished and idle (no change since then)."""
+    cursor = db.execute(
+        "SELECT state, language, active, finished_at IS NOT NULL, updated_at <= ?, COUNT(*) "
+        "FROM chats GROUP BY 1, 2, 3, 4, 5",
+        [idle_before],
+    )
+    return [ProgressCount._make(row) for row in cursor.fetchall()]
+
+
+class ExportRow(NamedTuple):
+    id: int
+    type: str
+    title: str | None
+    language: str
+    state: str
+    finished_at: str | None
+    active: int
+    muted: int
+    audit_step: str | None
+    audit_submitted_on: str | None
+    audit_due_on: str | None
+    created_at: str | None
+    updated_at: str | None
+
+
+def export_rows(db: Database) -> Iterator[ExportRow]:
+    """Every chat in id order, with whether it muted reminders (streamed, not loaded)."""
+    cursor = db.execute(
+        "SELECT c.id, c.type, c.title, c.language, c.state, c.finished_at, c.active, "
+        "m.chat_id IS NOT NULL, c.audit_step, c.audit_submitted_on, c.audit_due_on, "
+        "c.created_at, c.updated_at FROM chats c "
+        "LEFT JOIN muted_chats m ON m.chat_id = c.id ORDER BY c.id"
+    )
+    for row in cursor:
+        yield ExportRow._make(row)
+
+
+class PlanRow(NamedTuple):
+    """What planning a chat's reminder needs to know of it."""
+
+    id: int
+    language: str
+    state: str
+    seq: int
+    audit_step: str | None
+    audit_submitted_on: str | None
+    audit_due_on: str | None
+    active: int
+    updated_at: str | None
+    finished_at: str | None
+
+
+_PLAN_COLUMNS = ", ".join(f"c.{name}" for name in PlanRow._fields)
+
+
+def plan_row(db: Database, chat_id: int) -> PlanRow | None:
+    row = db.execute(f"SELECT {_PLAN_COLUMNS} FROM chats c WHERE c.id = ?", [chat_id]).fetchone()
+    return PlanRow._make(row) if row is not None else None
+
+
+def changed_between_events(db: Database, after_event: int, upper: int) -> list[PlanRow]:
+    """The chats with an answers-log entry with id in (``after_event``, ``upper``], each
+    once, in the order of their last such entry. Every change of progress is logged, so the
+    log is the change feed, and paging on its ids needs no index of its own."""
+    cursor = db.execute(
+        f"SELECT {_PLAN_COLUMNS}, MAX(e.id) AS last_event "
+        "FROM events e JOIN chats c ON c.id = e.chat_id WHERE e.id > ? AND e.id <= ? "
+        "GROUP BY e.chat_id ORDER BY last_event",
+        [after_event, upper],
+    )
+    return [PlanRow._make(row[:-1]) for row in cursor.fetchall()]

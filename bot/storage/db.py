@@ -11,16 +11,11 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database
 
-from bot.storage import chats, operators, tickets
+from bot.storage import migrations
 
 PAGE_SIZE = 2048
-
-
-def migration_sets() -> list[Migrations]:
-    """Every feature's schema, applied in this order on start."""
-    return [chats.migrations, operators.migrations, tickets.migrations]
 
 
 def open_database(path: Path | str, *, manual_checkpoints: bool = False) -> Database:
@@ -44,8 +39,10 @@ def open_database(path: Path | str, *, manual_checkpoints: bool = False) -> Data
     db.execute("PRAGMA journal_size_limit=67108864")  # truncate a large log after a checkpoint
     if manual_checkpoints:
         db.execute("PRAGMA wal_autocheckpoint=0")
-    for migrations in migration_sets():
-        migrations.apply(db)
+    for migration_set in migrations.all_sets():
+        migration_set.apply(db)
+    # No implicit transactions: every write is in an explicit one (``bot.storage.sql``).
+    db.conn.isolation_level = None
     return db
 
 

@@ -1,49 +1,68 @@
-"""Plain-SQL building blocks for the per-update path (cheaper than sqlite-utils' table API).
+"""The one way to write: inside :class:`transaction`, through :func:`write`.
 
-Table and column names come from our own code, never from users; values are always bound.
+The connection runs without implicit transactions: a statement outside a ``BEGIN`` would
+commit on its own, or (through ``sqlite3``'s legacy handling) leave a transaction open that
+no other connection can see. So every write goes through :func:`write`, which refuses, loudly,
+when no transaction is open. Table and column names come from our own code, never from
+users; values are always bound.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
+
+
+class OutsideTransaction(RuntimeError):
+    """A write was attempted with no transaction open (a bug: wrap it in ``transaction``)."""
+
+
+def write(db: Database, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    """Run one INSERT / UPDATE / DELETE inside the caller's transaction."""
+    conn = db.conn
+    if not conn.in_transaction:
+        raise OutsideTransaction(f"write outside a transaction: {sql.split(' WHERE')[0]}")
+    return conn.execute(sql, params)
 
 
 def insert_row(db: Database, table: str, row: dict[str, Any]) -> int:
     """INSERT one row; returns its rowid."""
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    cursor = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+    cursor = write(db, f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
     return int(cursor.lastrowid or 0)
 
 
 def update_row(db: Database, table: str, row_id: int, changes: dict[str, Any]) -> None:
     """UPDATE the row whose ``id`` is ``row_id`` with ``changes`` (column → value)."""
     assignments = ", ".join(f"{column} = ?" for column in changes)
-    db.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*changes.values(), row_id])
-
-
-def rows(cursor: Any) -> list[dict[str, Any]]:
-    """A cursor's remaining rows as dicts."""
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    write(db, f"UPDATE {table} SET {assignments} WHERE id = ?", [*changes.values(), row_id])
 
 
 class transaction:  # lower case: used like a function, ``with transaction(db):``
-    """BEGIN … COMMIT, or ROLLBACK if the block raises: ``db.atomic()`` for the per-update
-    path, without its generator and savepoint check (measured ~5 µs an answer). Not nestable:
-    use ``db.atomic()`` where a caller may already hold a transaction."""
+    """BEGIN … COMMIT, or ROLLBACK if the block raises.
 
-    __slots__ = ("conn",)
+    Inside another ``transaction`` block it joins the outer one (which commits or rolls back
+    the whole), so a service can call another's writes within its own transaction.
+    """
+
+    __slots__ = ("conn", "owner")
 
     def __init__(self, db: Database) -> None:
         self.conn = db.conn
+        self.owner = False
 
     def __enter__(self) -> None:
-        self.conn.execute("BEGIN")
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+            self.owner = True
 
     def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        if not self.owner:
+            return
         if exc_type is None:
             self.conn.commit()
         else:

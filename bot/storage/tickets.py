@@ -4,109 +4,70 @@ One ticket per asking chat (a user's private chat, or a team's group), reopened 
 ``/ask``. ``ticket_messages`` maps every message the bot posted in the support group for a
 ticket (its card, the copies of the user's messages) and every operator message copied to the
 user, so a reply in a plain support group finds its ticket, and a user's reply to an operator's
-answer is recognised. Schema in migrations; per-update functions are plain SQL.
+answer is recognised. Schema in ``migrations``; queries are plain SQL.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database
 
-from bot.storage.sql import insert_row, update_row
-
-migrations = Migrations("tpbot.tickets")
+from bot.storage.sql import insert_row, update_row, write
 
 OPEN = "open"
 CLOSED = "closed"
 
 
-@migrations()
-def m001_tickets(db: Database) -> None:
-    db.table("tickets").create(
-        {
-            "id": int,  # the ticket number operators see
-            "chat_id": int,  # the asking chat: where operators' answers go
-            "chat_type": str,
-            "user_id": int,  # who last asked
-            "name": str,  # user's name or group title, for the card and the topic name
-            "language": str,  # the chat's language when it last asked
-            "status": str,  # open / closed
-            "relaying": int,  # 1 while the chat's messages go to the support group
-            "card_pending": int,  # 1 until the card of this (re)opening is posted
-            "support_chat_id": int,  # the support group its topic / header live in
-            "thread_id": int,  # forum topic, if the support group is a forum
-            "header_message_id": int,  # latest card (plain support group: what to reply to)
-            "blocked": int,  # 1 when the user blocked the bot
-            "opened_count": int,
-            "created_at": str,
-            "updated_at": str,
-            "closed_at": str,
-        },
-        pk="id",
-        not_null={"chat_id", "status", "relaying", "card_pending", "blocked", "opened_count"},
-        defaults={"relaying": 0, "card_pending": 1, "blocked": 0, "opened_count": 1},
-    )
-    db.table("tickets").create_index(["chat_id"], unique=True)
-    db.table("tickets").create_index(["support_chat_id", "thread_id"])
-    db.table("ticket_messages").create(
-        {
-            "id": int,
-            "ticket_id": int,
-            "support_chat_id": int,
-            "support_message_id": int,  # the message in the support group
-            "user_message_id": int,  # its counterpart in the user's chat (none for a card)
-            "direction": str,  # card / in (user → support) / out (operator → user)
-            "at": str,
-        },
-        pk="id",
-        foreign_keys=[("ticket_id", "tickets", "id")],
-    )
-    db.table("ticket_messages").create_index(["support_chat_id", "support_message_id"])
-    db.table("ticket_messages").create_index(["ticket_id", "user_message_id"])
+class TicketRow(NamedTuple):
+    id: int  # the ticket number operators see
+    chat_id: int  # the asking chat: where operators' answers go
+    chat_type: str | None
+    user_id: int | None  # who last asked
+    name: str | None  # user's name or group title, for the card and the topic name
+    language: str | None  # the chat's language when it last asked
+    status: str  # open / closed
+    relaying: int  # 1 while the chat's messages go to the support group
+    card_pending: int  # 1 until the card of this (re)opening is posted
+    support_chat_id: int | None  # the support group its topic / card live in
+    thread_id: int | None  # forum topic, if the support group is a forum
+    header_message_id: int | None  # latest card (plain support group: what to reply to)
+    blocked: int  # 1 when the user blocked the bot
+    opened_count: int
+    created_at: str | None
+    updated_at: str | None
+    closed_at: str | None
 
 
-TICKET_COLUMNS = (
-    "id, chat_id, chat_type, user_id, name, language, status, relaying, card_pending, "
-    "support_chat_id, thread_id, header_message_id, blocked, opened_count, created_at, "
-    "updated_at, closed_at"
-)
+_COLUMNS = ", ".join(f"t.{name}" for name in TicketRow._fields)
 
 
-def _one(db: Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
-    cursor = db.execute(sql, params)
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip([c[0] for c in cursor.description], row, strict=True))
+def _one(db: Database, where: str, params: list[Any]) -> TicketRow | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM tickets t WHERE {where}", params).fetchone()
+    return TicketRow._make(row) if row is not None else None
 
 
-def get_ticket(db: Database, ticket_id: int) -> dict[str, Any] | None:
-    return _one(db, f"SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?", [ticket_id])
+def get_ticket(db: Database, ticket_id: int) -> TicketRow | None:
+    return _one(db, "t.id = ?", [ticket_id])
 
 
-def ticket_of_chat(db: Database, chat_id: int) -> dict[str, Any] | None:
-    return _one(db, f"SELECT {TICKET_COLUMNS} FROM tickets WHERE chat_id = ?", [chat_id])
+def ticket_of_chat(db: Database, chat_id: int) -> TicketRow | None:
+    return _one(db, "t.chat_id = ?", [chat_id])
 
 
-def ticket_of_thread(db: Database, support_chat_id: int, thread_id: int) -> dict[str, Any] | None:
-    return _one(
-        db,
-        f"SELECT {TICKET_COLUMNS} FROM tickets WHERE support_chat_id = ? AND thread_id = ?",
-        [support_chat_id, thread_id],
-    )
+def ticket_of_thread(db: Database, support_chat_id: int, thread_id: int) -> TicketRow | None:
+    return _one(db, "t.support_chat_id = ? AND t.thread_id = ?", [support_chat_id, thread_id])
 
 
 def ticket_of_support_message(
     db: Database, support_chat_id: int, message_id: int
-) -> dict[str, Any] | None:
-    return _one(
-        db,
-        f"SELECT {', '.join('t.' + c.strip() for c in TICKET_COLUMNS.split(','))} "
-        "FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id "
+) -> TicketRow | None:
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id "
         "WHERE m.support_chat_id = ? AND m.support_message_id = ? ORDER BY m.id DESC LIMIT 1",
         [support_chat_id, message_id],
-    )
+    ).fetchone()
+    return TicketRow._make(row) if row is not None else None
 
 
 def is_operator_copy(db: Database, ticket_id: int, user_message_id: int) -> bool:
@@ -133,7 +94,8 @@ def add_message(db: Database, row: dict[str, Any]) -> None:
 
 def move_tickets(db: Database, old_chat_id: int, new_chat_id: int, new_type: str) -> None:
     """A group became a supergroup: its ticket follows the new id (unless it has one already)."""
-    db.execute(
+    write(
+        db,
         "UPDATE tickets SET chat_id = ?, chat_type = ? WHERE chat_id = ? "
         "AND NOT EXISTS (SELECT 1 FROM tickets WHERE chat_id = ?)",
         [new_chat_id, new_type, old_chat_id, new_chat_id],

@@ -5,8 +5,8 @@ In a forum support group each ticket has its own topic (created with the first q
 reused afterwards); in a plain one each (re)opening posts a card that operators reply to, and
 the user's messages are posted as replies to it. Messages are relayed with ``copyMessage``, so
 an operator's account is never shown to the user. Which support message belongs to which
-ticket is stored (``bot/storage/tickets.py``), so replies still find their ticket after a
-restart. The operators' side is in ``support_desk``.
+ticket is stored (``bot.storage.tickets``), so replies still find their ticket after a
+restart. The operators' side is in ``bot.handlers.support.desk``.
 """
 
 from __future__ import annotations
@@ -23,36 +23,18 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import filters
 
-from bot.handlers.common import (
-    Context,
-    chat_title,
-    language_of,
-    reply,
-    send_step,
-    services,
-    user_language,
-)
+from bot.callbacks import ASK_BUTTON, DONE_BUTTON, TicketButton
+from bot.context import BotContext
 from bot.handlers.render import Renderer
-from bot.handlers.support_desk import (
-    EXTRAS_KEY,
-    close,
-    name_topic,
-    operator_message,
-    support_status,
-    ticket_language,
-    ticket_service,
-    topic_name,
-)
+from bot.handlers.replies import chat_title, reply, send_step
+from bot.handlers.support.desk import name_topic, ticket_language, topic_name
 from bot.services.i18n import format_date
 from bot.services.progress import ChatProgress
 from bot.services.tickets import Ticket, TicketService
 
 log = logging.getLogger(__name__)
-
-ASK_DATA = "tk|ask"
-DONE_DATA = "tk|done"
 
 
 class AskButtonRow:
@@ -69,13 +51,13 @@ class AskButtonRow:
         row = self._rows.get(lang)
         if row is None:
             row = self._rows[lang] = (
-                InlineKeyboardButton(renderer.t(lang, "btn-ask"), callback_data=ASK_DATA),
+                InlineKeyboardButton(renderer.t(lang, "btn-ask"), callback_data=ASK_BUTTON),
             )
         return row
 
 
-async def _support_is_forum(context: Context) -> bool:
-    tickets = ticket_service(context)
+async def _support_is_forum(context: BotContext) -> bool:
+    tickets = context.services.tickets
     assert tickets.support_chat_id is not None
     known = tickets.forum_cache.get(tickets.support_chat_id)
     if known is None:
@@ -86,69 +68,70 @@ async def _support_is_forum(context: Context) -> bool:
 
 
 # -- the user's side ----------------------------------------------------------------------------
-async def ask(update: Update, context: Context) -> None:
+async def ask(update: Update, context: BotContext) -> None:
     """/ask, or the button: open (or reopen) the chat's ticket and relay what follows."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None
-    tickets = ticket_service(context)
-    t = services(context).catalog.text
-    lang = language_of(update, context)
+    tickets = context.services.tickets
+    t = context.services.catalog.text
+    lang = context.language
     if not tickets.configured:
         await reply(update, context, t(lang, "ask-not-configured"))
         return
     if chat.id == tickets.support_chat_id:
-        await reply(update, context, t(user_language(update), "support-no-ticket"))
+        await reply(update, context, t(context.sender_language, "support-no-ticket"))
         return
     tickets.ask(chat.id, chat.type, user.id if user else None, chat_title(update) or "", lang)
     text = t(lang, "ask-open")
     if chat.type != ChatType.PRIVATE:
         text += "\n\n" + t(lang, "ask-open-group")
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t(lang, "btn-ask-done"), callback_data=DONE_DATA)]]
+        [[InlineKeyboardButton(t(lang, "btn-ask-done"), callback_data=DONE_BUTTON)]]
     )
     await reply(update, context, text, reply_markup=keyboard)
 
 
-async def ask_button(update: Update, context: Context) -> None:
+async def ask_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    assert query is not None
-    if query.data == ASK_DATA:
-        await query.answer()
-        await ask(update, context)
-    elif query.data == DONE_DATA:
-        await query.answer()
-        await done(update, context)
-    else:
-        text = services(context).catalog.text(language_of(update, context), "button-unknown")
+    assert query is not None and query.data is not None
+    button = TicketButton.parse(query.data)
+    if button is None or update.effective_chat is None:
+        text = context.services.catalog.text(context.language, "button-unknown")
         await query.answer(text, show_alert=True)
+        return
+    await query.answer()
+    if button.action == "ask":
+        await ask(update, context)
+    else:
+        await done(update, context)
 
 
-async def done(update: Update, context: Context) -> None:
+async def done(update: Update, context: BotContext) -> None:
     """ "Done": stop relaying (the ticket stays open for answers) and show the step again."""
     chat, query = update.effective_chat, update.callback_query
     assert chat is not None and query is not None
-    ticket_service(context).stop_relaying(chat.id)
-    svc = services(context)
-    text = svc.catalog.text(language_of(update, context), "ask-done")
+    context.services.tickets.stop_relaying(chat.id)
+    services = context.services
+    text = services.catalog.text(context.language, "ask-done")
     try:
         await query.edit_message_text(text)
     except BadRequest:
         await reply(update, context, text)
-    progress = svc.progress.get(chat.id)
+    progress = services.progress.get(chat.id)
     if progress is not None:
         await send_step(update, context, progress)
 
 
-async def user_message(update: Update, context: Context) -> None:
+async def user_message(update: Update, context: BotContext) -> None:
     """A message from a ticket's chat (the filter let through only those): to the operators."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
-    tickets = ticket_service(context)
+    tickets = context.services.tickets
     ticket = tickets.of_chat(chat.id)
     if ticket is None or not ticket.is_open:
         return
-    t = services(context).catalog.text
-    lang = language_of(update, context)
+    t = context.services.catalog.text
+    lang = context.language
     try:
         if ticket.blocked:  # they are writing again, so they unblocked the bot
             tickets.set_blocked(ticket, False)
@@ -163,11 +146,11 @@ async def user_message(update: Update, context: Context) -> None:
 
 
 async def _relay_to_support(
-    context: Context, ticket: Ticket, message: Message, update: Update, *, retry: bool = True
+    context: BotContext, ticket: Ticket, message: Message, update: Update, *, retry: bool = True
 ) -> bool:
     """Copy ``message`` into the ticket's topic (or under its card); True if the card was
     posted just now (a new or reopened ticket)."""
-    tickets = ticket_service(context)
+    tickets = context.services.tickets
     support = tickets.support_chat_id
     assert support is not None
     forum = await _support_is_forum(context)
@@ -195,8 +178,8 @@ async def _relay_to_support(
     return first
 
 
-async def _post_card(context: Context, ticket: Ticket, forum: bool, update: Update) -> None:
-    tickets = ticket_service(context)
+async def _post_card(context: BotContext, ticket: Ticket, forum: bool, update: Update) -> None:
+    tickets = context.services.tickets
     support = tickets.support_chat_id
     assert support is not None
     if not forum:
@@ -217,11 +200,11 @@ async def _post_card(context: Context, ticket: Ticket, forum: bool, update: Upda
     tickets.card_posted(ticket, card.message_id)
 
 
-def _card_text(context: Context, ticket: Ticket, forum: bool, update: Update) -> str:
+def _card_text(context: BotContext, ticket: Ticket, forum: bool, update: Update) -> str:
     """Who asks, in which language, at which step, and the expected audit date if any."""
-    svc = services(context)
+    services = context.services
     lang = ticket_language(context, ticket)
-    t = svc.catalog.text
+    t = services.catalog.text
     lines = [
         t(lang, "card-reopened" if ticket.opened_count > 1 else "card-new", number=str(ticket.id))
     ]
@@ -237,11 +220,11 @@ def _card_text(context: Context, ticket: Ticket, forum: bool, update: Update) ->
         else:
             lines.append(t(lang, "card-user", name=name, id=str(user.id)))
     lines.append(t(lang, "card-language", language=t(lang, "language-name")))
-    progress = svc.progress.get(ticket.chat_id)
+    progress = services.progress.get(ticket.chat_id)
     if progress is None:
         lines.append(t(lang, "card-step-none"))
     else:
-        step = t(lang, svc.spec.steps[progress.state].title)
+        step = t(lang, services.spec.steps[progress.state].title)
         lines.append(t(lang, "card-step", step=escape(step)))
         if progress.audit_submitted_on and progress.audit_due_on:
             lines.append(
@@ -256,8 +239,8 @@ def _card_text(context: Context, ticket: Ticket, forum: bool, update: Update) ->
     return "\n".join(lines)
 
 
-# -- wiring --------------------------------------------------------------------------------------
-class _RelayFilter(filters.MessageFilter):
+# -- which messages go to the operators --------------------------------------------------
+class RelayFilter(filters.MessageFilter):
     """Messages of a ticket's chat that go to the operators (see ``should_relay``). In a
     group, only replies to the bot's own messages: the rest is the team's own conversation."""
 
@@ -274,24 +257,3 @@ class _RelayFilter(filters.MessageFilter):
         ):
             return False
         return self.tickets.should_relay(message.chat.id, replied.message_id if replied else None)
-
-
-def register(application: Application) -> None:  # type: ignore[type-arg]
-    """Before ``flow`` in group 0, so that /status in the support group is the ticket's."""
-    svc = application.bot_data["services"]
-    settings = svc.settings
-    tickets = TicketService(
-        svc.db, settings.support_chat_id, settings.operators, svc.progress.clock
-    )
-    svc.extras[EXTRAS_KEY] = tickets
-    application.add_handler(CommandHandler("ask", ask))
-    application.add_handler(CommandHandler("close", close))
-    application.add_handler(CallbackQueryHandler(ask_button, pattern=r"^tk\|"))
-    if settings.support_chat_id is None:
-        return
-    svc.renderer.extra_row_hooks.append(AskButtonRow())
-    in_support = filters.Chat(settings.support_chat_id)
-    content = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    application.add_handler(CommandHandler("status", support_status, filters=in_support))
-    application.add_handler(MessageHandler(in_support & content, operator_message))
-    application.add_handler(MessageHandler(content & _RelayFilter(tickets), user_message))

@@ -13,62 +13,35 @@ import logging
 from dataclasses import replace
 from html import escape
 
-from telegram import ChatMember, Message, ReplyParameters, Update
+from telegram import Message, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.handlers.common import Context, language_of, reply, services, user_language
-from bot.services.tickets import Ticket, TicketService
+from bot.context import BotContext
+from bot.handlers.operators.access import is_support_operator
+from bot.handlers.replies import reply
+from bot.services.tickets import Ticket
 
 log = logging.getLogger(__name__)
 
-EXTRAS_KEY = "tickets"
 TOPIC_NAME_LIMIT = 128  # Telegram's limit for a forum topic's name
-OPERATOR_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER})
 
 
-def ticket_service(context: Context) -> TicketService:
-    service: TicketService = services(context).extras[EXTRAS_KEY]
-    return service
-
-
-def ticket_language(context: Context, ticket: Ticket) -> str:
-    progress = services(context).progress.get(ticket.chat_id)
+def ticket_language(context: BotContext, ticket: Ticket) -> str:
+    progress = context.services.progress.get(ticket.chat_id)
     return progress.language if progress else ticket.language
 
 
-async def is_operator(context: Context, user_id: int) -> bool:
-    """Listed in TPBOT_OPERATORS, or a member of the support group (asked, then cached)."""
-    tickets = ticket_service(context)
-    if tickets.listed_operator(user_id):
-        return True
-    known = tickets.operator_cache.get(user_id)
-    if known is not None:
-        return known
-    if tickets.support_chat_id is None:
-        return False
-    try:
-        member = await context.bot.get_chat_member(tickets.support_chat_id, user_id)
-    except TelegramError as exc:
-        log.warning("could not check whether %s is an operator: %r", user_id, exc)
-        return False
-    operator = member.status in OPERATOR_STATUSES or (
-        member.status == ChatMember.RESTRICTED and bool(getattr(member, "is_member", False))
-    )
-    tickets.operator_cache.put(user_id, operator)
-    return operator
-
-
-def topic_name(context: Context, ticket: Ticket) -> str:
+def topic_name(context: BotContext, ticket: Ticket) -> str:
     text_id = "ticket-topic-name-blocked" if ticket.blocked else "ticket-topic-name"
-    name = services(context).catalog.text(
+    name = context.services.catalog.text(
         ticket_language(context, ticket), text_id, name=ticket.name or "?", number=str(ticket.id)
     )
     return name[:TOPIC_NAME_LIMIT]
 
 
-async def name_topic(context: Context, ticket: Ticket) -> None:
+async def name_topic(context: BotContext, ticket: Ticket) -> None:
     """Show on the topic whether the user blocked the bot."""
-    support = ticket_service(context).support_chat_id
+    support = context.services.tickets.support_chat_id
     if support is None or ticket.thread_id is None or ticket.support_chat_id != support:
         return
     try:
@@ -79,14 +52,14 @@ async def name_topic(context: Context, ticket: Ticket) -> None:
         log.info("ticket %s: topic not renamed: %r", ticket.id, exc)
 
 
-def _ticket_here(context: Context, message: Message) -> Ticket | None:
+def _ticket_here(context: BotContext, message: Message) -> Ticket | None:
     """The ticket a message in the support group belongs to: its topic, or what it replies to."""
     thread = message.message_thread_id if message.is_topic_message else None
     replied = message.reply_to_message
-    return ticket_service(context).in_support(thread, replied.message_id if replied else None)
+    return context.services.tickets.in_support(thread, replied.message_id if replied else None)
 
 
-async def _answer_operator(update: Update, context: Context, text: str) -> None:
+async def _answer_operator(update: Update, context: BotContext, text: str) -> None:
     """A notice to the operator, in the ticket's topic and as a reply to their message."""
     message = update.effective_message
     assert message is not None
@@ -98,7 +71,7 @@ async def _answer_operator(update: Update, context: Context, text: str) -> None:
     )
 
 
-async def operator_message(update: Update, context: Context) -> None:
+async def operator_message(update: Update, context: BotContext) -> None:
     """An operator's message in a ticket's topic (or replying to a ticket): to its user only."""
     message = update.effective_message
     assert message is not None
@@ -107,13 +80,13 @@ async def operator_message(update: Update, context: Context) -> None:
     ticket = _ticket_here(context, message)
     if ticket is None:
         return  # not a ticket: operators talking among themselves
-    t = services(context).catalog.text
-    lang = user_language(update)
+    t = context.services.catalog.text
+    lang = context.sender_language
     name = escape(ticket.name or "?")
     if not ticket.is_open:
         await _answer_operator(update, context, t(lang, "delivery-closed", number=str(ticket.id)))
         return
-    tickets = ticket_service(context)
+    tickets = context.services.tickets
     try:
         copied = await context.bot.copy_message(ticket.chat_id, message.chat.id, message.message_id)
     except Forbidden:
@@ -129,38 +102,40 @@ async def operator_message(update: Update, context: Context) -> None:
     tickets.relayed_out(ticket, message.message_id, copied.message_id)
 
 
-async def support_status(update: Update, context: Context) -> None:
+async def support_status(update: Update, context: BotContext) -> None:
     """/status in a ticket's topic (or replying to a ticket): that user's checklist."""
     message = update.effective_message
     assert message is not None
-    svc = services(context)
-    lang = user_language(update)
+    services = context.services
+    lang = context.sender_language
     ticket = _ticket_here(context, message)
     if ticket is None:
-        await _answer_operator(update, context, svc.catalog.text(lang, "support-no-ticket"))
+        await _answer_operator(update, context, services.catalog.text(lang, "support-no-ticket"))
         return
     name = escape(ticket.name or "?")
-    progress = svc.progress.get(ticket.chat_id)
+    progress = services.progress.get(ticket.chat_id)
     if progress is None:
         await _answer_operator(
             update,
             context,
-            svc.catalog.text(lang, "support-status-none", name=name, number=str(ticket.id)),
+            services.catalog.text(lang, "support-status-none", name=name, number=str(ticket.id)),
         )
         return
-    title = svc.catalog.text(lang, "support-status-title", name=name, number=str(ticket.id))
-    checklist = svc.renderer.status(replace(progress, language=lang), svc.progress.today_in_china())
+    title = services.catalog.text(lang, "support-status-title", name=name, number=str(ticket.id))
+    checklist = services.renderer.status(
+        replace(progress, language=lang), services.progress.today_in_china()
+    )
     await _answer_operator(update, context, f"{title}\n\n{checklist}")
 
 
-async def close(update: Update, context: Context) -> None:
+async def close(update: Update, context: BotContext) -> None:
     """/close in a ticket's topic (or replying to a ticket); elsewhere ``/close <number>``,
     for operators only."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     assert message is not None and chat is not None
-    tickets = ticket_service(context)
-    t = services(context).catalog.text
-    lang = user_language(update)
+    tickets = context.services.tickets
+    t = context.services.catalog.text
+    lang = context.sender_language
     ticket: Ticket | None
     if tickets.configured and chat.id == tickets.support_chat_id:
         ticket = _ticket_here(context, message)
@@ -168,8 +143,8 @@ async def close(update: Update, context: Context) -> None:
             await _answer_operator(update, context, t(lang, "support-no-ticket"))
             return
     else:
-        if user is None or not await is_operator(context, user.id):
-            await reply(update, context, t(language_of(update, context), "close-not-operator"))
+        if user is None or not await is_support_operator(context, user.id):
+            await reply(update, context, t(context.language, "close-not-operator"))
             return
         number = (context.args or [""])[0].lstrip("#")
         if not number.isdigit():
@@ -182,9 +157,9 @@ async def close(update: Update, context: Context) -> None:
     await _close_ticket(update, context, ticket, lang)
 
 
-async def _close_ticket(update: Update, context: Context, ticket: Ticket, lang: str) -> None:
-    tickets = ticket_service(context)
-    t = services(context).catalog.text
+async def _close_ticket(update: Update, context: BotContext, ticket: Ticket, lang: str) -> None:
+    tickets = context.services.tickets
+    t = context.services.catalog.text
     if not tickets.close(ticket):
         await reply(update, context, t(lang, "close-already", number=str(ticket.id)))
         return

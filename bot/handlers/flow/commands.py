@@ -1,0 +1,166 @@
+"""The flow's commands: /back, /reset (with its confirmation), /language, /status, /help.
+
+In groups, which members may run them is decided by the guards (``bot.handlers.guards``).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.callbacks import LanguageButton, ResetButton
+from bot.context import BotContext
+from bot.handlers.guards import allowed
+from bot.handlers.replies import current_progress, need_start, reply, send_step, sender_ids
+from bot.services.i18n import LANGUAGES
+from bot.services.progress import ChatProgress
+
+
+# -- /back ------------------------------------------------------------------------------------
+async def back(update: Update, context: BotContext) -> None:
+    progress = current_progress(update, context)
+    if progress is None:
+        await need_start(update, context)
+        return
+    if not await allowed(update, context, "back"):
+        return
+    services = context.services
+    user_id, update_id = sender_ids(update)
+    previous = services.progress.back(progress, user_id=user_id, update_id=update_id)
+    if previous is None:
+        await reply(update, context, services.catalog.text(progress.language, "back-nothing"))
+        await send_step(update, context, progress)
+        return
+    await send_step(
+        update, context, previous, services.catalog.text(previous.language, "back-done")
+    )
+
+
+# -- /reset -----------------------------------------------------------------------------------
+async def reset(update: Update, context: BotContext) -> None:
+    progress = current_progress(update, context)
+    if progress is None:
+        await need_start(update, context)
+        return
+    if not await allowed(update, context, "reset"):
+        return
+    t = context.services.catalog.text
+    lang = progress.language
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "btn-reset-confirm"),
+                    callback_data=ResetButton(progress.seq, True).encode(),
+                ),
+                InlineKeyboardButton(
+                    t(lang, "btn-reset-cancel"),
+                    callback_data=ResetButton(progress.seq, False).encode(),
+                ),
+            ]
+        ]
+    )
+    await reply(update, context, t(lang, "reset-confirm"), reply_markup=keyboard)
+
+
+async def reset_answer(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    services = context.services
+    progress = current_progress(update, context)
+    button = ResetButton.parse(query.data)
+    lang = progress.language if progress else context.sender_language
+    if progress is None or button is None:
+        await query.answer(services.catalog.text(lang, "button-unknown"), show_alert=True)
+        return
+    if button.seq != progress.seq:
+        await query.answer(services.catalog.text(lang, "button-stale-plain"), show_alert=True)
+        return
+    if not await allowed(update, context, "reset"):
+        await query.answer()
+        return
+    if not button.confirm:
+        await query.answer()
+        await query.edit_message_text(services.catalog.text(lang, "reset-cancelled"))
+        return
+    user_id, update_id = sender_ids(update)
+    fresh = services.progress.reset(progress, user_id=user_id, update_id=update_id)
+    if fresh is None:
+        return
+    await query.answer()
+    await query.edit_message_text(services.catalog.text(lang, "reset-done"))
+    await send_step(update, context, fresh)
+
+
+# -- /language -------------------------------------------------------------------------------
+async def language(update: Update, context: BotContext) -> None:
+    progress = current_progress(update, context)
+    if progress is None:
+        await need_start(update, context)
+        return
+    if not await allowed(update, context, "language"):
+        return
+    t = context.services.catalog.text
+    buttons = [
+        InlineKeyboardButton(t(lang, "language-name"), callback_data=LanguageButton(lang).encode())
+        for lang in LANGUAGES
+    ]
+    await reply(
+        update,
+        context,
+        t(progress.language, "language-choose"),
+        reply_markup=InlineKeyboardMarkup([buttons]),
+    )
+
+
+async def language_answer(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    services = context.services
+    progress = current_progress(update, context)
+    button = LanguageButton.parse(query.data, LANGUAGES)
+    if progress is None or button is None:
+        text = services.catalog.text(context.language, "button-unknown")
+        await query.answer(text, show_alert=True)
+        return
+    chosen = button.language
+    if not await allowed(update, context, "language"):
+        await query.answer()
+        return
+    user_id, update_id = sender_ids(update)
+    switched = services.progress.set_language(
+        progress, chosen, user_id=user_id, update_id=update_id
+    )
+    if switched is None:
+        return
+    context.language = chosen
+    await query.answer()
+    await query.edit_message_text(services.catalog.text(chosen, "language-set"))
+    await send_step(update, context, switched)
+
+
+# -- /status and /help --------------------------------------------------------------------------
+async def status(update: Update, context: BotContext) -> None:
+    progress = current_progress(update, context)
+    if progress is None:
+        await need_start(update, context)
+        return
+    await show_status(update, context, progress)
+
+
+async def show_status(update: Update, context: BotContext, progress: ChatProgress) -> None:
+    services = context.services
+    text = services.renderer.status(progress, services.progress.today_in_china())
+    await reply(update, context, text)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    progress = current_progress(update, context)
+    lang = progress.language if progress else context.sender_language
+    t = context.services.catalog.text
+    text = t(lang, "help")
+    if progress is not None:
+        step = t(lang, context.services.spec.steps[progress.state].title)
+        text += "\n\n" + t(lang, "help-current", step=escape(step))
+    await reply(update, context, text)

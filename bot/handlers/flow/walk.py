@@ -1,0 +1,70 @@
+"""The certification walk itself: ``/start`` and the answer buttons of each step."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot.callbacks import AnswerButton
+from bot.context import BotContext
+from bot.handlers.replies import chat_title, send_step, sender_ids, step_message
+from bot.services.progress import Outcome
+
+
+async def start(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    services = context.services
+    user_id, update_id = sender_ids(update)
+    progress, created = services.progress.start(
+        chat.id,
+        chat.type,
+        context.sender_language,
+        title=chat_title(update),
+        user_id=user_id,
+        update_id=update_id,
+    )
+    prefix = None if created else services.catalog.text(progress.language, "welcome-back")
+    await send_step(update, context, progress, prefix)
+
+
+async def press(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    services = context.services
+    t = services.catalog.text
+    button = AnswerButton.parse(query.data)
+    chat = update.effective_chat
+    if button is None or chat is None:
+        await query.answer(t(context.language, "button-unknown"), show_alert=True)
+        return
+    user_id, update_id = sender_ids(update)
+    result = services.progress.press(
+        chat.id, button.step, button.answer, button.seq, user_id=user_id, update_id=update_id
+    )
+    progress = result.progress
+    lang = progress.language if progress else context.sender_language
+    if result.outcome is Outcome.DUPLICATE:
+        return
+    if result.outcome is Outcome.STALE:
+        assert progress is not None
+        current = t(lang, services.spec.steps[progress.state].title)
+        await query.answer(t(lang, "button-stale", step=current), show_alert=True)
+        return
+    if result.outcome in (Outcome.INVALID, Outcome.NO_PROGRESS):
+        await query.answer(t(lang, "button-unknown"), show_alert=True)
+        return
+    assert result.progress and result.step and result.answer
+    moved, answer = result.progress, result.answer
+    await query.answer(t(lang, answer.label))
+    prefix = services.renderer.echo(moved, result.step, answer.label)
+    if answer.help:
+        view = services.views.of(moved)
+        help_text = t(lang, answer.help, **services.renderer.step_args(moved, view.today))
+        prefix = f"{prefix}\n\n{help_text}"
+    text, keyboard = step_message(context, moved, prefix)
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest:
+        # The message is too old to edit or was deleted: show the step as a new message.
+        await send_step(update, context, moved, prefix)

@@ -1,0 +1,15 @@
+"""Group chats: admin-only commands, the bot being added or removed, group → supergroup."""
+
+from __future__ import annotations
+
+from telegram.ext import ChatMemberHandler, MessageHandler, filters
+
+from bot.context import BotApplication
+from bot.handlers.groups import membership
+
+
+def register(application: BotApplication) -> None:
+    application.add_handler(
+        ChatMemberHandler(membership.membership, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))

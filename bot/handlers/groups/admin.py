@@ -1,0 +1,44 @@
+"""In groups, /reset and /language (and their buttons) are for administrators only."""
+
+from __future__ import annotations
+
+from telegram import ChatMember, Update
+
+from bot.context import BotContext
+from bot.handlers.replies import reply
+
+ADMIN_ONLY = frozenset({"reset", "language"})
+ADMIN_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR})
+GROUP_TYPES = frozenset({"group", "supergroup"})
+
+
+async def is_admin(context: BotContext, chat_id: int, user_id: int) -> bool:
+    """Whether the user administers the chat: asked with getChatMember, remembered briefly."""
+    cache = context.services.groups.admins
+    known = cache.get((chat_id, user_id))
+    if known is not None:
+        return known
+    member = await context.bot.get_chat_member(chat_id, user_id)
+    admin = member.status in ADMIN_STATUSES
+    cache.put((chat_id, user_id), admin)
+    return admin
+
+
+async def admin_guard(update: Update, context: BotContext, command: str) -> bool:
+    """In groups, /reset and /language (and their buttons) are for administrators only."""
+    chat = update.effective_chat
+    if command not in ADMIN_ONLY or chat is None or chat.type not in GROUP_TYPES:
+        return True
+    message = update.message
+    sender_chat = message.sender_chat if message is not None else None
+    if sender_chat is not None:
+        if sender_chat.id == chat.id:  # an anonymous administrator posts as the group itself
+            return True
+    else:
+        user = update.effective_user
+        if user is not None and await is_admin(context, chat.id, user.id):
+            return True
+    await reply(
+        update, context, context.services.catalog.text(context.language, "group-admin-only")
+    )
+    return False

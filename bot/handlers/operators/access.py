@@ -1,0 +1,67 @@
+"""Who is an operator, asked every time an operator action is attempted.
+
+Two circles, named for what they are:
+
+* :func:`is_listed_operator`: a user id in ``TPBOT_OPERATORS``; they may run the operators'
+  commands in their private chat (``/broadcast``, ``/broadcasts``, ``/stats``).
+* :func:`is_support_operator`: listed, or a member of the support group (asked with
+  getChatMember, remembered briefly); they may answer and close tickets.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, Update
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from bot.handlers.replies import reply
+
+log = logging.getLogger(__name__)
+
+MEMBER_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER})
+
+
+def is_listed_operator(context: BotContext, user_id: int | None) -> bool:
+    return user_id is not None and user_id in context.services.settings.operators
+
+
+async def is_support_operator(context: BotContext, user_id: int) -> bool:
+    """Listed in TPBOT_OPERATORS, or a member of the support group (asked, then cached)."""
+    if is_listed_operator(context, user_id):
+        return True
+    tickets = context.services.tickets
+    known = tickets.operator_cache.get(user_id)
+    if known is not None:
+        return known
+    if tickets.support_chat_id is None:
+        return False
+    try:
+        member = await context.bot.get_chat_member(tickets.support_chat_id, user_id)
+    except TelegramError as exc:
+        log.warning("could not check whether %s is an operator: %r", user_id, exc)
+        return False
+    operator = member.status in MEMBER_STATUSES or (
+        member.status == ChatMember.RESTRICTED and bool(getattr(member, "is_member", False))
+    )
+    tickets.operator_cache.put(user_id, operator)
+    return operator
+
+
+async def operator_only(update: Update, context: BotContext) -> bool:
+    """True for a listed operator in a private chat; otherwise one refusal, and False."""
+    t = context.services.catalog.text
+    lang = context.sender_language
+    chat, user = update.effective_chat, update.effective_user
+    if not is_listed_operator(context, user.id if user else None):
+        message_id = "op-refused"
+    elif chat is None or chat.type != "private":
+        message_id = "op-private-only"
+    else:
+        return True
+    if update.callback_query is not None:
+        await update.callback_query.answer(t(lang, message_id), show_alert=True)
+    else:
+        await reply(update, context, t(lang, message_id))
+    return False

@@ -1,0 +1,73 @@
+"""Answering in the chat an update came from: a text, or the chat's current step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+
+from bot.context import BotContext
+from bot.services.progress import ChatProgress
+
+
+def chat_title(update: Update) -> str | None:
+    """The name to show for the chat: the user's name in private, else the group's title."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    if chat.type == "private":
+        user = update.effective_user
+        return user.full_name if user else None
+    return chat.title
+
+
+def sender_ids(update: Update) -> tuple[int | None, int]:
+    """(the sender's user id, the update id): what a change records of who made it."""
+    user = update.effective_user
+    return (user.id if user else None), update.update_id
+
+
+def current_progress(update: Update, context: BotContext) -> ChatProgress | None:
+    chat = update.effective_chat
+    return context.services.progress.get(chat.id) if chat else None
+
+
+def step_message(
+    context: BotContext, progress: ChatProgress, prefix: str | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """(text, keyboard) of the chat's current step, with an optional line above it."""
+    services = context.services
+    text = services.renderer.step_text(services.views.of(progress))
+    if prefix:
+        text = f"{prefix}\n\n{text}"
+    return text, services.renderer.keyboard(progress)
+
+
+async def send_step(
+    update: Update, context: BotContext, progress: ChatProgress, prefix: str | None = None
+) -> Message:
+    text, keyboard = step_message(context, progress, prefix)
+    return await reply(update, context, text, reply_markup=keyboard)
+
+
+def _thread_of(update: Update) -> int | None:
+    message = update.effective_message
+    if message is not None and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
+async def reply(update: Update, context: BotContext, text: str, **kwargs: Any) -> Message:
+    """Send ``text`` to the update's chat (in its forum topic, if it came from one)."""
+    chat = update.effective_chat
+    assert chat is not None
+    return await context.bot.send_message(
+        chat.id, text, message_thread_id=_thread_of(update), **kwargs
+    )
+
+
+async def need_start(update: Update, context: BotContext) -> None:
+    """For a chat that has no progress yet (so its language is the sender's)."""
+    await reply(
+        update, context, context.services.catalog.text(context.sender_language, "need-start")
+    )

@@ -1,0 +1,178 @@
+"""Background work: the operators' tick (reminders, scheduled broadcasts), broadcast runs, and
+housekeeping. Everything due is found in SQLite, so a restart loses nothing.
+
+:func:`tick` (every ``TICK_EVERY`` in ``run`` mode) re-plans the reminders of changed chats,
+sends the due ones, and starts scheduled broadcasts or resumes interrupted ones;
+:func:`housekeeping` (every ``HOUSEKEEPING_EVERY``) forgets old update ids and checkpoints
+the write-ahead log off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from html import escape
+from typing import Any
+
+from telegram.constants import ParseMode
+
+from bot.context import BotApplication, BotContext
+from bot.services.broadcasts import Report, report_text
+from bot.services.delivery import Payload
+from bot.services.progress import ChatProgress
+from bot.services.reminders import DueReminder
+from bot.telegram_sender import TelegramSender, buttons_of
+
+log = logging.getLogger(__name__)
+
+TICK_EVERY = dt.timedelta(seconds=30)
+HOUSEKEEPING_EVERY = dt.timedelta(seconds=2)
+REMINDERS_PER_TICK = 300
+
+
+# -- broadcast runs ------------------------------------------------------------------------------
+def start_broadcast(application: BotApplication, broadcast_id: int) -> asyncio.Task[Any] | None:
+    """Send a broadcast in the background (unless this process already is)."""
+    runs = application.bot_data.broadcast_runs
+    task = runs.get(broadcast_id)
+    if task is not None and not task.done():
+        return None
+    task = asyncio.ensure_future(_run_broadcast(application, broadcast_id))
+    runs[broadcast_id] = task
+    return task
+
+
+async def _run_broadcast(application: BotApplication, broadcast_id: int) -> Report:
+    services = application.bot_data.services
+    row = services.broadcasts.get(broadcast_id)
+    assert row is not None
+    chat_id = row.operator_chat_id
+    lang = row.operator_language or "en"
+    progress_message: list[int | None] = [row.progress_message_id]
+    sender = TelegramSender(application.bot)
+
+    async def show(report: Report) -> None:
+        if chat_id is None:
+            return
+        text = report_text(services.catalog, lang, report)
+        message_id = progress_message[0]
+        if message_id is None:
+            result = await services.delivery.call(
+                chat_id,
+                lambda: sender.request(
+                    lambda bot: bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+                ),
+            )
+            if result.message_id is not None:
+                progress_message[0] = result.message_id
+                services.broadcasts.show_progress_in(broadcast_id, result.message_id)
+            return
+        await services.delivery.call(
+            chat_id,
+            lambda: sender.request(
+                lambda bot: bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
+                )
+            ),
+        )
+
+    try:
+        return await services.broadcasts.run(broadcast_id, services.delivery, show)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception(
+            "broadcast %s stopped with an error; it resumes on the next tick", broadcast_id
+        )
+        raise
+
+
+# -- reminders -----------------------------------------------------------------------------------
+def reminder_payload(
+    application: BotApplication, progress: ChatProgress, reminder: DueReminder
+) -> Payload:
+    """The follow-up: a line on top of the current step, with the step's real buttons."""
+    services = application.bot_data.services
+    lang = progress.language
+    t = services.catalog.text
+    step_title = escape(t(lang, services.spec.steps[progress.state].title))
+    if reminder.kind == "idle":
+        prefix = t(lang, "reminder-idle", step=step_title)
+    elif reminder.kind == "audit_ask":
+        prefix = t(lang, "reminder-audit-ask", step=step_title)
+    elif reminder.count == 0:
+        prefix = t(lang, "reminder-audit", step=step_title)
+    else:
+        prefix = t(lang, "reminder-audit-again", step=step_title)
+    body = services.renderer.step_text(services.views.of(progress))
+    return Payload(
+        html=f"{prefix}\n\n{body}\n\n{t(lang, 'reminder-mute-hint')}",
+        buttons=buttons_of(services.renderer.keyboard(progress)),
+    )
+
+
+async def send_due_reminders(application: BotApplication) -> int:
+    services = application.bot_data.services
+    due = services.reminders.due(REMINDERS_PER_TICK)
+    limit = asyncio.Semaphore(max(1, services.delivery.limits.concurrency))
+    sent = 0
+
+    async def one(reminder: DueReminder) -> None:
+        nonlocal sent
+        async with limit:
+            progress = services.progress.get(reminder.chat_id)
+            if progress is None or not services.reminders.claim(reminder):
+                return
+            payload = reminder_payload(application, progress, reminder)
+            result = await services.delivery.send(reminder.chat_id, payload)
+            services.reminders.record(reminder, result.status, result.error)
+            sent += result.status == "sent"
+
+    await asyncio.gather(*(one(r) for r in due))
+    return sent
+
+
+# -- the periodic jobs ---------------------------------------------------------------------------
+async def tick(application: BotApplication) -> list[asyncio.Task[Any]]:
+    """One round of the operators' job; returns the broadcast tasks it started."""
+    services = application.bot_data.services
+    services.reminders.sync()
+    await send_due_reminders(application)
+    if services.quiet.is_quiet(services.broadcasts.clock()):
+        return []
+    started = [start_broadcast(application, bid) for bid in services.broadcasts.due()]
+    return [task for task in started if task is not None]
+
+
+async def housekeeping(application: BotApplication) -> None:
+    """Forget old update ids, drop PTB's record of chats "to persist" (which without a
+    persistence grows by one entry per chat and user ever seen and is never read), and
+    checkpoint the WAL in a worker thread."""
+    maintenance = application.bot_data.services.maintenance
+    maintenance.forget_old_updates()
+    if application.persistence is None:
+        application._chat_ids_to_be_updated_in_persistence.clear()
+        application._user_ids_to_be_updated_in_persistence.clear()
+    await maintenance.checkpoint()
+
+
+async def _tick_job(context: BotContext) -> None:
+    try:
+        await tick(context.bot_application)
+    except Exception:  # a failed round is logged; the next one tries again
+        log.exception("operators' periodic job failed")
+
+
+async def _housekeeping_job(context: BotContext) -> None:
+    await housekeeping(context.bot_application)
+
+
+def schedule(application: BotApplication) -> None:
+    """In ``run`` mode (with a job queue): the periodic jobs."""
+    if application.job_queue is None:
+        return
+    application.job_queue.run_repeating(
+        _housekeeping_job, interval=HOUSEKEEPING_EVERY, first=HOUSEKEEPING_EVERY
+    )
+    application.job_queue.run_repeating(_tick_job, interval=TICK_EVERY, first=5)

@@ -1,0 +1,88 @@
+"""Who a broadcast goes to: an audience as operators write it, and the chats it selects.
+
+Combined with commas, all must hold: ``all``, ``stage:N`` (N as numbered in the flow: 0 =
+before stage 1), ``step:NAME``, ``lang:en|zh``, ``idle:DAYS`` (no progress for at least DAYS
+days), ``unfinished``. Chats that blocked the bot (inactive) or muted reminders are never in
+an audience. The same parser serves the chat, the command line and the console.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.services.clock import iso
+from bot.services.flow_spec import FlowSpec
+from bot.services.i18n import LANGUAGES
+from bot.storage.chats import ChatFilter
+
+
+class AudienceError(ValueError):
+    """An audience that cannot be parsed; the message says what is allowed."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    terms: tuple[tuple[str, str], ...]  # (kind, value), kind in all/stage/step/lang/idle/...
+
+    @property
+    def text(self) -> str:
+        return ",".join(f"{k}:{v}" if v else k for k, v in self.terms)
+
+
+def parse_audience(raw: str, spec: FlowSpec) -> Audience:
+    terms: list[tuple[str, str]] = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        kind, _, value = part.partition(":")
+        kind, value = kind.strip().lower(), value.strip()
+        if kind in ("all", "unfinished") and not value:
+            if kind == "unfinished":
+                terms.append((kind, ""))
+            continue
+        valid = {
+            "stage": value.isdigit() and any(s.number == int(value) for s in spec.stages),
+            "step": value in spec.steps,
+            "lang": value in LANGUAGES,
+            "idle": value.isdigit() and int(value) > 0,
+        }
+        if valid.get(kind):
+            terms.append((kind, value))
+        else:
+            stages = ", ".join(str(s.number) for s in spec.stages)
+            raise AudienceError(
+                f"unknown audience {part!r}: use all, stage:N ({stages}), step:NAME, "
+                f"lang:en|zh, idle:DAYS or unfinished, combined with commas"
+            )
+    return Audience(tuple(terms) or (("all", ""),))
+
+
+def chat_filter(audience: Audience, spec: FlowSpec, now: dt.datetime) -> ChatFilter:
+    """The chats ``audience`` selects at ``now``: stages become their steps, idle a cutoff."""
+    states: frozenset[str] | None = None
+    languages: set[str] = set()
+    updated_before: str | None = None
+    unfinished = False
+    for kind, value in audience.terms:
+        if kind == "stage":
+            stage = next(s for s in spec.stages if s.number == int(value))
+            steps = frozenset(sid for sid, step in spec.steps.items() if step.stage == stage.id)
+            states = steps if states is None else states & steps
+        elif kind == "step":
+            states = frozenset({value}) if states is None else states & {value}
+        elif kind == "lang":
+            languages.add(value)
+        elif kind == "idle":
+            cutoff = iso(now - dt.timedelta(days=int(value)))
+            updated_before = cutoff if updated_before is None else min(updated_before, cutoff)
+        elif kind == "unfinished":
+            unfinished = True
+    if len(languages) > 1:  # two languages at once: no chat is in both
+        states = frozenset()
+    return ChatFilter(
+        states=states,
+        language=next(iter(languages), None),
+        updated_before=updated_before,
+        unfinished=unfinished,
+    )

@@ -1,0 +1,124 @@
+"""The answers log (``events``): every change of a chat's progress, who made it and when.
+
+Append-only, one row per change (start, answer, back, reset, language, migrate), written in
+the same transaction as the change itself. It is the company's history, the source of the
+journey summary and the funnel, and the change feed the reminders follow (by event id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
+
+from sqlite_utils import Database
+
+from bot.storage.sql import write
+
+EVENT_COLUMNS = (
+    "chat_id",
+    "user_id",
+    "update_id",
+    "kind",
+    "step",
+    "answer",
+    "to_state",
+    "detail",
+    "at",
+)
+_EVENT_COLUMN_SET = frozenset(EVENT_COLUMNS)
+_INSERT_EVENT = (
+    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})"
+)
+
+
+class EventRow(NamedTuple):
+    kind: str
+    step: str | None
+    answer: str | None
+    to_state: str | None
+    detail: str | None
+    at: str
+    user_id: int | None
+
+
+def insert_event(db: Database, values: Sequence[Any]) -> None:
+    """Append to the answers log: ``values`` in :data:`EVENT_COLUMNS` order."""
+    write(db, _INSERT_EVENT, values)
+
+
+def log_event(db: Database, event: dict[str, Any]) -> None:
+    """Append to the answers log by column name (columns missing from ``event`` are NULL)."""
+    unknown = event.keys() - _EVENT_COLUMN_SET
+    if unknown:
+        raise ValueError(f"not event columns: {sorted(unknown)}")
+    insert_event(db, [event.get(column) for column in EVENT_COLUMNS])
+
+
+def events_of(db: Database, chat_id: int) -> list[EventRow]:
+    """The chat's whole log, oldest first."""
+    cursor = db.execute(
+        f"SELECT {', '.join(EventRow._fields)} FROM events WHERE chat_id = ? ORDER BY id",
+        [chat_id],
+    )
+    return [EventRow._make(row) for row in cursor.fetchall()]
+
+
+def latest_event(db: Database, chat_id: int) -> EventRow | None:
+    row = db.execute(
+        f"SELECT {', '.join(EventRow._fields)} FROM events WHERE chat_id = ? "
+        "ORDER BY id DESC LIMIT 1",
+        [chat_id],
+    ).fetchone()
+    return EventRow._make(row) if row is not None else None
+
+
+def update_logged(db: Database, chat_id: int, update_id: int) -> bool:
+    """Whether ``update_id`` changed this chat (its log entry names it)."""
+    row = db.execute(
+        "SELECT 1 FROM events WHERE chat_id = ? AND update_id = ? LIMIT 1", [chat_id, update_id]
+    ).fetchone()
+    return row is not None
+
+
+def last_entry_detail(db: Database, chat_id: int, to_state: str) -> str | None:
+    """The detail of the chat's last answer that entered ``to_state`` with one (audit dates)."""
+    row = db.execute(
+        "SELECT detail FROM events WHERE chat_id = ? AND to_state = ? AND detail IS NOT NULL "
+        "AND kind = 'answer' ORDER BY id DESC LIMIT 1",
+        [chat_id, to_state],
+    ).fetchone()
+    return str(row[0]) if row is not None else None
+
+
+def newest_event(db: Database) -> int:
+    """The id of the newest answers-log entry (0 if there is none)."""
+    return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+
+def first_event_at_or_after(db: Database, at: str) -> int:
+    """The id of the first answers-log entry at or after ``at`` (one past the last if none)."""
+    row = db.execute("SELECT MIN(id) FROM events WHERE at >= ?", [at]).fetchone()
+    if row[0] is not None:
+        return int(row[0])
+    return newest_event(db) + 1
+
+
+class Move(NamedTuple):
+    chat_id: int
+    to_state: str
+    at: str
+
+
+def moves_by_chat(db: Database) -> Iterator[Move]:
+    """Every logged change that put a chat at a step, chat by chat, oldest first (streamed)."""
+    cursor = db.execute(
+        "SELECT chat_id, to_state, at FROM events WHERE to_state IS NOT NULL ORDER BY chat_id, id"
+    )
+    for row in cursor:
+        yield Move._make(row)
+
+
+def move_events(db: Database, old_chat_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup: its history follows the new id."""
+    write(db, "UPDATE events SET chat_id = ? WHERE chat_id = ?", [new_chat_id, old_chat_id])

@@ -1,0 +1,189 @@
+"""The schema, as named sets of sqlite-utils migrations: one set per feature.
+
+Each set records by name which of its migrations a database has had, so a set's names and
+order never change; a new column or index is a new migration at the end of its set. The
+queries on these tables live in one module per table group (``chats``, ``events``,
+``handled``, ``broadcasts``, ``reminders``, ``tickets``).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+core = Migrations("tpbot.core")  # chats, the answers log (events), handled updates
+operators = Migrations("tpbot.operators")  # broadcasts, deliveries, reminders, muted chats
+tickets = Migrations("tpbot.tickets")  # support tickets and their relayed messages
+
+
+def all_sets() -> list[Migrations]:
+    """Every feature's schema, applied in this order on start."""
+    return [core, operators, tickets]
+
+
+@core()
+def m001_chats_events_updates(db: Database) -> None:
+    db.table("chats").create(
+        {
+            "id": int,
+            "type": str,
+            "title": str,
+            "language": str,
+            "state": str,
+            "history": str,  # JSON list of previous states, for /back
+            "seq": int,  # bumps on every change: buttons carry it, so old ones are detected
+            "audit_step": str,
+            "audit_submitted_on": str,
+            "audit_due_on": str,
+            "active": int,
+            "created_at": str,
+            "updated_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        not_null={"type", "language", "state", "history", "seq", "active"},
+        defaults={"history": "[]", "seq": 0, "active": 1},
+    )
+    db.table("chats").create_index(["state"])
+    db.table("chats").create_index(["updated_at"])
+    db.table("events").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "user_id": int,
+            "update_id": int,
+            "kind": str,  # start / answer / back / reset / language / migrate ...
+            "step": str,
+            "answer": str,
+            "to_state": str,
+            "detail": str,
+            "at": str,
+        },
+        pk="id",
+    )
+    db.table("events").create_index(["chat_id", "id"])
+    db.table("handled_updates").create({"update_id": int, "at": str}, pk="update_id")
+
+
+@core()
+def m002_drop_state_index(db: Database) -> None:
+    # Every answer changes ``state``, and keeping this index cost about a quarter of an
+    # answer's write. Its only readers are rare operator queries (a broadcast's stage/step
+    # audience, /stats), for which one scan of ``chats`` is cheap enough.
+    db.execute("DROP INDEX IF EXISTS idx_chats_state")
+
+
+@core()
+def m003_drop_updated_at_index(db: Database) -> None:
+    # Every answer changes ``updated_at``, so this index cost a page write per answer; the
+    # reminders sync, its one reader, follows the answers log (``events`` ids) instead.
+    db.execute("DROP INDEX IF EXISTS idx_chats_updated_at")
+
+
+@operators()
+def m001_broadcasts_deliveries_reminders(db: Database) -> None:
+    db.table("broadcasts").create(
+        {
+            "id": int,
+            "created_by": int,  # operator's user id (0 for the command line)
+            "operator_chat_id": int,  # where the live progress is shown (None: CLI)
+            "operator_language": str,
+            "progress_message_id": int,
+            "status": str,  # draft / scheduled / running / done / cancelled
+            "awaiting": str,  # draft only: which input the conversation waits for
+            "audience": str,  # e.g. "all", "stage:2,unfinished" (see services.broadcasts)
+            "content": str,  # JSON {"en": {kind, html, file_id}, "zh": {...}}
+            "send_at": str,  # UTC ISO; None: immediately
+            "total": int,
+            "runner": str,  # lease holder while running
+            "heartbeat_at": str,
+            "created_at": str,
+            "started_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        not_null={"status", "audience", "content", "created_at"},
+        defaults={"audience": "all", "content": "{}", "total": 0},
+    )
+    db.table("broadcasts").create_index(["status", "send_at"])
+    db.table("deliveries").create(
+        {
+            "broadcast_id": int,
+            "chat_id": int,
+            "status": str,
+            "error": str,
+            "message_id": int,
+            "attempts": int,
+            "updated_at": str,
+        },
+        pk=("broadcast_id", "chat_id"),
+        not_null={"status"},
+        defaults={"attempts": 0},
+        foreign_keys=[("broadcast_id", "broadcasts", "id")],
+    )
+    db.table("deliveries").create_index(["broadcast_id", "status"])
+    db.table("reminders").create(
+        {
+            "chat_id": int,
+            "kind": str,  # audit / audit_ask / idle
+            "status": str,  # pending / sent / done / muted
+            "due_at": str,  # UTC ISO
+            "count": int,  # follow-ups of this kind already sent for this step
+            "seq": int,  # the chat's seq when this reminder was (re)computed
+            "audit_key": str,  # "<step>@<submitted date>": which audit the count is for
+            "sent_at": str,
+            "error": str,
+        },
+        pk="chat_id",
+        not_null={"kind", "status", "due_at", "count", "seq"},
+        defaults={"count": 0},
+    )
+    db.execute("CREATE INDEX idx_reminders_due ON reminders (due_at) WHERE status = 'pending'")
+    db.table("muted_chats").create({"chat_id": int, "muted_at": str}, pk="chat_id")
+    db.table("operator_meta").create({"key": str, "value": str}, pk="key")
+    # Audiences filter chats by language and activity (stage/step audiences scan the chats).
+    db.table("chats").create_index(["language"], if_not_exists=True)
+
+
+@tickets()
+def m001_tickets(db: Database) -> None:
+    db.table("tickets").create(
+        {
+            "id": int,  # the ticket number operators see
+            "chat_id": int,  # the asking chat: where operators' answers go
+            "chat_type": str,
+            "user_id": int,  # who last asked
+            "name": str,  # user's name or group title, for the card and the topic name
+            "language": str,  # the chat's language when it last asked
+            "status": str,  # open / closed
+            "relaying": int,  # 1 while the chat's messages go to the support group
+            "card_pending": int,  # 1 until the card of this (re)opening is posted
+            "support_chat_id": int,  # the support group its topic / header live in
+            "thread_id": int,  # forum topic, if the support group is a forum
+            "header_message_id": int,  # latest card (plain support group: what to reply to)
+            "blocked": int,  # 1 when the user blocked the bot
+            "opened_count": int,
+            "created_at": str,
+            "updated_at": str,
+            "closed_at": str,
+        },
+        pk="id",
+        not_null={"chat_id", "status", "relaying", "card_pending", "blocked", "opened_count"},
+        defaults={"relaying": 0, "card_pending": 1, "blocked": 0, "opened_count": 1},
+    )
+    db.table("tickets").create_index(["chat_id"], unique=True)
+    db.table("tickets").create_index(["support_chat_id", "thread_id"])
+    db.table("ticket_messages").create(
+        {
+            "id": int,
+            "ticket_id": int,
+            "support_chat_id": int,
+            "support_message_id": int,  # the message in the support group
+            "user_message_id": int,  # its counterpart in the user's chat (none for a card)
+            "direction": str,  # card / in (user → support) / out (operator → user)
+            "at": str,
+        },
+        pk="id",
+        foreign_keys=[("ticket_id", "tickets", "id")],
+    )
+    db.table("ticket_messages").create_index(["support_chat_id", "support_message_id"])
+    db.table("ticket_messages").create_index(["ticket_id", "user_message_id"])
