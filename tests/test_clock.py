@@ -23,7 +23,7 @@ async def test_today_in_china_turns_at_midnight_beijing_time(
 ) -> None:
     progress: ProgressService = harness.services.progress
     clock.now = dt.datetime(2026, 9, 30, 15, 59, 59, tzinfo=dt.UTC)  # 23:59:59 in Beijing
-    assert progress.today_in_china() == dt.date(2026, 9, 30)
-    assert progress.today_in_china() == dt.date(2026, 9, 30)
+    assert progress.calendar_today() == dt.date(2026, 9, 30)
+    assert progress.calendar_today() == dt.date(2026, 9, 30)
     clock.advance(seconds=1)
-    assert progress.today_in_china() == dt.date(2026, 10, 1)
+    assert progress.calendar_today() == dt.date(2026, 10, 1)

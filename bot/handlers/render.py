@@ -17,10 +17,10 @@ from babel.numbers import format_percent
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import AnswerButton
+from bot.services.chat_progress import ChatProgress
 from bot.services.flow_spec import FlowSpec, Step
 from bot.services.i18n import Catalog, format_date, format_money
 from bot.services.journey import Journey, step_status
-from bot.services.progress import ChatProgress
 from bot.services.step_view import StepView
 from bot.services.workdays import working_days_between
 
@@ -41,7 +41,7 @@ class Renderer:
         self.spec = spec
         self.row_hooks = tuple(row_hooks)
         # A step's answer buttons depend only on (language, step, change counter), and PTB's
-        # objects are immutable: build each keyboard once (it costs ~10 µs a button).
+        # objects are immutable: build each keyboard once.
         self._answer_keyboards: dict[tuple[str, str, int], InlineKeyboardMarkup | None] = {}
         self._fixed_texts: dict[tuple[str, str], str] = {}  # at most languages × steps
         self._echoes: dict[tuple[str, str, str], str] = {}  # at most languages × answers

@@ -7,7 +7,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.context import BotContext
-from bot.services.progress import ChatProgress
+from bot.services.chat_progress import ChatProgress
 
 
 def chat_title(update: Update) -> str | None:

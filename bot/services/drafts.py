@@ -19,6 +19,8 @@ from bot.storage import broadcasts as store
 from bot.storage.broadcasts import BroadcastRow
 from bot.storage.sql import transaction
 
+Draft = BroadcastRow  # a broadcast being composed (status ``draft``)
+
 
 class DraftService:
     def __init__(self, db: Database, clock: Clock) -> None:
@@ -50,41 +52,41 @@ class DraftService:
         self._awaiting[user_id] = "content"
         return draft_id
 
-    def get(self, draft_id: int) -> BroadcastRow | None:
+    def get(self, draft_id: int) -> Draft | None:
         return store.get_broadcast(self.db, draft_id)
 
-    def of(self, user_id: int) -> BroadcastRow | None:
+    def of(self, user_id: int) -> Draft | None:
         return store.draft_of(self.db, user_id)
 
-    def wait_for(self, draft: BroadcastRow, awaiting: str | None) -> None:
+    def wait_for(self, draft: Draft, awaiting: str | None) -> None:
         self._change(draft, {"awaiting": awaiting})
 
-    def set_variant(self, draft: BroadcastRow, language: str, content: dict[str, Any]) -> None:
+    def set_variant(self, draft: Draft, language: str, content: dict[str, Any]) -> None:
         """The message for chats in ``language`` (``en``: the main one)."""
         stored = json.loads(draft.content or "{}")
         stored[language] = content
         self._change(draft, {"content": json.dumps(stored, ensure_ascii=False), "awaiting": None})
 
-    def set_audience(self, draft: BroadcastRow, audience: str, *, done: bool = True) -> None:
+    def set_audience(self, draft: Draft, audience: str, *, done: bool = True) -> None:
         changes: dict[str, Any] = {"audience": audience}
         if done:
             changes["awaiting"] = None
         self._change(draft, changes)
 
-    def set_send_at(self, draft: BroadcastRow, send_at: str | None) -> None:
+    def set_send_at(self, draft: Draft, send_at: str | None) -> None:
         self._change(draft, {"send_at": send_at, "awaiting": None})
 
-    def discard(self, draft: BroadcastRow) -> None:
+    def discard(self, draft: Draft) -> None:
         self._change(draft, {"status": "discarded", "awaiting": None})
 
-    def confirm(self, draft: BroadcastRow) -> bool:
+    def confirm(self, draft: Draft) -> bool:
         """The draft is scheduled (to go now or at its time); False if it already was."""
         with transaction(self.db):
             confirmed = store.confirm_draft(self.db, draft.id)
         self._forget(draft.created_by, draft.id)
         return confirmed
 
-    def _change(self, draft: BroadcastRow, changes: dict[str, Any]) -> None:
+    def _change(self, draft: Draft, changes: dict[str, Any]) -> None:
         with transaction(self.db):
             store.update_broadcast(self.db, draft.id, changes)
         if "awaiting" in changes:

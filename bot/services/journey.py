@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from bot.services.chat_progress import ChatProgress
 from bot.services.flow_spec import FlowSpec
-from bot.services.progress import CHINA, ChatProgress
+from bot.services.workdays import CALENDAR_ZONE
 from bot.storage import events as log
 
 
@@ -34,8 +35,8 @@ class Journey:
     loops: int = 0  # answers that sent the chat back to an earlier step
 
 
-def _china_date(stamp: str) -> dt.date:
-    return dt.datetime.fromisoformat(stamp).astimezone(CHINA).date()
+def _calendar_date(stamp: str) -> dt.date:
+    return dt.datetime.fromisoformat(stamp).astimezone(CALENDAR_ZONE).date()
 
 
 def step_status(spec: FlowSpec, progress: ChatProgress) -> list[tuple[str, str]]:
@@ -67,7 +68,7 @@ def read_journey(db: Database, spec: FlowSpec, chat_id: int) -> Journey:
     stage_number = {stage.id: stage.number for stage in spec.stages}
     journey = Journey()
     if events:
-        journey.started = _china_date(events[0].at)
+        journey.started = _calendar_date(events[0].at)
     open_audits: dict[str, AuditRecord] = {}
     for event in events:
         if event.kind != "answer" or event.step is None or event.step not in spec.steps:
@@ -75,7 +76,7 @@ def read_journey(db: Database, spec: FlowSpec, chat_id: int) -> Journey:
         step, target = event.step, event.to_state
         if target is None or target not in spec.steps:
             continue
-        day = _china_date(event.at)
+        day = _calendar_date(event.at)
         from_stage = spec.steps[step].stage
         if stage_number[spec.steps[target].stage] > stage_number[from_stage]:
             journey.stages_completed[from_stage] = day

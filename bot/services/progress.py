@@ -10,60 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from bot.services.chat_progress import ChatProgress, parse_date
 from bot.services.clock import Clock, iso, per_second, utc_now
 from bot.services.engine import FlowEngine
 from bot.services.flow_spec import Answer, FlowSpec, Step
-from bot.services.workdays import add_working_days
+from bot.services.workdays import CALENDAR_ZONE, add_working_days
 from bot.storage import chats, events, handled
-from bot.storage.chats import ChatRow
 from bot.storage.sql import transaction
 
-CHINA = ZoneInfo("Asia/Shanghai")
 HISTORY_LIMIT = 100
-
-
-@dataclass(slots=True)
-class ChatProgress:
-    chat_id: int
-    chat_type: str
-    language: str
-    state: str
-    seq: int = 0
-    title: str | None = None
-    history: list[str] = field(default_factory=list)
-    audit_step: str | None = None
-    audit_submitted_on: dt.date | None = None
-    audit_due_on: dt.date | None = None
-    created_at: str = ""
-    updated_at: str = ""
-    finished_at: str | None = None
-    active: bool = True
-
-    @classmethod
-    def from_row(cls, row: ChatRow) -> ChatProgress:
-        return cls(
-            chat_id=row.id,
-            chat_type=row.type,
-            language=row.language,
-            state=row.state,
-            seq=row.seq,
-            title=row.title,
-            history=json.loads(row.history) if row.history and row.history != "[]" else [],
-            audit_step=row.audit_step,
-            audit_submitted_on=_date(row.audit_submitted_on),
-            audit_due_on=_date(row.audit_due_on),
-            created_at=row.created_at or "",
-            updated_at=row.updated_at or "",
-            finished_at=row.finished_at,
-            active=bool(row.active),
-        )
 
 
 class Outcome(Enum):
@@ -83,12 +44,8 @@ class AnswerResult:
 
 
 @per_second
-def _date_in_china(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(CHINA).date()
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
+def _calendar_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(CALENDAR_ZONE).date()
 
 
 class ProgressService:
@@ -107,8 +64,10 @@ class ProgressService:
         row = chats.get_chat(self.db, chat_id)
         return ChatProgress.from_row(row) if row else None
 
-    def today_in_china(self) -> dt.date:
-        return _date_in_china(self.clock())
+    def calendar_today(self) -> dt.date:
+        """Today in mainland China, whose working days audits are counted in (whatever
+        ``TPBOT_TIMEZONE`` says: that zone is for quiet hours and scheduled sends)."""
+        return _calendar_date(self.clock())
 
     # -- updates already handled ------------------------------------------------------------
     def seen(self, update_id: int) -> bool:
@@ -341,7 +300,7 @@ class ProgressService:
         moved = new_state != step.id
         target = self.spec.steps[new_state]
         if target.kind == "audit" and moved:
-            submitted = self.today_in_china()
+            submitted = self.calendar_today()
             due = add_working_days(submitted, target.working_days)
             changes.update(
                 audit_step=new_state,
@@ -358,7 +317,7 @@ class ProgressService:
         """The audit dates recorded when ``audit_step`` was last entered (for /back)."""
         logged = events.last_entry_detail(self.db, chat_id, audit_step)
         if logged is None:
-            today = self.today_in_china()
+            today = self.calendar_today()
             due = add_working_days(today, self.spec.steps[audit_step].working_days)
             detail = {"submitted": today.isoformat(), "due": due.isoformat()}
         else:
@@ -385,7 +344,7 @@ class ProgressService:
             if column == "history":
                 fields["history"] = value if isinstance(value, list) else json.loads(value)
             elif column in ("audit_submitted_on", "audit_due_on"):
-                fields[column] = _date(value)
+                fields[column] = parse_date(value)
             else:
                 fields[column] = value
         return replace(progress, **fields)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from bot.services.chat_progress import ChatProgress
 from bot.services.flow_spec import FlowSpec
 from bot.services.journey import Journey, read_journey
-from bot.services.progress import ChatProgress, ProgressService
+from bot.services.progress import ProgressService
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,5 +39,5 @@ class StepViews:
         journey = None
         if self.spec.steps[progress.state].kind == "finish":
             journey = read_journey(self.db, self.spec, progress.chat_id)
-        today = self.progress.today_in_china() if progress.audit_submitted_on else None
+        today = self.progress.calendar_today() if progress.audit_submitted_on else None
         return StepView(progress, today, journey)

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
 log = logging.getLogger(__name__)
+# The calendar is mainland China's, so "today" for it is the date in China.
+CALENDAR_ZONE = ZoneInfo("Asia/Shanghai")
 _warned_years: set[int] = set()
 
 

@@ -13,8 +13,8 @@ from bot.callbacks import LanguageButton, ResetButton
 from bot.context import BotContext
 from bot.handlers.guards import allowed
 from bot.handlers.replies import current_progress, need_start, reply, send_step, sender_ids
+from bot.services.chat_progress import ChatProgress
 from bot.services.i18n import LANGUAGES
-from bot.services.progress import ChatProgress
 
 
 # -- /back ------------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ async def status(update: Update, context: BotContext) -> None:
 
 async def show_status(update: Update, context: BotContext, progress: ChatProgress) -> None:
     services = context.services
-    text = services.renderer.status(progress, services.progress.today_in_china())
+    text = services.renderer.status(progress, services.progress.calendar_today())
     await reply(update, context, text)
 
 

@@ -23,8 +23,7 @@ from bot.jobs import start_broadcast
 from bot.services.audience import AudienceError, parse_audience
 from bot.services.clock import iso
 from bot.services.delivery import Payload
-from bot.services.drafts import DraftService
-from bot.storage.broadcasts import BroadcastRow
+from bot.services.drafts import Draft, DraftService
 from bot.telegram_sender import send_payload
 
 IDLE_CHOICES = (3, 7, 14, 30)
@@ -113,7 +112,7 @@ async def on_input(update: Update, context: BotContext) -> None:
 
 
 async def _take_content(
-    update: Update, context: BotContext, draft: BroadcastRow, message: Message
+    update: Update, context: BotContext, draft: Draft, message: Message
 ) -> None:
     content = _content_of(message)
     limit = MAX_TEXT if content and content["kind"] == "text" else MAX_CAPTION
@@ -204,7 +203,7 @@ async def _audience_menu(update: Update, context: BotContext, draft_id: int, aud
     await _show(update, context, _t(context, "bc-ask-audience"), InlineKeyboardMarkup(rows))
 
 
-async def _submenu(update: Update, context: BotContext, draft: BroadcastRow, which: str) -> None:
+async def _submenu(update: Update, context: BotContext, draft: Draft, which: str) -> None:
     services = context.services
     lang = context.sender_language
     if which == "stage":
@@ -324,7 +323,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _confirm(update, context, draft)
 
 
-async def _confirm(update: Update, context: BotContext, draft: BroadcastRow) -> None:
+async def _confirm(update: Update, context: BotContext, draft: Draft) -> None:
     if not context.services.drafts.confirm(draft):
         return
     if draft.send_at:

@@ -5,7 +5,7 @@ In a forum support group each ticket has its own topic (created with the first q
 reused afterwards); in a plain one each (re)opening posts a card that operators reply to, and
 the user's messages are posted as replies to it. Messages are relayed with ``copyMessage``, so
 an operator's account is never shown to the user. Which support message belongs to which
-ticket is stored (``bot.storage.tickets``), so replies still find their ticket after a
+ticket is stored (by the ticket service), so replies still find their ticket after a
 restart. The operators' side is in ``bot.handlers.support.desk``.
 """
 
@@ -30,8 +30,8 @@ from bot.context import BotContext
 from bot.handlers.render import Renderer
 from bot.handlers.replies import chat_title, reply, send_step
 from bot.handlers.support.desk import name_topic, ticket_language, topic_name
+from bot.services.chat_progress import ChatProgress
 from bot.services.i18n import format_date
-from bot.services.progress import ChatProgress
 from bot.services.tickets import Ticket, TicketService
 
 log = logging.getLogger(__name__)

@@ -123,7 +123,7 @@ async def support_status(update: Update, context: BotContext) -> None:
         return
     title = services.catalog.text(lang, "support-status-title", name=name, number=str(ticket.id))
     checklist = services.renderer.status(
-        replace(progress, language=lang), services.progress.today_in_china()
+        replace(progress, language=lang), services.progress.calendar_today()
     )
     await _answer_operator(update, context, f"{title}\n\n{checklist}")
 
