@@ -31,7 +31,6 @@ from bot.config import Settings
 from bot.demo.offline_api import BOT_USER, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
 from bot.jobs import HOUSEKEEPING_EVERY, housekeeping
-from bot.storage.db import close_database
 
 _last_housekeeping = [0.0]
 PRESSES = [
@@ -161,9 +160,9 @@ async def throughput(settings: Settings, chats: int, rounds: int) -> None:
     await bare.shutdown()
     total = chats * (1 + len(PRESSES))
     # Every update must have been a real step (none skipped as a duplicate or refused).
-    logged = ours.bot_data.database.execute("SELECT COUNT(*) FROM events").fetchone()[0]
-    ours.bot_data.services.maintenance.close()
-    close_database(ours.bot_data.database)
+    maintenance = ours.bot_data.services.maintenance
+    logged = maintenance.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    maintenance.close()
     if logged != total * rounds:
         raise SystemExit(f"the bot logged {logged} steps for {total * rounds} updates")
     print(
@@ -205,7 +204,6 @@ async def memory(settings: Settings, chats: int) -> None:
         )
     await app.shutdown()
     app.bot_data.services.maintenance.close()
-    close_database(app.bot_data.database)
 
 
 def main() -> None:

@@ -16,8 +16,8 @@ from telegram.request import BaseRequest
 
 from bot import jobs
 from bot.config import Settings
-from bot.context import CONTEXT_TYPES, BotApplication, Services
 from bot.handlers import errors, fallback, flow, groups, operators, reminders, support
+from bot.handlers.context import CONTEXT_TYPES, BotApplication, Services
 from bot.handlers.groups.admin import admin_guard
 from bot.handlers.handle_once import HandleOnceApplication
 from bot.handlers.render import Renderer, RowHook
@@ -36,7 +36,7 @@ from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
 from bot.services.step_view import StepViews
 from bot.services.tickets import TicketService
-from bot.storage.db import BackgroundCheckpointer, close_database, open_database
+from bot.storage.db import BackgroundCheckpointer, open_database
 from bot.telegram_sender import TelegramSender
 
 # (command, Fluent id of its description); registered with Telegram in every language.
@@ -90,7 +90,7 @@ def build_application(
         settings.db_path,
         manual_checkpoints=job_queue if manual_checkpoints is None else manual_checkpoints,
     )
-    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+    builder: ApplicationBuilder = (  # type: ignore[type-arg]  # PTB types its builder loosely
         Application.builder()
         .application_class(HandleOnceApplication)
         .context_types(CONTEXT_TYPES)
@@ -131,7 +131,7 @@ def build_application(
         maintenance=Maintenance(db, BackgroundCheckpointer(settings.db_path), clock),
         guards=(admin_guard,),
     )
-    application.bot_data.attach(services, db)
+    application.bot_data.attach(services)
     for register in FEATURES:
         register(application)
     application.add_error_handler(errors.on_error)
@@ -144,7 +144,6 @@ async def _post_init(application: BotApplication) -> None:
 
 async def _post_shutdown(application: BotApplication) -> None:
     application.bot_data.services.maintenance.close()
-    close_database(application.bot_data.database)
 
 
 async def register_commands(application: BotApplication) -> None:

@@ -2,7 +2,8 @@
 housekeeping. Everything due is found in SQLite, so a restart loses nothing.
 
 :func:`tick` (every ``TICK_EVERY`` in ``run`` mode) re-plans the reminders of changed chats,
-sends the due ones, and starts scheduled broadcasts or resumes interrupted ones;
+sends the due ones, and starts scheduled broadcasts or resumes interrupted ones
+(``bot.handlers.operators.runs``);
 :func:`housekeeping` (every ``HOUSEKEEPING_EVERY``) forgets old update ids and checkpoints
 the write-ahead log off the event loop.
 """
@@ -15,77 +16,18 @@ import logging
 from html import escape
 from typing import Any
 
-from telegram.constants import ParseMode
-
-from bot.context import BotApplication, BotContext
-from bot.services.broadcasts import Report, report_text
+from bot.handlers.context import BotApplication, BotContext
+from bot.handlers.operators.runs import start_broadcast
+from bot.services.chat_progress import ChatProgress
 from bot.services.delivery import Payload
-from bot.services.progress import ChatProgress
 from bot.services.reminders import DueReminder
-from bot.telegram_sender import TelegramSender, buttons_of
+from bot.telegram_sender import buttons_of
 
 log = logging.getLogger(__name__)
 
 TICK_EVERY = dt.timedelta(seconds=30)
 HOUSEKEEPING_EVERY = dt.timedelta(seconds=2)
 REMINDERS_PER_TICK = 300
-
-
-# -- broadcast runs ------------------------------------------------------------------------------
-def start_broadcast(application: BotApplication, broadcast_id: int) -> asyncio.Task[Any] | None:
-    """Send a broadcast in the background (unless this process already is)."""
-    runs = application.bot_data.broadcast_runs
-    task = runs.get(broadcast_id)
-    if task is not None and not task.done():
-        return None
-    task = asyncio.ensure_future(_run_broadcast(application, broadcast_id))
-    runs[broadcast_id] = task
-    return task
-
-
-async def _run_broadcast(application: BotApplication, broadcast_id: int) -> Report:
-    services = application.bot_data.services
-    row = services.broadcasts.get(broadcast_id)
-    assert row is not None
-    chat_id = row.operator_chat_id
-    lang = row.operator_language or "en"
-    progress_message: list[int | None] = [row.progress_message_id]
-    sender = TelegramSender(application.bot)
-
-    async def show(report: Report) -> None:
-        if chat_id is None:
-            return
-        text = report_text(services.catalog, lang, report)
-        message_id = progress_message[0]
-        if message_id is None:
-            result = await services.delivery.call(
-                chat_id,
-                lambda: sender.request(
-                    lambda bot: bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-                ),
-            )
-            if result.message_id is not None:
-                progress_message[0] = result.message_id
-                services.broadcasts.show_progress_in(broadcast_id, result.message_id)
-            return
-        await services.delivery.call(
-            chat_id,
-            lambda: sender.request(
-                lambda bot: bot.edit_message_text(
-                    text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
-                )
-            ),
-        )
-
-    try:
-        return await services.broadcasts.run(broadcast_id, services.delivery, show)
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        log.exception(
-            "broadcast %s stopped with an error; it resumes on the next tick", broadcast_id
-        )
-        raise
 
 
 # -- reminders -----------------------------------------------------------------------------------

@@ -18,11 +18,10 @@ from sqlite_utils import Database
 
 from bot.app import build_application
 from bot.config import PROJECT_ROOT, Settings
-from bot.context import Services
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
+from bot.handlers.context import Services
 from bot.services.delivery import Delivery
-from bot.storage.db import close_database
 
 
 @dataclass
@@ -60,7 +59,7 @@ class BotHarness:
     async def stop(self) -> None:
         if self.application is not None:
             await self.application.shutdown()
-            close_database(self.application.bot_data.database)
+            self.services.maintenance.close()
             assert self.factory is not None
             self._next_update_id = self.factory.next_update_id()
             self.application = None
@@ -76,7 +75,7 @@ class BotHarness:
 
     @property
     def db(self) -> Database:
-        return self.application.bot_data.database
+        return self.services.maintenance.db
 
     def use_delivery(self, delivery: Delivery) -> None:
         """Send broadcasts and reminders through ``delivery`` (e.g. with test limits)."""

@@ -102,7 +102,7 @@ def test_services_and_storage_know_no_telegram() -> None:
 
 
 def test_dependencies_point_down() -> None:
-    above = ("bot.handlers", "bot.jobs", "bot.app", "bot.cli", "bot.context", "bot.demo")
+    above = ("bot.handlers", "bot.jobs", "bot.app", "bot.cli", "bot.handlers.context", "bot.demo")
     assert offenders("bot.services", above) == {}
     assert offenders("bot.storage", ("bot.services", "bot.callbacks", *above)) == {}
 

@@ -15,7 +15,8 @@ import pytest
 from bot.cli_operators import broadcast_main
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
-from bot.jobs import start_broadcast, tick
+from bot.handlers.operators.runs import start_broadcast
+from bot.jobs import tick
 from bot.services.delivery import Delivery, Limits
 from bot.storage import broadcasts as store
 from bot.storage.sql import transaction

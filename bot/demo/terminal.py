@@ -14,10 +14,9 @@ from typing import Any
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.context import BotApplication
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
-from bot.storage.db import close_database
+from bot.handlers.context import BotApplication
 
 _TAG = re.compile(r"</?(b|i|code|u|s|a)[^>]*>")
 
@@ -75,7 +74,7 @@ async def run_demo(settings: Settings, *, language: str = "en", chat_id: int = 1
                 message, buttons = shown_message, shown_buttons
     finally:
         await application.shutdown()
-        close_database(application.bot_data.database)
+        application.bot_data.services.maintenance.close()
     print("\nbye — your progress is saved; run the demo again to continue.")
     return 0
 

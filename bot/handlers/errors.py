@@ -11,7 +11,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.context import BotContext
+from bot.handlers.context import BotContext
 
 log = logging.getLogger("bot.errors")
 

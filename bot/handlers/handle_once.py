@@ -16,7 +16,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ExtBot, JobQueue
 
-from bot.context import BotContext, BotData
+from bot.handlers.context import BotContext, BotData
 from bot.services.progress import ProgressService
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.context import BotApplication, BotContext
+from bot.handlers.context import BotApplication, BotContext
 from bot.handlers.guards import allowed
 from bot.handlers.replies import reply
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
-from bot.context import BotContext
+from bot.handlers.context import BotContext
 from bot.services.chat_progress import ChatProgress
 
 

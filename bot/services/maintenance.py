@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from bot.services.clock import Clock, iso
 from bot.storage import handled
-from bot.storage.db import BackgroundCheckpointer, checkpoint
+from bot.storage.db import BackgroundCheckpointer, checkpoint, close_database
 from bot.storage.sql import transaction
 
 FORGET_UPDATES_AFTER = dt.timedelta(days=2)  # Telegram redelivers only recent updates
@@ -39,4 +39,6 @@ class Maintenance:
             checkpoint(self.db)  # the frames written meanwhile: few, and lets the log restart
 
     def close(self) -> None:
+        """At shutdown: the checkpointer's connection, then the database (checkpointed)."""
         self.checkpointer.close()
+        close_database(self.db)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import AnswerButton, LanguageButton, ResetButton
-from bot.context import BotApplication
+from bot.handlers.context import BotApplication
 from bot.handlers.flow import commands, walk
 
 

@@ -10,7 +10,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import LanguageButton, ResetButton
-from bot.context import BotContext
+from bot.handlers.context import BotContext
 from bot.handlers.guards import allowed
 from bot.handlers.replies import current_progress, need_start, reply, send_step, sender_ids
 from bot.services.chat_progress import ChatProgress

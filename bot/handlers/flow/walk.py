@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.callbacks import AnswerButton
-from bot.context import BotContext
+from bot.handlers.context import BotContext
 from bot.handlers.replies import chat_title, send_step, sender_ids, step_message
 from bot.services.progress import Outcome
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
-from bot.context import BotApplication
+from bot.handlers.context import BotApplication
 from bot.handlers.groups import membership
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import ChatMember, Update
 
-from bot.context import BotContext
+from bot.handlers.context import BotContext
 from bot.handlers.replies import reply
 
 ADMIN_ONLY = frozenset({"reset", "language"})

@@ -13,7 +13,7 @@ import logging
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
 
-from bot.context import BotContext
+from bot.handlers.context import BotContext
 from bot.handlers.groups.admin import GROUP_TYPES
 from bot.handlers.support.desk import name_topic
 

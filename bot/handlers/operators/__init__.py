@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import CancelBroadcastButton, ComposeButton
-from bot.context import BotApplication
+from bot.handlers.context import BotApplication
 from bot.handlers.operators import broadcasts, compose, stats
 
 

@@ -15,7 +15,7 @@ import logging
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
 
-from bot.context import BotContext
+from bot.handlers.context import BotContext
 from bot.handlers.replies import reply
 
 log = logging.getLogger(__name__)

@@ -16,10 +16,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import filters
 
 from bot.callbacks import ComposeButton
-from bot.context import BotContext
+from bot.handlers.context import BotContext
 from bot.handlers.operators.access import operator_only
+from bot.handlers.operators.runs import start_broadcast
 from bot.handlers.replies import reply
-from bot.jobs import start_broadcast
 from bot.services.audience import AudienceError, parse_audience
 from bot.services.clock import iso
 from bot.services.delivery import Payload

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InputFile, Update
 
-from bot.context import BotContext
+from bot.handlers.context import BotContext
 from bot.handlers.operators.access import operator_only
 from bot.handlers.replies import reply
 from bot.services.funnel import funnel_chart, stats_text

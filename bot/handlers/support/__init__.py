@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import TicketButton
-from bot.context import BotApplication
+from bot.handlers.context import BotApplication
 from bot.handlers.support import asking, desk
 
 

@@ -26,7 +26,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import filters
 
 from bot.callbacks import ASK_BUTTON, DONE_BUTTON, TicketButton
-from bot.context import BotContext
+from bot.handlers.context import BotContext
 from bot.handlers.render import Renderer
 from bot.handlers.replies import chat_title, reply, send_step
 from bot.handlers.support.desk import name_topic, ticket_language, topic_name

@@ -16,7 +16,7 @@ from html import escape
 from telegram import Message, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.context import BotContext
+from bot.handlers.context import BotContext
 from bot.handlers.operators.access import is_support_operator
 from bot.handlers.replies import reply
 from bot.services.tickets import Ticket

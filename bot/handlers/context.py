@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlite_utils import Database
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
@@ -58,16 +57,14 @@ class Services:
 
 
 class BotData:
-    """``application.bot_data``: the services, the database they share (for shutdown), and
-    the broadcasts this process is sending."""
+    """``application.bot_data``: the services, and the broadcasts this process is sending."""
 
     def __init__(self) -> None:
         self._services: Services | None = None
-        self._database: Database | None = None
         self.broadcast_runs: dict[int, asyncio.Task[Any]] = {}  # broadcasts this process sends
 
-    def attach(self, services: Services, database: Database) -> None:
-        self._services, self._database = services, database
+    def attach(self, services: Services) -> None:
+        self._services = services
 
     @property
     def services(self) -> Services:
@@ -78,12 +75,6 @@ class BotData:
     @services.setter
     def services(self, services: Services) -> None:
         self._services = services
-
-    @property
-    def database(self) -> Database:
-        if self._database is None:
-            raise RuntimeError("the application was not built with bot.app.build_application")
-        return self._database
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
