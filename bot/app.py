@@ -14,7 +14,6 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot import jobs
 from bot.config import Settings
 from bot.handlers import errors, fallback, flow, groups, operators, reminders, support
 from bot.handlers.context import CONTEXT_TYPES, BotApplication, Services
@@ -30,6 +29,7 @@ from bot.services.flow_spec import FlowSpec, load_flow
 from bot.services.funnel import FunnelService
 from bot.services.groups import GroupService
 from bot.services.i18n import LANGUAGES, Catalog
+from bot.services.inbox import InboxService
 from bot.services.maintenance import Maintenance
 from bot.services.progress import ProgressService
 from bot.services.quiet_hours import QuietHours
@@ -97,8 +97,7 @@ def build_application(
         .token(token or settings.token or "0:offline")
         .base_url(settings.api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
+        .updater(None)  # updates come in through bot.intake, kept before acknowledged
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -129,6 +128,7 @@ def build_application(
         ),
         quiet=quiet,
         maintenance=Maintenance(db, BackgroundCheckpointer(settings.db_path), clock),
+        inbox=InboxService(db, clock),
         guards=(admin_guard,),
     )
     application.bot_data.attach(services)
@@ -136,14 +136,6 @@ def build_application(
         register(application)
     application.add_error_handler(errors.on_error)
     return application
-
-
-async def _post_init(application: BotApplication) -> None:
-    jobs.schedule(application)
-
-
-async def _post_shutdown(application: BotApplication) -> None:
-    application.bot_data.services.maintenance.close()
 
 
 async def register_commands(application: BotApplication) -> None:

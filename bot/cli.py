@@ -28,39 +28,11 @@ def _configure_logging(verbose: bool = False) -> None:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from telegram import Update
-    from telegram.ext import AIORateLimiter
-
-    from bot.app import build_application, register_commands
+    from bot.runner import run
 
     token = settings.require_token()
     _configure_logging(args.verbose)
-    application = build_application(
-        settings, token=token, rate_limiter=AIORateLimiter(max_retries=3), job_queue=True
-    )
-    original_post_init = application.post_init
-
-    async def post_init(app: object) -> None:
-        if original_post_init is not None:
-            await original_post_init(application)
-        await register_commands(application)
-
-    application.post_init = post_init
-    if settings.webhook_url:
-        path = settings.webhook_url.rstrip("/").rsplit("/", 1)[-1]
-        log.info("webhook mode on %s:%s, path /%s", settings.listen, settings.port, path)
-        application.run_webhook(
-            listen=settings.listen,
-            port=settings.port,
-            url_path=path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        log.info("long polling; database %s", settings.db_path)
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+    return asyncio.run(run(settings, token))
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -88,11 +88,13 @@ async def tick(application: BotApplication) -> list[asyncio.Task[Any]]:
 
 
 async def housekeeping(application: BotApplication) -> None:
-    """Forget old update ids, drop PTB's record of chats "to persist" (which without a
-    persistence grows by one entry per chat and user ever seen and is never read), and
-    checkpoint the WAL in a worker thread."""
-    maintenance = application.bot_data.services.maintenance
+    """Forget old update ids and handled inbox rows, drop PTB's record of chats "to persist"
+    (which without a persistence grows by one entry per chat and user ever seen and is never
+    read), and checkpoint the WAL in a worker thread."""
+    services = application.bot_data.services
+    maintenance = services.maintenance
     maintenance.forget_old_updates()
+    services.inbox.prune()
     if application.persistence is None:
         application._chat_ids_to_be_updated_in_persistence.clear()
         application._user_ids_to_be_updated_in_persistence.clear()

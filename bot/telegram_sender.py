@@ -28,7 +28,11 @@ from bot.services.delivery import Blocked, Flood, Payload, Rejected, Transient
 Request = Callable[[Bot], Awaitable[object]]
 
 
-def _seconds(value: float | dt.timedelta) -> float:
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asks to wait (an int today, a timedelta in PTB 23: either)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
@@ -88,10 +92,7 @@ class TelegramSender:
         try:
             answer = await make(self.bot)
         except RetryAfter as exc:
-            with warnings.catch_warnings():  # int today, timedelta in PTB 23: either
-                warnings.simplefilter("ignore", PTBDeprecationWarning)
-                wait = _seconds(exc.retry_after)
-            raise Flood(str(exc), wait) from exc
+            raise Flood(str(exc), retry_seconds(exc)) from exc
         except Forbidden as exc:
             raise Blocked(str(exc)) from exc
         except ChatMigrated as exc:

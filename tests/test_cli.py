@@ -178,6 +178,22 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _post_update(port: int, secret: str | None, update_id: int = 7) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/tg-hook",
+        data=json.dumps(_start_update(update_id)).encode(),
+        headers={
+            "Content-Type": "application/json",
+            **({"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
 def test_run_webhook_checks_the_secret(env: dict) -> None:
     port = _free_port()
     with FakeBotServer() as server:
@@ -201,19 +217,7 @@ def test_run_webhook_checks_the_secret(env: dict) -> None:
             assert webhook["secret_token"] == "s3cret"
 
             def post(secret: str | None) -> int:
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/tg-hook",
-                    data=json.dumps(_start_update(7)).encode(),
-                    headers={
-                        "Content-Type": "application/json",
-                        **({"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}),
-                    },
-                )
-                try:
-                    with urllib.request.urlopen(request, timeout=10) as response:
-                        return int(response.status)
-                except urllib.error.HTTPError as error:
-                    return int(error.code)
+                return _post_update(port, secret)
 
             _wait_for(lambda: _port_open(port))
             assert post("wrong") == 403
@@ -229,3 +233,39 @@ def test_run_webhook_checks_the_secret(env: dict) -> None:
 def _port_open(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_a_webhook_without_a_configured_secret_gets_a_generated_one(env: dict) -> None:
+    """Forged updates posted to the port must not pass for Telegram's: with no
+    TPBOT_WEBHOOK_SECRET set, the bot makes one, registers it and keeps it across restarts."""
+    port = _free_port()
+    with FakeBotServer() as server:
+        env = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": "123:TOKEN",
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "TPBOT_WEBHOOK_URL": "https://bot.example.test/tg-hook",
+            "TPBOT_LISTEN": "127.0.0.1",
+            "TPBOT_PORT": str(port),
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        secrets = []
+        for attempt in range(2):
+            process = subprocess.Popen(
+                _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            try:
+                _wait_for(lambda n=attempt: len(server.sent("setWebhook")) > n)
+                secret = server.sent("setWebhook")[attempt].params.get("secret_token")
+                assert secret and len(secret) >= 32
+                secrets.append(secret)
+                _wait_for(lambda: _port_open(port))
+                assert _post_update(port, None, 100 + attempt) == 403
+                assert _post_update(port, "guess", 100 + attempt) == 403
+                assert _post_update(port, secret, 100 + attempt) == 200
+            finally:
+                process.send_signal(signal.SIGINT)
+                output, _ = process.communicate(timeout=30)
+            assert secret not in output  # never logged
+        assert secrets[0] == secrets[1]
+        assert len(server.sent("sendMessage")) == 2  # the two genuine updates, nothing forged

@@ -13,6 +13,7 @@ from bot.demo.offline_api import ApiCall
 from bot.jobs import tick
 from bot.services.delivery import Delivery, Limits
 from bot.services.reminders import ReminderService
+from bot.storage import meta
 from bot.storage import reminders as store
 from bot.storage.sql import transaction
 from bot.telegram_sender import TelegramSender
@@ -202,7 +203,7 @@ def as_before_the_upgrade(harness: BotHarness, old_cursor: str) -> ReminderServi
     db.execute("DELETE FROM operator_meta")
     db.execute("DELETE FROM reminders")
     with transaction(db):
-        store.set_meta(db, "reminders.sync_cursor", old_cursor)
+        meta.set_meta(db, "reminders.sync_cursor", old_cursor)
     return harness.services.reminders
 
 
@@ -218,7 +219,7 @@ async def test_the_sync_goes_on_from_an_older_databases_cursor(
     assert reminders.sync() == 1
     [[chat_id]] = db.execute("SELECT chat_id FROM reminders").fetchall()
     assert chat_id == ZH_USER["id"]
-    assert store.get_meta(db, "reminders.sync_event") is not None  # the old one is done with
+    assert meta.get_meta(db, "reminders.sync_event") is not None  # the old one is done with
     assert reminders.sync() == 0
 
 
@@ -230,4 +231,4 @@ async def test_an_older_cursor_with_nothing_after_it_is_looked_up_once(
     await harness.command(EN_USER, "/start")
     reminders = as_before_the_upgrade(harness, "2026-10-01T00:00:00+00:00")
     assert reminders.sync() == 0
-    assert store.get_meta(db, "reminders.sync_event") == "1"  # after the one entry there is
+    assert meta.get_meta(db, "reminders.sync_event") == "1"  # after the one entry there is

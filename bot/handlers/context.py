@@ -24,6 +24,7 @@ from bot.services.flow_spec import FlowSpec
 from bot.services.funnel import FunnelService
 from bot.services.groups import GroupService
 from bot.services.i18n import Catalog, language_from_code
+from bot.services.inbox import InboxService
 from bot.services.maintenance import Maintenance
 from bot.services.progress import ProgressService
 from bot.services.quiet_hours import QuietHours
@@ -53,6 +54,7 @@ class Services:
     delivery: Delivery
     quiet: QuietHours
     maintenance: Maintenance
+    inbox: InboxService
     guards: tuple[Guard, ...] = ()
 
 

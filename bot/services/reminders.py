@@ -31,7 +31,7 @@ from bot.services.clock import Clock, iso
 from bot.services.flow_spec import FlowSpec
 from bot.services.quiet_hours import QuietHours
 from bot.services.workdays import add_working_days
-from bot.storage import chats, events
+from bot.storage import chats, events, meta
 from bot.storage import reminders as store
 from bot.storage.chats import PlanRow
 from bot.storage.reminders import ReminderRow
@@ -82,21 +82,21 @@ class ReminderService:
             with transaction(self.db):
                 for chat in page:
                     self._plan(chat)
-                store.set_meta(self.db, SYNC_CURSOR, str(upper))
+                meta.set_meta(self.db, SYNC_CURSOR, str(upper))
             after = upper
             seen += len(page)
         return seen
 
     def _cursor(self) -> int:
-        cursor = store.get_meta(self.db, SYNC_CURSOR)
+        cursor = meta.get_meta(self.db, SYNC_CURSOR)
         if cursor is not None:
             return int(cursor)
         # A database whose sync followed ``chats.updated_at`` (before 2026-11): go on from
         # the first log entry at or after that cursor instead of planning everything again.
-        old = store.get_meta(self.db, OLD_SYNC_CURSOR)
+        old = meta.get_meta(self.db, OLD_SYNC_CURSOR)
         after = events.first_event_at_or_after(self.db, old) - 1 if old else 0
         with transaction(self.db):  # that search scans the log: once
-            store.set_meta(self.db, SYNC_CURSOR, str(after))
+            meta.set_meta(self.db, SYNC_CURSOR, str(after))
         return after
 
     def replan(self, chat_id: int) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-core = Migrations("tpbot.core")  # chats, the answers log (events), handled updates
+core = Migrations("tpbot.core")  # chats, answers log (events), handled updates, inbox
 operators = Migrations("tpbot.operators")  # broadcasts, deliveries, reminders, muted chats
 tickets = Migrations("tpbot.tickets")  # support tickets and their relayed messages
 
@@ -77,6 +77,12 @@ def m003_drop_updated_at_index(db: Database) -> None:
     # Every answer changes ``updated_at``, so this index cost a page write per answer; the
     # reminders sync, its one reader, follows the answers log (``events`` ids) instead.
     db.execute("DROP INDEX IF EXISTS idx_chats_updated_at")
+
+
+@core()
+def m004_inbox(db: Database) -> None:
+    # Incoming updates, kept before they are acknowledged (see ``bot.storage.inbox``).
+    db.table("inbox").create({"update_id": int, "body": str, "received_at": str}, pk="update_id")
 
 
 @operators()

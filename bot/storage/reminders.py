@@ -1,10 +1,9 @@
-"""``reminders`` (the next automatic follow-up per chat), ``muted_chats``, ``operator_meta``.
+"""``reminders`` (the next automatic follow-up per chat) and ``muted_chats``.
 
 * ``reminders``: at most one row per chat: the next follow-up (audit follow-up or idle
   nudge), ``due_at`` in UTC. A partial index on ``due_at`` for pending rows keeps the
   periodic "what is due?" query independent of the number of chats.
 * ``muted_chats``: chats that asked for no reminders (``/mute``).
-* ``operator_meta``: small key/value state (the reminders sync cursor).
 """
 
 from __future__ import annotations
@@ -120,13 +119,3 @@ def set_muted(db: Database, chat_id: int, muted_at: str | None) -> None:
 
 def muted_count(db: Database) -> int:
     return int(db.execute("SELECT COUNT(*) FROM muted_chats").fetchone()[0])
-
-
-# -- small key/value state -------------------------------------------------------------------
-def get_meta(db: Database, key: str) -> str | None:
-    row = db.execute("SELECT value FROM operator_meta WHERE key = ?", [key]).fetchone()
-    return str(row[0]) if row else None
-
-
-def set_meta(db: Database, key: str, value: str) -> None:
-    write(db, "INSERT OR REPLACE INTO operator_meta (key, value) VALUES (?, ?)", [key, value])

@@ -1,0 +1,346 @@
+"""Kill -9 the real ``tmall-tp-bot run`` again and again while chats press buttons; count.
+
+A fake Telegram on 127.0.0.1 plays the Bot API the way Telegram does: in polling mode an update
+is gone for good once a ``getUpdates`` offset passes it; in webhook mode once the bot answered
+its POST with 200. ``--chats`` users each press the current step's button (read from the bot's
+database, as a user looking at an up-to-date message would), wait until it was applied, and
+press again. Meanwhile the bot is killed with SIGKILL at random moments and restarted.
+
+At the end every press Telegram considered delivered must have been applied exactly once:
+
+    python -m benchmarks.crash_test --mode polling --kills 20
+    python -m benchmarks.crash_test --mode webhook --kills 20
+
+It prints presses sent, delivered, applied, lost and applied twice, and exits 1 unless lost and
+applied twice are both 0. ``--code DIR`` runs another checkout's bot (e.g. an older commit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import yaml
+
+from bot.demo.offline_api import BOT_USER, OfflineBotAPI
+
+PROJECT = Path(__file__).resolve().parents[1]
+SECRET = "crash-test-secret"
+
+
+class FakeTelegram:
+    """Updates wait here until Telegram would consider them delivered."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.api = OfflineBotAPI(record=False)
+        self.lock = threading.Lock()
+        self.pending: list[dict[str, Any]] = []
+        self.delivered: set[int] = set()
+        self.next_id = 1
+        self.webhook: tuple[str, str] | None = None
+        self.stopped = False
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                return None
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode() if length else ""
+                if "json" in self.headers.get("Content-Type", "") and body:
+                    params = json.loads(body)
+                else:
+                    params = {k: v[0] for k, v in parse_qs(body).items()}
+                result = server.handle(self.path.rsplit("/", 1)[-1], params)
+                payload = json.dumps({"ok": True, "result": result}).encode()
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:  # the bot was killed while it waited for the answer
+                    return
+
+            do_GET = do_POST
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        if mode == "webhook":
+            threading.Thread(target=self._push, daemon=True).start()
+
+    def add(self, update: dict[str, Any]) -> int:
+        with self.lock:
+            update_id = self.next_id
+            self.next_id += 1
+            self.pending.append({"update_id": update_id, **update})
+        return update_id
+
+    def handle(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 0.5)
+            while True:
+                with self.lock:
+                    for update in self.pending:
+                        if update["update_id"] < offset:
+                            self.delivered.add(update["update_id"])
+                    self.pending = [u for u in self.pending if u["update_id"] >= offset]
+                    ready = self.pending[:100]
+                if ready or time.monotonic() >= deadline:
+                    return ready
+                time.sleep(0.01)
+        if method == "setWebhook":
+            with self.lock:
+                self.webhook = (str(params["url"]), str(params.get("secret_token") or ""))
+            return True
+        if method == "deleteWebhook":
+            with self.lock:
+                self.webhook = None
+            return True
+        return self.api.answer(method, params)
+
+    def _push(self) -> None:
+        """Telegram's side of a webhook: post the oldest pending update until it gets a 200."""
+        while not self.stopped:
+            with self.lock:
+                update = self.pending[0] if self.pending else None
+                hook = self.webhook
+            if update is None or hook is None:
+                time.sleep(0.01)
+                continue
+            request = urllib.request.Request(
+                hook[0],
+                data=json.dumps(update).encode(),
+                headers={"Content-Type": "application/json", SECRET_HEADER: hook[1]},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    ok = response.status == 200
+            except (urllib.error.URLError, OSError):
+                ok = False
+            if ok:
+                with self.lock:
+                    self.pending.remove(update)
+                    self.delivered.add(update["update_id"])
+            else:
+                time.sleep(0.05)
+
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+GIVE_UP_AFTER = 20.0  # seconds a user waits for a delivered press to take effect
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Users:
+    """``count`` chats, each pressing its current step's button once the last one applied."""
+
+    def __init__(self, telegram: FakeTelegram, db_path: Path, count: int, presses: int) -> None:
+        self.telegram = telegram
+        self.db_path = db_path
+        self.presses = presses
+        flow = yaml.safe_load((PROJECT / "flows" / "tmall_tp.yaml").read_text("utf-8"))
+        self.answers = {
+            str(step["id"]): [str(a["id"]) for a in step.get("answers") or []]
+            for step in flow["steps"]
+        }
+        self.chats = [90_000 + i for i in range(count)]
+        self.waiting: dict[int, int] = {}  # chat → update id of its press not yet applied
+        self.pressed_at: dict[int, float] = {}  # press update id → when it was made
+        self.sent: dict[int, int] = {}  # press update id → chat
+        self.made = Counter[int]()
+        self.random = random.Random(7)
+        self.started = False
+
+    def user(self, chat_id: int) -> dict[str, Any]:
+        return {"id": chat_id, "is_bot": False, "first_name": f"U{chat_id}", "language_code": "en"}
+
+    def start(self) -> None:
+        for chat_id in self.chats:
+            self.telegram.add(
+                {
+                    "message": {
+                        "message_id": 1,
+                        "date": int(time.time()),
+                        "chat": {"id": chat_id, "type": "private"},
+                        "from": self.user(chat_id),
+                        "text": "/start",
+                        "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                    }
+                }
+            )
+
+    def step(self, conn: sqlite3.Connection) -> bool:
+        """One round over the users; False once every user is done."""
+        busy = False
+        for chat_id in self.chats:
+            pressed = self.waiting.get(chat_id)
+            if pressed is not None:
+                applied = conn.execute(
+                    "SELECT 1 FROM events WHERE update_id = ? LIMIT 1", [pressed]
+                ).fetchone()
+                given_up = (
+                    pressed in self.telegram.delivered
+                    and time.monotonic() - self.pressed_at[pressed] > GIVE_UP_AFTER
+                )
+                if applied is None and not given_up:
+                    busy = True
+                    continue
+                del self.waiting[chat_id]  # applied, or lost: press again
+            if self.made[chat_id] >= self.presses:
+                continue
+            row = conn.execute("SELECT state, seq FROM chats WHERE id = ?", [chat_id]).fetchone()
+            if row is None:
+                busy = True
+                continue
+            state, seq = row
+            answers = self.answers.get(state) or []
+            if not answers:
+                continue  # the finish: nothing to press
+            answer = self.random.choice(answers)
+            update_id = self.telegram.add(
+                {
+                    "callback_query": {
+                        "id": f"q{chat_id}-{seq}",
+                        "from": self.user(chat_id),
+                        "chat_instance": str(chat_id),
+                        "data": f"a|{seq}|{state}|{answer}",
+                        "message": {
+                            "message_id": 1,
+                            "date": int(time.time()),
+                            "chat": {"id": chat_id, "type": "private"},
+                            "from": BOT_USER,
+                            "text": "…",
+                        },
+                    }
+                }
+            )
+            self.waiting[chat_id] = update_id
+            self.pressed_at[update_id] = time.monotonic()
+            self.sent[update_id] = chat_id
+            self.made[chat_id] += 1
+            busy = True
+        return busy
+
+
+def start_bot(env: dict[str, str], log: Any, code: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=code,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mode", choices=["polling", "webhook"], default="polling")
+    parser.add_argument("--chats", type=int, default=24)
+    parser.add_argument("--presses", type=int, default=40, help="per chat at most")
+    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--code", type=Path, default=PROJECT, help="the checkout to run")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    telegram = FakeTelegram(args.mode)
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "crash.sqlite3"
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("TPBOT_", "TELEGRAM_"))},
+            "TELEGRAM_BOT_TOKEN": "123:CRASH",
+            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{telegram.port}/bot",
+            "TPBOT_DB": str(db_path),
+            "PYTHONPATH": str(args.code),
+        }
+        if args.mode == "webhook":
+            port = free_port()
+            env.update(
+                TPBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+                TPBOT_WEBHOOK_SECRET=SECRET,
+                TPBOT_LISTEN="127.0.0.1",
+                TPBOT_PORT=str(port),
+            )
+        users = Users(telegram, db_path, args.chats, args.presses)
+        log = open(Path(tmp) / "bot.log", "wb")  # noqa: SIM115
+        bot = start_bot(env, log, args.code)
+        users.start()
+        while not db_path.exists():
+            time.sleep(0.05)
+        time.sleep(0.5)
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+        kills = 0
+        next_kill = time.monotonic() + rng.uniform(0.5, 2.5)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            try:
+                busy = users.step(conn)
+            except sqlite3.OperationalError:
+                busy = True  # e.g. the schema is being created
+            if not busy and kills >= args.kills:
+                break
+            if kills < args.kills and time.monotonic() >= next_kill:
+                bot.send_signal(signal.SIGKILL)
+                bot.wait()
+                kills += 1
+                bot = start_bot(env, log, args.code)
+                next_kill = time.monotonic() + rng.uniform(0.5, 2.5)
+            time.sleep(0.02)
+        settle = time.monotonic() + 10
+        while time.monotonic() < settle and (telegram.pending or users.waiting):
+            users.step(conn)
+            time.sleep(0.05)
+        bot.send_signal(signal.SIGINT)
+        try:
+            bot.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            bot.kill()
+        telegram.stopped = True
+        applied = Counter(
+            int(row[0])
+            for row in conn.execute(
+                "SELECT update_id FROM events WHERE kind = 'answer' AND update_id IS NOT NULL"
+            )
+        )
+        conn.close()
+        log.close()
+    presses = set(users.sent)
+    delivered = presses & telegram.delivered
+    lost = sorted(p for p in delivered if applied[p] == 0)
+    twice = sum(n - 1 for p, n in applied.items() if p in presses and n > 1)
+    print(
+        f"{args.mode}: {args.chats} chats, {kills} kill -9s; presses sent {len(presses)}, "
+        f"delivered (acknowledged to Telegram) {len(delivered)}, "
+        f"applied {sum(1 for p in presses if applied[p])}, lost {len(lost)}, "
+        f"applied twice {twice}, still undelivered {len(presses - telegram.delivered)}"
+    )
+    return 0 if not lost and not twice else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""``tmall-tp-bot run``: the bot's process, in long polling or webhook mode.
+
+It builds the Application without PTB's ``Updater`` and feeds it through :mod:`bot.intake`
+(nothing is acknowledged before it is kept); in webhook mode a Starlette app on uvicorn
+serves the webhook on ``TPBOT_LISTEN``:``TPBOT_PORT`` in the same event loop, as PTB's
+custom-webhook example does. SIGINT / SIGTERM stop it cleanly; what was not handled yet stays
+in the inbox for the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Iterator
+
+import uvicorn
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter
+
+from bot import jobs
+from bot.app import build_application, register_commands
+from bot.config import Settings
+from bot.handlers.context import BotApplication
+from bot.intake import RETRY_DELAYS, FatalIntakeError, Intake
+from bot.web.webhook import webhook_app
+
+log = logging.getLogger("bot")
+DRAIN_SECONDS = 5.0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the runner decides when to stop."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def run(settings: Settings, token: str) -> int:
+    application = build_application(
+        settings, token=token, rate_limiter=AIORateLimiter(max_retries=3), job_queue=True
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    services = application.bot_data.services
+    try:
+        if not await _connect(application, settings, stop):
+            return 0
+        jobs.schedule(application)
+        await application.start()
+        try:
+            await register_commands(application)
+        except TelegramError as exc:
+            log.warning("could not register the command list: %s", exc)
+        return await _serve(application, settings, stop)
+    except FatalIntakeError as exc:
+        log.error("%s", exc)
+        return 2
+    finally:
+        if application.running:
+            await application.stop()
+        with contextlib.suppress(Exception):
+            await application.shutdown()
+        services.maintenance.close()
+
+
+async def _connect(application: BotApplication, settings: Settings, stop: asyncio.Event) -> bool:
+    """Initialize (asks Telegram who we are), retrying while the Bot API is unreachable."""
+    failures = 0
+    while not stop.is_set():
+        try:
+            await application.initialize()
+        except InvalidToken as exc:
+            raise FatalIntakeError(
+                "the token was rejected by Telegram: check TELEGRAM_BOT_TOKEN"
+            ) from exc
+        except NetworkError as exc:
+            delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
+            failures += 1
+            log.warning(
+                "cannot reach the Bot API at %s (%s); retrying in %d s",
+                settings.api_base_url,
+                type(exc).__name__,
+                delay,
+            )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            continue
+        return True
+    return False
+
+
+async def _serve(application: BotApplication, settings: Settings, stop: asyncio.Event) -> int:
+    intake = Intake(application)
+    intake.replay()
+    consumer = asyncio.create_task(intake.consume())
+    try:
+        if settings.webhook_url:
+            await _webhook(application, intake, settings, stop)
+        else:
+            await application.bot.delete_webhook()
+            log.info("long polling as @%s; database %s", application.bot.username, settings.db_path)
+            await intake.poll(stop)
+    finally:
+        await intake.drain(DRAIN_SECONDS)
+        consumer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await consumer
+    return 0
+
+
+async def _webhook(
+    application: BotApplication, intake: Intake, settings: Settings, stop: asyncio.Event
+) -> None:
+    assert settings.webhook_url is not None
+    secret = application.bot_data.services.inbox.webhook_secret(settings.webhook_secret)
+    path = settings.webhook_url.rstrip("/").rsplit("/", 1)[-1]
+    server = _Server(
+        uvicorn.Config(
+            webhook_app(intake, path, secret),
+            host=settings.listen,
+            port=settings.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+        )
+    )
+    serving = asyncio.create_task(server.serve())
+    await application.bot.set_webhook(
+        settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+    )
+    log.info(
+        "webhook mode as @%s on %s:%s, path /%s",
+        application.bot.username,
+        settings.listen,
+        settings.port,
+        path,
+    )
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stopping.cancel()
+    await serving
