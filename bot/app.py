@@ -12,7 +12,7 @@ from collections.abc import Callable
 from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.handlers import errors, fallback, flow, groups, operators, reminders, support
@@ -21,6 +21,7 @@ from bot.handlers.groups.admin import admin_guard
 from bot.handlers.handle_once import HandleOnceApplication
 from bot.handlers.render import Renderer, RowHook
 from bot.handlers.support.asking import AskButtonRow
+from bot.retrying_request import RetryingRequest
 from bot.services.broadcasts import BroadcastService
 from bot.services.clock import utc_now
 from bot.services.delivery import Delivery, Limits
@@ -100,7 +101,8 @@ def build_application(
         .updater(None)  # updates come in through bot.intake, kept before acknowledged
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.get_updates_request(request)
+    builder = builder.request(RetryingRequest(request or HTTPXRequest()))
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     if not job_queue:

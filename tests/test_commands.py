@@ -106,7 +106,7 @@ async def test_language_switch_mid_flow_shows_the_step_again(harness: BotHarness
         if b["callback_data"].endswith("|yes")
     )
     calls = await harness.press(EN_USER, stale, message=old_step_message)
-    assert methods(calls) == ["answerCallbackQuery"]
+    assert methods(calls) == ["answerCallbackQuery", "sendMessage"]  # with the current step
     assert "之前的消息" in texts(calls)
     assert harness.state(EN_USER["id"]) == "taobao_corporate"
     calls = await harness.answer(EN_USER, "yes")

@@ -64,6 +64,9 @@ class BotData:
     def __init__(self) -> None:
         self._services: Services | None = None
         self.broadcast_runs: dict[int, asyncio.Task[Any]] = {}  # broadcasts this process sends
+        # Chats whose answer was saved but whose reply did not get through: the next update
+        # from them gets the current step (kept in memory: a restart forgets, harmlessly).
+        self.owed_steps: set[int] = set()
 
     def attach(self, services: Services) -> None:
         self._services = services

@@ -11,13 +11,18 @@ every update a dispatch round (measured: a few per cent of the bot's throughput)
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ExtBot, JobQueue
 
 from bot.handlers.context import BotContext, BotData
+from bot.handlers.replies import send_step
 from bot.services.progress import ProgressService
+
+log = logging.getLogger(__name__)
 
 
 class HandleOnceApplication(
@@ -41,5 +46,22 @@ class HandleOnceApplication(
         await super().process_update(update)
         try:
             self._progress().mark_handled(update.update_id)
+            if self.bot_data.owed_steps:
+                await self._make_good(update)
         except Exception as exc:
             await self.process_error(update=update, error=exc)
+
+    async def _make_good(self, update: Update) -> None:
+        """A chat whose last reply did not get through, and whose handlers did not show the
+        step meanwhile: show it now, saying the answer was saved."""
+        chat = update.effective_chat
+        if chat is None or chat.id not in self.bot_data.owed_steps:
+            return
+        progress = self._progress().get(chat.id)
+        if progress is None:
+            self.bot_data.owed_steps.discard(chat.id)
+            return
+        try:
+            await send_step(update, BotContext.from_update(update, self), progress)
+        except TelegramError as exc:  # still unreachable: the next update tries again
+            log.info("chat %s: the step it is owed could not be shown yet: %r", chat.id, exc)

@@ -11,6 +11,7 @@ unknown-command = 🤔 I don't know that command. /help lists what I can do.
 button-unknown = This button is not recognised. Send /status to see where you are.
 button-stale = That button belongs to an earlier message. Your current step is: { $step }. Use the latest message, or send /status.
 button-stale-plain = That button belongs to an earlier message. Send /status to see where you are.
+answer-saved = ✅ Your last answer was saved; the reply to it did not get through. Here is where you are now.
 error-safe = 😓 Something went wrong on our side. Your progress is saved and safe; please try again.
 
 back-done = ↩️ Went back one step.

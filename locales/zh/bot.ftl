@@ -11,6 +11,7 @@ unknown-command = 🤔 我不认识这个命令。发送 /help 查看我能做�
 button-unknown = 无法识别此按钮。发送 /status 查看当前进度。
 button-stale = 这个按钮属于之前的消息。您当前的步骤是：{ $step }。请使用最新的消息，或发送 /status。
 button-stale-plain = 这个按钮属于之前的消息。发送 /status 查看当前进度。
+answer-saved = ✅ 您上一次的回答已保存，只是当时的回复未能送达。以下是您当前所在的步骤。
 error-safe = 😓 我们这边出了点问题。您的进度已保存，请放心，稍后再试。
 
 back-done = ↩️ 已返回上一步。

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.callbacks import AnswerButton
 from bot.handlers.context import BotContext
 from bot.handlers.replies import chat_title, send_step, sender_ids, step_message
 from bot.services.progress import Outcome
+
+log = logging.getLogger(__name__)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -50,13 +54,18 @@ async def press(update: Update, context: BotContext) -> None:
         assert progress is not None
         current = t(lang, services.spec.steps[progress.state].title)
         await query.answer(t(lang, "button-stale", step=current), show_alert=True)
+        await send_step(update, context, progress)  # the buttons that count, at hand
         return
     if result.outcome in (Outcome.INVALID, Outcome.NO_PROGRESS):
         await query.answer(t(lang, "button-unknown"), show_alert=True)
         return
     assert result.progress and result.step and result.answer
     moved, answer = result.progress, result.answer
-    await query.answer(t(lang, answer.label))
+    # The answer is saved: from here on a failed reply must not read as a failed answer.
+    try:
+        await query.answer(t(lang, answer.label))
+    except TelegramError as exc:
+        log.warning("chat %s: the answer's notice failed: %r", chat.id, exc)
     prefix = services.renderer.echo(moved, result.step, answer.label)
     if answer.help:
         view = services.views.of(moved)
@@ -64,7 +73,11 @@ async def press(update: Update, context: BotContext) -> None:
         prefix = f"{prefix}\n\n{help_text}"
     text, keyboard = step_message(context, moved, prefix)
     try:
-        await query.edit_message_text(text, reply_markup=keyboard)
-    except BadRequest:
-        # The message is too old to edit or was deleted: show the step as a new message.
-        await send_step(update, context, moved, prefix)
+        try:
+            await query.edit_message_text(text, reply_markup=keyboard)
+        except BadRequest:
+            # The message is too old to edit or was deleted: show the step as a new message.
+            await send_step(update, context, moved, prefix)
+    except TelegramError as exc:
+        log.warning("chat %s: the next step could not be shown: %r", chat.id, exc)
+        context.bot_data.owed_steps.add(chat.id)
