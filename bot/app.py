@@ -134,6 +134,8 @@ def build_application(
         guards=(admin_guard,),
     )
     application.bot_data.attach(services)
+    if settings.support_chat_id is not None:  # a progress it got before: out of audiences
+        services.groups.set_active(settings.support_chat_id, False)
     for register in FEATURES:
         register(application)
     application.add_error_handler(errors.on_error)

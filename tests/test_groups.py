@@ -125,9 +125,22 @@ async def test_reset_and_language_are_for_administrators(
     calls = await harness.command(BOB, "/language@TmallTPBot", GROUP)
     assert methods(calls) == ["sendMessage"]  # remembered: no second getChatMember
     assert "Only this group's administrators" in calls[0].text
-    calls = await harness.command(BOB, "/back", GROUP)  # /back is for everyone
+    # /back undoes the last answer: a member may undo their own, not someone else's (#10)
+    calls = await harness.command(BOB, "/back", GROUP)
+    assert "only this group's administrators can undo another member's answer" in texts(calls)
+    assert harness.state(GROUP["id"]) == "owner_separate"
+    calls = await harness.command(EN_USER, "/back", GROUP)  # the admin may
     assert "Went back one step" in texts(calls)
     await harness.answer(BOB, "begin", GROUP)
+    calls = await harness.command(BOB, "/back", GROUP)  # Bob's own answer
+    assert "Went back one step" in texts(calls)
+    await harness.answer(BOB, "begin", GROUP)
+    calls = await harness.command(BOB, "/mute", GROUP)  # muting the team: admins only
+    assert "Only this group's administrators" in texts(calls)
+    calls = await harness.command(BOB, "/unmute", GROUP)
+    assert "Only this group's administrators" in texts(calls)
+    calls = await harness.command(EN_USER, "/mute", GROUP)
+    assert "Only this group's administrators" not in texts(calls)
 
     # The admin asks to reset; a member pressing the confirmation is refused.
     calls = await harness.command(EN_USER, "/reset", GROUP)

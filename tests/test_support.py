@@ -438,3 +438,26 @@ async def test_a_teams_ticket_follows_its_group_to_the_supergroup(desk: BotHarne
     calls = await desk.send(OPERATOR, "answer", PLAIN, reply_to_message=bot_message(PLAIN, header))
     assert [c.chat_id for c in calls] == [supergroup["id"]]
     assert desk.services.progress.get(supergroup["id"]) is not None
+
+
+async def test_the_support_group_is_never_a_customer(desk: BotHarness) -> None:
+    operator = UpdateFactory.user(900, "Op", "en")
+    calls = await desk.command(operator, "/start", PLAIN)
+    assert "operators' support group" in texts(calls)
+    assert desk.services.progress.get(SUPPORT) is None  # no progress: in no audience
+
+
+async def test_a_support_group_that_started_before_leaves_the_audiences(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    before = BotHarness(settings, clock)  # support not configured yet: it was a chat like any
+    await before.start()
+    await before.command(UpdateFactory.user(900, "Op", "en"), "/start", PLAIN)
+    assert before.services.progress.get(SUPPORT).active
+    await before.stop()
+    after = BotHarness(replace(settings, support_chat_id=SUPPORT), clock)
+    await after.start()
+    try:
+        assert not after.services.progress.get(SUPPORT).active  # no broadcasts, no reminders
+    finally:
+        await after.stop()

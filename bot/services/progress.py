@@ -233,6 +233,18 @@ class ProgressService:
             return AnswerResult(Outcome.DUPLICATE, progress)
         return AnswerResult(Outcome.STALE, progress)
 
+    def last_answer_by(self, chat_id: int) -> int | None:
+        """Who gave the answer that /back would undo now (None: nothing to undo, or unknown)."""
+        movers: list[int | None] = []
+        for event in events.events_of(self.db, chat_id):
+            if event.kind == "answer" and event.to_state != event.step:
+                movers.append(event.user_id)
+            elif event.kind == "back" and movers:
+                movers.pop()
+            elif event.kind == "reset":
+                movers.clear()
+        return movers[-1] if movers else None
+
     def back(
         self, progress: ChatProgress, *, user_id: int | None = None, update_id: int | None = None
     ) -> ChatProgress | None:

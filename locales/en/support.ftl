@@ -2,6 +2,8 @@
 
 ## Team groups
 group-admin-only = 🔒 Only this group's administrators can do that. Ask one of them, or use /status to see where the team is.
+group-back-own-only = 🔒 /back undoes the last answer, and that one was given by someone else: only this group's administrators can undo another member's answer.
+support-not-customer = This is the operators' support group: it has no certification of its own, so it gets no broadcasts or reminders. Tickets from companies appear here.
 group-hello =
     👋 Hello! I walk your team through the Tmall International TP certification. Any member can answer the steps with the buttons; /reset and /language are for the group's administrators.
     Send /start@{ $bot } to begin.

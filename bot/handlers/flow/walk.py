@@ -9,7 +9,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.callbacks import AnswerButton
 from bot.handlers.context import BotContext
-from bot.handlers.replies import chat_title, send_step, sender_ids, step_message
+from bot.handlers.replies import chat_title, reply, send_step, sender_ids, step_message
 from bot.services.progress import Outcome
 
 log = logging.getLogger(__name__)
@@ -19,6 +19,11 @@ async def start(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     services = context.services
+    if chat.id == services.settings.support_chat_id:  # operators' room, never a customer
+        await reply(
+            update, context, services.catalog.text(context.sender_language, "support-not-customer")
+        )
+        return
     user_id, update_id = sender_ids(update)
     progress, created = services.progress.start(
         chat.id,

@@ -1,4 +1,6 @@
-"""In groups, /reset and /language (and their buttons) are for administrators only."""
+"""Who may do what in a group: /reset, /language, /mute and /unmute (and their buttons) are
+for administrators; any member may /back their own last answer, only an administrator
+someone else's (otherwise ten /backs by any member would undo a team's progress)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ from telegram import ChatMember, Update
 from bot.handlers.context import BotContext
 from bot.handlers.replies import reply
 
-ADMIN_ONLY = frozenset({"reset", "language"})
+ADMIN_ONLY = frozenset({"reset", "language", "mute", "unmute"})
+OWN_ANSWER_ONLY = frozenset({"back"})
 ADMIN_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR})
 GROUP_TYPES = frozenset({"group", "supergroup"})
 
@@ -25,9 +28,10 @@ async def is_admin(context: BotContext, chat_id: int, user_id: int) -> bool:
 
 
 async def admin_guard(update: Update, context: BotContext, command: str) -> bool:
-    """In groups, /reset and /language (and their buttons) are for administrators only."""
+    """In groups: the admin-only commands, and /back of someone else's answer."""
     chat = update.effective_chat
-    if command not in ADMIN_ONLY or chat is None or chat.type not in GROUP_TYPES:
+    guarded = command in ADMIN_ONLY or command in OWN_ANSWER_ONLY
+    if not guarded or chat is None or chat.type not in GROUP_TYPES:
         return True
     message = update.message
     sender_chat = message.sender_chat if message is not None else None
@@ -36,9 +40,15 @@ async def admin_guard(update: Update, context: BotContext, command: str) -> bool
             return True
     else:
         user = update.effective_user
+        own = user is not None and command in OWN_ANSWER_ONLY
+        if (
+            own
+            and user is not None
+            and context.services.progress.last_answer_by(chat.id) == user.id
+        ):
+            return True
         if user is not None and await is_admin(context, chat.id, user.id):
             return True
-    await reply(
-        update, context, context.services.catalog.text(context.language, "group-admin-only")
-    )
+    refusal = "group-back-own-only" if command in OWN_ANSWER_ONLY else "group-admin-only"
+    await reply(update, context, context.services.catalog.text(context.language, refusal))
     return False
