@@ -32,7 +32,9 @@ def _fields(data: str, prefix: str, count: int) -> list[str] | None:
     return parts[1:]
 
 
-def _number(raw: str) -> int | None:
+def parse_number(raw: str) -> int | None:
+    """A whole number written with ASCII digits, of a size SQLite can store; else None.
+    (``str.isdigit`` also accepts "²" or "١٢", which ``int`` then refuses.)"""
     if not _NUMBER.fullmatch(raw):
         return None
     value = int(raw)
@@ -60,7 +62,7 @@ class AnswerButton:
         fields = _fields(data, cls.PREFIX, 4)
         if fields is None:
             return None
-        seq, step, answer = _number(fields[0]), _token(fields[1]), _token(fields[2])
+        seq, step, answer = parse_number(fields[0]), _token(fields[1]), _token(fields[2])
         if seq is None or step is None or answer is None:
             return None
         return cls(seq, step, answer)
@@ -87,7 +89,7 @@ class ResetButton:
         fields = _fields(data, cls.PREFIX, 3)
         if fields is None or fields[1] not in ("yes", "no"):
             return None
-        seq = _number(fields[0])
+        seq = parse_number(fields[0])
         return cls(seq, fields[1] == "yes") if seq is not None else None
 
 
@@ -145,7 +147,7 @@ class CancelBroadcastButton:
     @classmethod
     def parse(cls, data: str) -> CancelBroadcastButton | None:
         fields = _fields(data, cls.PREFIX, 2)
-        number = _number(fields[0]) if fields is not None else None
+        number = parse_number(fields[0]) if fields is not None else None
         return cls(number) if number is not None else None
 
 
@@ -168,7 +170,7 @@ class ComposeButton:
         fields = _fields(data, cls.PREFIX, 4) or _fields(data, cls.PREFIX, 3)
         if fields is None or fields[1] not in cls.ACTIONS:
             return None
-        draft_id = _number(fields[0])
+        draft_id = parse_number(fields[0])
         value = _token(fields[2]) if len(fields) == 3 else ""
         if draft_id is None or value is None:
             return None

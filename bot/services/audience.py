@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.callbacks import parse_number
 from bot.services.clock import iso
 from bot.services.flow_spec import FlowSpec
 from bot.services.i18n import LANGUAGES
 from bot.storage.chats import ChatFilter
+
+MAX_IDLE_DAYS = 36_500
 
 
 class AudienceError(ValueError):
@@ -41,11 +44,12 @@ def parse_audience(raw: str, spec: FlowSpec) -> Audience:
             if kind == "unfinished":
                 terms.append((kind, ""))
             continue
+        number = parse_number(value)
         valid = {
-            "stage": value.isdigit() and any(s.number == int(value) for s in spec.stages),
+            "stage": number is not None and any(s.number == number for s in spec.stages),
             "step": value in spec.steps,
             "lang": value in LANGUAGES,
-            "idle": value.isdigit() and int(value) > 0,
+            "idle": number is not None and 0 < number <= MAX_IDLE_DAYS,
         }
         if valid.get(kind):
             terms.append((kind, value))

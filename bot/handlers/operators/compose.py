@@ -15,7 +15,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import filters
 
-from bot.callbacks import ComposeButton
+from bot.callbacks import ComposeButton, parse_number
 from bot.handlers.context import BotContext
 from bot.handlers.operators.access import operator_only
 from bot.handlers.operators.runs import start_broadcast
@@ -93,11 +93,11 @@ async def on_input(update: Update, context: BotContext) -> None:
     if draft.awaiting in ("content", "zh"):
         await _take_content(update, context, draft, message)
     elif draft.awaiting == "idle":
-        raw = (message.text or "").strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= 365:
+        days = parse_number((message.text or "").strip())
+        if days is None or not 1 <= days <= 365:
             await reply(update, context, _t(context, "bc-bad-idle"))
             return
-        drafts.set_audience(draft, _with_primary(draft.audience, f"idle:{int(raw)}"))
+        drafts.set_audience(draft, _with_primary(draft.audience, f"idle:{days}"))
         await _summary(update, context, draft.id)
     elif draft.awaiting == "time":
         at = _parse_time(message.text or "", context)

@@ -16,6 +16,7 @@ from html import escape
 from telegram import Message, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.callbacks import parse_number
 from bot.handlers.context import BotContext
 from bot.handlers.operators.access import is_support_operator
 from bot.handlers.replies import reply
@@ -146,13 +147,14 @@ async def close(update: Update, context: BotContext) -> None:
         if user is None or not await is_support_operator(context, user.id):
             await reply(update, context, t(context.language, "close-not-operator"))
             return
-        number = (context.args or [""])[0].lstrip("#")
-        if not number.isdigit():
+        raw = (context.args or [""])[0].lstrip("#")
+        number = parse_number(raw)
+        if number is None:
             await reply(update, context, t(lang, "close-usage"))
             return
-        ticket = tickets.get(int(number))
+        ticket = tickets.get(number)
         if ticket is None:
-            await reply(update, context, t(lang, "close-unknown", number=number))
+            await reply(update, context, t(lang, "close-unknown", number=str(number)))
             return
     await _close_ticket(update, context, ticket, lang)
 
