@@ -5,7 +5,7 @@ while the bot runs: they open their own SQLite connection (WAL, busy timeout), a
 broadcast's lease keeps the bot and the command line from sending the same one twice.
 
     tmall-tp-bot broadcast --audience stage:2,unfinished --text-file notice.html [--dry-run]
-    tmall-tp-bot broadcast --resume 7
+    tmall-tp-bot broadcast --resume 7 [--resend-unknown]
     tmall-tp-bot broadcast --cancel 7
     tmall-tp-bot broadcasts
     tmall-tp-bot export --output chats.csv
@@ -52,6 +52,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )
     cmd.add_argument("--dry-run", action="store_true", help="only print the audience size")
     cmd.add_argument("--resume", type=int, metavar="ID", help="continue an interrupted one")
+    cmd.add_argument(
+        "--resend-unknown",
+        action="store_true",
+        help="with --resume: send again the messages that may or may not have arrived "
+        "(no answer from Telegram); some of those chats may get it twice",
+    )
     cmd.add_argument("--cancel", type=int, metavar="ID", help="stop a scheduled/running one")
     cmd.set_defaults(handler=cmd_broadcast)
     text = "list recent broadcasts with their status"
@@ -131,13 +137,26 @@ async def broadcast_main(
                 return 0
             print(f"error: broadcast {args.cancel} is not scheduled or running", file=err)
             return 1
+        resend = bool(getattr(args, "resend_unknown", False))
+        if resend and args.resume is None:
+            print("error: --resend-unknown goes with --resume ID", file=err)
+            return 2
         if args.resume is not None:
             row = service.get(args.resume)
-            if row is None or row.status not in ("running", "scheduled"):
+            resumable = ("running", "scheduled", "done") if resend else ("running", "scheduled")
+            if row is None or row.status not in resumable:
                 state = row.status if row else "unknown"
                 print(f"error: broadcast {args.resume} cannot be resumed ({state})", file=err)
                 return 1
             broadcast_id = args.resume
+            if resend:
+                again = service.resend_unknown(broadcast_id)
+                if again is None:
+                    print(_busy(broadcast_id), file=err)
+                    return 1
+                print(f"broadcast {broadcast_id}: {again} unknown to send again", file=out)
+                if again == 0 and row.status == "done":
+                    return 0
         else:
             try:
                 audience = parse_audience(args.audience, spec)
@@ -181,21 +200,24 @@ async def broadcast_main(
 
             report = await service.run(broadcast_id, delivery, show)
         if report.busy:
-            print(
-                f"error: broadcast {broadcast_id} is being sent by another process "
-                f"(its lease is fresh); try again in a minute",
-                file=err,
-            )
+            print(_busy(broadcast_id), file=err)
             return 1
         print(
             f"broadcast {broadcast_id} {report.status}: sent {report.sent}, blocked "
-            f"{report.blocked}, failed {report.failed}, unknown (in flight at a crash, "
-            f"not resent) {report.unknown}, not sent {report.left}",
+            f"{report.blocked}, failed {report.failed}, unknown (may have arrived, not "
+            f"resent; --resend-unknown sends them) {report.unknown}, not sent {report.left}",
             file=out,
         )
         return 0
     finally:
         close_database(db)
+
+
+def _busy(broadcast_id: int) -> str:
+    return (
+        f"error: broadcast {broadcast_id} is being sent by another process "
+        f"(its lease is fresh); try again in a few seconds"
+    )
 
 
 def cmd_broadcasts(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,7 +2,12 @@
 
 :class:`~bot.services.delivery.Delivery` paces and retries without knowing Telegram; this
 adapter makes the Bot API call and translates python-telegram-bot's errors into the
-delivery's own (``Flood``, ``Blocked``, ``Transient``, ``Rejected``).
+delivery's own (``Flood``, ``Blocked``, ``Transient``, ``Ambiguous``, ``Rejected``).
+
+PTB raises ``TimedOut`` for every httpx timeout. A connect or pool timeout means the request
+never left (``Transient``: retried); any other (reading the answer, writing the request) means
+it may have been delivered (``Ambiguous``: not resent). ``BadRequest`` and ``TimedOut`` are
+both subclasses of ``NetworkError``, so the order of the ``except`` clauses matters.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import datetime as dt
 import warnings
 from collections.abc import Awaitable, Callable
 
+import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -20,12 +26,14 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.services.delivery import Blocked, Flood, Payload, Rejected, Transient
+from bot.services.delivery import Ambiguous, Blocked, Flood, Payload, Rejected, Transient
 
 Request = Callable[[Bot], Awaitable[object]]
+NEVER_SENT = (httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -99,7 +107,12 @@ class TelegramSender:
             raise Rejected(f"chat moved to {exc.new_chat_id}") from exc
         except BadRequest as exc:
             raise Rejected(str(exc)) from exc
-        except NetworkError as exc:  # timeouts and 5xx (BadRequest, a subclass, is above)
+        except TimedOut as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc.__cause__, NEVER_SENT):
+                raise Transient(reason) from exc
+            raise Ambiguous(reason) from exc
+        except NetworkError as exc:  # could not connect, 5xx: Telegram did not take it
             raise Transient(f"{type(exc).__name__}: {exc}") from exc
         except TelegramError as exc:  # anything else Telegram says: this chat failed
             raise Rejected(f"{type(exc).__name__}: {exc}") from exc

@@ -3,11 +3,14 @@
 A broadcast's audience is fixed when it starts: one ``pending`` delivery row per chat, in
 the same transaction that marks the broadcast ``running``. Each send is recorded twice:
 ``sending`` is committed *before* the Bot API call, the outcome (``sent`` / ``blocked`` /
-``failed``) after it. A process that stops in between leaves at most ``Limits.concurrency``
-rows (4 by default) in ``sending``: on resume they become ``unknown`` and are **not** sent
-again (at most once); everything still ``pending`` is sent. A lease (``runner`` plus a
-heartbeat) makes sure one process at a time sends a broadcast — the bot or the command line;
-a lease not renewed for ``LEASE_STALE`` is taken over (that is how a crashed run resumes).
+``failed`` / ``unknown``: no answer came, it may have arrived) after it. A process that stops
+in between leaves at most ``Limits.concurrency`` rows (4 by default) in ``sending``: on resume
+they become ``unknown``. Unknown deliveries are **not** sent again (at most once) unless the
+operator asks for it (:meth:`BroadcastService.resend_unknown`); everything still ``pending``
+is sent. A lease (``runner`` = host:pid:tag, plus a heartbeat every ``HEARTBEAT``) makes sure
+one process at a time sends a broadcast — the bot or the command line. It is taken over at
+once when its holder is a process of this host that no longer exists, else once it has not
+been renewed for ``LEASE_STALE`` (that is how a crashed run resumes).
 
 Audiences are parsed and resolved in :mod:`bot.services.audience`.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import json
 import os
 import socket
@@ -37,12 +41,29 @@ from bot.storage import chats
 from bot.storage.broadcasts import BroadcastRow, PendingDelivery
 from bot.storage.sql import transaction
 
-LEASE_STALE = dt.timedelta(seconds=60)
+HEARTBEAT = 3.0  # seconds, at most, between two renewals of the lease
+LEASE_STALE = dt.timedelta(seconds=10)  # a few missed heartbeats: the holder is gone
 PAGE = 500
 
 
 def new_runner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def holder_is_gone(runner: str | None) -> bool:
+    """True if ``runner`` names a process of this host that no longer exists."""
+    parts = (runner or "").rsplit(":", 2)
+    if os.name != "posix" or len(parts) != 3 or parts[0] != socket.gethostname():
+        return False  # (on Windows, os.kill would terminate the process)
+    if not parts[1].isdigit() or int(parts[1]) <= 0:
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # PermissionError: it exists, it is someone else's
+        return False
+    return False
 
 
 @dataclass
@@ -95,7 +116,7 @@ class BroadcastService:
     db: Database
     spec: FlowSpec
     clock: Clock
-    progress_every: float = 3.0  # seconds between live progress reports and heartbeats
+    progress_every: float = 3.0  # seconds between live progress reports (heartbeats: ≤ 3 s)
     runner: str = field(default_factory=new_runner_id)
 
     def now(self) -> str:
@@ -156,21 +177,49 @@ class BroadcastService:
     def due(self) -> list[int]:
         """Broadcasts to (re)start now: scheduled ones due, running ones whose runner died."""
         now = self.clock()
-        return store.broadcasts_to_run(self.db, iso(now), iso(now - LEASE_STALE))
+        due = set(store.broadcasts_to_run(self.db, iso(now), iso(now - LEASE_STALE)))
+        due.update(r.id for r in store.running_broadcasts(self.db) if holder_is_gone(r.runner))
+        return sorted(due)
 
     def show_progress_in(self, broadcast_id: int, message_id: int) -> None:
         """Remember the operator's message that shows the live progress (edited later)."""
         with transaction(self.db):
             store.update_broadcast(self.db, broadcast_id, {"progress_message_id": message_id})
 
+    def resend_unknown(self, broadcast_id: int) -> int | None:
+        """Make the next run send again what may or may not have arrived (including sends in
+        flight when the previous sender stopped): the operator accepts that some chats may get
+        it twice. Reopens a finished broadcast and takes its lease, so that no other process's
+        run can miss them. How many; None if another live process holds the lease."""
+        now = self.clock()
+        row = store.get_broadcast(self.db, broadcast_id)
+        if row is None or row.status not in ("running", "done"):
+            return 0
+        if row.status == "done" and not store.delivery_counts(self.db, broadcast_id).get("unknown"):
+            return 0
+        with transaction(self.db):
+            if row.status == "done":
+                taken = store.reopen(self.db, broadcast_id, self.runner, iso(now))
+            else:
+                taken = self._take_lease(broadcast_id, row.runner, now)
+            if not taken:
+                return None
+            store.mark_in_flight_unknown(self.db, broadcast_id, iso(now))
+            return store.resend_unknown(self.db, broadcast_id, iso(now))
+
     # -- sending ----------------------------------------------------------------------------
+    def _take_lease(self, broadcast_id: int, holder: str | None, now: dt.datetime) -> bool:
+        """Within a transaction; ``holder`` as read before it (the UPDATE re-checks it)."""
+        gone = holder if holder_is_gone(holder) else None
+        stale = iso(now - LEASE_STALE)
+        return store.take_lease(self.db, broadcast_id, self.runner, iso(now), stale, gone)
+
     def _begin(self, broadcast_id: int) -> tuple[BroadcastRow, int] | None:
         """Take the lease, fix the audience if new; (row, in-flight sends now unknown)."""
         now = self.clock()
+        before = store.get_broadcast(self.db, broadcast_id)
         with transaction(self.db):
-            if not store.take_lease(
-                self.db, broadcast_id, self.runner, iso(now), iso(now - LEASE_STALE)
-            ):
+            if before is None or not self._take_lease(broadcast_id, before.runner, now):
                 return None
             row = store.get_broadcast(self.db, broadcast_id)
             assert row is not None
@@ -260,14 +309,16 @@ class BroadcastService:
             return report
 
         async def monitor() -> None:
-            while True:
-                await asyncio.sleep(self.progress_every)
+            beat = min(self.progress_every, HEARTBEAT)
+            report_every = max(1, round(self.progress_every / beat))
+            for beats in itertools.count(1):
+                await asyncio.sleep(beat)
                 with transaction(self.db):
                     status = store.heartbeat(self.db, broadcast_id, self.runner, self.now())
                 if status != "running":  # cancelled, or the lease was taken over
                     state["stop"] = True
                     return
-                if on_progress is not None:
+                if on_progress is not None and beats % report_every == 0:
                     await on_progress(current())
 
         if on_progress is not None:

@@ -9,9 +9,11 @@ minute). Then:
 * :class:`Flood` (429): wait what Telegram asks, and hold *every* sender for that long too (a
   flood limit is global), then try again — a bounded number of times;
 * :class:`Blocked` (403: the user blocked the bot, or the bot left the group): ``blocked``;
-* :class:`Transient` (timeouts, 5xx): retried with exponential backoff, a bounded number of
-  times, then ``failed``. Note a timed-out request may still have been delivered, so a retry
-  after a timeout can, rarely, duplicate a message: Telegram gives no way to know;
+* :class:`Transient` (could not connect, 5xx: the message certainly did not go out): retried
+  with exponential backoff, a bounded number of times, then ``failed``;
+* :class:`Ambiguous` (no answer in time after the request went out: Telegram may well have
+  delivered it, and gives no way to know): ``unknown``, never retried here, because a retry
+  would send some chats the message twice;
 * :class:`Rejected` (other 400s: chat not found, bad markup...): ``failed`` at once.
 
 This module knows no Telegram object: the :class:`Sender` it is given does the sending and
@@ -53,7 +55,11 @@ class Blocked(SendError):
 
 
 class Transient(SendError):
-    """A timeout or a server error: worth another try."""
+    """The request never reached Telegram, or Telegram failed it (5xx): worth another try."""
+
+
+class Ambiguous(SendError):
+    """The request went out but no answer came back: it may or may not have been delivered."""
 
 
 class Rejected(SendError):
@@ -68,7 +74,7 @@ class Limits:
     burst_seconds: float = 0.005  # slack for a late event loop (see overall_limiter)
     private_interval: float = 1.0  # seconds between two messages to one private chat
     group_interval: float = 3.0  # 20 per minute per group
-    max_attempts: int = 4  # for timeouts / 5xx: the first try and 3 retries
+    max_attempts: int = 4  # for connect errors / 5xx: the first try and 3 retries
     backoff: float = 1.0  # seconds before the first retry; doubles each time
     max_flood_waits: int = 5  # 429s tolerated for one message before giving up
     concurrency: int = 4  # sends in flight at once (enough for ~30/s at 100 ms latency)
@@ -76,7 +82,7 @@ class Limits:
 
 @dataclass
 class Result:
-    status: str  # sent / blocked / failed
+    status: str  # sent / blocked / failed / unknown (may have been delivered)
     error: str | None = None
     message_id: int | None = None
     attempts: int = 1
@@ -103,7 +109,8 @@ class Sender(Protocol):
 class Stats:
     sent: int = 0
     flood_waits: int = 0  # 429s received
-    retries: int = 0  # timeouts / 5xx retried
+    retries: int = 0  # connect errors / 5xx retried
+    unknown: int = 0  # sends that may or may not have arrived (not retried)
 
 
 def overall_limiter(limits: Limits) -> AsyncLimiter:
@@ -156,6 +163,9 @@ class Delivery:
                 continue
             except Blocked as exc:
                 return Result("blocked", str(exc), attempts=attempts)
+            except Ambiguous as exc:
+                self.stats.unknown += 1
+                return Result("unknown", f"no answer, may have arrived: {exc}", attempts=attempts)
             except Transient as exc:
                 if attempts >= self.limits.max_attempts:
                     return Result("failed", str(exc), attempts=attempts)

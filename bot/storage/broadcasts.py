@@ -5,8 +5,9 @@
   lease (``runner``, ``heartbeat_at``) so that only one process sends it at a time.
 * ``deliveries``: one row per (broadcast, chat), created when the broadcast starts. Its
   status is ``pending`` → ``sending`` (written *before* the send) → ``sent`` / ``blocked`` /
-  ``failed`` (after). A row left in ``sending`` by a crash becomes ``unknown``: it is never
-  sent again (at most once).
+  ``failed`` / ``unknown`` (after: no answer came, it may have arrived). A row left in
+  ``sending`` by a crash also becomes ``unknown``. An ``unknown`` row is never sent again (at
+  most once) unless the operator asks for it (:func:`resend_unknown`).
 """
 
 from __future__ import annotations
@@ -109,6 +110,10 @@ def recent_broadcasts(db: Database, limit: int = 10) -> list[BroadcastRow]:
     return _rows(db, "status NOT IN ('draft', 'discarded') ORDER BY id DESC LIMIT ?", [limit])
 
 
+def running_broadcasts(db: Database) -> list[BroadcastRow]:
+    return _rows(db, "status = 'running' ORDER BY id", [])
+
+
 def broadcasts_to_run(db: Database, now: str, stale_before: str) -> list[int]:
     """Scheduled broadcasts now due (``send_at`` NULL: confirmed to go at once, but not yet
     started, e.g. a crash right after the confirmation), and running ones whose runner
@@ -122,14 +127,33 @@ def broadcasts_to_run(db: Database, now: str, stale_before: str) -> list[int]:
     return [int(row[0]) for row in cursor.fetchall()]
 
 
-def take_lease(db: Database, broadcast_id: int, runner: str, now: str, stale_before: str) -> bool:
-    """Become the one process sending this broadcast (unless another is alive)."""
+def take_lease(
+    db: Database,
+    broadcast_id: int,
+    runner: str,
+    now: str,
+    stale_before: str,
+    dead_runner: str | None = None,
+) -> bool:
+    """Become the one process sending this broadcast (unless another is alive): free if
+    nobody holds it, its heartbeat is stale, or its holder is ``dead_runner`` (known gone)."""
     cursor = write(
         db,
         "UPDATE broadcasts SET runner = ?, heartbeat_at = ? WHERE id = ? "
         "AND status IN ('scheduled', 'running') "
-        "AND (runner IS NULL OR runner = ? OR heartbeat_at < ?)",
-        [runner, now, broadcast_id, runner, stale_before],
+        "AND (runner IS NULL OR runner = ? OR heartbeat_at < ? OR runner = ?)",
+        [runner, now, broadcast_id, runner, stale_before, dead_runner],
+    )
+    return cursor.rowcount == 1
+
+
+def reopen(db: Database, broadcast_id: int, runner: str, now: str) -> bool:
+    """A finished broadcast runs again (to resend its unknown deliveries), under ``runner``."""
+    cursor = write(
+        db,
+        "UPDATE broadcasts SET status = 'running', finished_at = NULL, runner = ?, "
+        "heartbeat_at = ? WHERE id = ? AND status = 'done'",
+        [runner, now, broadcast_id],
     )
     return cursor.rowcount == 1
 
@@ -233,6 +257,16 @@ def mark_in_flight_unknown(db: Database, broadcast_id: int, now: str) -> int:
         db,
         "UPDATE deliveries SET status = 'unknown', error = 'in flight when the sender stopped', "
         "updated_at = ? WHERE broadcast_id = ? AND status = 'sending'",
+        [now, broadcast_id],
+    ).rowcount
+
+
+def resend_unknown(db: Database, broadcast_id: int, now: str) -> int:
+    """The operator accepts possible duplicates: unknown deliveries are pending again."""
+    return write(
+        db,
+        "UPDATE deliveries SET status = 'pending', error = NULL, updated_at = ? "
+        "WHERE broadcast_id = ? AND status = 'unknown'",
         [now, broadcast_id],
     ).rowcount
 
