@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.callbacks import parse_number
 from bot.services.audience import Audience, chat_filter, parse_audience
 from bot.services.clock import Clock, iso
 from bot.services.delivery import Delivery, Payload
@@ -55,10 +56,11 @@ def holder_is_gone(runner: str | None) -> bool:
     parts = (runner or "").rsplit(":", 2)
     if os.name != "posix" or len(parts) != 3 or parts[0] != socket.gethostname():
         return False  # (on Windows, os.kill would terminate the process)
-    if not parts[1].isdigit() or int(parts[1]) <= 0:
+    pid = parse_number(parts[1])
+    if pid is None or pid <= 0:
         return False
     try:
-        os.kill(int(parts[1]), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return True
     except OSError:  # PermissionError: it exists, it is someone else's
