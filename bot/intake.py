@@ -23,6 +23,7 @@ from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.handlers.context import BotApplication
+from bot.services.errors import Busy
 from bot.telegram_sender import retry_seconds
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT = 20  # seconds a getUpdates may wait for news
 POLL_LIMIT = 100
 RETRY_DELAYS = (1, 2, 5, 10, 30)  # seconds between tries while the Bot API is unreachable
+BUSY_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)  # while another process writes
 
 
 class FatalIntakeError(Exception):
@@ -74,12 +76,26 @@ class Intake:
         """Handle queued updates one at a time, in order, until cancelled."""
         while True:
             update = await self.queue.get()
+            await self._handle(update)
+            self.inbox.mark_handled(update.update_id)
+            self.queue.task_done()
+
+    async def _handle(self, update: Update) -> None:
+        """Process one update; while another process holds the database's write lock, wait
+        (asynchronously: the loop goes on) and try again."""
+        retry = self.application.bot_data.retry_updates
+        for delay in (*BUSY_DELAYS, None):
             try:
                 await self.application.process_update(update)
             except Exception:  # process_update reports handler errors itself; never stop
                 log.exception("update %s could not be handled", update.update_id)
-            self.inbox.mark_handled(update.update_id)
-            self.queue.task_done()
+            if update.update_id not in retry:
+                return
+            retry.discard(update.update_id)
+            if delay is None:
+                log.error("update %s: the database stayed busy; given up", update.update_id)
+                return
+            await asyncio.sleep(delay)
 
     async def drain(self, timeout: float) -> None:
         """Wait (a bounded time) until the queue is handled; what is left stays kept."""
@@ -119,7 +135,14 @@ class Intake:
                 continue
             failures = 0
             if updates:
-                self.accept_updates(updates)  # kept: only now may the next call confirm them
+                while not stop.is_set():
+                    try:
+                        self.accept_updates(updates)  # kept: only now may the next confirm them
+                        break
+                    except Busy:  # another process writes: wait, then keep them
+                        await _sleep_or_stop(stop, BUSY_DELAYS[0])
+                else:
+                    return
                 offset = updates[-1].update_id + 1
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
+import time
 
 from bot.intake import Intake
 from tests.conftest import EN_USER, BotHarness, texts
@@ -71,3 +73,37 @@ async def test_handled_updates_are_pruned_and_unhandled_ones_kept(harness: BotHa
     inbox.keep([second])  # kept, not handled yet
     assert inbox.prune() == 1
     assert [update_id for update_id, _ in inbox.pending()] == [second[0]]
+
+
+async def test_a_database_locked_by_another_process_does_not_stall_or_fail(
+    harness: BotHarness,
+) -> None:
+    """E.g. the command line sending a broadcast: the update waits, the loop goes on."""
+    harness.db.execute("PRAGMA busy_timeout=20")  # as the running bot's connection has
+    other = sqlite3.connect(harness.settings.db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO operator_meta (key, value) VALUES ('cli', 'writing')")
+    intake = Intake(harness.application)
+    intake.queue.put_nowait(harness.updates.command(EN_USER, "/start"))
+    gaps: list[float] = []
+
+    async def ticker() -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    consumer = asyncio.create_task(intake.consume())
+    await asyncio.sleep(0.4)
+    assert harness.services.progress.get(EN_USER["id"]) is None  # still waiting
+    assert not harness.api.calls  # and nothing said: no "something went wrong"
+    other.execute("COMMIT")
+    await intake.drain(5)
+    consumer.cancel()
+    ticking.cancel()
+    assert harness.state(EN_USER["id"]) == "welcome"
+    assert [c.method for c in harness.api.take()] == ["sendMessage"]  # handled once
+    assert max(gaps) < 0.15  # the loop was never frozen

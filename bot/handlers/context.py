@@ -67,6 +67,8 @@ class BotData:
         # Chats whose answer was saved but whose reply did not get through: the next update
         # from them gets the current step (kept in memory: a restart forgets, harmlessly).
         self.owed_steps: set[int] = set()
+        # Updates that found the database locked by another process: handled again shortly.
+        self.retry_updates: set[int] = set()
 
     def attach(self, services: Services) -> None:
         self._services = services

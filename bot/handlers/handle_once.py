@@ -20,6 +20,7 @@ from telegram.ext import Application, ExtBot, JobQueue
 
 from bot.handlers.context import BotContext, BotData
 from bot.handlers.replies import send_step
+from bot.services.errors import Busy
 from bot.services.progress import ProgressService
 
 log = logging.getLogger(__name__)
@@ -44,12 +45,19 @@ class HandleOnceApplication(
             await self.process_error(update=update, error=exc)
             return
         await super().process_update(update)
+        if update.update_id in self.bot_data.retry_updates:
+            return  # not handled yet: it comes again
         try:
             self._progress().mark_handled(update.update_id)
-            if self.bot_data.owed_steps:
-                await self._make_good(update)
+        except Busy:  # handled all the same; only a redelivery would not be recognised
+            log.info("update %s: handled, not recorded (database busy)", update.update_id)
         except Exception as exc:
             await self.process_error(update=update, error=exc)
+        if self.bot_data.owed_steps:
+            try:
+                await self._make_good(update)
+            except Exception as exc:
+                await self.process_error(update=update, error=exc)
 
     async def _make_good(self, update: Update) -> None:
         """A chat whose last reply did not get through, and whose handlers did not show the

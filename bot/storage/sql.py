@@ -20,6 +20,17 @@ class OutsideTransaction(RuntimeError):
     """A write was attempted with no transaction open (a bug: wrap it in ``transaction``)."""
 
 
+class Busy(RuntimeError):
+    """Another process holds the write lock (e.g. the command line sending a broadcast):
+    nothing was written; try again a little later."""
+
+
+def is_busy(error: BaseException) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and getattr(
+        error, "sqlite_errorname", ""
+    ) in ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
 def write(db: Database, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
     """Run one INSERT / UPDATE / DELETE inside the caller's transaction."""
     conn = db.conn
@@ -43,10 +54,13 @@ def update_row(db: Database, table: str, row_id: int, changes: dict[str, Any]) -
 
 
 class transaction:  # lower case: used like a function, ``with transaction(db):``
-    """BEGIN … COMMIT, or ROLLBACK if the block raises.
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises.
 
-    Inside another ``transaction`` block it joins the outer one (which commits or rolls back
-    the whole), so a service can call another's writes within its own transaction.
+    IMMEDIATE takes the write lock at the start: a deferred transaction that reads and then
+    writes fails at once (instead of waiting) when another process wrote meanwhile. If the
+    lock stays taken for the connection's busy timeout, :class:`Busy` is raised and nothing
+    was done. Inside another ``transaction`` block it joins the outer one (which commits or
+    rolls back the whole), so a service can call another's writes within its own transaction.
     """
 
     __slots__ = ("conn", "owner")
@@ -57,7 +71,12 @@ class transaction:  # lower case: used like a function, ``with transaction(db):`
 
     def __enter__(self) -> None:
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if is_busy(exc):
+                    raise Busy("the database is being written by another process") from exc
+                raise
             self.owner = True
 
     def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.intake import Intake
+from bot.services.errors import Busy
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,10 @@ def webhook_app(intake: Intake, path: str, secret: str) -> Starlette:
             update_id = int(json.loads(text)["update_id"])
         except (ValueError, KeyError, TypeError):
             return Response(status_code=400)
-        intake.accept([(update_id, text)])
+        try:
+            intake.accept([(update_id, text)])
+        except Busy:  # not kept: Telegram sends it again
+            return Response(status_code=503)
         return Response(status_code=200)
 
     async def health(request: Request) -> Response:
