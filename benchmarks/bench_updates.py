@@ -30,6 +30,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.demo.offline_api import BOT_USER, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
+from bot.intake import POLL_LIMIT, Intake
 from bot.jobs import HOUSEKEEPING_EVERY, housekeeping
 
 _last_housekeeping = [0.0]
@@ -116,9 +117,18 @@ async def run_stream(
     thread...) every ``HOUSEKEEPING_EVERY``, as ``run``'s job does, and wait for it to end."""
     gc.collect()
     pending: list[asyncio.Task[None]] = []
+    intake = Intake(app) if ours else None
     started = time.perf_counter()
-    for update in updates:
-        await app.process_update(update)
+    for first in range(0, len(updates), POLL_LIMIT):
+        batch = updates[first : first + POLL_LIMIT]
+        if intake is None:
+            for update in batch:
+                await app.process_update(update)
+            continue
+        # As ``run`` does: a getUpdates batch is kept in the inbox, then handled in order.
+        intake.accept_updates(batch)
+        while not intake.queue.empty():
+            await intake.handle(intake.queue.get_nowait())
         if (
             ours
             and time.perf_counter() - _last_housekeeping[0] > HOUSEKEEPING_EVERY.total_seconds()

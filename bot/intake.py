@@ -55,7 +55,12 @@ class Intake:
         return len(new)
 
     def accept_updates(self, updates: Sequence[Update]) -> int:
-        return self.accept([(u.update_id, json.dumps(u.to_dict())) for u in updates])
+        """The same, for updates already decoded (long polling): queued as they are."""
+        new = set(self.inbox.keep([(u.update_id, json.dumps(u.to_dict())) for u in updates]))
+        for update in updates:
+            if update.update_id in new:
+                self.queue.put_nowait(update)
+        return len(new)
 
     def replay(self) -> int:
         """Queue everything the inbox still holds (after a restart), oldest first."""
@@ -76,13 +81,16 @@ class Intake:
         """Handle queued updates one at a time, in order, until cancelled."""
         while True:
             update = await self.queue.get()
-            await self._handle(update)
-            self.inbox.mark_handled(update.update_id)
+            await self.handle(update)
             self.queue.task_done()
 
-    async def _handle(self, update: Update) -> None:
-        """Process one update; while another process holds the database's write lock, wait
-        (asynchronously: the loop goes on) and try again."""
+    async def handle(self, update: Update) -> None:
+        """Process one update, then count it handled; while another process holds the
+        database's write lock, wait (asynchronously: the loop goes on) and try again."""
+        await self._process(update)
+        self.inbox.mark_handled(update.update_id)
+
+    async def _process(self, update: Update) -> None:
         retry = self.application.bot_data.retry_updates
         for delay in (*BUSY_DELAYS, None):
             try:
