@@ -21,7 +21,7 @@ from bot.handlers.groups.admin import admin_guard
 from bot.handlers.handle_once import HandleOnceApplication
 from bot.handlers.render import Renderer, RowHook
 from bot.handlers.support.asking import AskButtonRow
-from bot.retrying_request import RetryingRequest
+from bot.retrying_request import RawUpdatesRequest, RetryingRequest
 from bot.services.broadcasts import BroadcastService
 from bot.services.clock import utc_now
 from bot.services.delivery import Delivery, Limits
@@ -100,8 +100,8 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .updater(None)  # updates come in through bot.intake, kept before acknowledged
     )
-    if request is not None:
-        builder = builder.get_updates_request(request)
+    raw_updates = RawUpdatesRequest(request or HTTPXRequest(connection_pool_size=1))
+    builder = builder.get_updates_request(raw_updates)
     builder = builder.request(RetryingRequest(request or HTTPXRequest()))
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
@@ -134,6 +134,7 @@ def build_application(
         guards=(admin_guard,),
     )
     application.bot_data.attach(services)
+    application.bot_data.raw_updates = raw_updates
     if settings.support_chat_id is not None:  # a progress it got before: out of audiences
         services.groups.set_active(settings.support_chat_id, False)
     for register in FEATURES:

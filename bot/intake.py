@@ -54,9 +54,17 @@ class Intake:
                 self._enqueue(body)
         return len(new)
 
-    def accept_updates(self, updates: Sequence[Update]) -> int:
-        """The same, for updates already decoded (long polling): queued as they are."""
-        new = set(self.inbox.keep([(u.update_id, json.dumps(u.to_dict())) for u in updates]))
+    def accept_updates(
+        self, updates: Sequence[Update], bodies: dict[int, str] | None = None
+    ) -> int:
+        """The same, for updates already decoded (long polling), with their JSON as it came
+        where known (else encoded again); queued as they are."""
+        bodies = bodies or {}
+        new = set(
+            self.inbox.keep(
+                [(u.update_id, bodies.get(u.update_id) or json.dumps(u.to_dict())) for u in updates]
+            )
+        )
         for update in updates:
             if update.update_id in new:
                 self.queue.put_nowait(update)
@@ -142,10 +150,12 @@ class Intake:
                 await _sleep_or_stop(stop, delay)
                 continue
             failures = 0
+            raw = self.application.bot_data.raw_updates
+            bodies = raw.take() if raw is not None else {}
             if updates:
                 while not stop.is_set():
                     try:
-                        self.accept_updates(updates)  # kept: only now may the next confirm them
+                        self.accept_updates(updates, bodies)  # kept: the next call confirms
                         break
                     except Busy:  # another process writes: wait, then keep them
                         await _sleep_or_stop(stop, BUSY_DELAYS[0])

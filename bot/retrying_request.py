@@ -1,4 +1,4 @@
-"""The bot's network layer, with replies retried on server errors and timeouts.
+"""The bot's network layer: replies retried on server errors and timeouts; raw updates kept.
 
 PTB's rate limiter retries a 429; this wrapper around the real request (``HTTPXRequest`` in
 ``run``, the offline API in the demo and tests) also retries a 5xx or a timeout, for the
@@ -10,6 +10,8 @@ A message sent is not repeated here: after a timeout or a 5xx Telegram may have 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 from typing import Any
 
@@ -86,3 +88,55 @@ class RetryingRequest(BaseRequest):
                 log.info("%s: server error %s; trying again", api_method, code)
             await asyncio.sleep(RETRY_DELAYS[attempt])
         raise AssertionError("unreachable")
+
+
+class RawUpdatesRequest(BaseRequest):
+    """The ``getUpdates`` request, keeping each update's JSON as Telegram sent it, so that
+    the inbox stores it as it came instead of encoding PTB's objects back."""
+
+    def __init__(self, inner: BaseRequest) -> None:
+        self.inner = inner
+        self._bodies: dict[int, str] = {}
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.inner.read_timeout
+
+    def take(self) -> dict[int, str]:
+        """Update id → JSON of the last batch fetched (once)."""
+        bodies, self._bodies = self._bodies, {}
+        return bodies
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        code, payload = await self.inner.do_request(
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+        self._bodies = {}
+        if code == 200 and url.endswith("/getUpdates"):
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                self._bodies = {
+                    int(item["update_id"]): json.dumps(item)
+                    for item in json.loads(payload)["result"]
+                }
+        return code, payload

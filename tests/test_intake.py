@@ -107,3 +107,26 @@ async def test_a_database_locked_by_another_process_does_not_stall_or_fail(
     assert harness.state(EN_USER["id"]) == "welcome"
     assert [c.method for c in harness.api.take()] == ["sendMessage"]  # handled once
     assert max(gaps) < 0.15  # the loop was never frozen
+
+
+async def test_polled_updates_are_kept_as_telegram_sent_them(harness: BotHarness) -> None:
+    sent = {
+        "update_id": 41,
+        "message": {
+            "message_id": 1,
+            "date": 1,
+            "chat": {"id": 1001, "type": "private"},
+            "from": EN_USER,
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            "some_future_field": {"kept": True},
+        },
+    }
+    harness.api.responders["getUpdates"] = lambda params: [sent]
+    updates = await harness.application.bot.get_updates(timeout=0)
+    intake = Intake(harness.application)
+    raw_updates = harness.application.bot_data.raw_updates
+    assert raw_updates is not None
+    assert intake.accept_updates(updates, raw_updates.take()) == 1
+    [(update_id, body)] = list(harness.services.inbox.pending())
+    assert update_id == 41 and json.loads(body) == sent

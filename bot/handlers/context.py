@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
@@ -58,6 +58,10 @@ class Services:
     guards: tuple[Guard, ...] = ()
 
 
+class RawUpdates(Protocol):
+    def take(self) -> dict[int, str]: ...
+
+
 class BotData:
     """``application.bot_data``: the services, and the broadcasts this process is sending."""
 
@@ -69,6 +73,7 @@ class BotData:
         self.owed_steps: set[int] = set()
         # Updates that found the database locked by another process: handled again shortly.
         self.retry_updates: set[int] = set()
+        self.raw_updates: RawUpdates | None = None  # the JSON of the last getUpdates batch
 
     def attach(self, services: Services) -> None:
         self._services = services
