@@ -51,6 +51,7 @@ async def run(settings: Settings, token: str) -> int:
     try:
         if not await _connect(application, settings, stop):
             return 0
+        await _announce(application, settings)
         jobs.schedule(application)
         await application.start()
         try:
@@ -93,6 +94,34 @@ async def _connect(application: BotApplication, settings: Settings, stop: asynci
             continue
         return True
     return False
+
+
+async def _announce(application: BotApplication, settings: Settings) -> None:
+    """Say at start what a newcomer would check first: operators and the support group."""
+    operators = len(settings.operators)
+    log.info(
+        "operators: %s", f"{operators} listed in TPBOT_OPERATORS" if operators else "none listed"
+    )
+    support = settings.support_chat_id
+    if support is None:
+        log.info('support group: not set (TPBOT_SUPPORT_CHAT_ID): no "Ask an operator"')
+        return
+    try:
+        chat = await application.bot.get_chat(support)
+        member = await application.bot.get_chat_member(support, application.bot.id)
+    except TelegramError as exc:
+        log.warning("support group %s: cannot be reached (%s): is the bot a member?", support, exc)
+        return
+    rights = "an administrator" if member.status == "administrator" else f"a {member.status}"
+    topics = bool(getattr(member, "can_manage_topics", False))
+    log.info(
+        "support group %r (id %s): %s, the bot is %s%s",
+        chat.title,
+        support,
+        "a forum (one topic per ticket)" if chat.is_forum else "a plain group (cards to reply to)",
+        rights,
+        "" if not chat.is_forum or topics else " WITHOUT the right to manage topics",
+    )
 
 
 async def _serve(application: BotApplication, settings: Settings, stop: asyncio.Event) -> int:

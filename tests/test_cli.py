@@ -170,6 +170,9 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
     ]
     assert commands["zh"][0]["description"] == "开始或继续认证"
     assert "SECRET-TOKEN" not in output  # the token never reaches the log
+    # the start says which bot runs, how, and what is configured (a newcomer's first check)
+    assert "long polling as @TmallTPBot" in output
+    assert "operators: none listed" in output and "support group: not set" in output
 
 
 def _free_port() -> int:

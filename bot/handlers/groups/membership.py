@@ -39,6 +39,8 @@ async def membership(update: Update, context: BotContext) -> None:
         if changed_ticket is not None:
             await name_topic(context, changed_ticket)
         return
+    if chat.type in GROUP_TYPES:  # the id an operator needs, e.g. for TPBOT_SUPPORT_CHAT_ID
+        log.info("%s group %r (id %s)", "removed from" if gone else "added to", chat.title, chat.id)
     if gone or chat.type not in GROUP_TYPES:
         return
     services = context.services
