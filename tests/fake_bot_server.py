@@ -17,7 +17,8 @@ from bot.demo.offline_api import ApiCall, OfflineBotAPI
 
 
 class FakeBotServer:
-    def __init__(self) -> None:
+    def __init__(self, reject_token: bool = False) -> None:
+        self.reject_token = reject_token
         self.api = OfflineBotAPI()
         self.calls: list[ApiCall] = []
         self.updates: list[dict[str, Any]] = []
@@ -40,9 +41,13 @@ class FakeBotServer:
                         if value.startswith(("{", "[")):
                             params[key] = json.loads(value)
                 method = self.path.rsplit("/", 1)[-1]
-                result = server.handle(method, params)
-                payload = json.dumps({"ok": True, "result": result}).encode()
-                self.send_response(200)
+                status = 401 if server.reject_token else 200
+                if server.reject_token:
+                    body_out = {"ok": False, "error_code": 401, "description": "Unauthorized"}
+                else:
+                    body_out = {"ok": True, "result": server.handle(method, params)}
+                payload = json.dumps(body_out).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()

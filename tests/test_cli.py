@@ -272,3 +272,37 @@ def test_a_webhook_without_a_configured_secret_gets_a_generated_one(env: dict) -
             assert secret not in output  # never logged
         assert secrets[0] == secrets[1]
         assert len(server.sent("sendMessage")) == 2  # the two genuine updates, nothing forged
+
+
+def test_run_with_a_rejected_token_is_one_line(env: dict) -> None:
+    with FakeBotServer(reject_token=True) as server:
+        env = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": "123:WRONG-TOKEN",
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        result = subprocess.run(_cli("run"), env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    output = result.stdout + result.stderr
+    assert "the token was rejected by Telegram" in output
+    assert "Traceback" not in output and "WRONG-TOKEN" not in output
+
+
+def test_run_retries_while_the_bot_api_is_unreachable(env: dict) -> None:
+    env = {
+        **env,
+        "TELEGRAM_BOT_TOKEN": "123:SOME-TOKEN",
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{_free_port()}/bot",  # nobody listens
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    process = subprocess.Popen(
+        _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    time.sleep(4)
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert output.count("cannot reach the Bot API at") >= 2  # retried, not fatal
+    assert "retrying in" in output
+    assert "Traceback" not in output and "SOME-TOKEN" not in output
