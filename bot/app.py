@@ -24,9 +24,10 @@ from bot.handlers.support.asking import AskButtonRow
 from bot.retrying_request import RawUpdatesRequest, RetryingRequest
 from bot.services.broadcasts import BroadcastService
 from bot.services.clock import utc_now
+from bot.services.content import load_content
 from bot.services.delivery import Delivery, Limits
 from bot.services.drafts import DraftService
-from bot.services.flow_spec import FlowSpec, load_flow
+from bot.services.flow_spec import FlowSpec
 from bot.services.funnel import FunnelService
 from bot.services.groups import GroupService
 from bot.services.i18n import LANGUAGES, Catalog
@@ -68,10 +69,8 @@ FEATURES: tuple[Callable[[BotApplication], None], ...] = (
 
 
 def load_catalog_and_flow(settings: Settings) -> tuple[Catalog, FlowSpec]:
-    """Both validated against each other: a flow text missing in a locale is a flow fault."""
-    catalog = Catalog(settings.locales_dir)
-    spec = load_flow(settings.flow_path, catalog.message_ids())
-    return catalog, spec
+    """Both validated against each other (``bot.services.content``): every fault at once."""
+    return load_content(settings.flow_path, settings.locales_dir)
 
 
 def build_application(

@@ -133,3 +133,66 @@ def test_the_machine_only_allows_the_flows_transitions() -> None:
     ]:
         with pytest.raises(InvalidAnswer):
             engine.advance(state, answer)
+
+
+def locales_copy(tmp_path: Path, lang: str, file: str, old: str, new: str) -> Path:
+    """A copy of the locales with one text changed."""
+    import shutil
+
+    target = tmp_path / "locales"
+    shutil.copytree(PROJECT_ROOT / "locales", target)
+    path = target / lang / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return target
+
+
+def test_a_placeable_the_code_does_not_pass_is_a_fault(tmp_path: Path) -> None:
+    from bot.services.content import ContentError, load_content
+
+    locales = locales_copy(tmp_path, "zh", "flow.ftl", "{ $due }", "{ $dew }")
+    with pytest.raises(ContentError) as error:
+        load_content(FLOW, locales)
+    [fault] = error.value.faults
+    assert f"{locales / 'zh' / 'flow.ftl'}:" in fault  # the .ftl file and its line
+    assert "uses $dew" in fault and "$due" in fault  # what is wrong, what would be right
+
+
+def test_a_fluent_syntax_error_is_reported_in_its_file_and_line(tmp_path: Path) -> None:
+    from bot.services.content import ContentError, load_content
+
+    source = (PROJECT_ROOT / "locales" / "en" / "flow.ftl").read_text(encoding="utf-8")
+    line = source.splitlines().index(
+        next(lin for lin in source.splitlines() if lin.startswith("help-real-person ="))
+    )
+    broken = source.splitlines()[line + 1]
+    locales = locales_copy(tmp_path, "en", "flow.ftl", broken, broken + " { $oops")
+    with pytest.raises(ContentError) as error:
+        load_content(FLOW, locales)
+    text = str(error.value)
+    # the file, the line (Fluent points where it gave up: the broken line or the next), and
+    # Fluent's own error
+    assert any(f"{locales / 'en' / 'flow.ftl'}:{n}: E0003" in text for n in (line + 2, line + 3))
+    assert "missing in locale" not in text  # not mistaken for a missing text
+
+
+def test_an_unknown_target_and_the_step_it_strands_come_in_one_run(tmp_path: Path) -> None:
+    path = broken_copy(
+        tmp_path, lambda d: step(d, "op_audit")["answers"][0].update(next="op_depost")
+    )
+    with pytest.raises(FlowError) as error:
+        load_flow(path)
+    faults = error.value.faults
+    assert "step 'op_audit', answer 'passed': unknown target state 'op_depost'" in faults
+    assert "step 'op_deposit': unreachable from the start step 'welcome'" in faults
+
+
+def test_a_yaml_error_keeps_its_lines(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("steps:\n  - id: a\n    kind: [unclosed\n", encoding="utf-8")
+    with pytest.raises(FlowError) as error:
+        load_flow(bad)
+    message = str(error.value)
+    assert "\n    " in message and "^" in message  # the caret under the spot, on its own line
+    assert "^" not in message.splitlines()[1]

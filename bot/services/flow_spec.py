@@ -26,7 +26,7 @@ class FlowError(ValueError):
     def __init__(self, path: Path | str, faults: list[str]) -> None:
         self.path = str(path)
         self.faults = faults
-        lines = "\n".join(f"  - {fault}" for fault in faults)
+        lines = "\n".join(f"  - {fault}".replace("\n", "\n    ") for fault in faults)
         super().__init__(f"{self.path}: {len(faults)} problem(s) in the flow:\n{lines}")
 
 
@@ -106,7 +106,7 @@ def load_flow(path: Path | str, locales: Mapping[str, Iterable[str]] | None = No
     except FileNotFoundError:
         raise FlowError(path, ["the file does not exist"]) from None
     except yaml.YAMLError as exc:
-        raise FlowError(path, [f"not valid YAML: {exc}".replace("\n", " ")]) from None
+        raise FlowError(path, [f"not valid YAML:\n{exc}"]) from None
     return parse_flow(raw, path, locales)
 
 
@@ -133,7 +133,7 @@ def parse_flow(
                 faults.append(
                     f"step '{step.id}', answer '{answer.id}': unknown target state '{answer.next}'"
                 )
-    if not faults:
+    if steps and start in steps:  # also beside other faults: every one in one run
         faults.extend(_graph_faults(start, steps))
     if locales is not None:
         faults.extend(_locale_faults(stages, steps, locales))
@@ -255,7 +255,11 @@ def _parse_answers(raw: Any, where: str, step_id: str, faults: list[str]) -> lis
 
 def _graph_faults(start: str, steps: Mapping[str, Step]) -> list[str]:
     faults: list[str] = []
-    edges = {sid: {a.target(sid) for a in s.answers} for sid, s in steps.items()}
+    # An unknown target (reported on its own) leads nowhere here.
+    edges = {
+        sid: {a.target(sid) for a in s.answers if a.target(sid) in steps}
+        for sid, s in steps.items()
+    }
     reachable = _closure([start], edges)
     for step_id in steps:
         if step_id not in reachable:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
-from fluent.runtime import FluentBundle, FluentResource
-from fluent.syntax import ast
+from fluent.runtime import FluentBundle
+from fluent.syntax import FluentParser, Visitor, ast
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,28 @@ def language_from_code(code: str | None) -> str:
     return "zh" if code and code.lower().startswith("zh") else DEFAULT_LANGUAGE
 
 
+@dataclass(frozen=True)
+class MessageInfo:
+    where: str  # "file:line"
+    variables: frozenset[str]  # the $variables its value and attributes use
+
+
+def _line(source: str, offset: int) -> int:
+    return source.count("\n", 0, offset) + 1
+
+
+def _variables(node: ast.BaseNode) -> set[str]:
+    """Every ``$variable`` the node refers to, however deep (selectors, placeables...)."""
+    found: set[str] = set()
+
+    class Variables(Visitor):
+        def visit_VariableReference(self, node: ast.VariableReference) -> None:
+            found.add(node.id.name)
+
+    Variables().visit(node)
+    return found
+
+
 class Catalog:
     """All messages of all languages, loaded once at start-up."""
 
@@ -41,18 +65,38 @@ class Catalog:
         # Formatting is pure, and most texts repeat with the same arguments: remember them.
         self._memo: dict[tuple[Any, ...], str] = {}
         self._ids: dict[str, set[str]] = {}
+        # Where each message is and which variables it uses: for ``tmall-tp-bot check``.
+        self.messages: dict[str, dict[str, MessageInfo]] = {}
+        self.faults: list[str] = []  # syntax errors, as "file:line: what Fluent says"
+        self.broken_ids: set[str] = set()  # messages lost to a syntax error
         for lang in LANGUAGES:
             bundle = FluentBundle([_FLUENT_LOCALES[lang]], use_isolating=False)
-            ids: set[str] = set()
+            infos: dict[str, MessageInfo] = {}
             files = sorted((directory / lang).glob("*.ftl"))
             if not files:
                 raise FileNotFoundError(f"no .ftl files in {directory / lang}")
             for file in files:
-                resource = FluentResource(file.read_text(encoding="utf-8"))
+                source = file.read_text(encoding="utf-8")
+                resource = FluentParser().parse(source)
                 bundle.add_resource(resource)
-                ids.update(e.id.name for e in resource.body if isinstance(e, ast.Message))
+                for entry in resource.body:
+                    if isinstance(entry, ast.Message):
+                        line = _line(source, entry.span.start if entry.span else 0)
+                        infos[entry.id.name] = MessageInfo(
+                            f"{file}:{line}", frozenset(_variables(entry))
+                        )
+                    elif isinstance(entry, ast.Junk):
+                        self._junk(file, source, entry)
             self._bundles[lang] = bundle
-            self._ids[lang] = ids
+            self._ids[lang] = set(infos)
+            self.messages[lang] = infos
+
+    def _junk(self, file: Path, source: str, junk: ast.Junk) -> None:
+        for note in junk.annotations:
+            at = note.span.start if note.span else (junk.span.start if junk.span else 0)
+            self.faults.append(f"{file}:{_line(source, at)}: {note.code} {note.message}")
+        if found := re.match(r"\s*([A-Za-z][\w-]*)\s*=", junk.content or ""):
+            self.broken_ids.add(found.group(1))
 
     def message_ids(self) -> dict[str, set[str]]:
         return {lang: set(ids) for lang, ids in self._ids.items()}
