@@ -18,6 +18,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY flows ./flows
 COPY locales ./locales
+COPY calendar ./calendar
 RUN pip install -e . \
     && useradd --create-home --uid 10001 tpbot \
     && mkdir -p /data && chown tpbot:tpbot /data
