@@ -7,6 +7,7 @@ tests and the benchmark alike; only the request layer (the network) differs betw
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 from telegram import BotCommand
@@ -22,6 +23,7 @@ from bot.handlers.handle_once import HandleOnceApplication
 from bot.handlers.render import Renderer, RowHook
 from bot.handlers.support.asking import AskButtonRow
 from bot.retrying_request import RawUpdatesRequest, RetryingRequest
+from bot.services import flow_versions
 from bot.services.broadcasts import BroadcastService
 from bot.services.clock import utc_now
 from bot.services.content import load_content
@@ -38,8 +40,10 @@ from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
 from bot.services.step_view import StepViews
 from bot.services.tickets import TicketService
-from bot.storage.db import BackgroundCheckpointer, open_database
+from bot.storage.db import BackgroundCheckpointer, close_database, open_database
 from bot.telegram_sender import TelegramSender
+
+log = logging.getLogger(__name__)
 
 # (command, Fluent id of its description); registered with Telegram in every language.
 COMMANDS = [
@@ -108,6 +112,13 @@ def build_application(
         builder = builder.job_queue(None)
     application: BotApplication = builder.build()
 
+    try:
+        moved = flow_versions.apply(db, spec, clock)  # moves nothing if any would be stranded
+    except flow_versions.StrandedChats:
+        close_database(db)
+        raise
+    for line in flow_versions.describe(spec, moved):
+        log.info("flow version %s: %s", spec.version, line)
     quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
     progress = ProgressService(db, spec, clock)
     row_hooks: tuple[RowHook, ...] = (AskButtonRow(),) if settings.support_chat_id else ()

@@ -30,6 +30,7 @@ class ChatProgress:
     updated_at: str = ""
     finished_at: str | None = None
     active: bool = True
+    flow_version: int = 1
 
     @classmethod
     def from_row(cls, row: ChatRow) -> ChatProgress:
@@ -48,4 +49,5 @@ class ChatProgress:
             updated_at=row.updated_at or "",
             finished_at=row.finished_at,
             active=bool(row.active),
+            flow_version=row.flow_version,
         )

@@ -65,6 +65,14 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Migration:
+    """Where chats at steps that flow ``version`` removed or renamed go (old → new)."""
+
+    version: int
+    moves: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class FlowSpec:
     name: str
     path: str
@@ -72,6 +80,16 @@ class FlowSpec:
     stages: tuple[Stage, ...]
     steps: Mapping[str, Step]
     facts: Mapping[str, Any] = field(default_factory=dict)
+    version: int = 1
+    migrations: tuple[Migration, ...] = ()
+
+    def migrate(self, state: str, from_version: int) -> str | None:
+        """Where a chat at ``state`` under flow ``from_version`` belongs now: its state moved
+        by every later version's migrations; None if that is no step of this flow."""
+        for migration in self.migrations:
+            if migration.version > from_version:
+                state = migration.moves.get(state, state)
+        return state if state in self.steps else None
 
     def stage_of(self, step_id: str) -> Stage:
         stage_id = self.steps[step_id].stage
@@ -142,6 +160,12 @@ def parse_flow(
     facts = raw.get("facts") or {}
     if not isinstance(facts, dict):
         raise FlowError(path, ["'facts' must be a mapping"])
+    version = raw.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise FlowError(path, ["'version' must be a whole number from 1"])
+    migrations = _parse_migrations(raw.get("migrations") or [], version, steps, faults)
+    if faults:
+        raise FlowError(path, faults)
     return FlowSpec(
         name=str(raw.get("flow", Path(path).stem)),
         path=str(path),
@@ -149,7 +173,40 @@ def parse_flow(
         stages=tuple(stages),
         steps=steps,
         facts=facts,
+        version=version,
+        migrations=tuple(migrations),
     )
+
+
+def _parse_migrations(
+    raw: Any, version: int, steps: Mapping[str, Step], faults: list[str]
+) -> list[Migration]:
+    """``migrations: [{version: N, moves: {old_step: new_step}}]``, versions ascending."""
+    if not isinstance(raw, list):
+        faults.append("'migrations' must be a list of {version, moves}")
+        return []
+    migrations: list[Migration] = []
+    for item in raw:
+        number = item.get("version") if isinstance(item, dict) else None
+        where = f"migrations, version {number}"
+        moves = item.get("moves") if isinstance(item, dict) else None
+        if not isinstance(number, int) or not isinstance(moves, dict):
+            faults.append("migrations: each entry needs 'version' (a number) and 'moves'")
+            continue
+        if not 1 < number <= version:
+            faults.append(f"{where}: must be above 1 and at most the flow's version {version}")
+        if migrations and number <= migrations[-1].version:
+            faults.append(f"{where}: versions must go up")
+        migrations.append(Migration(number, {str(k): str(v) for k, v in moves.items()}))
+    spec = FlowSpec("", "", "", (), steps, migrations=tuple(migrations))
+    for migration in migrations:
+        for old, new in migration.moves.items():
+            if spec.migrate(new, migration.version) is None:
+                faults.append(
+                    f"migrations, version {migration.version}: '{old}' → '{new}': '{new}' is no "
+                    "step of this flow (nor moved on by a later version)"
+                )
+    return migrations
 
 
 def _parse_stages(raw: Any, faults: list[str]) -> list[Stage]:

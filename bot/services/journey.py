@@ -95,3 +95,16 @@ def read_journey(db: Database, spec: FlowSpec, chat_id: int) -> Journey:
             journey.finished = day
             journey.stages_completed[spec.steps[target].stage] = day
     return journey
+
+
+def last_answer_by(db: Database, chat_id: int) -> int | None:
+    """Who gave the answer that /back would undo now (None: nothing to undo, or unknown)."""
+    movers: list[int | None] = []
+    for event in log.events_of(db, chat_id):
+        if event.kind == "answer" and event.to_state != event.step:
+            movers.append(event.user_id)
+        elif event.kind == "back" and movers:
+            movers.pop()
+        elif event.kind == "reset":
+            movers.clear()
+    return movers[-1] if movers else None

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.services import journey
 from bot.services.chat_progress import ChatProgress, parse_date
 from bot.services.clock import Clock, iso, per_second, utc_now
 from bot.services.engine import FlowEngine
@@ -152,6 +153,7 @@ class ProgressService:
                     "active": 1,
                     "created_at": now,
                     "updated_at": now,
+                    "flow_version": self.spec.version,
                 },
             )
             self._log(chat_id, user_id, update_id, "start", now, to_state=progress.state)
@@ -234,27 +236,25 @@ class ProgressService:
         return AnswerResult(Outcome.STALE, progress)
 
     def last_answer_by(self, chat_id: int) -> int | None:
-        """Who gave the answer that /back would undo now (None: nothing to undo, or unknown)."""
-        movers: list[int | None] = []
-        for event in events.events_of(self.db, chat_id):
-            if event.kind == "answer" and event.to_state != event.step:
-                movers.append(event.user_id)
-            elif event.kind == "back" and movers:
-                movers.pop()
-            elif event.kind == "reset":
-                movers.clear()
-        return movers[-1] if movers else None
+        """Who gave the answer that /back would undo now."""
+        return journey.last_answer_by(self.db, chat_id)
 
     def back(
         self, progress: ChatProgress, *, user_id: int | None = None, update_id: int | None = None
     ) -> ChatProgress | None:
-        """Undo the last answer that moved the chat; None if there is nothing to undo."""
-        if not progress.history:
+        """Undo the last answer that moved the chat; None if there is nothing to undo.
+
+        A history entry at a step a newer flow removed goes where its migrations say, or is
+        skipped if they say nothing."""
+        history = list(progress.history)
+        previous = None
+        while history and previous is None:
+            previous = self.spec.migrate(history.pop(), 0)
+        if previous is None:
             return None
-        previous = progress.history[-1]
         changes: dict[str, Any] = {
             "state": previous,
-            "history": progress.history[:-1],
+            "history": history,
             "finished_at": None,
         }
         if progress.audit_step and previous != progress.audit_step:
@@ -308,7 +308,11 @@ class ProgressService:
     # -- internals ------------------------------------------------------------------------
     def _move_changes(self, step: Step, new_state: str, now: str) -> dict[str, Any]:
         """The columns an answer at ``step`` leading to ``new_state`` sets (history apart)."""
-        changes: dict[str, Any] = {"state": new_state, "updated_at": now}
+        changes: dict[str, Any] = {
+            "state": new_state,
+            "updated_at": now,
+            "flow_version": self.spec.version,
+        }
         moved = new_state != step.id
         target = self.spec.steps[new_state]
         if target.kind == "audit" and moved:
@@ -342,7 +346,12 @@ class ProgressService:
 
     def _apply(self, progress: ChatProgress, changes: dict[str, Any], now: str) -> ChatProgress:
         """Write ``changes`` (column → value) and return the progress as it now is."""
-        changes = {**changes, "seq": progress.seq + 1, "updated_at": now}
+        changes = {
+            **changes,
+            "seq": progress.seq + 1,
+            "updated_at": now,
+            "flow_version": self.spec.version,
+        }
         chats.update_chat(
             self.db,
             progress.chat_id,
@@ -374,9 +383,8 @@ class ProgressService:
         to_state: str | None = None,
         detail: str | None = None,
     ) -> None:
-        events.insert_event(
-            self.db, (chat_id, user_id, update_id, kind, step, answer, to_state, detail, at)
-        )
+        row = (chat_id, user_id, update_id, kind, step, answer, to_state, detail, at)
+        events.insert_event(self.db, (*row, self.spec.version))
 
     def _now(self) -> str:
         return iso(self.clock())

@@ -31,6 +31,7 @@ class ChatRow(NamedTuple):
     created_at: str | None
     updated_at: str | None
     finished_at: str | None
+    flow_version: int  # the flow's version when the chat last changed
 
 
 CHAT_COLUMNS = ", ".join(ChatRow._fields)
@@ -219,3 +220,45 @@ def changed_between_events(db: Database, after_event: int, upper: int) -> list[P
         [after_event, upper],
     )
     return [PlanRow._make(row[:-1]) for row in cursor.fetchall()]
+
+
+# -- flow versions -----------------------------------------------------------------------------
+def states_below_version(db: Database, version: int) -> list[tuple[str, int, int]]:
+    """(state, flow version, chats) of the chats last moved under an older flow version."""
+    cursor = db.execute(
+        "SELECT state, flow_version, COUNT(*) FROM chats WHERE flow_version < ? "
+        "GROUP BY state, flow_version ORDER BY state, flow_version",
+        [version],
+    )
+    return [(str(state), int(v), int(n)) for state, v, n in cursor.fetchall()]
+
+
+def move_state(
+    db: Database,
+    old_state: str,
+    old_version: int,
+    new_state: str,
+    new_version: int,
+    at: str,
+    *,
+    clear_audit: bool,
+) -> int:
+    """Move every chat at ``old_state`` under ``old_version`` (a flow change); its buttons
+    become stale (the counter bumps). Returns how many moved."""
+    audit = ", audit_step = NULL, audit_submitted_on = NULL, audit_due_on = NULL"
+    return write(
+        db,
+        "UPDATE chats SET state = ?, flow_version = ?, seq = seq + 1, updated_at = ?"
+        f"{audit if clear_audit else ''} WHERE state = ? AND flow_version = ?",
+        [new_state, new_version, at, old_state, old_version],
+    ).rowcount
+
+
+def chats_in_unknown_states(db: Database, known: frozenset[str]) -> list[tuple[str, int]]:
+    """(state, chats) for states the flow does not have (e.g. a database edited by hand)."""
+    marks = ", ".join("?" for _ in known)
+    cursor = db.execute(
+        f"SELECT state, COUNT(*) FROM chats WHERE state NOT IN ({marks}) GROUP BY state",
+        sorted(known),
+    )
+    return [(str(state), int(n)) for state, n in cursor.fetchall()]

@@ -7,6 +7,7 @@ journey summary and the funnel, and the change feed the reminders follow (by eve
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -24,6 +25,7 @@ EVENT_COLUMNS = (
     "to_state",
     "detail",
     "at",
+    "flow_version",
 )
 _EVENT_COLUMN_SET = frozenset(EVENT_COLUMNS)
 _INSERT_EVENT = (
@@ -122,3 +124,16 @@ def moves_by_chat(db: Database) -> Iterator[Move]:
 def move_events(db: Database, old_chat_id: int, new_chat_id: int) -> None:
     """A group became a supergroup: its history follows the new id."""
     write(db, "UPDATE events SET chat_id = ? WHERE chat_id = ?", [new_chat_id, old_chat_id])
+
+
+def log_state_moves(
+    db: Database, old_state: str, old_version: int, new_state: str, new_version: int, at: str
+) -> int:
+    """One 'migrate' entry per chat about to move from ``old_state`` (run before the move)."""
+    detail = json.dumps({"flow_version": new_version})
+    return write(
+        db,
+        "INSERT INTO events (chat_id, kind, step, to_state, detail, at, flow_version) "
+        "SELECT id, 'migrate', ?, ?, ?, ?, ? FROM chats WHERE state = ? AND flow_version = ?",
+        [old_state, new_state, detail, at, new_version, old_state, old_version],
+    ).rowcount

@@ -85,6 +85,13 @@ def m004_inbox(db: Database) -> None:
     db.table("inbox").create({"update_id": int, "body": str, "received_at": str}, pk="update_id")
 
 
+@core()
+def m005_flow_versions(db: Database) -> None:
+    # The flow version each chat was last moved under, and each change was made under.
+    db.table("chats").add_column("flow_version", int, not_null_default=1)
+    db.table("events").add_column("flow_version", int)
+
+
 @operators()
 def m001_broadcasts_deliveries_reminders(db: Database) -> None:
     db.table("broadcasts").create(
