@@ -204,6 +204,7 @@ class OfflineBotAPI(BaseRequest):
                     "limited_gifts": False,
                     "unique_gifts": False,
                     "premium_subscription": False,
+                    "gifts_from_channels": False,
                 },
             }
         return True
@@ -303,6 +304,8 @@ def _chat_member(user_id: int, status: str) -> dict[str, Any]:
                     "can_invite_users",
                     "can_pin_messages",
                     "can_manage_topics",
+                    "can_edit_tag",
+                    "can_react_to_messages",
                 ),
                 True,
             ),

@@ -34,6 +34,9 @@ def show(calls: list[ApiCall]) -> tuple[dict[str, Any] | None, list[tuple[str, s
             if call.params.get("text"):
                 print(f"  [{plain(str(call.params['text']))}]")
             continue
+        if call.method in ("sendPhoto", "sendDocument"):
+            print("\n  [a picture (e.g. the /stats chart): not shown in a terminal]")
+            continue
         if call.method not in ("sendMessage", "editMessageText"):
             continue
         print("\n" + plain(call.text))
@@ -45,11 +48,18 @@ def show(calls: list[ApiCall]) -> tuple[dict[str, Any] | None, list[tuple[str, s
     return last_message, last_buttons
 
 
-async def run_demo(settings: Settings, *, language: str = "en", chat_id: int = 10_001) -> int:
+async def run_demo(
+    settings: Settings, *, language: str | None = None, chat_id: int = 10_001
+) -> int:
+    """``language``: the demo chat's language (an earlier demo's saved one if not given)."""
     api = OfflineBotAPI()
     application = build_application(settings, request=api, token="0:demo")
     factory = UpdateFactory(application.bot, first_update_id=_first_update_id(application))
     user = factory.user(chat_id, "Demo", "zh-hans" if language == "zh" else "en")
+    progress_service = application.bot_data.services.progress
+    saved = progress_service.get(chat_id)
+    if language is not None and saved is not None and saved.language != language:
+        progress_service.set_language(saved, language)  # asked for now: it wins
     print("tmall-tp-bot demo: offline, no token. Database:", settings.db_path)
     print("Type a number to press a button, /help for commands, Ctrl-D to quit.")
     await application.initialize()

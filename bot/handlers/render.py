@@ -22,7 +22,7 @@ from bot.services.flow_spec import FlowSpec, Step
 from bot.services.i18n import Catalog, format_date, format_money
 from bot.services.journey import Journey, step_status
 from bot.services.step_view import StepView
-from bot.services.workdays import working_days_between
+from bot.services.workdays import is_provisional, working_days_between
 
 BAR_WIDTH = 10
 ANSWER_KEYBOARDS_LIMIT = 10_000
@@ -62,6 +62,9 @@ class Renderer:
         if progress.audit_submitted_on and progress.audit_due_on:
             args["submitted"] = format_date(progress.audit_submitted_on, lang)
             args["due"] = format_date(progress.audit_due_on, lang)
+            if is_provisional(progress.audit_due_on):
+                year = progress.audit_due_on.year
+                args["due"] += self.t(lang, "date-provisional", year=str(year))
             assert today is not None, "audit dates need today's date"
             args["remaining"] = working_days_between(today, progress.audit_due_on)
         return args

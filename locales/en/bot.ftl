@@ -14,6 +14,7 @@ button-stale-plain = That button belongs to an earlier message. Send /status to 
 answer-saved = ✅ Your last answer was saved; the reply to it did not get through. Here is where you are now.
 error-safe = 😓 Something went wrong on our side. Your progress is saved and safe; please try again.
 state-unknown = 😕 Your saved progress points at a step this version of the guide does not have, so I cannot show it. Send /reset to start the checklist again, or /ask to reach an operator.
+date-provisional = {" "}(provisional: the official { $year } holiday schedule is not published yet)
 
 back-done = ↩️ Went back one step.
 back-nothing = There is nothing to undo: you are at the beginning.
