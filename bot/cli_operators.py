@@ -28,6 +28,7 @@ from bot.services.audience import AudienceError, parse_audience
 from bot.services.broadcasts import BroadcastService, Report
 from bot.services.clock import Clock, utc_now
 from bot.services.delivery import Delivery, Limits
+from bot.services.message_html import html_faults, plain_preview
 from bot.services.quiet_hours import QuietHours
 from bot.telegram_sender import TelegramSender
 
@@ -50,7 +51,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     cmd.add_argument(
         "--at", help="send later: 'YYYY-MM-DD HH:MM' in TPBOT_TIMEZONE (the running bot sends it)"
     )
-    cmd.add_argument("--dry-run", action="store_true", help="only print the audience size")
+    cmd.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check everything a real run would and show the audience and a preview; send nothing",
+    )
     cmd.add_argument("--resume", type=int, metavar="ID", help="continue an interrupted one")
     cmd.add_argument(
         "--resend-unknown",
@@ -79,6 +84,9 @@ def _read(path: Path) -> str:
         raise ConfigError(f"{path} is empty")
     if len(text) > MAX_TEXT:
         raise ConfigError(f"{path} has {len(text)} characters; Telegram allows {MAX_TEXT}")
+    faults = html_faults(text)
+    if faults:
+        raise ConfigError(f"{path}: Telegram would refuse its HTML: {'; '.join(faults)}")
     return text
 
 
@@ -164,16 +172,21 @@ async def broadcast_main(
                 print(f"error: {exc}", file=err)
                 return 2
             count = service.count(audience)
-            if args.dry_run:
-                print(f"{count} chats in audience {audience.text}", file=out)
-                return 0
             if args.text_file is None:
-                print("error: --text-file is required (or --dry-run / --resume)", file=err)
+                print("error: --text-file is required (or --resume / --cancel)", file=err)
                 return 2
             content: dict[str, Any] = {"en": {"kind": "text", "html": _read(args.text_file)}}
             if args.text_file_zh is not None:
                 content["zh"] = {"kind": "text", "html": _read(args.text_file_zh)}
             send_at = _parse_at(args.at, settings) if args.at else None
+            if args.dry_run:  # everything a real run checks, and what it would send
+                chats = "1 chat" if count == 1 else f"{count} chats"
+                print(f"dry run: {chats} in audience {audience.text}", file=out)
+                for lang, variant in content.items():
+                    print(f"  [{lang}] {plain_preview(variant['html'])}", file=out)
+                if send_at is not None:
+                    print(f"  to be sent at {send_at.isoformat()} (UTC)", file=out)
+                return 0
             if send_at is None and request is None:
                 settings.require_token()  # before the broadcast exists, not after
             broadcast_id = service.create(audience, content, send_at=send_at)

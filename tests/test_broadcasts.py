@@ -15,6 +15,7 @@ import pytest
 from telegram.error import TimedOut
 
 from bot.cli_operators import broadcast_main
+from bot.config import ConfigError
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
 from bot.handlers.operators.runs import start_broadcast
@@ -366,11 +367,17 @@ async def test_cli_broadcast_dry_run_send_resume_and_list(
         return argparse.Namespace(**{**base, **kw})
 
     out, err = io.StringIO(), io.StringIO()
-    assert (
-        await broadcast_main(args(audience="lang:zh,unfinished", dry_run=True), settings, out=out)
-        == 0
-    )
-    assert "17 chats in audience lang:zh,unfinished" in out.getvalue()
+    dry = args(audience="lang:zh,unfinished", dry_run=True, text_file=text)
+    assert await broadcast_main(dry, settings, out=out) == 0
+    assert "dry run: 17 chats in audience lang:zh,unfinished" in out.getvalue()
+    assert "[en] Maintenance tonight" in out.getvalue()  # a preview of what would go out
+    # a dry run checks what a real run would (#12): the file is required, its HTML checked
+    code = await broadcast_main(args(dry_run=True), settings, err=err)
+    assert code == 2 and "--text-file is required" in err.getvalue()
+    broken = tmp_path / "broken.html"
+    broken.write_text("<b>Maintenance <blink>tonight</b>", encoding="utf-8")
+    with pytest.raises(ConfigError, match="<blink> is not a tag Telegram allows"):
+        await broadcast_main(args(dry_run=True, text_file=broken), settings, out=out)
     code = await broadcast_main(args(audience="stage:9"), settings, err=err)
     assert code == 2 and "unknown audience 'stage:9'" in err.getvalue()
 
