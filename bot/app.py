@@ -16,7 +16,16 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
-from bot.handlers import errors, fallback, flow, groups, operators, reminders, support
+from bot.handlers import (
+    errors,
+    fallback,
+    flow,
+    groups,
+    operators,
+    reminders,
+    support,
+    whoami,
+)
 from bot.handlers.context import CONTEXT_TYPES, BotApplication, Services
 from bot.handlers.groups.admin import admin_guard
 from bot.handlers.handle_once import HandleOnceApplication
@@ -68,6 +77,7 @@ FEATURES: tuple[Callable[[BotApplication], None], ...] = (
     groups.register,
     reminders.register,
     operators.register,
+    whoami.register,
     fallback.register,
 )
 

@@ -144,3 +144,13 @@ async def test_answers_log_records_who_answered_what(harness: BotHarness) -> Non
         ("answer", "manages_shops", "not_yet", "manages_shops"),
     ]
     assert {r["user_id"] for r in rows} == {EN_USER["id"]}
+
+
+async def test_id_tells_the_sender_their_own_ids(harness: BotHarness) -> None:
+    from bot.demo.updates import UpdateFactory
+
+    calls = await harness.command(EN_USER, "/id")
+    assert f"<code>{EN_USER['id']}</code>" in texts(calls)
+    group = UpdateFactory.chat(-100777, "supergroup", "Support")
+    calls = await harness.command(EN_USER, "/id", group)
+    assert "<code>-100777</code>" in texts(calls)

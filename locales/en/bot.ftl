@@ -62,3 +62,7 @@ cmd-reset = Start over
 cmd-help = How this bot works
 cmd-mute = Stop reminders
 cmd-unmute = Restart reminders
+id-info =
+    🪪 Your user id: <code>{ $user }</code>
+    This chat's id: <code>{ $chat }</code>
+    (For the bot's settings: TPBOT_OPERATORS takes user ids, TPBOT_SUPPORT_CHAT_ID the support group's id.)

@@ -62,3 +62,7 @@ cmd-reset = 从头开始
 cmd-help = 使用说明
 cmd-mute = 关闭提醒
 cmd-unmute = 重新开启提醒
+id-info =
+    🪪 您的用户 ID：<code>{ $user }</code>
+    本聊天的 ID：<code>{ $chat }</code>
+    （用于机器人设置：TPBOT_OPERATORS 填写用户 ID，TPBOT_SUPPORT_CHAT_ID 填写支持群的 ID。）
