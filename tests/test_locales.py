@@ -69,3 +69,13 @@ def test_dates_money_and_language_codes() -> None:
     assert language_from_code("zh-TW") == "zh"
     assert language_from_code("en-GB") == "en"
     assert language_from_code(None) == "en"
+
+
+def test_counts_read_right_in_english() -> None:
+    catalog = Catalog(PROJECT_ROOT / "locales")
+    assert catalog.text("en", "bc-idle-days", days=1) == "1 day"
+    assert catalog.text("en", "bc-idle-days", days=7) == "7 days"
+    one = catalog.text("en", "bc-summary", audience="all", count=1, when="now")
+    assert "<b>1</b> chat (" in one
+    assert "<b>2</b> chats (" in catalog.text("en", "bc-summary", audience="all", count=2, when="")
+    assert catalog.text("en", "summary-duration", start="a", end="b", days=1).endswith("1 day")

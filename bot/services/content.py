@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.services.flow_spec import FlowError, FlowSpec, load_flow
+from bot.services.flow_spec import FlowError, FlowSpec, load_flow, problems
 from bot.services.i18n import Catalog
 
 # What the renderer passes to a step's text and its answers' help (``Renderer.step_args``).
@@ -25,7 +25,7 @@ class ContentError(FlowError):
         self.path = ""
         self.faults = faults
         lines = "\n".join(f"  - {fault}" for fault in faults)
-        ValueError.__init__(self, f"{len(faults)} problem(s) in the flow and its texts:\n{lines}")
+        ValueError.__init__(self, f"{problems(len(faults))} in the flow and its texts:\n{lines}")
 
 
 def flow_variables(spec: FlowSpec) -> dict[str, tuple[frozenset[str], str]]:

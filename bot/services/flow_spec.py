@@ -20,6 +20,10 @@ from bot.callbacks import DATA_LIMIT, AnswerButton
 STEP_KINDS = frozenset({"info", "confirm", "choice", "audit", "finish"})
 
 
+def problems(count: int) -> str:
+    return "1 problem" if count == 1 else f"{count} problems"
+
+
 class FlowError(ValueError):
     """A flow file that cannot be used; ``faults`` lists every problem found."""
 
@@ -27,7 +31,7 @@ class FlowError(ValueError):
         self.path = str(path)
         self.faults = faults
         lines = "\n".join(f"  - {fault}".replace("\n", "\n    ") for fault in faults)
-        super().__init__(f"{self.path}: {len(faults)} problem(s) in the flow:\n{lines}")
+        super().__init__(f"{self.path}: {problems(len(faults))} in the flow:\n{lines}")
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,10 @@ summary-title = 🧾 Your path
 summary-stage = ✅ { $stage }: { $date }
 summary-audit = 📨 { $step }: submitted { $submitted }, passed { $passed }
 summary-loops = 🔁 New applications or resubmissions along the way: { $count }
-summary-duration = 📅 From { $start } to { $end }: { $days } days
+summary-duration = 📅 From { $start } to { $end }: { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
 
 help =
     <b>Tmall International TP certification assistant</b>

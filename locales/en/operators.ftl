@@ -20,14 +20,20 @@ bc-aud-idle = Idle for N days
 bc-aud-unfinished-on = ☑️ Unfinished only
 bc-aud-unfinished-off = ⬜ Unfinished only
 bc-ask-idle = ⏳ Idle for at least how many days? Pick one, or type a number (1–365).
-bc-idle-days = { $days } days
+bc-idle-days = { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
 bc-bad-idle = Please type a whole number of days between 1 and 365.
 bc-btn-back = ⬅️ Back
 bc-preview-en = 👀 Preview of the main version:
 bc-preview-zh = 👀 Preview of the Chinese variant:
 bc-when-now = right after you confirm
 bc-when-at = at { $at }
-bc-summary = 📋 Audience <code>{ $audience }</code>: <b>{ $count }</b> chats (blocked and muted chats excluded). Sending { $when }.
+bc-summary = 📋 Audience <code>{ $audience }</code>: <b>{ $count }</b> { $count ->
+        [one] chat
+       *[other] chats
+    } (blocked and muted chats excluded). Sending { $when }.
 bc-btn-send = ✅ Confirm and send
 bc-btn-schedule = 🕒 Choose a send time
 bc-btn-audience = 👥 Change audience
