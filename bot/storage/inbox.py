@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
-from bot.storage.sql import write
+from bot.storage.sql import write, write_many
 
 
 class InboxRow(NamedTuple):
@@ -23,16 +23,19 @@ class InboxRow(NamedTuple):
 
 def keep(db: Database, rows: Sequence[tuple[int, str, str]]) -> list[int]:
     """Store (update id, JSON body, received at); returns the ids that were new."""
-    new = []
-    for update_id, body, at in rows:
-        cursor = write(
-            db,
-            "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
-            [update_id, body, at],
-        )
-        if cursor.rowcount:
-            new.append(update_id)
-    return new
+    ids = [row[0] for row in rows]
+    marks = ", ".join("?" for _ in ids)
+    kept_before = {
+        int(found[0])
+        for found in db.conn.execute(
+            f"SELECT update_id FROM inbox WHERE update_id IN ({marks})", ids
+        ).fetchall()
+    }
+    fresh = [row for row in rows if row[0] not in kept_before]
+    write_many(
+        db, "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)", fresh
+    )
+    return [row[0] for row in fresh]
 
 
 def kept(db: Database, after: int = -1, limit: int = 1_000) -> list[InboxRow]:

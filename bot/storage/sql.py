@@ -39,6 +39,14 @@ def write(db: Database, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
     return conn.execute(sql, params)
 
 
+def write_many(db: Database, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run one INSERT / UPDATE / DELETE for each of ``rows``, inside the caller's transaction."""
+    conn = db.conn
+    if not conn.in_transaction:
+        raise OutsideTransaction(f"write outside a transaction: {sql.split(' WHERE')[0]}")
+    conn.executemany(sql, rows)
+
+
 def insert_row(db: Database, table: str, row: dict[str, Any]) -> int:
     """INSERT one row; returns its rowid."""
     columns = ", ".join(row)
