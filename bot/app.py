@@ -54,6 +54,10 @@ from bot.telegram_sender import TelegramSender
 
 log = logging.getLogger(__name__)
 
+# How long the bot's own writes wait for another process's lock before handing the update
+# back to the intake for a later try: short, since the wait blocks the event loop.
+BUSY_TIMEOUT_MS = 50
+
 # (command, Fluent id of its description); registered with Telegram in every language.
 COMMANDS = [
     ("start", "cmd-start"),
@@ -103,6 +107,7 @@ def build_application(
     db = open_database(
         settings.db_path,
         manual_checkpoints=job_queue if manual_checkpoints is None else manual_checkpoints,
+        busy_timeout_ms=BUSY_TIMEOUT_MS,
     )
     builder: ApplicationBuilder = (  # type: ignore[type-arg]  # PTB types its builder loosely
         Application.builder()

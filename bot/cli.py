@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from bot.cli_operators import add_commands as add_operator_commands
 from bot.config import ConfigError, Settings
-from bot.services.flow_spec import FlowError
+from bot.services.flow_spec import FlowError, FlowSpec
+from bot.services.workdays import (
+    CALENDAR_ZONE,
+    DEFAULT_SCHEDULE,
+    covered_until,
+    schedule_faults,
+)
+from bot.storage.db import DatabaseProblem
 
 log = logging.getLogger("bot")
 
@@ -25,6 +34,8 @@ def _configure_logging(verbose: bool = False) -> None:
     # httpx logs every request URL at INFO, and the URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # transitions logs two INFO lines for every button pressed.
+    logging.getLogger("transitions").setLevel(logging.WARNING)
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -36,9 +47,13 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import replace
+
     from bot.demo.terminal import run_demo
 
     logging.basicConfig(level=logging.WARNING)
+    # Its own database unless told: demo chats stay out of exports and broadcast audiences.
+    settings = replace(settings, db_path=args.db or settings.db_path.with_name("demo.sqlite3"))
     return asyncio.run(run_demo(settings, language=args.language, chat_id=args.chat_id))
 
 
@@ -57,9 +72,67 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     catalog, spec = load_catalog_and_flow(settings)
     answers = sum(len(step.answers) for step in spec.steps.values())
     print(
-        f"{spec.path}: OK — {len(spec.steps)} steps in {len(spec.stages)} stages, "
-        f"{answers} answers, texts complete in {', '.join(sorted(catalog.message_ids()))}"
+        f"{spec.path}: OK — {len(spec.steps)} steps in {len(spec.stages)} stages, {answers} "
+        f"answers, texts complete in {', '.join(sorted(catalog.message_ids()))}; "
+        f"flow version {spec.version}"
     )
+    if not _check_calendar():
+        return 2
+    if args.db is not None:
+        return _check_database(args.db, spec)
+    return 0
+
+
+CALENDAR_WARNING_DAYS = 90
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(CALENDAR_ZONE).date()
+
+
+def _check_calendar() -> bool:
+    """The working-day schedule file is valid, and says how far the calendar is official."""
+    faults = schedule_faults(DEFAULT_SCHEDULE)
+    if faults:
+        print(f"error: {len(faults)} problem(s) in the working-day calendar:", file=sys.stderr)
+        for fault in faults:
+            print(f"  - {fault}", file=sys.stderr)
+        return False
+    until = covered_until()
+    if (until - _today()).days < CALENDAR_WARNING_DAYS:
+        print(
+            f"warning: official Chinese working days are known up to {until}; audit dates after "
+            f"it are provisional (statutory holidays only, no make-up working days) until the "
+            f"official schedule is added to {DEFAULT_SCHEDULE}"
+        )
+    else:
+        print(f"calendar: official working days known up to {until}")
+    return True
+
+
+def _check_database(path: Path, spec: FlowSpec) -> int:
+    """A dry run of the flow's migrations against a real database: who would move where."""
+    from bot.services import flow_versions
+    from bot.storage.db import close_database, open_database
+
+    if not path.exists():
+        print(f"error: {path}: no such database", file=sys.stderr)
+        return 2
+    db = open_database(path)
+    try:
+        moves = flow_versions.plan(db, spec)
+    finally:
+        close_database(db)
+    if not moves:
+        print(f"{path}: every chat is at a step of flow version {spec.version}; nothing to move")
+        return 0
+    for line in flow_versions.describe(spec, moves):
+        print(f"{path}: {line}")
+    stranded = [m for m in moves if m.target is None]
+    if stranded:
+        print(f"error: {flow_versions.StrandedChats(spec, stranded)}", file=sys.stderr)
+        return 2
+    print(f"{path}: `run` applies these moves on start, in one transaction")
     return 0
 
 
@@ -81,8 +154,21 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "run":
             command.add_argument("-v", "--verbose", action="store_true")
         if name == "demo":
-            command.add_argument("--language", choices=["en", "zh"], default="en")
-            command.add_argument("--chat-id", type=int, default=10_001)
+            command.add_argument(
+                "--language",
+                choices=["en", "zh"],
+                help="the demo chat's language (default: the last demo's, else English)",
+            )
+            command.add_argument("--chat-id", type=int, default=10_001, help="the demo chat's id")
+            command.add_argument(
+                "--db",
+                type=Path,
+                help="database to use (default: demo.sqlite3 beside the bot's database)",
+            )
+        if name == "check":
+            command.add_argument(
+                "--db", type=Path, help="also dry-run the flow's migrations on this database"
+            )
         if name == "diagram":
             command.add_argument(
                 "--language",
@@ -101,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         handler = getattr(args, "handler", None) or COMMANDS[args.command][0]
         return int(handler(args, settings))
-    except (ConfigError, FlowError, FileNotFoundError) as exc:
+    except (ConfigError, FlowError, DatabaseProblem, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

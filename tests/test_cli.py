@@ -38,6 +38,22 @@ def test_check_passes_on_the_real_flow(env: dict, capsys: pytest.CaptureFixture[
     assert "tmall_tp.yaml: OK — 23 steps in 4 stages" in out and "en, zh" in out
 
 
+def test_check_warns_when_the_calendar_runs_out_soon(
+    env: dict, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    import bot.cli
+
+    monkeypatch.setattr(bot.cli, "_today", lambda: dt.date(2026, 12, 1))
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "warning: official Chinese working days are known up to 2026-12-31" in out
+    monkeypatch.setattr(bot.cli, "_today", lambda: dt.date(2026, 6, 1))
+    assert main(["check"]) == 0
+    assert "calendar: official working days known up to 2026-12-31" in capsys.readouterr().out
+
+
 def test_check_names_file_step_and_fault(
     env: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -107,7 +123,10 @@ def test_demo_in_the_terminal(env: dict) -> None:
         env=env,
         timeout=60,
     )
-    assert "Welcome back" in again.stdout and "2 of 21 steps done" in again.stdout
+    # ... in the language asked for now (#12: an earlier demo's saved language used to win)
+    assert "欢迎回来" in again.stdout and "已完成 2 / 21 步" in again.stdout, again.stdout
+    # and in a database of its own: the bot's (TPBOT_DB) holds no demo chat
+    assert not Path(env["TPBOT_DB"]).exists()
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
@@ -134,6 +153,22 @@ def _start_update(update_id: int) -> dict:
     }
 
 
+def _press_update(update_id: int, data: str) -> dict:
+    user = {"id": 4242, "is_bot": False, "first_name": "Zhang", "language_code": "zh-hans"}
+    chat = {"id": 4242, "type": "private"}
+    message = {"message_id": 2, "date": int(time.time()), "chat": chat, "text": "…"}
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": "q1",
+            "from": user,
+            "chat_instance": "1",
+            "data": data,
+            "message": {**message, "from": {"id": 1, "is_bot": True, "first_name": "Bot"}},
+        },
+    }
+
+
 def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
     with FakeBotServer() as server:
         env = {
@@ -149,6 +184,8 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
             server.updates.append(_start_update(50))
             _wait_for(lambda: bool(server.sent("sendMessage")))
             _wait_for(lambda: len(server.sent("setMyCommands")) == 2)
+            server.updates.append(_press_update(51, "a|0|welcome|begin"))
+            _wait_for(lambda: bool(server.sent("editMessageText")))
         finally:
             process.send_signal(signal.SIGINT)
             output, _ = process.communicate(timeout=30)
@@ -173,6 +210,7 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
     # the start says which bot runs, how, and what is configured (a newcomer's first check)
     assert "long polling as @TmallTPBot" in output
     assert "operators: none listed" in output and "support group: not set" in output
+    assert "transitions" not in output  # no log lines per press
 
 
 def _free_port() -> int:

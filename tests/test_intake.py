@@ -79,7 +79,6 @@ async def test_a_database_locked_by_another_process_does_not_stall_or_fail(
     harness: BotHarness,
 ) -> None:
     """E.g. the command line sending a broadcast: the update waits, the loop goes on."""
-    harness.db.execute("PRAGMA busy_timeout=20")  # as the running bot's connection has
     other = sqlite3.connect(harness.settings.db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     other.execute("INSERT INTO operator_meta (key, value) VALUES ('cli', 'writing')")
