@@ -40,7 +40,9 @@ SAFE_TO_REPEAT = frozenset(
 )
 
 
-class RetryingRequest(BaseRequest):
+class _Wrapping(BaseRequest):
+    """A request layer around another one (the real HTTP client, or the offline API)."""
+
     def __init__(self, inner: BaseRequest) -> None:
         self.inner = inner
 
@@ -54,6 +56,8 @@ class RetryingRequest(BaseRequest):
     def read_timeout(self) -> float | None:
         return self.inner.read_timeout
 
+
+class RetryingRequest(_Wrapping):
     async def do_request(
         self,
         url: str,
@@ -90,23 +94,13 @@ class RetryingRequest(BaseRequest):
         raise AssertionError("unreachable")
 
 
-class RawUpdatesRequest(BaseRequest):
+class RawUpdatesRequest(_Wrapping):
     """The ``getUpdates`` request, keeping each update's JSON as Telegram sent it, so that
     the inbox stores it as it came instead of encoding PTB's objects back."""
 
     def __init__(self, inner: BaseRequest) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._bodies: dict[int, str] = {}
-
-    async def initialize(self) -> None:
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self.inner.shutdown()
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self.inner.read_timeout
 
     def take(self) -> dict[int, str]:
         """Update id → JSON of the last batch fetched (once)."""
