@@ -1,6 +1,6 @@
 # tmall-tp-bot: the Telegram certification assistant.
 #   docker build -t tmall-tp-bot .
-#   docker run -e TELEGRAM_BOT_TOKEN=... -v tpbot-data:/data tmall-tp-bot
+#   docker run -d --restart unless-stopped -e TELEGRAM_BOT_TOKEN=... -v tpbot-data:/data tmall-tp-bot
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -14,19 +14,24 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# The dependencies in a layer of their own: an edit of the code does not reinstall them.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+# The code runs from /app (python -m bot): flows/, locales/ and calendar/ are found beside it.
 COPY bot ./bot
 COPY flows ./flows
 COPY locales ./locales
 COPY calendar ./calendar
-RUN pip install -e . \
-    && useradd --create-home --uid 10001 tpbot \
+RUN useradd --create-home --uid 10001 tpbot \
     && mkdir -p /data && chown tpbot:tpbot /data
 
 USER tpbot
 VOLUME ["/data"]
 # Used only in webhook mode (TPBOT_WEBHOOK_URL set); long polling needs no port.
 EXPOSE 8080
-HEALTHCHECK CMD ["tmall-tp-bot", "check"]
-ENTRYPOINT ["tmall-tp-bot"]
+# Alive = updates are being taken in (a heartbeat the running bot keeps beside its database).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s CMD ["python", "-m", "bot", "health"]
+ENTRYPOINT ["python", "-m", "bot"]
 CMD ["run"]

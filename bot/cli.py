@@ -136,11 +136,34 @@ def _check_database(path: Path, spec: FlowSpec) -> int:
     return 0
 
 
+HEALTHY_WITHIN = 60  # seconds: a long poll waits 20 at most, webhook mode beats every 10
+
+
+def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 if a bot using this database took updates in recently (Docker's HEALTHCHECK)."""
+    import time
+
+    from bot.intake import heartbeat_path
+
+    path = heartbeat_path(settings.db_path)
+    try:
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        print(f"unhealthy: no running bot has used {settings.db_path} yet", file=sys.stderr)
+        return 1
+    if age > HEALTHY_WITHIN:
+        print(f"unhealthy: no updates taken in for {age:.0f} s", file=sys.stderr)
+        return 1
+    print(f"healthy: updates taken in {age:.0f} s ago")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Command, str]] = {
     "run": (cmd_run, "run the bot (long polling, or a webhook if TPBOT_WEBHOOK_URL is set)"),
     "demo": (cmd_demo, "chat with the bot in this terminal, offline, no token needed"),
     "diagram": (cmd_diagram, "print the flow as a Mermaid state diagram"),
     "check": (cmd_check, "validate the flow file and the locales, then exit"),
+    "health": (cmd_health, "exit 0 if the running bot is taking updates in (for HEALTHCHECK)"),
 }
 
 

@@ -15,9 +15,11 @@ examples do.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -38,11 +40,22 @@ class FatalIntakeError(Exception):
     """Telegram refuses this bot (the token was rejected): retrying cannot help."""
 
 
+def heartbeat_path(db_path: Path) -> Path:
+    """The file a running bot touches while it takes updates in (``tmall-tp-bot health``)."""
+    return db_path.with_name(db_path.name + ".alive")
+
+
 class Intake:
     def __init__(self, application: BotApplication) -> None:
         self.application = application
         self.inbox = application.bot_data.services.inbox
         self.queue: asyncio.Queue[Update] = asyncio.Queue()
+        self.heartbeat = heartbeat_path(application.bot_data.services.settings.db_path)
+
+    def beat(self) -> None:
+        """Say "alive": after each round of polling, or from the webhook's housekeeping."""
+        with contextlib.suppress(OSError):
+            self.heartbeat.touch()
 
     # -- in -------------------------------------------------------------------------------
     def accept(self, raw: Sequence[tuple[int, str]]) -> int:
@@ -150,6 +163,7 @@ class Intake:
                 await _sleep_or_stop(stop, delay)
                 continue
             failures = 0
+            self.beat()
             raw = self.application.bot_data.raw_updates
             bodies = raw.take() if raw is not None else {}
             if updates:

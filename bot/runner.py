@@ -29,6 +29,7 @@ from bot.web.webhook import webhook_app
 
 log = logging.getLogger("bot")
 DRAIN_SECONDS = 5.0
+HEARTBEAT_EVERY = 10.0  # seconds, in webhook mode (polling beats after every getUpdates)
 
 
 class _Server(uvicorn.Server):
@@ -143,6 +144,13 @@ async def _serve(application: BotApplication, settings: Settings, stop: asyncio.
     return 0
 
 
+async def _beat_while_serving(intake: Intake, server: uvicorn.Server) -> None:
+    while True:
+        if server.started:
+            intake.beat()
+        await asyncio.sleep(HEARTBEAT_EVERY)
+
+
 async def _webhook(
     application: BotApplication, intake: Intake, settings: Settings, stop: asyncio.Event
 ) -> None:
@@ -171,7 +179,9 @@ async def _webhook(
         path,
     )
     stopping = asyncio.create_task(stop.wait())
+    beating = asyncio.create_task(_beat_while_serving(intake, server))
     await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    beating.cancel()
     server.should_exit = True
     stopping.cancel()
     await serving

@@ -170,6 +170,7 @@ def _press_update(update_id: int, data: str) -> dict:
 
 
 def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
+    assert main(["health"]) == 1  # no bot has run on this database yet
     with FakeBotServer() as server:
         env = {
             **env,
@@ -186,6 +187,7 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
             _wait_for(lambda: len(server.sent("setMyCommands")) == 2)
             server.updates.append(_press_update(51, "a|0|welcome|begin"))
             _wait_for(lambda: bool(server.sent("editMessageText")))
+            assert main(["health"]) == 0  # the running bot takes updates in
         finally:
             process.send_signal(signal.SIGINT)
             output, _ = process.communicate(timeout=30)
