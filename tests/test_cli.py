@@ -73,8 +73,11 @@ def test_diagram_is_mermaid_from_the_yaml(env: dict, capsys: pytest.CaptureFixtu
     assert "stateDiagram-v2" in out
     assert "op_assessment --> op_apply: unqualified" in out
     assert "[*] --> welcome" in out
+    assert out.startswith("---\ntitle: tmall_tp\n---")  # Mermaid's front matter
     assert main(["diagram", "--language", "zh"]) == 0
-    assert 'state "报价及二审" as op_audit' in capsys.readouterr().out
+    zh = capsys.readouterr().out
+    assert 'state "报价及二审" as op_audit' in zh
+    assert "op_assessment --> op_apply: unqualified" not in zh  # edges in Chinese too
 
 
 def test_run_without_a_token_is_one_clear_line(

@@ -21,7 +21,10 @@ def mermaid(spec: FlowSpec, catalog: Catalog | None = None, language: str = "ids
         title=spec.name,
     )
     lines = []
-    for line in str(machine.get_graph().draw(None)).splitlines():
+    drawn = str(machine.get_graph().draw(None)).splitlines()
+    if len(drawn) > 2 and drawn[0] == "---" and drawn[2] == "---" and ":" not in drawn[1]:
+        drawn[1] = f"title: {drawn[1].strip()}"  # Mermaid's front matter wants the key
+    for line in drawn:
         # transitions styles the initial state as "active"; a diagram of the flow has none.
         if line.strip().startswith(("Class ", "class ", "classDef ")):
             continue
@@ -30,5 +33,21 @@ def mermaid(spec: FlowSpec, catalog: Catalog | None = None, language: str = "ids
                 if line.strip() == f'state "{step.id}" as {step.id}':
                     title = catalog.text(language, step.title).replace('"', "'")
                     line = line.replace(f'"{step.id}"', f'"{title}"')
+            line = _edge_labels(line, spec, catalog, language)
         lines.append(line)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _edge_labels(line: str, spec: FlowSpec, catalog: Catalog, language: str) -> str:
+    """``a --> b: yes | not_yet`` with the answers' button labels in ``language``."""
+    edge, colon, triggers = line.partition(": ")
+    if not colon or " --> " not in edge:
+        return line
+    source = spec.steps.get(edge.split(" --> ")[0].strip())
+    if source is None:
+        return line
+    labels = []
+    for trigger in triggers.split(" | "):
+        answer = source.answer(trigger.strip())
+        labels.append(catalog.text(language, answer.label) if answer else trigger)
+    return f"{edge}: {' / '.join(label.replace(':', '：') for label in labels)}"
