@@ -102,7 +102,7 @@ async def test_stats_for_operators_with_a_chart(harness: BotHarness, clock: Froz
     assert "Roadmap read: 1" in text  # EN_USER at the welcome step
     assert "Languages: en: 3, zh: 1" in text
     calls = await harness.command(ZH_OPERATOR, "/stats")
-    assert "仅限运营人员" in texts(calls)  # 901 is not an operator in these settings
+    assert "仅限客服团队" in texts(calls)  # 901 is not an operator in these settings
 
 
 async def test_stats_in_chinese_for_a_chinese_operator(harness: BotHarness) -> None:
@@ -112,7 +112,7 @@ async def test_stats_in_chinese_for_a_chinese_operator(harness: BotHarness) -> N
     calls = await harness.command(ZH_OPERATOR, "/stats")
     assert "认证漏斗" in texts(calls) and "中位数 4.5 天" in texts(calls)
     calls = await harness.command(ZH_USER, "/stats")  # a user: refused, in Chinese
-    assert [c.method for c in calls] == ["sendMessage"] and "仅限运营人员" in texts(calls)
+    assert [c.method for c in calls] == ["sendMessage"] and "仅限客服团队" in texts(calls)
 
 
 def test_export_writes_every_chat_as_csv(harness: BotHarness, tmp_path: Path) -> None:

@@ -63,7 +63,8 @@ def test_dates_money_and_language_codes() -> None:
     day = dt.date(2026, 12, 2)
     assert format_date(day, "zh") == "2026年12月2日"
     assert format_date(day, "en") == "December 2, 2026"
-    assert format_money(100000, "CNY", "zh") == "¥100,000.00"
+    assert format_money(100000, "CNY", "zh") == "10万元"  # how a Chinese reader says it
+    assert format_money(123456, "CNY", "zh") == "¥123,456.00"  # never rounded
     assert format_money(100000, "CNY", "en") == "CN¥100,000.00"
     assert language_from_code("zh-hans") == "zh"
     assert language_from_code("zh-TW") == "zh"

@@ -97,7 +97,7 @@ async def test_full_walk_in_chinese(harness: BotHarness) -> None:
     shown = await walk(harness, ZH_USER, FULL_PATH)
     joined = "\n".join(shown)
     assert "个人支付宝账号在此步骤无效" in joined
-    assert "¥100,000.00" in joined and "CN¥" not in joined
+    assert "10万元" in joined and "CN¥" not in joined
     assert "重新申请" in joined
     assert "恭喜" in shown[-1] and "您的认证历程" in shown[-1]
 

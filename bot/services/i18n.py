@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_compact_decimal, format_currency, format_decimal
 from fluent.runtime import FluentBundle
 from fluent.syntax import FluentParser, Visitor, ast
 
@@ -135,8 +135,12 @@ def format_date(day: dt.date, lang: str) -> str:
 
 @lru_cache(maxsize=256)
 def format_money(amount: float, currency: str, lang: str) -> str:
-    """``¥100,000.00`` / ``CN¥100,000.00``."""
-    return format_currency(amount, currency, locale=_BABEL_LOCALES.get(lang, "en"))
+    """``10万元`` / ``CN¥100,000.00``: in Chinese a round sum of yuan reads in 万 (Babel's
+    compact form, used only where it is exact); anything else as the currency."""
+    locale = _BABEL_LOCALES.get(lang, "en")
+    if lang == "zh" and currency == "CNY" and amount and amount % 10_000 == 0:
+        return f"{format_compact_decimal(amount, locale=locale, fraction_digits=0)}元"
+    return format_currency(amount, currency, locale=locale)
 
 
 def format_number(value: float, lang: str) -> str:

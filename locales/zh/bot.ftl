@@ -7,13 +7,13 @@ answered = ✔️ { $step }：{ $answer }
 welcome-back = 👋 欢迎回来！这是您目前的进度：
 need-start = 发送 /start 开始认证引导。
 use-buttons = 👇 请使用下方按钮回答。
-unknown-command = 🤔 我不认识这个命令。发送 /help 查看我能做什么。
+unknown-command = 🤔 无法识别该命令。发送 /help 查看我能做什么。
 button-unknown = 无法识别此按钮。发送 /status 查看当前进度。
 button-stale = 这个按钮属于之前的消息。您当前的步骤是：{ $step }。请使用最新的消息，或发送 /status。
 button-stale-plain = 这个按钮属于之前的消息。发送 /status 查看当前进度。
 answer-saved = ✅ 您上一次的回答已保存，只是当时的回复未能送达。以下是您当前所在的步骤。
 error-safe = 😓 我们这边出了点问题。您的进度已保存，请放心，稍后再试。
-state-unknown = 😕 您保存的进度指向了当前版本指南中不存在的步骤，因此无法显示。请发送 /reset 重新开始清单，或发送 /ask 联系运营人员。
+state-unknown = 😕 您保存的进度指向了当前版本指南中不存在的步骤，因此无法显示。请发送 /reset 重新开始清单，或发送 /ask 联系客服。
 date-provisional = （暂定：{ $year } 年官方放假安排尚未发布）
 
 back-done = ↩️ 已返回上一步。
@@ -49,7 +49,7 @@ help =
     /back – 撤销上一个回答
     /language – 切换 English / 中文
     /reset – 从头开始
-    /ask – 向人工客服（运营人员）提问
+    /ask – 向人工客服提问
     /mute、/unmute – 关闭或重新开启提醒
     /help – 显示本说明
 help-current = 您当前在：<b>{ $step }</b>

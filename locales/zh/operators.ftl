@@ -1,6 +1,6 @@
-# 运营人员：群发、/broadcasts、/stats；用户：提醒、/mute、/unmute。
+# 客服团队：群发、/broadcasts、/stats；用户：提醒、/mute、/unmute。
 
-op-refused = ⛔ 此命令仅限运营人员使用。
+op-refused = ⛔ 此命令仅限客服团队使用。
 op-private-only = 🔒 请在与机器人的私聊中使用运营命令。
 
 ## /broadcast
@@ -59,7 +59,7 @@ bcs-not-cancellable = 群发 #{ $id } 已不在排期或发送中。
 ## reminders
 reminder-audit = 📬 今天是<b>{ $step }</b>的预计结果日期。审核通过了吗？
 reminder-audit-again = 📬 再确认一下：<b>{ $step }</b>有结果了吗？
-reminder-audit-ask = ⏳ 已超过预计日期较久，<b>{ $step }</b>仍没有结果。运营人员可以协助您跟进：请发送 /ask 加上您的问题。
+reminder-audit-ask = ⏳ 已超过预计日期较久，<b>{ $step }</b>仍没有结果。客服可以协助您跟进：请发送 /ask 加上您的问题。
 reminder-idle = 👋 温馨提醒：您当前在<b>{ $step }</b>这一步。准备好后，请在下方作答。
 reminder-mute-hint = <i>发送 /mute 可关闭提醒。</i>
 mute-done = 🔕 本会话的提醒已关闭。发送 /unmute 可重新开启。
@@ -75,4 +75,4 @@ stats-stage = <b>{ $number } · { $stage }</b>：当前 { $now } · 累计到达
 stats-step = { "  " }• { $step }：{ $count }
 stats-languages = 语言：{ $languages }
 stats-chart-title = 到达各阶段的会话数
-stats-chart-finished = 已认证
+stats-chart-finished = 认证完成
