@@ -8,6 +8,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.handlers.context import BotContext
 from bot.services.chat_progress import ChatProgress
+from bot.services.step_view import StepView
 
 
 def chat_title(update: Update) -> str | None:
@@ -33,11 +34,15 @@ def current_progress(update: Update, context: BotContext) -> ChatProgress | None
 
 
 def step_message(
-    context: BotContext, progress: ChatProgress, prefix: str | None = None
+    context: BotContext,
+    progress: ChatProgress,
+    prefix: str | None = None,
+    view: StepView | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """(text, keyboard) of the chat's current step, with an optional line above it."""
+    """(text, keyboard) of the chat's current step, with an optional line above it
+    (``view``: the step's view if the caller has gathered it already)."""
     services = context.services
-    text = services.renderer.step_text(services.views.of(progress))
+    text = services.renderer.step_text(view or services.views.of(progress))
     if prefix:
         text = f"{prefix}\n\n{text}"
     return text, services.renderer.keyboard(progress)

@@ -72,11 +72,11 @@ async def press(update: Update, context: BotContext) -> None:
     except TelegramError as exc:
         log.warning("chat %s: the answer's notice failed: %r", chat.id, exc)
     prefix = services.renderer.echo(moved, result.step, answer.label)
+    view = services.views.of(moved)  # gathered once: for the help text and for the step
     if answer.help:
-        view = services.views.of(moved)
         help_text = t(lang, answer.help, **services.renderer.step_args(moved, view.today))
         prefix = f"{prefix}\n\n{help_text}"
-    text, keyboard = step_message(context, moved, prefix)
+    text, keyboard = step_message(context, moved, prefix, view)
     try:
         try:
             await query.edit_message_text(text, reply_markup=keyboard)
