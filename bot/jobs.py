@@ -38,15 +38,15 @@ def reminder_payload(
     services = application.bot_data.services
     lang = progress.language
     t = services.catalog.text
-    step_title = escape(t(lang, services.spec.steps[progress.state].title))
+    step_name = escape(t(lang, services.spec.steps[progress.state].name))
     if reminder.kind == "idle":
-        prefix = t(lang, "reminder-idle", step=step_title)
+        prefix = t(lang, "reminder-idle", step=step_name)
     elif reminder.kind == "audit_ask":
-        prefix = t(lang, "reminder-audit-ask", step=step_title)
+        prefix = t(lang, "reminder-audit-ask", step=step_name)
     elif reminder.count == 0:
-        prefix = t(lang, "reminder-audit", step=step_title)
+        prefix = t(lang, "reminder-audit", step=step_name)
     else:
-        prefix = t(lang, "reminder-audit-again", step=step_title)
+        prefix = t(lang, "reminder-audit-again", step=step_name)
     body = services.renderer.step_text(services.views.of(progress))
     return Payload(
         html=f"{prefix}\n\n{body}\n\n{t(lang, 'reminder-mute-hint')}",

@@ -17,14 +17,14 @@ async def test_status_at_several_points(harness: BotHarness) -> None:
     status = texts(await harness.command(EN_USER, "/status"))
     assert "░░░░░░░░░░ 0%" in status
     assert "0 of 21 steps done" in status
-    assert "▶️ Roadmap read" in status
+    assert "▶️ The roadmap" in status  # where the chat is: the step's name, not "done"
 
     for answer in ["begin", "yes", "yes", "yes"]:
         await harness.answer(EN_USER, answer)
     status = texts(await harness.command(EN_USER, "/status"))
     assert "4 of 21 steps done" in status and "19%" in status
     assert "✅ Taobao corporate account" in status
-    assert "▶️ Corporate Alipay bound" in status
+    assert "▶️ Corporate Alipay\n" in status
     assert "⬜ Real-person certification" in status
     assert "Stage 1 · Register as a service provider" in status
     assert "Audit submitted" not in status
@@ -40,7 +40,7 @@ async def test_status_in_chinese_and_detour(harness: BotHarness) -> None:
     await start_and_answer(harness, ZH_USER, ["begin", "no"])
     status = texts(await harness.command(ZH_USER, "/status"))
     assert "认证进度" in status and "已完成 2 / 21 步" in status
-    assert "➡️ 当前：不符合条件（同一公司）" in status
+    assert "➡️ 当前：不符合条件（同一家公司）" in status
 
 
 async def test_back_undoes_the_last_answer(harness: BotHarness) -> None:
@@ -118,7 +118,7 @@ async def test_help_lists_commands_and_current_step(harness: BotHarness) -> None
     assert "/status" in texts(calls) and "/reset" in texts(calls)
     await start_and_answer(harness, EN_USER, ["begin"])
     calls = await harness.command(EN_USER, "/help")
-    assert "You are at: <b>Store owner is a different company</b>" in texts(calls)
+    assert "You are at: <b>Who owns the store</b>" in texts(calls)
 
 
 async def test_start_again_continues_where_the_chat_is(harness: BotHarness) -> None:

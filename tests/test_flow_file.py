@@ -87,6 +87,22 @@ def test_text_missing_in_a_locale(tmp_path: Path, catalog: Catalog) -> None:
     )
 
 
+def test_every_step_needs_a_name_for_where_you_are_in_every_locale(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    ids = catalog.message_ids()
+    ids["zh"].discard("name-op-apply")
+    with pytest.raises(FlowError) as error:
+        load_flow(FLOW, ids)
+    assert "step 'op_apply': text 'name-op-apply' missing in locale 'zh'" in error.value.faults
+    with pytest.raises(FlowError) as error:
+        load_flow(broken_copy(tmp_path, lambda d: step(d, "intl_apply").pop("name")))
+    assert "step 'intl_apply': missing 'name'" in error.value.faults
+    assert all(
+        s.name == f"name-{s.title.removeprefix('title-')}" for s in load_flow(FLOW).steps.values()
+    )
+
+
 def test_several_faults_are_reported_together(tmp_path: Path) -> None:
     def many(d: dict) -> None:
         step(d, "real_person")["kind"] = "quiz"

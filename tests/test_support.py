@@ -131,7 +131,7 @@ async def test_forum_ticket_round_trip(desk: BotHarness) -> None:
     card = one(calls, "sendMessage", chat_id=SUPPORT)
     assert card.params["message_thread_id"] == thread
     assert "New ticket #1" in card.text and "Alice" in card.text and "1001" in card.text
-    assert "Language: English" in card.text and "Step: Roadmap read" in card.text
+    assert "Language: English" in card.text and "Step: The roadmap" in card.text
     copied = one(calls, "copyMessage", chat_id=SUPPORT)
     assert copied.params["from_chat_id"] == EN_USER["id"]
     assert copied.params["message_thread_id"] == thread

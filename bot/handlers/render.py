@@ -45,6 +45,11 @@ class Renderer:
         self._answer_keyboards: dict[tuple[str, str, int], InlineKeyboardMarkup | None] = {}
         self._fixed_texts: dict[tuple[str, str], str] = {}  # at most languages × steps
         self._echoes: dict[tuple[str, str, str], str] = {}  # at most languages × answers
+        # Step id → (its number, how many) among its stage's checklist steps.
+        self._positions: dict[str, tuple[int, int]] = {}
+        for stage in spec.stages:
+            ids = [s.id for s in spec.checklist() if s.stage == stage.id and s.kind != "finish"]
+            self._positions.update((sid, (i + 1, len(ids))) for i, sid in enumerate(ids))
 
     def t(self, lang: str, message_id: str, **args: Any) -> str:
         return self.catalog.text(lang, message_id, **args)
@@ -83,6 +88,17 @@ class Renderer:
             stage=title,
         )
 
+    def step_header(self, progress: ChatProgress) -> str:
+        """The step's number among its stage's checklist steps, and its name ("Step 2 of 3 ·
+        Corporate Alipay"); a detour (off the checklist) shows only its name."""
+        lang = progress.language
+        step = self.spec.steps[progress.state]
+        name = self.t(lang, step.name)
+        if step.id not in self._positions:
+            return name
+        number, total = self._positions[step.id]
+        return self.t(lang, "header-step", number=number, total=total, step=name)
+
     def step_text(self, view: StepView) -> str:
         progress = view.progress
         lang = progress.language
@@ -98,7 +114,8 @@ class Renderer:
             if view.journey is not None:
                 parts.append(self.summary(progress, view.journey))
             return "\n\n".join(parts)
-        text = f"<b>{escape(self.stage_header(progress))}</b>\n\n{body}"
+        stage, header = escape(self.stage_header(progress)), escape(self.step_header(progress))
+        text = f"<b>{stage}</b>\n\n<b>{header}</b>\n{body}"
         if fixed:
             self._fixed_texts[(lang, step.id)] = text
         return text
@@ -142,7 +159,7 @@ class Renderer:
             echo = self._echoes[key] = self.t(
                 lang,
                 "answered",
-                step=self.t(lang, step.title),
+                step=self.t(lang, step.name),
                 answer=self.t(lang, answer_label_id),
             )
         return echo
@@ -173,13 +190,14 @@ class Renderer:
                         lang, "status-stage", number=stage.number, stage=self.t(lang, stage.title)
                     )
                 lines.append(f"\n<b>{escape(heading)}</b>")
-            title = escape(self.t(lang, self.spec.steps[step_id].title))
+            step = self.spec.steps[step_id]
+            title = escape(self.t(lang, step.name if status == "current" else step.title))
             lines.append(f"{STATUS_MARKS[status]} {title}")
         if not self.spec.steps[progress.state].checklist:
             lines.append(
                 "\n"
                 + self.t(
-                    lang, "status-detour", step=self.t(lang, self.spec.steps[progress.state].title)
+                    lang, "status-detour", step=self.t(lang, self.spec.steps[progress.state].name)
                 )
             )
         if progress.audit_due_on and progress.audit_submitted_on:

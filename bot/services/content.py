@@ -38,6 +38,7 @@ def flow_variables(spec: FlowSpec) -> dict[str, tuple[frozenset[str], str]]:
         who = f"step '{step.id}' ({step.kind})"
         passed[step.text] = (variables, who)
         passed[step.title] = (frozenset(), f"step '{step.id}' (its title)")
+        passed[step.name] = (frozenset(), f"step '{step.id}' (its name)")
         for answer in step.answers:
             passed[answer.label] = (frozenset(), f"step '{step.id}', answer '{answer.id}'")
             if answer.help:

@@ -10,7 +10,7 @@ from bot.services.i18n import Catalog
 
 
 def mermaid(spec: FlowSpec, catalog: Catalog | None = None, language: str = "ids") -> str:
-    """Mermaid source for the flow; states labelled by id, or by their title in a language."""
+    """Mermaid source for the flow; states labelled by id, or by their name in a language."""
     machine = GraphMachine(
         states=list(spec.steps),
         transitions=FlowEngine.transition_table(spec),
@@ -31,7 +31,7 @@ def mermaid(spec: FlowSpec, catalog: Catalog | None = None, language: str = "ids
         if catalog is not None and language in ("en", "zh"):
             for step in spec.steps.values():
                 if line.strip() == f'state "{step.id}" as {step.id}':
-                    title = catalog.text(language, step.title).replace('"', "'")
+                    title = catalog.text(language, step.name).replace('"', "'")
                     line = line.replace(f'"{step.id}"', f'"{title}"')
             line = _edge_labels(line, spec, catalog, language)
         lines.append(line)

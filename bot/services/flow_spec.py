@@ -52,7 +52,8 @@ class Step:
     stage: str
     kind: str
     text: str
-    title: str
+    title: str  # the step as done, for the checklist: "Application started"
+    name: str  # the step as a place, for "you are at": "Applying for Tmall Operator (New)"
     answers: tuple[Answer, ...]
     checklist: bool = True
     working_days: int = 0
@@ -107,7 +108,7 @@ class FlowSpec:
         """Every Fluent message id the flow refers to."""
         ids = {stage.title for stage in self.stages}
         for step in self.steps.values():
-            ids.update((step.text, step.title))
+            ids.update((step.text, step.title, step.name))
             for answer in step.answers:
                 ids.add(answer.label)
                 if answer.help:
@@ -244,7 +245,7 @@ def _parse_steps(raw: Any, stage_ids: set[str], faults: list[str]) -> dict[str, 
         if step_id in steps:
             faults.append(f"{where}: defined twice")
             continue
-        missing = [k for k in ("stage", "kind", "text", "title") if k not in item]
+        missing = [k for k in ("stage", "kind", "text", "title", "name") if k not in item]
         if missing:
             faults.append(f"{where}: missing {', '.join(repr(k) for k in missing)}")
             continue
@@ -268,6 +269,7 @@ def _parse_steps(raw: Any, stage_ids: set[str], faults: list[str]) -> dict[str, 
             kind=kind,
             text=str(item["text"]),
             title=str(item["title"]),
+            name=str(item["name"]),
             answers=tuple(answers),
             checklist=bool(item.get("checklist", True)),
             working_days=working_days if isinstance(working_days, int) else 0,
@@ -363,7 +365,7 @@ def _locale_faults(
                     f"stage '{stage.id}': text '{stage.title}' missing in locale '{lang}'"
                 )
     for step in steps.values():
-        keys = [step.text, step.title]
+        keys = [step.text, step.title, step.name]
         for answer in step.answers:
             keys.append(answer.label)
             if answer.help:

@@ -2,7 +2,9 @@
 
 Used for /status (which steps are done) and for the summary at the finish: when each stage
 was completed, each audit's submission and result dates, and how many times the chat had to
-go back (an "unqualified store" new application, a rejected audit).
+go back: an "unqualified store" new application or a rejected audit's resubmission, the
+answers that lead back to an earlier step of a certification stage (checking eligibility
+again, before stage 1, is neither).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class Journey:
     finished: dt.date | None = None
     stages_completed: dict[str, dt.date] = field(default_factory=dict)
     audits: list[AuditRecord] = field(default_factory=list)
-    loops: int = 0  # answers that sent the chat back to an earlier step
+    loops: int = 0  # new applications and resubmissions: back to an earlier stage-1+ step
 
 
 def _calendar_date(stamp: str) -> dt.date:
@@ -80,7 +82,7 @@ def read_journey(db: Database, spec: FlowSpec, chat_id: int) -> Journey:
         from_stage = spec.steps[step].stage
         if stage_number[spec.steps[target].stage] > stage_number[from_stage]:
             journey.stages_completed[from_stage] = day
-        if order[target] < order[step]:
+        if order[target] < order[step] and stage_number[spec.steps[target].stage] > 0:
             journey.loops += 1
         if event.detail and spec.steps[target].kind == "audit":
             detail = json.loads(event.detail)

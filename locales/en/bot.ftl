@@ -2,7 +2,8 @@
 
 header-before-stages = { $stage }
 header-stage = Stage { $number } of { $total } · { $stage }
-answered = ✔️ { $step }: { $answer }
+header-step = Step { $number } of { $total } · { $step }
+answered = 📝 { $step }: { $answer }
 
 welcome-back = 👋 Welcome back! Here is where you are:
 need-start = Send /start to begin the certification walk-through.
@@ -43,6 +44,7 @@ summary-duration = 📅 From { $start } to { $end }: { $days ->
        *[other] { $days } days
     }
 
+# $support: "yes" when a support group is set up (then /ask is listed), else "no".
 help =
     <b>Tmall International TP certification assistant</b>
     I walk your company through the three stages of the certification and remember your progress. Answer each step with the buttons.
@@ -51,8 +53,11 @@ help =
     /status – checklist of all steps and the expected audit date
     /back – undo your last answer
     /language – switch between English and 中文
-    /reset – start over from the beginning
-    /ask – ask a person (an operator) for help
+    /reset – start over from the beginning{ $support ->
+        [yes] {""}
+            /ask – ask a person (an operator) for help
+       *[no] {""}
+    }
     /mute, /unmute – stop or restart my reminders
     /help – this message
 help-current = You are at: <b>{ $step }</b>

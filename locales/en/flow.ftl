@@ -25,18 +25,14 @@ step-not-eligible =
 
     If you answered by mistake, or your situation changes (for example you sign to operate a store for another brand), check again below.
 step-manages-shops =
-    Do you manage, or will you manage, <b>one or more shops on Tmall or Tmall International</b> for the brand?
+    Do you operate <b>one or more shops on Tmall or Tmall International</b> for the brand, or have you <b>signed an agreement</b> with the brand to operate them?
 step-taobao-corporate =
-    <b>Step 1 · Taobao business account</b>
-    Is your <b>Taobao account registered as a corporate (business) account</b>? This account becomes your service provider account.
+    Is your <b>Taobao account registered as a corporate account</b>? This account becomes your service provider account.
 step-alipay-corporate =
-    <b>Step 2 · Corporate Alipay</b>
     Log in to the service provider backend with that account. Is a <b>corporate Alipay account bound</b> to it?
 step-real-person =
-    <b>Step 3 · Real-person certification</b>
     New service providers complete a real-person certification when the system prompts for it after logging in. Is it <b>done</b>?
 step-op-apply =
-    <b>Apply for “Tmall Operator Service Provider (New)”</b>
     In the service provider backend (<code>i.taobao.com</code> or <code>fw.tmall.com</code>): <b>Shop Management → Services Management → Apply</b> for “Tmall Operator Service Provider (New)”, and fill in the basic information as prompted.
 
     Have you started the application and filled in the basic information?
@@ -49,8 +45,7 @@ step-op-info-complete =
 step-op-submitted =
     Have you <b>submitted</b> the application for the Tmall Operations quotation and the second audit? It generally takes { $working_days } working days.
 step-op-audit =
-    ⏳ <b>Quotation and second audit</b>
-    Submitted on { $submitted }. Result expected by <b>{ $due }</b> (Chinese working days: weekends and public holidays do not count, make-up working days do).
+    ⏳ Submitted on { $submitted }. Result expected by <b>{ $due }</b> (Chinese working days: weekends and public holidays do not count, make-up working days do).
     { $remaining ->
         [0] The expected date is today or has passed.
         [one] 1 working day to go.
@@ -59,15 +54,13 @@ step-op-audit =
 
     What is the audit result?
 step-op-deposit =
-    💰 <b>The deposit rule</b>
-    After the Tmall Operations audit passes, a Tmall operations deposit of <b>{ $deposit }</b> is due. <b>An application for Tmall International TP service provider does not require the deposit.</b>
+    💰 After the Tmall Operations audit passes, a Tmall operations deposit of <b>{ $deposit }</b> is due. <b>An application for Tmall International TP service provider does not require the deposit.</b>
 
     Which applies to you?
 step-op-deposit-paid =
     You also operate for Tmall, so the <b>{ $deposit }</b> deposit is due. Has it been <b>paid</b>?
 step-intl-apply =
-    <b>Apply for the Tmall International operation service qualification</b>
-    In the backend: <b>Shop Management → Service Qualification Management → Apply</b>, and fill in the basic information.
+    Now apply for the Tmall International operation service qualification. In the backend: <b>Shop Management → Service Qualification Management → Apply</b>, and fill in the basic information.
 
     Have you started the application and filled in the basic information?
 step-intl-assessment =
@@ -77,8 +70,7 @@ step-intl-info =
 step-intl-submitted =
     Have you <b>submitted</b> the application for the qualification audit? It generally takes { $working_days } working days.
 step-intl-audit =
-    ⏳ <b>Tmall International qualification audit</b>
-    Submitted on { $submitted }. Result expected by <b>{ $due }</b> (Chinese working days: weekends and public holidays do not count, make-up working days do).
+    ⏳ Submitted on { $submitted }. Result expected by <b>{ $due }</b> (Chinese working days: weekends and public holidays do not count, make-up working days do).
     { $remaining ->
         [0] The expected date is today or has passed.
         [one] 1 working day to go.
@@ -87,19 +79,17 @@ step-intl-audit =
 
     What is the audit result?
 step-intl-presentation =
-    🏢 <b>Company presentation</b>
-    The company profile assessment passed. Now <b>upload your company presentation and introduction</b>: it is often the first thing partners see of your business.
+    🏢 The company profile assessment passed. Now <b>upload your company presentation and introduction</b>: it is often the first thing partners see of your business.
 
     Uploaded?
 step-intl-release =
-    🚀 <b>Last step</b>
-    With all audits passed, go to <b>service management</b> and <b>release your new services</b>. Done?
+    🚀 The last step: with all audits passed, go to <b>service management</b> and <b>release your new services</b>. Done?
 step-finished =
     🎉 <b>Congratulations!</b> Your company has completed the Tmall International TP operation service provider certification and released its services.
 
     Keep your company information up to date in the system to keep the account running.
 
-## Short step names, for /status and the summary
+## Short step names, as done: the /status checklist and the summary
 title-welcome = Roadmap read
 title-owner-separate = Store owner is a different company
 title-not-eligible = Not eligible (same company)
@@ -124,10 +114,36 @@ title-intl-presentation = Company presentation uploaded
 title-intl-release = New services released
 title-finished = Certified
 
+## Short step names, as a place: "you are at", reminders, the step's header
+name-welcome = The roadmap
+name-owner-separate = Who owns the store
+name-not-eligible = Not eligible (same company)
+name-manages-shops = Shops you operate for the brand
+name-taobao-corporate = Taobao corporate account
+name-alipay-corporate = Corporate Alipay
+name-real-person = Real-person certification
+name-op-apply = Applying for Tmall Operator (New)
+name-op-nickname = Shop nickname and contract
+name-op-assessment = Store system assessment
+name-op-info-complete = Required information
+name-op-submitted = Submitting for quotation and second audit
+name-op-audit = Quotation and second audit
+name-op-deposit = The deposit rule
+name-op-deposit-paid = Tmall operations deposit
+name-intl-apply = Applying for the Tmall International qualification
+name-intl-assessment = Store system assessment (International)
+name-intl-info = Basic information
+name-intl-submitted = Submitting for the qualification audit
+name-intl-audit = Qualification audit
+name-intl-presentation = Company presentation
+name-intl-release = Releasing your new services
+name-finished = Certification complete
+
 ## Buttons
 btn-begin = Let's start ▶️
 btn-yes = ✅ Yes
 btn-not-yet = ⏳ Not yet
+btn-not-yet-agreement = ⏳ Not yet: no agreement signed
 btn-yes-different = ✅ Yes, a different company
 btn-no-same = ❌ No, the same company
 btn-recheck = 🔄 Check eligibility again
@@ -158,7 +174,11 @@ help-alipay-personal =
 help-real-person =
     💡 <b>How to do it:</b> after logging in to the service provider backend, the system prompts new service providers to complete the <b>real-person certification</b>. Follow the prompt to the end; if you do not see it, log out and in again with the corporate account.
 help-op-apply =
-    💡 <b>Where:</b> log in to <code>i.taobao.com</code> or <code>fw.tmall.com</code> with the service provider account, then <b>Shop Management → Services Management → Apply</b> “Tmall Operator Service Provider (New)”. Fill in the basic information as prompted.
+    💡 <b>Before you press Apply, have at hand:</b>
+    • the <b>service provider account</b> from stage 1 (the Taobao corporate account, with the corporate Alipay bound and the real-person certification done): log in with it, not with a personal account;
+    • the <b>operation contract signed with the brand</b>: you upload it, and the shop nickname you enter must match it exactly;
+    • your company's <b>basic information</b>.
+    If the menu does not offer “Tmall Operator Service Provider (New)”, check that you are logged in with the service provider account. Once the application is started and the basic information filled in, answer “Yes”.
 help-op-nickname =
     💡 The shop nickname must be <b>exactly the same</b> as in the contract uploaded to the system. Correct the nickname in the application, or upload the contract that matches it.
 help-op-unqualified =
@@ -174,7 +194,7 @@ help-audit-waiting =
 help-op-deposit-paid =
     💡 Pay the { $deposit } Tmall operations deposit as the backend prompts after the audit. If you only apply as an International TP service provider, go back (/back) and choose “International TP only”: no deposit is needed.
 help-intl-apply =
-    💡 <b>Where:</b> in the service provider backend, <b>Shop Management → Service Qualification Management → Apply</b>. Fill in the basic information as prompted.
+    💡 This is a <b>new application</b>, separate from the Tmall Operator one, and in another menu: <b>Service Qualification Management</b>, not Services Management. Log in with the same service provider account and fill in the basic information for <b>your company</b> (the service provider), not for the brand. Once it is started, answer “Yes”.
 help-intl-unqualified =
     🔁 The store did not pass the system assessment (“unqualified store”): you have to <b>apply again</b>. Let's restart this application.
 help-intl-info =
@@ -186,4 +206,4 @@ help-intl-audit-rejected =
 help-intl-presentation =
     💡 Prepare a short <b>company presentation and introduction</b>: who you are, the brands and categories you operate, your team and services, results you have achieved. Upload it in the backend once the company profile assessment has passed: it is often the first contact partners have with you.
 help-intl-release =
-    💡 In the backend, open <b>service management</b> and <b>release your new services</b> so that brands can find and order them.
+    💡 Releasing makes the services you offer visible to brands, so that they can find and order them. If the backend does not let you release yet, check there that every audit shows as passed. Once the services are live, answer “Released”.

@@ -2,7 +2,8 @@
 
 header-before-stages = { $stage }
 header-stage = 第 { $number } 阶段（共 { $total } 阶段）· { $stage }
-answered = ✔️ { $step }：{ $answer }
+header-step = 第 { $number } 步（共 { $total } 步）· { $step }
+answered = 📝 { $step }：{ $answer }
 
 welcome-back = 👋 欢迎回来！这是您目前的进度：
 need-start = 发送 /start 开始认证引导。
@@ -40,6 +41,7 @@ summary-audit = 📨 { $step }：提交于 { $submitted }，通过于 { $passed 
 summary-loops = 🔁 过程中重新申请或重新提交的次数：{ $count }
 summary-duration = 📅 从 { $start } 到 { $end }：共 { $days } 天
 
+# $support：已设置客服群时为 "yes"（此时列出 /ask），否则为 "no"。
 help =
     <b>天猫国际 TP 认证助手</b>
     我会带贵公司走完认证的三个阶段，并记住您的进度。请用按钮回答每一步。
@@ -48,8 +50,11 @@ help =
     /status – 全部步骤清单及预计审核日期
     /back – 撤销上一个回答
     /language – 切换 English / 中文
-    /reset – 从头开始
-    /ask – 向人工客服提问
+    /reset – 从头开始{ $support ->
+        [yes] {""}
+            /ask – 向人工客服提问
+       *[no] {""}
+    }
     /mute、/unmute – 关闭或重新开启提醒
     /help – 显示本说明
 help-current = 您当前在：<b>{ $step }</b>
@@ -65,4 +70,4 @@ cmd-unmute = 重新开启提醒
 id-info =
     🪪 您的用户 ID：<code>{ $user }</code>
     本聊天的 ID：<code>{ $chat }</code>
-    （用于机器人设置：TPBOT_OPERATORS 填写用户 ID，TPBOT_SUPPORT_CHAT_ID 填写支持群的 ID。）
+    （用于机器人设置：TPBOT_OPERATORS 填写用户 ID，TPBOT_SUPPORT_CHAT_ID 填写客服群的 ID。）

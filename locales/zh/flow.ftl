@@ -25,18 +25,14 @@ step-not-eligible =
 
     如果您选错了，或情况有变（例如签约为其他品牌运营店铺），请在下方重新确认。
 step-manages-shops =
-    贵公司是否正在（或将要）为品牌方运营<b>一家或多家天猫或天猫国际店铺</b>？
+    贵公司是否已在为品牌方运营<b>一家或多家天猫或天猫国际店铺</b>，或已与品牌方<b>签订代运营协议</b>？
 step-taobao-corporate =
-    <b>第 1 步 · 淘宝企业账号</b>
     您的<b>淘宝账号是否已注册为企业账号</b>？该账号将作为您的服务商账号。
 step-alipay-corporate =
-    <b>第 2 步 · 企业支付宝</b>
     用该账号登录服务商后台。是否已<b>绑定企业支付宝账号</b>？
 step-real-person =
-    <b>第 3 步 · 实人认证</b>
     新入驻的服务商登录后，系统会提示完成实人认证。是否<b>已完成</b>？
 step-op-apply =
-    <b>申请“天猫代运营服务商（新）”</b>
     在服务商后台（<code>i.taobao.com</code> 或 <code>fw.tmall.com</code>）：<b>店铺管理 → 服务管理 → 申请</b>“天猫代运营服务商（新）”，并按提示填写基本信息。
 
     是否已发起申请并填写基本信息？
@@ -49,8 +45,7 @@ step-op-info-complete =
 step-op-submitted =
     是否已<b>提交</b>天猫代运营报价及二审申请？一般需要 { $working_days } 个工作日。
 step-op-audit =
-    ⏳ <b>报价及二审</b>
-    提交日期：{ $submitted }。预计结果日期：<b>{ $due }</b>（按中国工作日计算：周末和法定节假日不计，调休上班日计入）。
+    ⏳ 提交日期：{ $submitted }。预计结果日期：<b>{ $due }</b>（按中国工作日计算：周末和法定节假日不计，调休上班日计入）。
     { $remaining ->
         [0] 预计日期已到或已过。
        *[other] 还剩 { $remaining } 个工作日。
@@ -58,15 +53,13 @@ step-op-audit =
 
     审核结果如何？
 step-op-deposit =
-    💰 <b>保证金规则</b>
-    天猫代运营审核通过后，需缴纳天猫运营保证金 <b>{ $deposit }</b>。<b>申请天猫国际 TP 服务商无需缴纳该保证金。</b>
+    💰 天猫代运营审核通过后，需缴纳天猫运营保证金 <b>{ $deposit }</b>。<b>申请天猫国际 TP 服务商无需缴纳该保证金。</b>
 
     您属于哪种情况？
 step-op-deposit-paid =
     您同时为天猫做代运营，因此需缴纳 <b>{ $deposit }</b> 保证金。是否<b>已缴纳</b>？
 step-intl-apply =
-    <b>申请天猫国际代运营服务资质</b>
-    在后台：<b>店铺管理 → 服务资质管理 → 申请</b>，并填写基本信息。
+    接下来申请天猫国际代运营服务资质。在后台：<b>店铺管理 → 服务资质管理 → 申请</b>，并填写基本信息。
 
     是否已发起申请并填写基本信息？
 step-intl-assessment =
@@ -76,8 +69,7 @@ step-intl-info =
 step-intl-submitted =
     是否已<b>提交</b>资质审核申请？一般需要 { $working_days } 个工作日。
 step-intl-audit =
-    ⏳ <b>天猫国际资质审核</b>
-    提交日期：{ $submitted }。预计结果日期：<b>{ $due }</b>（按中国工作日计算：周末和法定节假日不计，调休上班日计入）。
+    ⏳ 提交日期：{ $submitted }。预计结果日期：<b>{ $due }</b>（按中国工作日计算：周末和法定节假日不计，调休上班日计入）。
     { $remaining ->
         [0] 预计日期已到或已过。
        *[other] 还剩 { $remaining } 个工作日。
@@ -85,19 +77,17 @@ step-intl-audit =
 
     审核结果如何？
 step-intl-presentation =
-    🏢 <b>公司介绍</b>
-    公司资料审核已通过。现在请<b>上传公司介绍</b>：这往往是合作伙伴对贵公司的第一印象。
+    🏢 公司资料审核已通过。现在请<b>上传公司介绍</b>：这往往是合作伙伴对贵公司的第一印象。
 
     是否已上传？
 step-intl-release =
-    🚀 <b>最后一步</b>
-    所有审核通过后，进入<b>服务管理</b>，<b>发布新服务</b>。是否已完成？
+    🚀 最后一步：所有审核通过后，进入<b>服务管理</b>，<b>发布新服务</b>。是否已完成？
 step-finished =
     🎉 <b>恭喜！</b>贵公司已完成天猫国际 TP 代运营服务商认证并发布了服务。
 
     请在系统中及时更新公司信息，以保证账号正常运行。
 
-## 步骤简称（用于 /status 和总结）
+## 步骤简称，表示“已完成”：用于 /status 清单和总结
 title-welcome = 已阅读路线
 title-owner-separate = 店铺主体为其他公司
 title-not-eligible = 不符合条件（同一公司）
@@ -122,10 +112,36 @@ title-intl-presentation = 已上传公司介绍
 title-intl-release = 已发布新服务
 title-finished = 认证完成
 
+## 步骤简称，表示“所在位置”：用于“您当前在”、提醒和步骤标题
+name-welcome = 认证路线
+name-owner-separate = 店铺主体
+name-not-eligible = 不符合条件（同一家公司）
+name-manages-shops = 为品牌方运营的店铺
+name-taobao-corporate = 淘宝企业账号
+name-alipay-corporate = 企业支付宝
+name-real-person = 实人认证
+name-op-apply = 申请天猫代运营服务商（新）
+name-op-nickname = 店铺昵称与合同
+name-op-assessment = 店铺系统考核
+name-op-info-complete = 必填信息
+name-op-submitted = 提交报价及二审
+name-op-audit = 报价及二审
+name-op-deposit = 保证金规则
+name-op-deposit-paid = 天猫运营保证金
+name-intl-apply = 申请天猫国际代运营服务资质
+name-intl-assessment = 店铺系统考核（天猫国际）
+name-intl-info = 基本信息
+name-intl-submitted = 提交资质审核
+name-intl-audit = 资质审核
+name-intl-presentation = 公司介绍
+name-intl-release = 发布新服务
+name-finished = 认证完成
+
 ## 按钮
 btn-begin = 开始 ▶️
 btn-yes = ✅ 是
 btn-not-yet = ⏳ 还没有
+btn-not-yet-agreement = ⏳ 还没有，尚未签约
 btn-yes-different = ✅ 是，不同公司
 btn-no-same = ❌ 否，同一家公司
 btn-recheck = 🔄 重新确认资格
@@ -156,7 +172,11 @@ help-alipay-personal =
 help-real-person =
     💡 <b>操作方法：</b>登录服务商后台后，系统会提示新服务商完成<b>实人认证</b>。按提示完成即可；如果没有看到提示，请退出后用企业账号重新登录。
 help-op-apply =
-    💡 <b>入口：</b>用服务商账号登录 <code>i.taobao.com</code> 或 <code>fw.tmall.com</code>，进入<b>店铺管理 → 服务管理 → 申请</b>“天猫代运营服务商（新）”，按提示填写基本信息。
+    💡 <b>点击“申请”之前，请准备好：</b>
+    • 第一阶段的<b>服务商账号</b>（淘宝企业账号，已绑定企业支付宝并完成实人认证）：请用该账号登录，不要用个人账号；
+    • 与品牌方签订的<b>代运营合同</b>：需上传到系统，填写的店铺昵称须与合同完全一致；
+    • 贵公司的<b>基本信息</b>。
+    如果菜单中没有“天猫代运营服务商（新）”，请确认登录的是服务商账号。发起申请并填好基本信息后，请选择“是”。
 help-op-nickname =
     💡 店铺昵称必须与上传到系统的合同<b>完全一致</b>。请在申请中更正昵称，或上传与之一致的合同。
 help-op-unqualified =
@@ -172,7 +192,7 @@ help-audit-waiting =
 help-op-deposit-paid =
     💡 审核通过后，请按后台提示缴纳 { $deposit } 天猫运营保证金。如果您只申请天猫国际 TP 服务商，请返回（/back）并选择“仅申请国际 TP”：无需保证金。
 help-intl-apply =
-    💡 <b>入口：</b>在服务商后台，进入<b>店铺管理 → 服务资质管理 → 申请</b>，按提示填写基本信息。
+    💡 这是一次<b>新的申请</b>，与天猫代运营申请分开，入口也不同：是<b>服务资质管理</b>，而不是服务管理。请用同一个服务商账号登录，以<b>贵公司</b>（服务商）而非品牌方为主体填写基本信息。发起申请后，请选择“是”。
 help-intl-unqualified =
     🔁 店铺未通过系统考核（“店铺不合格”），需要<b>重新申请</b>。我们重新开始这次申请。
 help-intl-info =
@@ -184,4 +204,4 @@ help-intl-audit-rejected =
 help-intl-presentation =
     💡 准备一份简短的<b>公司介绍</b>：公司是谁、运营的品牌和类目、团队与服务、取得的成绩。公司资料审核通过后在后台上传：合作伙伴往往从这里初次了解贵公司。
 help-intl-release =
-    💡 在后台打开<b>服务管理</b>，<b>发布新服务</b>，让品牌方可以找到并订购。
+    💡 发布后，品牌方才能看到并订购贵公司提供的服务。如果后台暂时无法发布，请在后台确认各项审核均已显示通过。服务上线后，请选择“已发布”。

@@ -158,9 +158,11 @@ async def show_status(update: Update, context: BotContext, progress: ChatProgres
 async def help_command(update: Update, context: BotContext) -> None:
     progress = current_progress(update, context)
     lang = progress.language if progress else context.sender_language
-    t = context.services.catalog.text
-    text = t(lang, "help")
+    services = context.services
+    t = services.catalog.text
+    support = "no" if services.settings.support_chat_id is None else "yes"  # /ask listed
+    text = t(lang, "help", support=support)
     if progress is not None:
-        step = t(lang, context.services.spec.steps[progress.state].title)
+        step = t(lang, services.spec.steps[progress.state].name)
         text += "\n\n" + t(lang, "help-current", step=escape(step))
     await reply(update, context, text)

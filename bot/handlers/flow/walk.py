@@ -57,7 +57,7 @@ async def press(update: Update, context: BotContext) -> None:
         return
     if result.outcome is Outcome.STALE:
         assert progress is not None
-        current = t(lang, services.spec.steps[progress.state].title)
+        current = t(lang, services.spec.steps[progress.state].name)
         await query.answer(t(lang, "button-stale", step=current), show_alert=True)
         await send_step(update, context, progress)  # the buttons that count, at hand
         return

@@ -213,7 +213,7 @@ async def _submenu(update: Update, context: BotContext, draft: Draft, which: str
         ]
     elif which == "step":
         choices = [
-            (f"step:{sid}", services.catalog.text(lang, step.title))
+            (f"step:{sid}", services.catalog.text(lang, step.name))
             for sid, step in services.spec.steps.items()
             if step.kind != "finish"
         ]

@@ -224,7 +224,7 @@ def _card_text(context: BotContext, ticket: Ticket, forum: bool, update: Update)
     if progress is None:
         lines.append(t(lang, "card-step-none"))
     else:
-        step = t(lang, services.spec.steps[progress.state].title)
+        step = t(lang, services.spec.steps[progress.state].name)
         lines.append(t(lang, "card-step", step=escape(step)))
         if progress.audit_submitted_on and progress.audit_due_on:
             lines.append(
