@@ -8,10 +8,17 @@ import datetime as dt
 import io
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
 
 from bot.cli_operators import cmd_export
 from bot.demo.updates import UpdateFactory
-from bot.services.funnel import funnel_chart, funnel_stats, write_csv
+from bot.services import funnel as funnel_module
+from bot.services.chart import Bar
+from bot.services.funnel import chart_bars, funnel_chart, funnel_stats, write_csv
+from bot.services.step_funnel import percent_text
 from bot.storage.sql import transaction
 from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 
@@ -85,8 +92,50 @@ def test_counts_reached_and_median_days_per_stage(harness: BotHarness) -> None:
         "tmall_operator": 1.0,
         "international": 9.0,
     }
-    png = funnel_chart(result, spec, harness.services.catalog, "zh")
-    assert png.startswith(b"\x89PNG") and len(png) > 2000
+    assert result.started == 3
+    assert result.step_reached["welcome"] == 3
+    assert result.step_reached["taobao_corporate"] == 2
+    assert result.step_reached["finished"] == 1
+    day = dt.date(2026, 10, 1)
+    for lang in ("en", "zh"):
+        for by_step in (False, True):
+            png = funnel_chart(
+                result, spec, harness.services.catalog, lang, day=day, by_step=by_step
+            )
+            assert png.startswith(b"\x89PNG") and len(png) > 2000
+
+
+def test_percent_text_rounds_half_up_and_never_shows_a_false_0_or_100() -> None:
+    assert [percent_text(part, 3) for part in (0, 1, 2, 3)] == ["0%", "33%", "67%", "100%"]
+    assert percent_text(1, 8) == "13%"  # 12.5 % rounds up
+    assert percent_text(1, 200) == "<1%" and percent_text(199, 200) == ">99%"
+    assert percent_text(1, 0) == "–"
+
+
+def test_chart_rows_per_stage_and_per_step(harness: BotHarness) -> None:
+    seed(harness)
+    spec, catalog = harness.services.spec, harness.services.catalog
+    result = funnel_stats(harness.db, spec, DAY0 + dt.timedelta(days=30), 3)
+    assert chart_bars(result, spec, catalog, "en") == [
+        Bar("0 · Before you start: eligibility", 3, "100%"),
+        Bar("1 · Register as a service provider", 2, "67%"),
+        Bar("2 · Tmall Operator (New) certification", 2, "67%"),
+        Bar("3 · Tmall International operation service certification", 1, "33%"),
+        Bar("Certified", 1, "33%"),
+    ]
+    assert chart_bars(result, spec, catalog, "zh")[-1] == Bar("认证完成", 1, "33%")
+    steps = chart_bars(result, spec, catalog, "en", by_step=True)
+    assert len(steps) == len(spec.steps)  # every step but the finish, then "Certified"
+    by_label = {bar.label: bar for bar in steps}
+    assert by_label["0 · Roadmap read"] == Bar("0 · Roadmap read", 3, "100%")
+    assert by_label["1 · Taobao corporate account"].percent == "67%"
+    assert by_label["2 · Application started"].value == 2
+    assert by_label["3 · International application started"] == Bar(
+        "3 · International application started", 1, "33%"
+    )
+    assert by_label["0 · Not eligible (same company)"].percent == "0%"
+    assert steps[-1] == Bar("Certified", 1, "33%")
+    assert steps[0].value_text == "3 · 100%"
 
 
 async def test_stats_for_operators_with_a_chart(harness: BotHarness, clock: FrozenClock) -> None:
@@ -99,10 +148,56 @@ async def test_stats_for_operators_with_a_chart(harness: BotHarness, clock: Froz
     assert "Chats: 4 · finished 1 · idle 1 · blocked 1" in text
     assert "Tmall Operator (New) certification</b>: 1 now · 2 reached · median 1 days" in text
     assert "median 4.5 days" in text
-    assert "Roadmap read: 1" in text  # EN_USER at the welcome step
+    assert "The roadmap: 1" in text  # EN_USER at the welcome step
     assert "Languages: en: 3, zh: 1" in text
     calls = await harness.command(ZH_OPERATOR, "/stats")
     assert "仅限客服团队" in texts(calls)  # 901 is not an operator in these settings
+
+
+def photo_size(calls: list[Any]) -> tuple[int, int]:
+    [photo] = [c for c in calls if c.method == "sendPhoto"]
+    [(_, content)] = photo.files.values()
+    with Image.open(io.BytesIO(content)) as image:
+        return image.size
+
+
+async def test_stats_steps_draws_one_bar_per_step(harness: BotHarness, clock: FrozenClock) -> None:
+    seed(harness)
+    clock.set(2026, 9, 30)
+    stage_chart = photo_size(await harness.command(OPERATOR, "/stats"))
+    calls = await harness.command(OPERATOR, "/stats steps")
+    assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
+    assert "Chats: 3 · finished 1" in texts(calls)  # the same text either way
+    step_chart = photo_size(calls)
+    bars = len(harness.services.spec.steps)  # every step but the finish, and "Certified"
+    assert step_chart[0] == stage_chart[0]
+    assert step_chart[1] - stage_chart[1] == (bars - 5) * 44  # one row more per extra bar
+
+
+async def test_the_chart_says_the_day_and_the_share_of_the_started(
+    harness: BotHarness, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness.settings = replace(harness.settings, operators=frozenset({900, 901}))
+    await harness.restart()
+    seed(harness)
+    drawn: list[dict[str, Any]] = []
+
+    def record(title: str, bars: list[Bar], **options: Any) -> bytes:
+        drawn.append({"title": title, "bars": bars, **options})
+        return b"\x89PNG fake"
+
+    monkeypatch.setattr(funnel_module, "bar_chart", record)
+    monkeypatch.setattr(funnel_module, "cjk_font_file", lambda: "/a/cjk/font.ttc")
+    clock.now = dt.datetime(2026, 9, 30, 17, 0, tzinfo=dt.UTC)  # already 1 October in China
+    await harness.command(OPERATOR, "/stats")
+    await harness.command(ZH_OPERATOR, "/stats 步骤")
+    en, zh = drawn
+    assert en["title"] == "Chats that reached each stage"
+    assert en["subtitle"] == "October 1, 2026 · percentages of the 3 chats that started"
+    assert en["cjk"] is False and [bar.percent for bar in en["bars"]][:2] == ["100%", "67%"]
+    assert zh["title"] == "到达各步骤的会话数"
+    assert zh["subtitle"] == "2026年10月1日 · 百分比按已开始的 3 个会话计算"
+    assert zh["cjk"] is True and zh["bars"][0] == Bar("0 · 已阅读路线", 3, "100%")
 
 
 async def test_stats_in_chinese_for_a_chinese_operator(harness: BotHarness) -> None:

@@ -3,7 +3,8 @@
 Counts come from ``chats`` (one grouped query); stage durations and "reached" counts from the
 answers log ``events``: for each chat, when it first entered each stage and when it first
 moved past it (to a later stage, or to the finish). "Median days per stage" is the median of
-those durations over the chats that completed the stage.
+those durations over the chats that completed the stage. "Started" counts the chats the log
+put at any step; the chart's percentages are of them.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from typing import Any, TextIO
 
 from sqlite_utils import Database
 
-from bot.services.chart import bar_chart, cjk_font_file
+from bot.services.chart import Bar, bar_chart, cjk_font_file
 from bot.services.clock import iso
 from bot.services.flow_spec import FlowSpec
-from bot.services.i18n import Catalog, format_number
+from bot.services.i18n import Catalog, format_date, format_number
+from bot.services.step_funnel import percent_text
 from bot.storage import chats, events, reminders
 
 
@@ -35,6 +37,8 @@ class Funnel:
     by_language: dict[str, int] = field(default_factory=dict)
     reached: dict[str, int] = field(default_factory=dict)  # stage id → chats that got there
     median_days: dict[str, float] = field(default_factory=dict)  # stage id → median days
+    started: int = 0  # chats the log put at any step
+    step_reached: dict[str, int] = field(default_factory=dict)  # step id → chats that got there
 
 
 def funnel_stats(db: Database, spec: FlowSpec, now: dt.datetime, idle_days: int) -> Funnel:
@@ -65,23 +69,29 @@ def _journeys(db: Database, spec: FlowSpec, result: Funnel) -> None:
     last = max(number.values(), default=0)
     durations: dict[str, list[float]] = {s.id: [] for s in spec.stages}
     reached: dict[str, int] = {s.id: 0 for s in spec.stages}
+    step_reached: dict[str, int] = dict.fromkeys(spec.steps, 0)
     by_number = {s.number: s.id for s in spec.stages}
 
-    def close(entered: dict[int, dt.datetime]) -> None:
+    def close(entered: dict[int, dt.datetime], seen: set[str]) -> None:
         for k in entered:
             reached[by_number[k]] += 1
+        for step_id in seen:
+            step_reached[step_id] += 1
+        result.started += bool(seen)
 
     current_chat: int | None = None
     entered: dict[int, dt.datetime] = {}
     done: set[int] = set()
+    seen: set[str] = set()
     for chat_id, to_state, at in events.moves_by_chat(db):
         if chat_id != current_chat:
             if current_chat is not None:
-                close(entered)
-            current_chat, entered, done = chat_id, {}, set()
+                close(entered, seen)
+            current_chat, entered, done, seen = chat_id, {}, set(), set()
         step = spec.steps.get(to_state)
         if step is None:
             continue
+        seen.add(to_state)
         moment = dt.datetime.fromisoformat(at)
         k = number[step.stage]
         past = last + 1 if step.kind == "finish" else k
@@ -93,8 +103,9 @@ def _journeys(db: Database, spec: FlowSpec, result: Funnel) -> None:
         if step.kind != "finish":
             entered.setdefault(k, moment)
     if current_chat is not None:
-        close(entered)
+        close(entered, seen)
     result.reached = reached
+    result.step_reached = step_reached
     result.median_days = {
         stage: statistics.median(values) for stage, values in durations.items() if values
     }
@@ -136,7 +147,7 @@ def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> s
         for step_id, step in spec.steps.items():
             count = funnel.by_step.get(step_id, 0)
             if step.stage == stage.id and count:
-                lines.append(t(lang, "stats-step", step=t(lang, step.title), count=n(count)))
+                lines.append(t(lang, "stats-step", step=t(lang, step.name), count=n(count)))
     lines.append("")
     lines.append(
         t(
@@ -151,18 +162,57 @@ def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> s
     return "\n".join(lines)
 
 
-def funnel_chart(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> bytes:
-    """A horizontal bar chart (PNG) of chats reaching each stage, and finishing.
+def chart_bars(
+    funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str, *, by_step: bool = False
+) -> list[Bar]:
+    """The chart's rows, top to bottom: each stage (or, ``by_step``, each step but the finish)
+    with the chats that reached it, then the certified ones; percentages of the started."""
+    t = catalog.text
+    bars: list[Bar] = []
+    if by_step:
+        for step in spec.steps.values():
+            if step.kind != "finish":
+                value = funnel.step_reached.get(step.id, 0)
+                label = f"{spec.stage_of(step.id).number} · {t(lang, step.title)}"
+                bars.append(Bar(label, value, percent_text(value, funnel.started)))
+    else:
+        for stage in spec.stages:
+            value = funnel.reached.get(stage.id, 0)
+            label = f"{stage.number} · {t(lang, stage.title)}"
+            bars.append(Bar(label, value, percent_text(value, funnel.started)))
+    finished = t(lang, "stats-chart-finished")
+    bars.append(Bar(finished, funnel.finished, percent_text(funnel.finished, funnel.started)))
+    return bars
+
+
+def funnel_chart(
+    funnel: Funnel,
+    spec: FlowSpec,
+    catalog: Catalog,
+    lang: str,
+    *,
+    day: dt.date,
+    by_step: bool = False,
+) -> bytes:
+    """A horizontal bar chart (PNG) of chats reaching each stage (or step), and finishing,
+    with the percentage of the started and ``day`` (when it was drawn) under the title.
 
     Labels are in ``lang`` when a font for it is installed (Chinese needs a CJK font);
     otherwise in English rather than as empty boxes.
     """
     label_lang = lang if lang == "en" or cjk_font_file() else "en"
-    labels = [f"{s.number} · {catalog.text(label_lang, s.title)}" for s in spec.stages]
-    labels.append(catalog.text(label_lang, "stats-chart-finished"))
-    values = [funnel.reached.get(s.id, 0) for s in spec.stages] + [funnel.finished]
+    title = "stats-chart-steps-title" if by_step else "stats-chart-title"
+    subtitle = catalog.text(
+        label_lang,
+        "stats-chart-subtitle",
+        date=format_date(day, label_lang),
+        started=format_number(funnel.started, label_lang),
+    )
     return bar_chart(
-        catalog.text(label_lang, "stats-chart-title"), labels, values, cjk=label_lang == "zh"
+        catalog.text(label_lang, title),
+        chart_bars(funnel, spec, catalog, label_lang, by_step=by_step),
+        subtitle=subtitle,
+        cjk=label_lang == "zh",
     )
 
 

@@ -137,3 +137,16 @@ def log_state_moves(
         "SELECT id, 'migrate', ?, ?, ?, ?, ? FROM chats WHERE state = ? AND flow_version = ?",
         [old_state, new_state, detail, at, new_version, old_state, old_version],
     ).rowcount
+
+
+def moves_with_current_step(db: Database) -> Iterator[tuple[int, str, str, str, int]]:
+    """Every logged change that put a chat at a step, chat by chat, oldest first, each with
+    the chat's current step and ``active`` flag: ``(chat_id, to_state, at, state, active)``.
+
+    One streamed query for the per-step funnel; plain tuples (no named rows) because it reads
+    every entry of the log. Chats with no such entry are not in it.
+    """
+    return db.execute(
+        "SELECT e.chat_id, e.to_state, e.at, c.state, c.active FROM chats c "
+        "JOIN events e ON e.chat_id = c.id WHERE e.to_state IS NOT NULL ORDER BY c.id, e.id"
+    )

@@ -82,3 +82,17 @@ stats-step = { "  " }• { $step }: { $count }
 stats-languages = Languages: { $languages }
 stats-chart-title = Chats that reached each stage
 stats-chart-finished = Certified
+stats-chart-steps-title = Chats that reached each step
+stats-chart-subtitle = { $date } · percentages of the { $started } chats that started
+
+## the operators' console: the per-step funnel
+console-funnel-title = Certification funnel by step
+console-funnel-summary = { $started } started · { $finished } certified · as of { $date }
+console-funnel-desc = Each step's light bar is the share of the chats that started which reached it; its solid bar, the share there now.
+console-funnel-reached = reached
+console-funnel-now = there now
+console-funnel-counts = reached { $reached } · now { $now } · left { $left }
+console-funnel-percent = { $percent } of started
+console-funnel-times = median { $median } · p90 { $p90 } working days
+console-funnel-no-times = no one has moved on yet
+console-funnel-times-note = Times: working days in China, of the chats that moved on

@@ -76,3 +76,17 @@ stats-step = { "  " }• { $step }：{ $count }
 stats-languages = 语言：{ $languages }
 stats-chart-title = 到达各阶段的会话数
 stats-chart-finished = 认证完成
+stats-chart-steps-title = 到达各步骤的会话数
+stats-chart-subtitle = { $date } · 百分比按已开始的 { $started } 个会话计算
+
+## 客服控制台：分步骤漏斗
+console-funnel-title = 认证漏斗（按步骤）
+console-funnel-summary = 已开始 { $started } · 认证完成 { $finished } · 截至 { $date }
+console-funnel-desc = 每个步骤的浅色条表示到达该步骤的会话占已开始会话的比例，深色条表示当前停留在该步骤的比例。
+console-funnel-reached = 累计到达
+console-funnel-now = 当前停留
+console-funnel-counts = 累计到达 { $reached } · 当前 { $now } · 流失 { $left }
+console-funnel-percent = 占已开始的 { $percent }
+console-funnel-times = 中位数 { $median } · P90 { $p90 } 个工作日
+console-funnel-no-times = 尚无会话离开
+console-funnel-times-note = 用时按中国工作日计算，仅统计已离开的会话

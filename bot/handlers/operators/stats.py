@@ -1,4 +1,7 @@
-"""``/stats``: where the companies are in the funnel, as text and as a chart."""
+"""``/stats``: where the companies are in the funnel, as text and as a chart.
+
+``/stats`` draws one bar per stage; ``/stats steps`` one bar per step.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from bot.handlers.context import BotContext
 from bot.handlers.operators.access import operator_only
 from bot.handlers.replies import reply
 from bot.services.funnel import funnel_chart, stats_text
+
+STEP_WORDS = frozenset({"steps", "step", "步骤"})
 
 
 async def stats(update: Update, context: BotContext) -> None:
@@ -20,5 +25,13 @@ async def stats(update: Update, context: BotContext) -> None:
     await reply(update, context, stats_text(result, services.spec, services.catalog, lang))
     chat = update.effective_chat
     assert chat is not None
-    png = funnel_chart(result, services.spec, services.catalog, lang)
+    by_step = any(word.lower() in STEP_WORDS for word in context.args or ())
+    png = funnel_chart(
+        result,
+        services.spec,
+        services.catalog,
+        lang,
+        day=now.astimezone(services.quiet.tz).date(),
+        by_step=by_step,
+    )
     await context.bot.send_photo(chat.id, InputFile(png, filename="funnel.png"))
