@@ -3,12 +3,18 @@ every answer parses with python-telegram-bot's own ``de_json``."""
 
 from __future__ import annotations
 
+import io
+import sys
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import ChatFullInfo, ChatMember, ForumTopic, Message, MessageId, User
+from telegram import Bot, ChatFullInfo, ChatMember, ForumTopic, InputFile, Message, MessageId, User
 
-from bot.demo.offline_api import OfflineBotAPI
+from bot.config import Settings
+from bot.demo.offline_api import ApiCall, OfflineBotAPI
+from bot.demo.terminal import run_demo, show
 
 CHAT = {"chat_id": -1001234}
 ANSWERS: list[tuple[str, dict[str, Any], Any]] = [
@@ -37,3 +43,39 @@ def test_every_chat_member_parses_with_ptb(status: str) -> None:
     api.chat_members[(-1, 5)] = status
     member = ChatMember.de_json(api.answer("getChatMember", {"chat_id": -1, "user_id": 5}), None)
     assert member is not None and member.status == status
+
+
+# --- the terminal demo: pictures it cannot show are saved --------------------------------------
+
+
+async def test_the_demo_saves_the_stats_chart_beside_its_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "data" / "demo.sqlite3"
+    settings = replace(Settings(), db_path=db, operators=frozenset({10_001}))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/stats\n/stats\n"))
+    assert await run_demo(settings, language="en") == 0
+    out = capsys.readouterr().out
+    first, second = db.with_name("demo-stats-1.png"), db.with_name("demo-stats-2.png")
+    assert f"[chart saved to {first}]" in out and f"[chart saved to {second}]" in out
+    assert "not shown in a terminal" not in out
+    for chart in (first, second):  # a second /stats does not overwrite the first chart
+        assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_a_picture_sent_by_file_id_is_noted_and_nothing_saved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call = ApiCall("sendPhoto", {"chat_id": 1, "photo": "AgACAgIAAx0", "caption": "Look"})
+    show([call], tmp_path / "demo.sqlite3")
+    assert list(tmp_path.iterdir()) == []
+    out = capsys.readouterr().out
+    assert "[a picture or file: not shown in a terminal]" in out and "Look" in out
+
+
+async def test_uploads_are_recorded_with_the_call() -> None:
+    api = OfflineBotAPI()
+    bot = Bot("0:test", request=api)
+    await bot.send_photo(42, InputFile(b"\x89PNG fake", filename="funnel.png"))
+    [call] = api.of("sendPhoto")
+    assert call.files == {"photo": ("funnel.png", b"\x89PNG fake")}

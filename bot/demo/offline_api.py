@@ -41,6 +41,8 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     result: Any = None
+    # Files uploaded with the call (multipart), by part name: (file name, content).
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -110,7 +112,7 @@ class OfflineBotAPI(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        call = ApiCall(api_method, params)
+        call = ApiCall(api_method, params, files=_uploads(request_data))
         if self.record:
             self.calls.append(call)
         fault = self._take_fault(api_method, params)
@@ -313,6 +315,16 @@ def _chat_member(user_id: int, status: str) -> dict[str, Any]:
     elif status == "kicked":
         member["until_date"] = 0
     return member
+
+
+def _uploads(request_data: RequestData | None) -> dict[str, tuple[str, bytes]]:
+    if request_data is None or not request_data.contains_files:
+        return {}
+    files: dict[str, tuple[str, bytes]] = {}
+    for name, (filename, content, *_) in request_data.multipart_data.items():
+        data = content if isinstance(content, bytes) else content.read()
+        files[name] = (filename or name, data)
+    return files
 
 
 def chat_type_of(chat_id: int) -> str:

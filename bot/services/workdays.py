@@ -5,8 +5,9 @@ Spring Festival, ...) are days off, and some weekends are make-up working days (
 year's schedule is published by the State Council around November–December. Three sources,
 the first that knows a year wins for the whole year:
 
-1. ``calendar/cn_workdays.yaml`` (:data:`DEFAULT_SCHEDULE`): the official schedule copied in
-   by an operator once published, without a release. See the file's header for the format and
+1. ``calendar/cn_workdays.yaml`` (:data:`DEFAULT_SCHEDULE`, shipped with the package), or the
+   file ``TPBOT_CALENDAR`` names (:func:`schedule_path`): the official schedule copied in by
+   an operator once published, without a release. See the file's header for the format and
    :func:`check_schedule` for its validation (``tmall-tp-bot check``).
 2. ``chinesecalendar``: the published schedules it ships (1.11.0: 2004–2026).
 3. Otherwise the year is *provisional*: weekends plus the statutory holidays of the
@@ -39,12 +40,12 @@ import chinese_calendar.constants
 import yaml
 from holidays import HolidayBase, country_holidays
 
-from bot.config import PROJECT_ROOT
+from bot.config import DEFAULT_CALENDAR, calendar_path_from_env
 
 log = logging.getLogger(__name__)
 # The calendar is mainland China's, so "today" for it is the date in China.
 CALENDAR_ZONE = ZoneInfo("Asia/Shanghai")
-DEFAULT_SCHEDULE = PROJECT_ROOT / "calendar" / "cn_workdays.yaml"
+DEFAULT_SCHEDULE = DEFAULT_CALENDAR  # the shipped file
 _warned_years: set[int] = set()
 
 _KINDS = ("holidays", "workdays")
@@ -208,9 +209,14 @@ def check_schedule(path: Path) -> list[str]:
     return _read_schedule(path)[1]
 
 
-def schedule_faults(path: Path = DEFAULT_SCHEDULE) -> list[str]:
-    """For ``tmall-tp-bot check``: the faults of the shipped (or the given) schedule file."""
-    return check_schedule(path)
+def schedule_path() -> Path:
+    """The schedule file the bot reads: ``TPBOT_CALENDAR``, else :data:`DEFAULT_SCHEDULE`."""
+    return calendar_path_from_env()
+
+
+def schedule_faults(path: Path | None = None) -> list[str]:
+    """For ``tmall-tp-bot check``: the faults of the configured (or the given) schedule file."""
+    return check_schedule(path or schedule_path())
 
 
 def load_schedule(path: Path) -> dict[int, YearSchedule]:
@@ -337,23 +343,24 @@ class WorkingCalendar:
             if self._schedule
             else "",
             year,
-            self._source or DEFAULT_SCHEDULE,
+            self._source or schedule_path(),
         )
 
 
 @functools.cache
 def default_calendar() -> WorkingCalendar:
-    """The bot's calendar, from :data:`DEFAULT_SCHEDULE`, built once at first use. A faulty
+    """The bot's calendar, from :func:`schedule_path`, built once at first use. A faulty
     file is ignored (logged as an error) so that dates are still given."""
+    path = schedule_path()
     try:
-        return WorkingCalendar.from_file(DEFAULT_SCHEDULE)
+        return WorkingCalendar.from_file(path)
     except ScheduleError as exc:
         log.error(
             "ignoring %s until it is fixed (see tmall-tp-bot check): %s",
-            DEFAULT_SCHEDULE,
+            path,
             "; ".join(exc.faults),
         )
-        return WorkingCalendar(source=DEFAULT_SCHEDULE)
+        return WorkingCalendar(source=path)
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -5,7 +5,10 @@ Two circles, named for what they are:
 * :func:`is_listed_operator`: a user id in ``TPBOT_OPERATORS``; they may run the operators'
   commands in their private chat (``/broadcast``, ``/broadcasts``, ``/stats``).
 * :func:`is_support_operator`: listed, or a member of the support group (asked with
-  getChatMember, remembered briefly); they may answer and close tickets.
+  getChatMember, remembered briefly); they may answer and close tickets. With
+  ``TPBOT_SUPPORT_GROUP_OPERATORS=false`` membership counts for nothing: only the listed.
+  :func:`may_act_in_support_group` is the same rule for a message that arrived in the support
+  group (its sender is a member, so nothing needs asking).
 """
 
 from __future__ import annotations
@@ -27,10 +30,21 @@ def is_listed_operator(context: BotContext, user_id: int | None) -> bool:
     return user_id is not None and user_id in context.services.settings.operators
 
 
+def may_act_in_support_group(context: BotContext, user_id: int | None) -> bool:
+    """For a message sent in the support group: its sender is a member, so an operator unless
+    ``TPBOT_SUPPORT_GROUP_OPERATORS`` is off, and then only if listed."""
+    if context.services.settings.support_group_operators:
+        return True
+    return is_listed_operator(context, user_id)
+
+
 async def is_support_operator(context: BotContext, user_id: int) -> bool:
-    """Listed in TPBOT_OPERATORS, or a member of the support group (asked, then cached)."""
+    """Listed in TPBOT_OPERATORS, or a member of the support group (asked, then cached)
+    unless ``TPBOT_SUPPORT_GROUP_OPERATORS`` is off."""
     if is_listed_operator(context, user_id):
         return True
+    if not context.services.settings.support_group_operators:
+        return False
     tickets = context.services.tickets
     known = tickets.operator_cache.get(user_id)
     if known is not None:

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.callbacks import parse_number
 from bot.handlers.context import BotContext
-from bot.handlers.operators.access import is_support_operator
+from bot.handlers.operators.access import is_support_operator, may_act_in_support_group
 from bot.handlers.replies import reply
 from bot.services.tickets import Ticket
 
@@ -78,6 +78,8 @@ async def operator_message(update: Update, context: BotContext) -> None:
     assert message is not None
     if message.from_user is None or (message.from_user.is_bot and message.sender_chat is None):
         return
+    if not may_act_in_support_group(context, message.from_user.id):
+        return  # a member who is not an operator (TPBOT_SUPPORT_GROUP_OPERATORS=false)
     ticket = _ticket_here(context, message)
     if ticket is None:
         return  # not a ticket: operators talking among themselves
@@ -109,6 +111,8 @@ async def support_status(update: Update, context: BotContext) -> None:
     assert message is not None
     services = context.services
     lang = context.sender_language
+    if not may_act_in_support_group(context, message.from_user.id if message.from_user else None):
+        return
     ticket = _ticket_here(context, message)
     if ticket is None:
         await _answer_operator(update, context, services.catalog.text(lang, "support-no-ticket"))
@@ -139,6 +143,8 @@ async def close(update: Update, context: BotContext) -> None:
     lang = context.sender_language
     ticket: Ticket | None
     if tickets.configured and chat.id == tickets.support_chat_id:
+        if not may_act_in_support_group(context, user.id if user else None):
+            return
         ticket = _ticket_here(context, message)
         if ticket is None:
             await _answer_operator(update, context, t(lang, "support-no-ticket"))

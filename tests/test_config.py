@@ -1,0 +1,156 @@
+"""Settings from the environment: defaults, the mode-dependent ones, and one-line errors."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import bot.config
+from bot.config import (
+    DEFAULT_CALENDAR,
+    DEFAULT_FLOW,
+    DEFAULT_LOCALES,
+    PROJECT_ROOT,
+    ConfigError,
+    Settings,
+    data_path,
+)
+from bot.services import workdays
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No TPBOT_/TELEGRAM_ variable, in an empty working directory (no stray .env)."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(("TPBOT_", "TELEGRAM_")):
+            monkeypatch.delenv(name)
+    yield tmp_path
+
+
+def load() -> Settings:
+    return Settings.from_env()
+
+
+def test_the_default_database_is_in_the_working_directory(env: Path) -> None:
+    settings = load()
+    assert settings.db_path == Path("data/tpbot.sqlite3")
+    assert settings.db_path.resolve() == env / "data" / "tpbot.sqlite3"
+
+
+def test_flow_locales_and_calendar_are_the_shipped_ones_unless_set(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load()
+    assert settings.flow_path == DEFAULT_FLOW and DEFAULT_FLOW.is_file()
+    assert settings.locales_dir == DEFAULT_LOCALES and (DEFAULT_LOCALES / "en").is_dir()
+    assert settings.calendar_path == DEFAULT_CALENDAR and DEFAULT_CALENDAR.is_file()
+    monkeypatch.setenv("TPBOT_FLOW", "my/flow.yaml")
+    monkeypatch.setenv("TPBOT_LOCALES", "my/locales")
+    monkeypatch.setenv("TPBOT_CALENDAR", "my/days.yaml")
+    settings = load()
+    assert settings.flow_path == Path("my/flow.yaml")
+    assert settings.locales_dir == Path("my/locales")
+    assert settings.calendar_path == Path("my/days.yaml")
+
+
+def test_data_path_prefers_what_a_wheel_ships_inside_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A source checkout: no bot/_data, the top-level folders beside bot/.
+    assert data_path("flows") == PROJECT_ROOT / "flows"
+    installed = tmp_path / "site-packages" / "bot"
+    (installed / "_data" / "flows").mkdir(parents=True)
+    monkeypatch.setattr(bot.config, "files", lambda package: installed)
+    assert data_path("flows") == installed / "_data" / "flows"
+
+
+def test_tpbot_calendar_is_the_schedule_the_bot_reads(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    custom = env / "days.yaml"
+    custom.write_text("2031:\n  holidays: [2031-03-03]\n", encoding="utf-8")
+    monkeypatch.setenv("TPBOT_CALENDAR", str(custom))
+    workdays.default_calendar.cache_clear()
+    try:
+        assert workdays.schedule_path() == custom
+        assert workdays.default_calendar().scheduled_years == frozenset({2031})
+        custom.write_text("2031:\n  holidays: [2031-02-30]\n", encoding="utf-8")
+        assert workdays.schedule_faults() != []  # what `check` validates by default
+    finally:
+        workdays.default_calendar.cache_clear()
+    monkeypatch.delenv("TPBOT_CALENDAR")
+    assert workdays.schedule_path() == workdays.DEFAULT_SCHEDULE == DEFAULT_CALENDAR
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, True),
+        ("", True),
+        ("true", True),
+        ("TRUE", True),
+        ("1", True),
+        ("yes", True),
+        ("false", False),
+        ("False", False),
+        ("0", False),
+        ("no", False),
+        (" no ", False),
+    ],
+)
+def test_support_group_operators_is_a_bool(
+    env: Path, monkeypatch: pytest.MonkeyPatch, raw: str | None, expected: bool
+) -> None:
+    if raw is not None:
+        monkeypatch.setenv("TPBOT_SUPPORT_GROUP_OPERATORS", raw)
+    assert load().support_group_operators is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("TPBOT_SUPPORT_GROUP_OPERATORS", "maybe", "must be true or false (or 1/0, yes/no)"),
+        ("TPBOT_PUBLIC_URL", "bot.example.com", "must be an http:// or https:// URL"),
+        ("TPBOT_PUBLIC_URL", "ftp://bot.example.com", "must be an http:// or https:// URL"),
+        ("TPBOT_PORT", "eighty", "must be a whole number"),
+    ],
+)
+def test_a_bad_value_is_one_line_naming_the_setting(
+    env: Path, monkeypatch: pytest.MonkeyPatch, name: str, raw: str, message: str
+) -> None:
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ConfigError) as error:
+        load()
+    text = str(error.value)
+    assert text.startswith(f"{name} {message}") and repr(raw) in text and "\n" not in text
+
+
+def test_public_base_url_is_the_setting_else_the_webhook_origin_else_local(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load().public_base_url() == "http://127.0.0.1:8080"
+    monkeypatch.setenv("TPBOT_PORT", "9090")
+    assert load().public_base_url() == "http://127.0.0.1:9090"
+    monkeypatch.setenv("TPBOT_WEBHOOK_URL", "https://bot.example.com:8443/hooks/telegram")
+    assert load().public_base_url() == "https://bot.example.com:8443"
+    monkeypatch.setenv("TPBOT_WEBHOOK_URL", "https://user:pw@[2001:db8::1]/telegram")
+    assert load().public_base_url() == "https://[2001:db8::1]"
+    monkeypatch.setenv("TPBOT_PUBLIC_URL", "https://console.example.com/tp/")
+    assert load().public_base_url() == "https://console.example.com/tp"
+
+
+def test_web_listen_depends_on_the_mode_unless_set(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load()
+    assert settings.listen is None and settings.web_listen() == "127.0.0.1"  # polling
+    monkeypatch.setenv("TPBOT_WEBHOOK_URL", "https://bot.example.com/telegram")
+    assert load().web_listen() == "0.0.0.0"
+    monkeypatch.setenv("TPBOT_LISTEN", "10.0.0.5")
+    assert load().web_listen() == "10.0.0.5"
+    monkeypatch.delenv("TPBOT_WEBHOOK_URL")
+    assert load().web_listen() == "10.0.0.5"
