@@ -35,6 +35,7 @@ from bot.retrying_request import RawUpdatesRequest, RetryingRequest
 from bot.services import flow_versions
 from bot.services.broadcasts import BroadcastService
 from bot.services.clock import utc_now
+from bot.services.console_auth import SignIn
 from bot.services.content import load_content
 from bot.services.delivery import Delivery, Limits
 from bot.services.drafts import DraftService
@@ -156,6 +157,7 @@ def build_application(
         quiet=quiet,
         maintenance=Maintenance(db, BackgroundCheckpointer(settings.db_path), clock),
         inbox=InboxService(db, clock),
+        signin=SignIn(db, clock),
         guards=(admin_guard,),
     )
     application.bot_data.attach(services)

@@ -15,9 +15,9 @@ from bot.config import ConfigError, Settings
 from bot.services.flow_spec import FlowError, FlowSpec
 from bot.services.workdays import (
     CALENDAR_ZONE,
-    DEFAULT_SCHEDULE,
     covered_until,
     schedule_faults,
+    schedule_path,
 )
 from bot.storage.db import DatabaseProblem
 
@@ -54,7 +54,23 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.WARNING)
     # Its own database unless told: demo chats stay out of exports and broadcast audiences.
     settings = replace(settings, db_path=args.db or settings.db_path.with_name("demo.sqlite3"))
-    return asyncio.run(run_demo(settings, language=args.language, chat_id=args.chat_id))
+    if args.console:  # the demo's user is the demo console's operator
+        settings = replace(
+            settings,
+            operators=settings.operators | {args.chat_id},
+            port=args.port or settings.port,
+            public_url=None,
+            webhook_url=None,
+        )
+    return asyncio.run(
+        run_demo(
+            settings,
+            language=args.language,
+            chat_id=args.chat_id,
+            console=args.console,
+            sample=args.sample,
+        )
+    )
 
 
 def cmd_diagram(args: argparse.Namespace, settings: Settings) -> int:
@@ -92,7 +108,8 @@ def _today() -> dt.date:
 
 def _check_calendar() -> bool:
     """The working-day schedule file is valid, and says how far the calendar is official."""
-    faults = schedule_faults(DEFAULT_SCHEDULE)
+    path = schedule_path()
+    faults = schedule_faults(path)
     if faults:
         print(f"error: {len(faults)} problem(s) in the working-day calendar:", file=sys.stderr)
         for fault in faults:
@@ -103,7 +120,7 @@ def _check_calendar() -> bool:
         print(
             f"warning: official Chinese working days are known up to {until}; audit dates after "
             f"it are provisional (statutory holidays only, no make-up working days) until the "
-            f"official schedule is added to {DEFAULT_SCHEDULE}"
+            f"official schedule is added to {path} (or to a copy that TPBOT_CALENDAR names)"
         )
     else:
         print(f"calendar: official working days known up to {until}")
@@ -183,6 +200,21 @@ def build_parser() -> argparse.ArgumentParser:
                 help="the demo chat's language (default: the last demo's, else English)",
             )
             command.add_argument("--chat-id", type=int, default=10_001, help="the demo chat's id")
+            command.add_argument(
+                "--console",
+                action="store_true",
+                help="also serve the operators' console on 127.0.0.1 (you are its operator)",
+            )
+            command.add_argument(
+                "--port", type=int, help="the console's port (default: TPBOT_PORT, 8080)"
+            )
+            command.add_argument(
+                "--sample",
+                type=int,
+                default=0,
+                metavar="N",
+                help="first add N sample client companies with some weeks of history",
+            )
             command.add_argument(
                 "--db",
                 type=Path,

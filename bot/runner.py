@@ -24,7 +24,10 @@ from bot import jobs
 from bot.app import build_application, register_commands
 from bot.config import Settings
 from bot.handlers.context import BotApplication
+from bot.handlers.operators.console import set_menu_buttons
 from bot.intake import RETRY_DELAYS, FatalIntakeError, Intake
+from bot.web.console import Console
+from bot.web.routes import console_routes
 from bot.web.webhook import webhook_app
 
 log = logging.getLogger("bot")
@@ -59,7 +62,8 @@ async def run(settings: Settings, token: str) -> int:
             await register_commands(application)
         except TelegramError as exc:
             log.warning("could not register the command list: %s", exc)
-        return await _serve(application, settings, stop)
+        await set_menu_buttons(application)
+        return await _serve(application, settings, stop, token)
     except FatalIntakeError as exc:
         log.error("%s", exc)
         return 2
@@ -125,23 +129,58 @@ async def _announce(application: BotApplication, settings: Settings) -> None:
     )
 
 
-async def _serve(application: BotApplication, settings: Settings, stop: asyncio.Event) -> int:
+async def _serve(
+    application: BotApplication, settings: Settings, stop: asyncio.Event, token: str
+) -> int:
     intake = Intake(application)
     intake.replay()
     consumer = asyncio.create_task(intake.consume())
+    console = Console.of(application, token)
+    webhook = settings.webhook_url is not None
+    path = secret = None
+    if webhook:
+        assert settings.webhook_url is not None
+        secret = application.bot_data.services.inbox.webhook_secret(settings.webhook_secret)
+        path = settings.webhook_url.rstrip("/").rsplit("/", 1)[-1]
+    server = _Server(
+        uvicorn.Config(
+            webhook_app(intake, path, secret, console_routes(console)),
+            host=settings.web_listen(),
+            port=settings.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+        )
+    )
+    serving = asyncio.create_task(_run_server(server))
     try:
-        if settings.webhook_url:
-            await _webhook(application, intake, settings, stop)
+        if webhook:
+            await _webhook(application, intake, settings, stop, server, serving, secret)
         else:
             await application.bot.delete_webhook()
             log.info("long polling as @%s; database %s", application.bot.username, settings.db_path)
+            log.info("operators' console: %s/console/ (sign in with /console)", console.public_url)
             await intake.poll(stop)
     finally:
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
         await intake.drain(DRAIN_SECONDS)
         consumer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await consumer
+        console.close()
     return 0
+
+
+async def _run_server(server: uvicorn.Server) -> bool:
+    """Serve until told to stop; False if the server could not start (e.g. the port is
+    taken): uvicorn says why in the log and exits, which must not end the bot's process."""
+    try:
+        await server.serve()
+    except SystemExit:
+        return False
+    return server.started
 
 
 async def _beat_while_serving(intake: Intake, server: uvicorn.Server) -> None:
@@ -152,36 +191,31 @@ async def _beat_while_serving(intake: Intake, server: uvicorn.Server) -> None:
 
 
 async def _webhook(
-    application: BotApplication, intake: Intake, settings: Settings, stop: asyncio.Event
+    application: BotApplication,
+    intake: Intake,
+    settings: Settings,
+    stop: asyncio.Event,
+    server: uvicorn.Server,
+    serving: asyncio.Task[bool],
+    secret: str | None,
 ) -> None:
     assert settings.webhook_url is not None
-    secret = application.bot_data.services.inbox.webhook_secret(settings.webhook_secret)
-    path = settings.webhook_url.rstrip("/").rsplit("/", 1)[-1]
-    server = _Server(
-        uvicorn.Config(
-            webhook_app(intake, path, secret),
-            host=settings.listen,
-            port=settings.port,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-        )
-    )
-    serving = asyncio.create_task(server.serve())
     await application.bot.set_webhook(
         settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
     )
     log.info(
-        "webhook mode as @%s on %s:%s, path /%s",
+        "webhook mode as @%s on %s:%s; operators' console at %s/console/",
         application.bot.username,
-        settings.listen,
+        settings.web_listen(),
         settings.port,
-        path,
+        settings.public_base_url().rstrip("/"),
     )
     stopping = asyncio.create_task(stop.wait())
     beating = asyncio.create_task(_beat_while_serving(intake, server))
     await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
     beating.cancel()
-    server.should_exit = True
     stopping.cancel()
-    await serving
+    if serving.done() and not stop.is_set():
+        raise FatalIntakeError(
+            f"the webhook server could not listen on {settings.web_listen()}:{settings.port}"
+        )

@@ -349,3 +349,92 @@ def test_run_retries_while_the_bot_api_is_unreachable(env: dict) -> None:
     assert output.count("cannot reach the Bot API at") >= 2  # retried, not fatal
     assert "retrying in" in output
     assert "Traceback" not in output and "SOME-TOKEN" not in output
+
+
+def _console_command(update_id: int, user_id: int) -> dict:
+    update = _start_update(update_id)
+    message = update["message"]
+    message.update(
+        text="/console",
+        entities=[{"type": "bot_command", "offset": 0, "length": 8}],
+        chat={"id": user_id, "type": "private"},
+    )
+    message["from"] = {**message["from"], "id": user_id, "language_code": "en"}
+    return update
+
+
+def test_run_serves_the_console_in_polling_mode(env: dict) -> None:
+    """The real process: /console from an operator gives a one-time link to the console that
+    the same process serves on 127.0.0.1; without a session it shows nothing."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    port = _free_port()
+    with FakeBotServer() as server:
+        env = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": "123:TOKEN",
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "TPBOT_OPERATORS": "777",
+            "TPBOT_PORT": str(port),
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        process = subprocess.Popen(
+            _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        try:
+            server.updates.append(_start_update(60))  # a company: Zhang
+            server.updates.append(_console_command(61, 777))
+            _wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
+            _wait_for(lambda: _port_open(port))
+            base = f"http://127.0.0.1:{port}"
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(base + "/console/", timeout=5)
+            assert refused.value.code == 401 and b"Zhang" not in refused.value.read()
+            text = next(c.text for c in server.sent() if "/console/login/" in c.text)
+            link = re.search(r"/console/login/([\w-]+)", text)
+            assert link and text.count(base) == 1  # the link names this machine's port
+            jar = http.cookiejar.CookieJar()
+            browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+            form = urllib.parse.urlencode({"token": link.group(1)}).encode()
+            board = browser.open(base + "/console/login", data=form, timeout=10).read().decode()
+            assert "Zhang" in board and "1 company" in board
+        finally:
+            process.send_signal(signal.SIGINT)
+            output, _ = process.communicate(timeout=30)
+    assert f"operators' console: http://127.0.0.1:{port}/console/" in output
+    assert link.group(1) not in output  # sign-in secrets are not logged
+
+
+def test_run_gives_operators_the_console_as_their_menu_button_over_https(env: dict) -> None:
+    port = _free_port()
+    with FakeBotServer() as server:
+        env = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": "123:TOKEN",
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "TPBOT_WEBHOOK_URL": "https://bot.example.test/tg-hook",
+            "TPBOT_OPERATORS": "777",
+            "TPBOT_LISTEN": "127.0.0.1",
+            "TPBOT_PORT": str(port),
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        process = subprocess.Popen(
+            _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        try:
+            _wait_for(lambda: bool(server.sent("setChatMenuButton")))
+            _wait_for(lambda: _port_open(port))
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/console/", timeout=5)
+            assert refused.value.code == 401
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.communicate(timeout=30)
+    (call,) = server.sent("setChatMenuButton")
+    assert int(call.params["chat_id"]) == 777
+    button = call.params["menu_button"]
+    button = json.loads(button) if isinstance(button, str) else button
+    assert button["type"] == "web_app"
+    assert button["web_app"]["url"] == "https://bot.example.test/console/app?lang=en"

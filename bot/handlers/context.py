@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 from bot.config import Settings
 from bot.handlers.render import Renderer
 from bot.services.broadcasts import BroadcastService
+from bot.services.console_auth import SignIn
 from bot.services.delivery import Delivery
 from bot.services.drafts import DraftService
 from bot.services.flow_spec import FlowSpec
@@ -55,6 +56,7 @@ class Services:
     quiet: QuietHours
     maintenance: Maintenance
     inbox: InboxService
+    signin: SignIn
     guards: tuple[Guard, ...] = ()
 
 

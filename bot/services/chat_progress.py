@@ -31,6 +31,7 @@ class ChatProgress:
     finished_at: str | None = None
     active: bool = True
     flow_version: int = 1
+    step_since: str | None = None
 
     @classmethod
     def from_row(cls, row: ChatRow) -> ChatProgress:
@@ -50,4 +51,5 @@ class ChatProgress:
             finished_at=row.finished_at,
             active=bool(row.active),
             flow_version=row.flow_version,
+            step_since=row.step_since,
         )

@@ -138,6 +138,7 @@ class ProgressService:
                 state=self.spec.start,
                 created_at=now,
                 updated_at=now,
+                step_since=now,
             )
             self._claim(update_id, now)
             chats.insert_chat(
@@ -154,6 +155,7 @@ class ProgressService:
                     "created_at": now,
                     "updated_at": now,
                     "flow_version": self.spec.version,
+                    "step_since": now,
                 },
             )
             self._log(chat_id, user_id, update_id, "start", now, to_state=progress.state)
@@ -186,7 +188,7 @@ class ProgressService:
         now = self._now()
         changes, detail = {}, None
         if step is not None and new_state is not None:
-            changes = self._move_changes(step, new_state, now)
+            changes = self.move_changes(step, new_state, now)
             if changes.get("audit_due_on"):  # entering an audit: its dates go in the log
                 detail = json.dumps(
                     {"submitted": changes["audit_submitted_on"], "due": changes["audit_due_on"]}
@@ -256,6 +258,7 @@ class ProgressService:
             "state": previous,
             "history": history,
             "finished_at": None,
+            "step_since": self._now(),
         }
         if progress.audit_step and previous != progress.audit_step:
             changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
@@ -280,7 +283,7 @@ class ProgressService:
             "audit_due_on": None,
             "finished_at": None,
         }
-        now = self._now()
+        now = changes["step_since"] = self._now()
         with transaction(self.db):
             if not self._claim(update_id, now):
                 return None
@@ -306,7 +309,7 @@ class ProgressService:
         return updated
 
     # -- internals ------------------------------------------------------------------------
-    def _move_changes(self, step: Step, new_state: str, now: str) -> dict[str, Any]:
+    def move_changes(self, step: Step, new_state: str, now: str) -> dict[str, Any]:
         """The columns an answer at ``step`` leading to ``new_state`` sets (history apart)."""
         changes: dict[str, Any] = {
             "state": new_state,
@@ -314,6 +317,8 @@ class ProgressService:
             "flow_version": self.spec.version,
         }
         moved = new_state != step.id
+        if moved:
+            changes["step_since"] = now
         target = self.spec.steps[new_state]
         if target.kind == "audit" and moved:
             submitted = self.calendar_today()

@@ -32,6 +32,7 @@ class ChatRow(NamedTuple):
     updated_at: str | None
     finished_at: str | None
     flow_version: int  # the flow's version when the chat last changed
+    step_since: str | None  # when it came to its current step (UTC ISO)
 
 
 CHAT_COLUMNS = ", ".join(ChatRow._fields)

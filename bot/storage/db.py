@@ -68,6 +68,17 @@ def open_database(
         raise DatabaseProblem(_explain(path, exc)) from exc
 
 
+def open_reader(path: Path | str) -> Database:
+    """A read-only connection to a database :func:`open_database` has set up, for reading in
+    another thread (operators' pages) while the bot writes through its own connection."""
+    conn = sqlite3.connect(
+        f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=False
+    )
+    conn.execute("PRAGMA busy_timeout=5000")
+    conn.isolation_level = None
+    return Database(conn)
+
+
 def _configure(db: Database, manual_checkpoints: bool, busy_timeout_ms: int) -> Database:
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")

@@ -13,11 +13,12 @@ from sqlite_utils import Database, Migrations
 core = Migrations("tpbot.core")  # chats, answers log (events), handled updates, inbox
 operators = Migrations("tpbot.operators")  # broadcasts, deliveries, reminders, muted chats
 tickets = Migrations("tpbot.tickets")  # support tickets and their relayed messages
+console = Migrations("tpbot.console")  # the operators' console: sign-in links and sessions
 
 
 def all_sets() -> list[Migrations]:
     """Every feature's schema, applied in this order on start."""
-    return [core, operators, tickets]
+    return [core, operators, tickets, console]
 
 
 @core()
@@ -90,6 +91,17 @@ def m005_flow_versions(db: Database) -> None:
     # The flow version each chat was last moved under, and each change was made under.
     db.table("chats").add_column("flow_version", int, not_null_default=1)
     db.table("events").add_column("flow_version", int)
+
+
+@core()
+def m006_step_since(db: Database) -> None:
+    # When the chat came to its current step: the console's "working days at this step".
+    # Answers that keep the step open (a "not yet") leave it alone; ``updated_at`` does not.
+    db.table("chats").add_column("step_since", str)
+    db.execute(
+        "UPDATE chats SET step_since = COALESCE((SELECT MAX(e.at) FROM events e "
+        "WHERE e.chat_id = chats.id AND e.to_state = chats.state), updated_at, created_at)"
+    )
 
 
 @operators()
@@ -200,3 +212,31 @@ def m001_tickets(db: Database) -> None:
     )
     db.table("ticket_messages").create_index(["support_chat_id", "support_message_id"])
     db.table("ticket_messages").create_index(["ticket_id", "user_message_id"])
+
+
+@console()
+def m001_sign_in(db: Database) -> None:
+    # Only hashes of the secrets are kept: a copy of the database signs nobody in.
+    db.table("console_links").create(
+        {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str, "used_at": str},
+        pk="token_hash",
+        not_null={"user_id", "expires_at"},
+    )
+    db.table("console_sessions").create(
+        {
+            "session_hash": str,
+            "user_id": int,
+            "csrf": str,  # the token every form post must carry
+            "language": str,
+            "created_at": str,
+            "expires_at": str,
+        },
+        pk="session_hash",
+        not_null={"user_id", "csrf", "expires_at"},
+    )
+
+
+@console()
+def m002_deliveries_by_chat(db: Database) -> None:
+    # A company page lists the broadcasts the chat received; written only while sending.
+    db.table("deliveries").create_index(["chat_id"], if_not_exists=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Sequence
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.intake import Intake
 from bot.services.errors import Busy
@@ -25,9 +26,15 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1_000_000  # bytes; Telegram's updates are far smaller
 
 
-def webhook_app(intake: Intake, path: str, secret: str) -> Starlette:
+def webhook_app(
+    intake: Intake | None, path: str | None, secret: str | None, extra: Sequence[BaseRoute] = ()
+) -> Starlette:
+    """The web server's app: ``/healthz``, the webhook when ``path`` is given (polling mode
+    has none), and ``extra`` routes (the operators' console)."""
+
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
+        assert secret is not None
         if not hmac.compare_digest(given.encode(), secret.encode()):
             return Response(status_code=403)
         body = await request.body()
@@ -38,6 +45,7 @@ def webhook_app(intake: Intake, path: str, secret: str) -> Starlette:
             update_id = int(json.loads(text)["update_id"])
         except (ValueError, KeyError, TypeError):
             return Response(status_code=400)
+        assert intake is not None
         try:
             intake.accept([(update_id, text)])
         except Busy:  # not kept: Telegram sends it again
@@ -45,11 +53,9 @@ def webhook_app(intake: Intake, path: str, secret: str) -> Starlette:
         return Response(status_code=200)
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"ok": True, "queued": intake.queue.qsize()})
+        return JSONResponse({"ok": True, "queued": intake.queue.qsize() if intake else 0})
 
-    return Starlette(
-        routes=[
-            Route(f"/{path.strip('/')}", receive, methods=["POST"]),
-            Route("/healthz", health, methods=["GET"]),
-        ]
-    )
+    routes: list[BaseRoute] = [Route("/healthz", health, methods=["GET"]), *extra]
+    if path is not None and secret is not None:
+        routes.append(Route(f"/{path.strip('/')}", receive, methods=["POST"]))
+    return Starlette(routes=routes)

@@ -1,5 +1,6 @@
 """Operators' commands in their private chat: ``/broadcast`` (compose), ``/broadcasts``
-(recent ones, cancel), ``/stats``. Who may run them is checked every time (``access``)."""
+(recent ones, cancel), ``/stats``, ``/console`` (the web console). Who may run them is
+checked every time (``access``)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.callbacks import CancelBroadcastButton, ComposeButton
 from bot.handlers.context import BotApplication
-from bot.handlers.operators import broadcasts, compose, stats
+from bot.handlers.operators import broadcasts, compose, console, stats
 
 
 def register(application: BotApplication) -> None:
     services = application.bot_data.services
     application.add_handler(CommandHandler("broadcasts", broadcasts.list_broadcasts))
     application.add_handler(CommandHandler("stats", stats.stats))
+    application.add_handler(CommandHandler("console", console.console))
     application.add_handler(
         CallbackQueryHandler(broadcasts.cancel_broadcast, pattern=CancelBroadcastButton.PATTERN)
     )

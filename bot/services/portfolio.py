@@ -1,0 +1,293 @@
+"""The operators' view of every client company: the board, one company's page, and the CSV.
+
+Plain values in and out. "Working days at the step" and "audit overdue" use the bot's own
+calendar (Chinese working days, counted in mainland China's date), so the console and the
+chat never disagree about a date.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from sqlite_utils import Database
+
+from bot.services.chat_progress import ChatProgress
+from bot.services.flow_spec import FlowSpec, Stage, Step
+from bot.services.journey import step_status
+from bot.services.workdays import CALENDAR_ZONE, WorkingCalendar
+from bot.storage import board as store
+from bot.storage import chats
+from bot.storage.board import BoardRow, BoardWhere, Received, TicketMessage
+
+PER_PAGE = 50
+SORTS = tuple(store.SORT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the operator asked the board for (the page's query string, validated)."""
+
+    stage: str | None = None
+    step: str | None = None
+    language: str | None = None
+    stuck_days: int | None = None  # at the same step for at least this many working days
+    overdue: bool = False
+    waiting: bool = False
+    search: str = ""
+    sort: str = "activity"
+    descending: bool = True
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Company:
+    """One row of the board."""
+
+    chat_id: int
+    kind: str  # private / group / supergroup
+    name: str
+    language: str
+    stage: Stage | None
+    step: Step | None
+    state: str
+    days_at_step: int | None
+    audit_due: dt.date | None
+    overdue: bool
+    last_activity: dt.datetime | None
+    ticket_id: int | None
+    ticket_open: bool
+    waiting: bool
+    muted: bool
+    active: bool
+    finished: bool
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    companies: list[Company]
+    total: int
+    page: int
+    pages: int
+    filter: BoardFilter
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # start / answer / back / reset / language / migrate / operator-* ...
+    at: dt.datetime
+    user_id: int | None
+    step: Step | None
+    answer_label: str | None  # a Fluent id
+    to_step: Step | None
+    detail: dict[str, object]
+    flow_version: int | None
+
+
+@dataclass(frozen=True)
+class CompanyPage:
+    company: Company
+    checklist: list[tuple[Step, str]]  # (step, done / current / open)
+    timeline: list[TimelineEntry]
+    ticket_messages: list[TicketMessage] = field(default_factory=list)
+    broadcasts: list[Received] = field(default_factory=list)
+
+
+def china_date(stamp: str) -> dt.date:
+    return dt.datetime.fromisoformat(stamp).astimezone(CALENDAR_ZONE).date()
+
+
+class Portfolio:
+    def __init__(
+        self,
+        db: Database,
+        spec: FlowSpec,
+        calendar: WorkingCalendar,
+        clock: Callable[[], dt.datetime],
+        support_chat_id: int | None = None,
+    ) -> None:
+        self.db = db
+        self.spec = spec
+        self.calendar = calendar
+        self.clock = clock
+        self.support_chat_id = support_chat_id
+
+    def today(self) -> dt.date:
+        return self.clock().astimezone(CALENDAR_ZONE).date()
+
+    # -- the board ----------------------------------------------------------------------------
+    def where(self, wanted: BoardFilter) -> BoardWhere:
+        """The storage filter for what the operator asked for."""
+        states: tuple[str, ...] | None = None
+        if wanted.step is not None and wanted.step in self.spec.steps:
+            states = (wanted.step,)
+        elif wanted.stage is not None:
+            states = tuple(
+                step_id for step_id, step in self.spec.steps.items() if step.stage == wanted.stage
+            )
+        at_step_before = None
+        if wanted.stuck_days:
+            at_step_before = self._start_of_day_after(self.stuck_since(wanted.stuck_days))
+        return BoardWhere(
+            states=states,
+            language=wanted.language,
+            at_step_before=at_step_before,
+            audit_due_before=self.today().isoformat() if wanted.overdue else None,
+            waiting=wanted.waiting,
+            search=wanted.search or None,
+            exclude=self.support_chat_id,
+        )
+
+    def stuck_since(self, working_days: int) -> dt.date:
+        """The latest day a chat can have come to its step and be at it ``working_days``
+        working days by today."""
+        day, counted = self.today(), 0
+        while counted < working_days:
+            if self.calendar.is_working_day(day):
+                counted += 1
+            day -= dt.timedelta(days=1)
+        return day
+
+    @staticmethod
+    def _start_of_day_after(day: dt.date) -> str:
+        midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), CALENDAR_ZONE)
+        return midnight.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+    def board(self, wanted: BoardFilter, per_page: int = PER_PAGE) -> BoardPage:
+        where = self.where(wanted)
+        total = store.board_count(self.db, where)
+        pages = max(1, math.ceil(total / per_page))
+        page = min(max(1, wanted.page), pages)
+        rows = store.board_rows(
+            self.db, where, wanted.sort, wanted.descending, per_page, (page - 1) * per_page
+        )
+        today = self.today()
+        return BoardPage([self._company(row, today) for row in rows], total, page, pages, wanted)
+
+    def _company(self, row: BoardRow, today: dt.date) -> Company:
+        step = self.spec.steps.get(row.state)
+        stage = self.spec.stage_of(row.state) if step is not None else None
+        days = None
+        if row.step_since and not row.finished_at:
+            days = self.calendar.working_days_between(china_date(row.step_since), today)
+        due = dt.date.fromisoformat(row.audit_due_on) if row.audit_due_on else None
+        at_audit = row.audit_step is not None and row.audit_step == row.state
+        return Company(
+            chat_id=row.id,
+            kind=row.type,
+            name=row.title or str(row.id),
+            language=row.language,
+            stage=stage,
+            step=step,
+            state=row.state,
+            days_at_step=days,
+            audit_due=due if at_audit else None,
+            overdue=bool(at_audit and due is not None and due < today),
+            last_activity=dt.datetime.fromisoformat(row.updated_at) if row.updated_at else None,
+            ticket_id=row.ticket_id,
+            ticket_open=row.ticket_status == "open",
+            waiting=bool(row.waiting),
+            muted=bool(row.muted),
+            active=bool(row.active),
+            finished=row.finished_at is not None,
+        )
+
+    def write_csv(self, wanted: BoardFilter, out: TextIO, step_name: Callable[[str], str]) -> int:
+        """The current view (every page of it) as CSV; returns the row count."""
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        today, count = self.today(), 0
+        for row in store.board_all(self.db, self.where(wanted), wanted.sort, wanted.descending):
+            company = self._company(row, today)
+            writer.writerow(
+                [
+                    company.chat_id,
+                    company.kind,
+                    company.name,
+                    company.language,
+                    company.stage.number if company.stage else "",
+                    company.state,
+                    step_name(company.state) if company.step else "",
+                    "" if company.days_at_step is None else company.days_at_step,
+                    company.audit_due.isoformat() if company.audit_due else "",
+                    int(company.overdue),
+                    row.updated_at or "",
+                    "open" if company.ticket_open else (row.ticket_status or ""),
+                    int(company.waiting),
+                    int(company.muted),
+                    int(company.active),
+                    int(company.finished),
+                ]
+            )
+            count += 1
+        return count
+
+    # -- one company ----------------------------------------------------------------------------
+    def company(self, chat_id: int) -> Company | None:
+        row = store.board_row(self.db, chat_id)
+        return self._company(row, self.today()) if row is not None else None
+
+    def company_page(self, chat_id: int) -> CompanyPage | None:
+        row = store.board_row(self.db, chat_id)
+        chat = chats.get_chat(self.db, chat_id)
+        if row is None or chat is None:
+            return None
+        progress = ChatProgress.from_row(chat)
+        checklist = (
+            [(self.spec.steps[s], status) for s, status in step_status(self.spec, progress)]
+            if progress.state in self.spec.steps
+            else []
+        )
+        return CompanyPage(
+            company=self._company(row, self.today()),
+            checklist=checklist,
+            timeline=[self._entry(event) for event in store.recent_events(self.db, chat_id)],
+            ticket_messages=store.ticket_messages(self.db, row.ticket_id) if row.ticket_id else [],
+            broadcasts=store.broadcasts_received(self.db, chat_id),
+        )
+
+    def _entry(self, event: tuple[object, ...]) -> TimelineEntry:
+        kind, step_id, answer_id, to_state, detail, at, user_id, version = event
+        step = self.spec.steps.get(str(step_id)) if step_id else None
+        answer = step.answer(str(answer_id)) if step is not None and answer_id else None
+        try:
+            parsed = json.loads(str(detail)) if detail else {}
+        except ValueError:
+            parsed = {"text": str(detail)}
+        if not isinstance(parsed, dict):
+            parsed = {"value": parsed}
+        return TimelineEntry(
+            kind=str(kind),
+            at=dt.datetime.fromisoformat(str(at)),
+            user_id=int(str(user_id)) if user_id is not None else None,
+            step=step,
+            answer_label=answer.label if answer is not None else None,
+            to_step=self.spec.steps.get(str(to_state)) if to_state else None,
+            detail=parsed,
+            flow_version=int(str(version)) if version is not None else None,
+        )
+
+
+CSV_COLUMNS = (
+    "chat_id",
+    "type",
+    "name",
+    "language",
+    "stage_number",
+    "step",
+    "step_title",
+    "working_days_at_step",
+    "audit_due_on",
+    "audit_overdue",
+    "last_activity",
+    "ticket",
+    "waiting_for_us",
+    "muted",
+    "active",
+    "finished",
+)

@@ -1,0 +1,187 @@
+"""The console's reads: the portfolio board (chats with their ticket and mute state) and what
+a company page shows (its tickets' messages, the broadcasts it received).
+
+Read-only, plain SQL. The board filters and sorts ``chats`` with no index of its own: every
+index on a column an answer changes costs each answer a page write, and the bot's updates
+matter more than an operator's page (benchmarks/README.md has the figures at 1M chats).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlite_utils import Database
+
+# The last relayed message of an open ticket is the user's: nobody has answered yet.
+_WAITING = (
+    "(SELECT m.direction FROM ticket_messages m WHERE m.ticket_id = t.id "
+    "AND m.direction IN ('in', 'out') ORDER BY m.id DESC LIMIT 1) = 'in'"
+)
+_WAITING_CHATS = f"SELECT t.chat_id FROM tickets t WHERE t.status = 'open' AND {_WAITING}"
+
+SORT_COLUMNS = {
+    "activity": "c.updated_at",
+    "name": "c.title COLLATE NOCASE",
+    "since": "c.step_since",
+    "audit": "c.audit_due_on",
+    "id": "c.id",
+}
+
+
+@dataclass(frozen=True)
+class BoardWhere:
+    """Which chats the board shows: every condition given must hold."""
+
+    states: tuple[str, ...] | None = None
+    language: str | None = None
+    at_step_before: str | None = None  # came to its step before (UTC ISO): stuck
+    audit_due_before: str | None = None  # at an audit whose expected date is before (ISO date)
+    waiting: bool = False  # an open ticket whose last message is the user's
+    search: str | None = None  # in the name, or the chat id
+    exclude: int | None = None  # the support group
+
+
+class BoardRow(NamedTuple):
+    id: int
+    type: str
+    title: str | None
+    language: str
+    state: str
+    step_since: str | None
+    audit_step: str | None
+    audit_submitted_on: str | None
+    audit_due_on: str | None
+    active: int
+    updated_at: str | None
+    finished_at: str | None
+    muted: int
+    ticket_id: int | None
+    ticket_status: str | None
+    waiting: int
+
+
+_SELECT = (
+    "SELECT c.id, c.type, c.title, c.language, c.state, c.step_since, c.audit_step, "
+    "c.audit_submitted_on, c.audit_due_on, c.active, c.updated_at, c.finished_at, "
+    "m.chat_id IS NOT NULL, t.id, t.status, "
+    f"COALESCE(t.status = 'open' AND {_WAITING}, 0) "
+    "FROM chats c LEFT JOIN muted_chats m ON m.chat_id = c.id "
+    "LEFT JOIN tickets t ON t.chat_id = c.id"
+)
+
+
+def _where(where: BoardWhere) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if where.exclude is not None:
+        clauses.append("c.id != ?")
+        params.append(where.exclude)
+    if where.states is not None:
+        clauses.append(f"c.state IN ({', '.join('?' for _ in where.states)})")
+        params.extend(where.states)
+    if where.language is not None:
+        clauses.append("c.language = ?")
+        params.append(where.language)
+    if where.at_step_before is not None:
+        clauses.append("c.step_since < ? AND c.finished_at IS NULL")
+        params.append(where.at_step_before)
+    if where.audit_due_before is not None:
+        clauses.append("c.state = c.audit_step AND c.audit_due_on < ?")
+        params.append(where.audit_due_before)
+    if where.waiting:
+        clauses.append(f"c.id IN ({_WAITING_CHATS})")
+    if where.search:
+        text = where.search.strip()
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        if text.lstrip("-").isdigit() and len(text) < 20:
+            clauses.append("(c.id = ? OR c.title LIKE ? ESCAPE '\\')")
+            params.extend([int(text), pattern])
+        else:
+            clauses.append("c.title LIKE ? ESCAPE '\\'")
+            params.append(pattern)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def board_rows(
+    db: Database, where: BoardWhere, sort: str, descending: bool, limit: int, offset: int
+) -> list[BoardRow]:
+    """One page of the board, sorted by ``sort`` (a key of :data:`SORT_COLUMNS`)."""
+    clause, params = _where(where)
+    order = SORT_COLUMNS.get(sort, SORT_COLUMNS["activity"])
+    direction = "DESC" if descending else "ASC"
+    cursor = db.execute(
+        f"{_SELECT}{clause} ORDER BY {order} {direction} NULLS LAST, c.id {direction} "
+        "LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return [BoardRow._make(row) for row in cursor.fetchall()]
+
+
+def board_count(db: Database, where: BoardWhere) -> int:
+    clause, params = _where(where)
+    return int(db.execute(f"SELECT COUNT(*) FROM chats c{clause}", params).fetchone()[0])
+
+
+def board_all(db: Database, where: BoardWhere, sort: str, descending: bool) -> Iterator[BoardRow]:
+    """Every matching chat, in board order (streamed: the CSV of the current view)."""
+    clause, params = _where(where)
+    order = SORT_COLUMNS.get(sort, SORT_COLUMNS["activity"])
+    direction = "DESC" if descending else "ASC"
+    cursor = db.execute(
+        f"{_SELECT}{clause} ORDER BY {order} {direction} NULLS LAST, c.id {direction}", params
+    )
+    for row in cursor:
+        yield BoardRow._make(row)
+
+
+def board_row(db: Database, chat_id: int) -> BoardRow | None:
+    row = db.execute(f"{_SELECT} WHERE c.id = ?", [chat_id]).fetchone()
+    return BoardRow._make(row) if row is not None else None
+
+
+class TicketMessage(NamedTuple):
+    direction: str  # card / in / out
+    at: str | None
+
+
+def ticket_messages(db: Database, ticket_id: int, limit: int = 200) -> list[TicketMessage]:
+    """The newest messages relayed for a ticket, oldest first."""
+    cursor = db.execute(
+        "SELECT direction, at FROM (SELECT id, direction, at FROM ticket_messages "
+        "WHERE ticket_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+        [ticket_id, limit],
+    )
+    return [TicketMessage._make(row) for row in cursor.fetchall()]
+
+
+class Received(NamedTuple):
+    broadcast_id: int
+    status: str
+    error: str | None
+    updated_at: str | None
+    broadcast_status: str
+    created_at: str
+
+
+def broadcasts_received(db: Database, chat_id: int, limit: int = 50) -> list[Received]:
+    """The broadcasts addressed to the chat, newest first, and how each delivery went."""
+    cursor = db.execute(
+        "SELECT d.broadcast_id, d.status, d.error, d.updated_at, b.status, b.created_at "
+        "FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id WHERE d.chat_id = ? "
+        "ORDER BY d.broadcast_id DESC LIMIT ?",
+        [chat_id, limit],
+    )
+    return [Received._make(row) for row in cursor.fetchall()]
+
+
+def recent_events(db: Database, chat_id: int, limit: int = 300) -> list[tuple[Any, ...]]:
+    """The chat's newest answers-log entries, oldest first:
+    (kind, step, answer, to_state, detail, at, user_id, flow_version)."""
+    cursor = db.execute(
+        "SELECT kind, step, answer, to_state, detail, at, user_id, flow_version FROM "
+        "(SELECT * FROM events WHERE chat_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+        [chat_id, limit],
+    )
+    return list(cursor.fetchall())

@@ -1,0 +1,162 @@
+"""What an operator does from the console (form posts, CSRF-checked), each logged in the
+answers log with their id: move a company to a step, message it, mute / unmute it; cancel a
+broadcast, compose a new one.
+
+A moved company is shown its new step in its chat at once, with that step's buttons; a
+message goes to the company as the support desk's answer, and into its ticket's topic in the
+support group (when it has one), so the desk sees what the console sent.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from bot.callbacks import parse_number
+from bot.services.corrections import MESSAGE_LIMIT, Moved, MoveRefused
+from bot.services.delivery import Payload
+from bot.telegram_sender import buttons_of
+from bot.web.console import Console, Handler, Operator, checked_form, operators_only
+
+log = logging.getLogger(__name__)
+
+
+def _back(chat_id: int, notice: str) -> Response:
+    return RedirectResponse(f"/console/company/{chat_id}?notice={quote(notice)}", status_code=303)
+
+
+def action_routes(console: Console) -> list[Route]:
+    services = console.services
+    t = services.catalog.text
+
+    async def form_and_chat(
+        request: Request, operator: Operator
+    ) -> tuple[dict[str, str], int] | Response:
+        form = await checked_form(request, operator)
+        chat_id = parse_number(request.path_params["chat_id"])
+        if form is None:
+            return console.page("error.html", operator, status=403, reason="console-bad-form")
+        if chat_id is None or services.progress.get(chat_id) is None:
+            return console.page("error.html", operator, status=404, reason="console-no-company")
+        return form, chat_id
+
+    async def move(request: Request, operator: Operator) -> Response:
+        checked = await form_and_chat(request, operator)
+        if isinstance(checked, Response):
+            return checked
+        form, chat_id = checked
+        result = console.corrections.move(
+            chat_id,
+            form.get("step", ""),
+            operator_id=operator.user_id,
+            reason=form.get("reason", ""),
+            override=form.get("override") == "1",
+            seq=parse_number(form.get("seq", "")),
+        )
+        if isinstance(result, MoveRefused):
+            return _back(chat_id, f"move-{result.value}")
+        await _show_new_step(console, result)
+        log.info(
+            "console: operator %s moved chat %s to %s",
+            operator.user_id,
+            chat_id,
+            result.progress.state,
+        )
+        return _back(chat_id, "moved")
+
+    async def message(request: Request, operator: Operator) -> Response:
+        checked = await form_and_chat(request, operator)
+        if isinstance(checked, Response):
+            return checked
+        form, chat_id = checked
+        text = form.get("text", "").strip()
+        if not text or len(text) > MESSAGE_LIMIT:
+            return _back(chat_id, "message-empty" if not text else "message-long")
+        progress = services.progress.get(chat_id)
+        assert progress is not None
+        lang = progress.language
+        body = f"<b>{html.escape(t(lang, 'console-message-header'))}</b>\n{html.escape(text)}"
+        sent = await services.delivery.send(chat_id, Payload(html=body))
+        if sent.status != "sent":
+            return _back(chat_id, f"message-{sent.status}")
+        console.corrections.message_sent(chat_id, text, operator_id=operator.user_id)
+        await _copy_to_ticket(console, chat_id, text, operator, sent.message_id)
+        return _back(chat_id, "message-sent")
+
+    async def mute(request: Request, operator: Operator) -> Response:
+        checked = await form_and_chat(request, operator)
+        if isinstance(checked, Response):
+            return checked
+        _form, chat_id = checked
+        muted = request.url.path.endswith("/mute")
+        changed = console.corrections.set_muted(chat_id, muted, operator_id=operator.user_id)
+        return _back(chat_id, ("muted" if muted else "unmuted") if changed else "unchanged")
+
+    async def cancel(request: Request, operator: Operator) -> Response:
+        form = await checked_form(request, operator)
+        broadcast_id = parse_number(request.path_params["broadcast_id"])
+        if form is None or broadcast_id is None:
+            return console.page("error.html", operator, status=403, reason="console-bad-form")
+        cancelled = services.broadcasts.cancel(broadcast_id)
+        run = console.application.bot_data.broadcast_runs.get(broadcast_id)
+        if cancelled and run is not None:
+            run.cancel()
+        log.info("console: operator %s cancelled broadcast %s", operator.user_id, broadcast_id)
+        notice = "cancelled" if cancelled else "not-cancelled"
+        return RedirectResponse(f"/console/broadcasts?notice={notice}", status_code=303)
+
+    def only(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        return operators_only(console, handler)
+
+    return [
+        Route("/console/company/{chat_id}/move", only(move), methods=["POST"]),
+        Route("/console/company/{chat_id}/message", only(message), methods=["POST"]),
+        Route("/console/company/{chat_id}/mute", only(mute), methods=["POST"]),
+        Route("/console/company/{chat_id}/unmute", only(mute), methods=["POST"]),
+        Route("/console/broadcasts/{broadcast_id}/cancel", only(cancel), methods=["POST"]),
+    ]
+
+
+async def _show_new_step(console: Console, moved: Moved) -> None:
+    """The company's chat shows where an operator put it, with the step's own buttons."""
+    services = console.services
+    progress = moved.progress
+    prefix = services.catalog.text(progress.language, "console-moved-notice")
+    body = services.renderer.step_text(services.views.of(progress))
+    keyboard = services.renderer.keyboard(progress)
+    payload = Payload(html=f"{html.escape(prefix)}\n\n{body}", buttons=buttons_of(keyboard))
+    result = await services.delivery.send(progress.chat_id, payload)
+    if result.status != "sent":
+        log.warning("console: chat %s was moved but not told (%s)", progress.chat_id, result.status)
+
+
+async def _copy_to_ticket(
+    console: Console, chat_id: int, text: str, operator: Operator, user_message_id: int | None
+) -> None:
+    """The desk sees the console's message in the ticket's topic (or as a reply to its card)."""
+    tickets = console.services.tickets
+    ticket = tickets.of_chat(chat_id)
+    if ticket is None or not tickets.configured or ticket.support_chat_id is None:
+        return
+    lang = ticket.language or "en"
+    note = console.services.catalog.text(
+        lang, "console-message-copy", operator=str(operator.user_id), text=text
+    )
+    try:
+        sent = await console.application.bot.send_message(
+            ticket.support_chat_id,
+            html.escape(note),
+            message_thread_id=ticket.thread_id,
+            reply_to_message_id=None if ticket.thread_id else ticket.header_message_id,
+        )
+    except Exception as exc:  # the company got it; the copy is a courtesy to the desk
+        log.warning("console: could not copy the message to ticket #%s: %r", ticket.id, exc)
+        return
+    if user_message_id is not None:
+        tickets.relayed_out(ticket, sent.message_id, user_message_id)

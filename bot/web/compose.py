@@ -1,0 +1,91 @@
+"""Composing a broadcast in the console: audience, a text per language, a preview with the
+audience's size, then send. The same services as ``/broadcast`` and the command line: the
+audience parser, Telegram's HTML rules (checked before anything is kept), the broadcast queue
+(the bot's job sends it, with the live report on the broadcasts page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from bot.services.audience import AudienceError, parse_audience
+from bot.services.message_html import html_faults
+from bot.web.console import Console, Handler, Operator, checked_form, operators_only
+
+MAX_TEXT = 4096
+
+
+def audience_choices(console: Console, lang: str) -> list[tuple[str, str]]:
+    catalog, spec = console.services.catalog, console.services.spec
+    choices = [("all", catalog.text(lang, "console-audience-all"))]
+    choices += [
+        (f"stage:{s.number}", f"{s.number} · {catalog.text(lang, s.title)}") for s in spec.stages
+    ]
+    choices += [
+        (f"step:{sid}", catalog.text(lang, step.name))
+        for sid, step in spec.steps.items()
+        if step.kind != "finish"
+    ]
+    choices += [
+        ("lang:en", "English"),
+        ("lang:zh", "中文"),
+        ("unfinished", catalog.text(lang, "console-audience-unfinished")),
+    ]
+    return choices
+
+
+def compose_routes(console: Console) -> list[Route]:
+    services = console.services
+
+    async def form_page(request: Request, operator: Operator) -> Response:
+        return console.page(
+            "compose.html", operator, choices=audience_choices(console, operator.lang), draft={}
+        )
+
+    async def submit(request: Request, operator: Operator) -> Response:
+        form = await checked_form(request, operator)
+        if form is None:
+            return console.page("error.html", operator, status=403, reason="console-bad-form")
+        draft = {key: form.get(key, "") for key in ("audience", "text_en", "text_zh")}
+        faults: list[str] = []
+        try:
+            audience = parse_audience(draft["audience"] or "all", services.spec)
+        except AudienceError as exc:
+            faults.append(str(exc))
+            audience = None
+        texts = {lang: draft[f"text_{lang}"].strip() for lang in ("en", "zh")}
+        if not texts["en"] and not texts["zh"]:
+            faults.append(services.catalog.text(operator.lang, "console-compose-empty"))
+        for lang, text in texts.items():
+            if len(text) > MAX_TEXT:
+                faults.append(f"{lang}: {len(text)} > {MAX_TEXT}")
+            faults.extend(f"{lang}: {fault}" for fault in html_faults(text))
+        count = services.broadcasts.count(audience) if audience is not None else 0
+        if faults or form.get("action") != "send" or audience is None:
+            return console.page(
+                "compose.html",
+                operator,
+                status=400 if faults else 200,
+                choices=audience_choices(console, operator.lang),
+                draft=draft,
+                faults=faults,
+                count=count,
+                preview=texts if not faults else None,
+            )
+        content = {lang: {"kind": "text", "html": text} for lang, text in texts.items() if text}
+        broadcast_id = services.broadcasts.create(
+            audience, content, created_by=operator.user_id, operator_language=operator.lang
+        )
+        return RedirectResponse(f"/console/broadcasts?notice=created-{broadcast_id}", 303)
+
+    def only(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        return operators_only(console, handler)
+
+    return [
+        Route("/console/broadcasts/new", only(form_page), methods=["GET"]),
+        Route("/console/broadcasts/new", only(submit), methods=["POST"]),
+    ]

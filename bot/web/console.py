@@ -1,0 +1,180 @@
+"""The operators' console: what its pages share, and who may see them.
+
+Every request is checked: a session cookie that the database knows and that has not expired,
+AND its user listed in ``TPBOT_OPERATORS`` now (an operator removed from the list is out at
+the next click, whatever their cookie says). Anything else gets the sign-in page and no data.
+Every form post carries the session's CSRF token; the cookie is HttpOnly and SameSite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from jinja2 import Environment
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from bot.handlers.context import BotApplication, Services
+from bot.services.console_auth import Session, SignIn
+from bot.services.corrections import Corrections
+from bot.services.i18n import LANGUAGES, language_from_code
+from bot.services.portfolio import Portfolio
+from bot.services.readers import ReadPool
+from bot.services.workdays import default_calendar
+from bot.web.templating import make_environment, render
+
+COOKIE = "tpbot_console"
+MAX_FORM_BYTES = 64_000
+
+
+@dataclass
+class Operator:
+    user_id: int
+    session: Session
+    secret: str
+    lang: str
+
+
+@dataclass
+class Console:
+    application: BotApplication
+    token: str
+    public_url: str
+    env: Environment
+    readers: ReadPool[Portfolio]
+    corrections: Corrections
+    signin: SignIn
+    cache: dict[str, tuple[dt.datetime, Any]] = field(default_factory=dict)
+    funnel_task: asyncio.Task[None] | None = None  # the funnel being worked out, if it is
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data.services
+
+    @property
+    def secure(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @classmethod
+    def of(cls, application: BotApplication, token: str) -> Console:
+        services = application.bot_data.services
+        settings = services.settings
+        calendar = default_calendar()
+        clock = services.progress.clock
+        spec = services.spec
+
+        def portfolio(db: Any) -> Portfolio:
+            return Portfolio(db, spec, calendar, clock, settings.support_chat_id)
+
+        return cls(
+            application=application,
+            token=token,
+            public_url=settings.public_base_url().rstrip("/"),
+            env=make_environment(services.catalog),
+            readers=ReadPool(settings.db_path, portfolio),
+            corrections=Corrections(services.progress, services.reminders),
+            signin=services.signin,
+            cache={},
+        )
+
+    def close(self) -> None:
+        if self.funnel_task is not None:
+            self.funnel_task.cancel()
+        self.readers.close()
+
+    def is_operator(self, user_id: int) -> bool:
+        return user_id in self.services.settings.operators
+
+    def page(
+        self, name: str, operator: Operator | None, status: int = 200, **values: Any
+    ) -> Response:
+        lang = operator.lang if operator else values.pop("lang", "en")
+        html = render(
+            self.env,
+            name,
+            lang=lang,
+            operator=operator,
+            csrf=operator.session.csrf if operator else "",
+            languages=LANGUAGES,
+            **values,
+        )
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+    def operator_of(self, request: Request) -> Operator | None:
+        secret = request.cookies.get(COOKIE)
+        session = self.signin.session(secret)
+        if secret is None or session is None or not self.is_operator(session.user_id):
+            return None
+        lang = session.language if session.language in LANGUAGES else "en"
+        return Operator(session.user_id, session, secret, lang)
+
+    def refused(self, request: Request) -> Response:
+        lang = language_from_code(request.headers.get("accept-language", "")[:2])
+        return self.page("signin.html", None, status=401, lang=lang, reason="console-need-signin")
+
+    def set_cookie(self, response: Response, secret: str) -> None:
+        response.set_cookie(
+            COOKIE,
+            secret,
+            max_age=12 * 3600,
+            path="/console",
+            httponly=True,
+            secure=self.secure,
+            samesite="none" if self.secure else "lax",
+        )
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors https://web.telegram.org 'self'; "
+        "script-src 'unsafe-inline'; connect-src 'self'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+Handler = Callable[[Request, Operator], Awaitable[Response]]
+
+
+def operators_only(console: Console, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """The route for ``handler``: signed-in operators only, every time."""
+
+    async def route(request: Request) -> Response:
+        operator = console.operator_of(request)
+        if operator is None:
+            return console.refused(request)
+        return await handler(request, operator)
+
+    return route
+
+
+async def form_of(request: Request) -> dict[str, str] | None:
+    """A urlencoded form post (small), or None if it is not one."""
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return None
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        return None
+    try:
+        return dict(parse_qsl(body.decode(), keep_blank_values=True))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+async def checked_form(request: Request, operator: Operator) -> dict[str, str] | None:
+    """The posted form if it carries this session's CSRF token, else None."""
+    form = await form_of(request)
+    if form is None:
+        return None
+    given = form.get("csrf", "")
+    if not hmac.compare_digest(given.encode(), operator.session.csrf.encode()):
+        return None
+    return form

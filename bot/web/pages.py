@@ -1,0 +1,198 @@
+"""The console's pages (GET): the board and its CSV, a company, the funnel, the broadcasts.
+
+Reads run in the reader threads (:mod:`bot.services.readers`), never on the bot's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import io
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.callbacks import parse_number
+from bot.services.funnel_svg import funnel_svg
+from bot.services.i18n import LANGUAGES
+from bot.services.portfolio import SORTS, BoardFilter, Portfolio
+from bot.services.step_funnel import StepFunnel, step_funnel
+from bot.web.console import SECURITY_HEADERS, Console, Handler, Operator, operators_only
+
+FUNNEL_FRESH = dt.timedelta(minutes=2)
+FUNNEL_WAIT_SECONDS = 3.0
+STUCK_CHOICES = (3, 5, 10, 20)
+
+
+def board_filter(query: Any, console: Console) -> BoardFilter:
+    """The board's query string, every value checked (unknown values are ignored)."""
+    spec = console.services.spec
+
+    def number(name: str, low: int, high: int) -> int | None:
+        value = parse_number(query.get(name, ""))
+        return value if value is not None and low <= value <= high else None
+
+    stage = query.get("stage")
+    step = query.get("step")
+    language = query.get("language")
+    sort = query.get("sort", "activity")
+    return BoardFilter(
+        stage=stage if any(s.id == stage for s in spec.stages) else None,
+        step=step if step in spec.steps else None,
+        language=language if language in LANGUAGES else None,
+        stuck_days=number("stuck", 1, 3650),
+        overdue=query.get("overdue") == "1",
+        waiting=query.get("waiting") == "1",
+        search=query.get("q", "")[:100],
+        sort=sort if sort in SORTS else "activity",
+        descending=query.get("order", "desc") != "asc",
+        page=number("page", 1, 10_000_000) or 1,
+    )
+
+
+def query_of(wanted: BoardFilter, **changes: Any) -> str:
+    """The board's query string for ``wanted`` with ``changes`` (links: pages, sorting)."""
+    from urllib.parse import urlencode
+
+    values: dict[str, Any] = {
+        "stage": wanted.stage,
+        "step": wanted.step,
+        "language": wanted.language,
+        "stuck": wanted.stuck_days,
+        "overdue": "1" if wanted.overdue else None,
+        "waiting": "1" if wanted.waiting else None,
+        "q": wanted.search or None,
+        "sort": wanted.sort,
+        "order": "desc" if wanted.descending else "asc",
+        "page": wanted.page,
+    }
+    values.update(changes)
+    return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def page_routes(console: Console) -> list[Route]:
+    services = console.services
+    catalog, spec = services.catalog, services.spec
+
+    def step_name(lang: str) -> Any:
+        return lambda step_id: catalog.text(lang, spec.steps[step_id].name)
+
+    async def board(request: Request, operator: Operator) -> Response:
+        wanted = board_filter(request.query_params, console)
+        page = await console.readers.run(lambda p: p.board(wanted))
+        return console.page(
+            "board.html",
+            operator,
+            board=page,
+            spec=spec,
+            stuck_choices=STUCK_CHOICES,
+            query_of=lambda **c: query_of(page.filter, **c),
+            today=services.progress.calendar_today(),
+        )
+
+    async def board_csv(request: Request, operator: Operator) -> Response:
+        wanted = board_filter(request.query_params, console)
+
+        def write(portfolio: Portfolio) -> str:
+            out = io.StringIO()
+            portfolio.write_csv(wanted, out, step_name(operator.lang))
+            return out.getvalue()
+
+        text = await console.readers.run(write)
+        return Response(
+            "\ufeff" + text,  # a BOM, so that spreadsheet programs read it as UTF-8
+            media_type="text/csv; charset=utf-8",
+            headers={
+                **SECURITY_HEADERS,
+                "Content-Disposition": 'attachment; filename="tmall-tp-companies.csv"',
+            },
+        )
+
+    async def company(request: Request, operator: Operator) -> Response:
+        chat_id = parse_number(request.path_params["chat_id"])
+        found = (
+            await console.readers.run(lambda p: p.company_page(chat_id))
+            if chat_id is not None
+            else None
+        )
+        if found is None:
+            return console.page("error.html", operator, status=404, reason="console-no-company")
+        current = services.progress.get(found.company.chat_id)
+        targets = console.corrections.by_the_rules(current) if current else []
+        return console.page(
+            "company.html",
+            operator,
+            page=found,
+            spec=spec,
+            seq=current.seq if current else 0,
+            rule_targets=targets,
+            notice=request.query_params.get("notice"),
+            support=services.tickets.configured,
+        )
+
+    async def funnel_data() -> StepFunnel | None:
+        """The last funnel computed, refreshed in the background when older than
+        :data:`FUNNEL_FRESH` (over a large log it takes a while: a page never waits long)."""
+        cached = console.cache.get("funnel")
+        now = services.progress.clock()
+        stale = cached is None or now - cached[0] >= FUNNEL_FRESH
+        if stale and (console.funnel_task is None or console.funnel_task.done()):
+
+            async def compute() -> None:
+                result = await console.readers.run(
+                    lambda p: step_funnel(p.db, p.spec, p.calendar, now)
+                )
+                console.cache["funnel"] = (now, result)
+
+            console.funnel_task = asyncio.create_task(compute())
+        if cached is None and console.funnel_task is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(console.funnel_task), FUNNEL_WAIT_SECONDS)
+            cached = console.cache.get("funnel")
+        return cached[1] if cached is not None else None
+
+    async def funnel(request: Request, operator: Operator) -> Response:
+        data = await funnel_data()
+        if data is None:  # still being computed: this page looks again in a few seconds
+            return console.page("funnel.html", operator, funnel=None, svg="", refresh=True)
+        svg = funnel_svg(data, spec, catalog, operator.lang)
+        return console.page("funnel.html", operator, funnel=data, svg=svg, spec=spec)
+
+    async def funnel_image(request: Request, operator: Operator) -> Response:
+        data = await funnel_data()
+        if data is None:
+            return Response(status_code=503, headers={**SECURITY_HEADERS, "Retry-After": "5"})
+        return Response(
+            funnel_svg(data, spec, catalog, operator.lang),
+            media_type="image/svg+xml",
+            headers=SECURITY_HEADERS,
+        )
+
+    async def broadcasts(request: Request, operator: Operator) -> Response:
+        rows = services.broadcasts.recent(50)
+        reports = {row.id: services.broadcasts.report(row.id) for row in rows}
+        running = any(row.status in ("running", "scheduled") for row in rows)
+        return console.page(
+            "broadcasts.html",
+            operator,
+            rows=rows,
+            reports=reports,
+            refresh=running,
+            notice=request.query_params.get("notice"),
+        )
+
+    def only(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        return operators_only(console, handler)
+
+    return [
+        Route("/console/", only(board), methods=["GET"]),
+        Route("/console/board.csv", only(board_csv), methods=["GET"]),
+        Route("/console/company/{chat_id}", only(company), methods=["GET"]),
+        Route("/console/funnel", only(funnel), methods=["GET"]),
+        Route("/console/funnel.svg", only(funnel_image), methods=["GET"]),
+        Route("/console/broadcasts", only(broadcasts), methods=["GET"]),
+    ]

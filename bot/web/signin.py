@@ -1,0 +1,93 @@
+"""Signing in: a one-time link from ``/console`` (browser), or a Mini App's ``initData``.
+
+Opening a link shows a page with a button; only the button's POST uses the link, so a link
+preview or a prefetch cannot spend it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from bot.services.console_auth import verify_init_data
+from bot.services.i18n import LANGUAGES, language_from_code
+from bot.web.console import COOKIE, Console, Operator, checked_form, form_of, operators_only
+
+log = logging.getLogger(__name__)
+
+
+def signin_routes(console: Console) -> list[Route]:
+    async def link_page(request: Request) -> Response:
+        token = request.path_params["token"]
+        lang = language_from_code(request.query_params.get("lang"))
+        return console.page("signin.html", None, lang=lang, token=token)
+
+    async def use_link(request: Request) -> Response:
+        form = await form_of(request)
+        lang = language_from_code((form or {}).get("lang"))
+        user_id = console.signin.redeem_link(form.get("token", "")) if form else None
+        if user_id is None or not console.is_operator(user_id):
+            log.warning("console: a used, expired or unknown sign-in link was refused")
+            return console.page(
+                "signin.html", None, status=403, lang=lang, reason="console-link-refused"
+            )
+        return _signed_in(console, user_id, lang)
+
+    async def app_page(request: Request) -> Response:
+        lang = language_from_code(request.query_params.get("lang"))
+        return console.page("webapp.html", None, lang=lang)
+
+    async def app_signin(request: Request) -> Response:
+        form = await form_of(request)
+        init_data = (form or {}).get("init_data", "")
+        user = verify_init_data(init_data, console.token, console.services.progress.clock())
+        if user is None or not console.is_operator(user.id):
+            log.warning(
+                "console: Mini App sign-in refused (bad signature, too old, or not an operator)"
+            )
+            lang = language_from_code(user.language_code if user else None)
+            return console.page(
+                "signin.html", None, status=403, lang=lang, reason="console-app-refused"
+            )
+        return _signed_in(console, user.id, language_from_code(user.language_code))
+
+    async def sign_out(request: Request, operator: Operator) -> Response:
+        secret = request.cookies.get(COOKIE)
+        if secret:
+            console.signin.close_session(secret)
+        response = RedirectResponse("/console/signed-out", status_code=303)
+        response.delete_cookie(COOKIE, path="/console")
+        return response
+
+    async def signed_out(request: Request) -> Response:
+        lang = language_from_code(request.query_params.get("lang"))
+        return console.page("signin.html", None, lang=lang, reason="console-signed-out")
+
+    async def set_language(request: Request, operator: Operator) -> Response:
+        form = await checked_form(request, operator)
+        if form is None or form.get("lang") not in LANGUAGES:
+            return console.page("error.html", operator, status=403, reason="console-bad-form")
+        console.signin.set_language(operator.secret, form["lang"])
+        back = form.get("back", "/console/")
+        return RedirectResponse(back if back.startswith("/console/") else "/console/", 303)
+
+    return [
+        Route("/console/login/{token}", link_page, methods=["GET"]),
+        Route("/console/login", use_link, methods=["POST"]),
+        Route("/console/app", app_page, methods=["GET"]),
+        Route("/console/app", app_signin, methods=["POST"]),
+        Route("/console/signout", operators_only(console, sign_out), methods=["POST"]),
+        Route("/console/signed-out", signed_out, methods=["GET"]),
+        Route("/console/language", operators_only(console, set_language), methods=["POST"]),
+    ]
+
+
+def _signed_in(console: Console, user_id: int, lang: str) -> Response:
+    secret = console.signin.open_session(user_id, lang)
+    log.info("console: operator %s signed in", user_id)
+    response = RedirectResponse("/console/", status_code=303)
+    console.set_cookie(response, secret)
+    return response

@@ -1,0 +1,178 @@
+# The operators' console (web pages and the /console command).
+console-brand = Tmall TP · Operators
+console-title = Console
+console-nav-board = Companies
+console-nav-funnel = Funnel
+console-nav-broadcasts = Broadcasts
+console-sign-out = Sign out
+console-any = Any
+console-back-to-board = Back to the companies
+console-error-title = That did not work
+console-bad-form = The form was out of date or incomplete. Reload the page and try again.
+console-footer-times = Times are China Standard Time; working days follow mainland China's official calendar.
+console-no-company = There is no company with that id.
+
+## signing in
+console-signin-title = Sign in to the operators' console
+console-signin-link-intro = This one-time link signs you in on this device. It works once and expires a few minutes after it was sent.
+console-signin-button = Sign in
+console-signin-how = Send /console to the bot in your private chat: it answers with a button that opens the console inside Telegram, and a one-time link for a browser.
+console-need-signin = Please sign in first. This page is for the agency's operators only.
+console-link-refused = This sign-in link was already used, has expired, or is not for an operator. Ask the bot for a new one with /console.
+console-app-refused = Telegram's sign-in could not be verified (or you are not an operator). Close the console and open it again from the bot.
+console-app-signing-in = Signing you in through Telegram…
+console-app-needs-script = Signing in inside Telegram needs JavaScript. Use the one-time link from /console instead.
+console-app-no-data = Open the console from the bot's menu button or with /console in Telegram.
+console-signed-out = You are signed out.
+
+## the board
+console-board-title = Companies
+console-board-count = { $count ->
+    [one] 1 company
+   *[other] { $count } companies
+}
+console-board-empty = No company matches these filters.
+console-filter-search = Search
+console-filter-search-hint = Name or chat id
+console-filter-stage = Stage
+console-filter-step = Step
+console-filter-language = Language
+console-filter-stuck = At the same step for
+console-stuck-option = { $days ->
+    [one] 1 working day or more
+   *[other] { $days } working days or more
+}
+console-filter-overdue = Audit overdue
+console-filter-waiting = Waiting for us
+console-filter-apply = Show
+console-filter-clear = Clear
+console-export-csv = Export this view (CSV)
+console-col-company = Company
+console-col-step = Current step
+console-col-days = Working days at this step
+console-col-audit = Expected audit result
+console-col-activity = Last activity
+console-col-flags = Status
+console-kind-private = Private chat
+console-kind-group = Team group
+console-flag-overdue = overdue
+console-flag-finished = certified
+console-flag-waiting = waiting for us
+console-flag-ticket = open question
+console-flag-muted = reminders off
+console-flag-inactive = blocked the bot
+console-page-previous = Previous
+console-page-next = Next
+console-page-of = Page { $page } of { $pages }
+
+## a company
+console-company-where = Where it stands
+console-company-checklist = Checklist
+console-move-title = Move to a step
+console-move-to = Step
+console-move-by-rules = Allowed by the flow
+console-move-other = Other steps (needs the override)
+console-move-reason = Reason (kept in the history)
+console-move-override = Override the flow's rules
+console-move-button = Move
+console-move-hint = The company's chat shows the new step at once, with its buttons.
+console-moved-notice = An operator updated your progress. This is your current step:
+console-message-title = Message the company
+console-message-hint = Sent as the support desk's answer, in the company's chat.
+console-message-button = Send
+console-message-header = Message from the support desk
+console-message-copy = Sent from the console by operator { $operator }: { $text }
+console-mute-button = Turn reminders off
+console-unmute-button = Turn reminders on
+console-timeline-title = History
+console-event-operator-move = Operator { $operator } moved it:
+console-event-operator-message = Operator { $operator } sent a message
+console-event-operator-mute = Operator { $operator } turned reminders off
+console-event-operator-unmute = Operator { $operator } turned reminders on
+console-event-override = override
+console-event-migrate = Flow updated to version { $version }
+console-event-start = Started
+console-event-back = Went back
+console-event-reset = Started over
+console-event-language = Language changed
+console-event-by = by { $user }
+console-tickets-title = Questions to the support desk
+console-tickets-none = No questions so far.
+console-ticket-open = open
+console-ticket-closed = closed
+console-ticket-card = question opened
+console-ticket-in = message from the company
+console-ticket-out = answer from the desk
+console-received-title = Broadcasts received
+console-received-none = No broadcasts so far.
+console-received-status = Delivery
+console-received-at = When
+console-notice-moved = Moved. The company's chat now shows the new step.
+console-notice-move-unknown-chat = There is no such company.
+console-notice-move-unknown-step = The flow has no such step.
+console-notice-move-same-step = The company is already at that step.
+console-notice-move-no-reason = Give a reason for the move.
+console-notice-move-not-allowed = The flow does not lead there from the current step. Tick "Override the flow's rules" to move it anyway.
+console-notice-move-changed = The company moved meanwhile. Check where it is now and try again.
+console-notice-message-sent = Message sent.
+console-notice-message-empty = Write a message first.
+console-notice-message-long = The message is too long for Telegram.
+console-notice-message-blocked = Not sent: the company has blocked the bot.
+console-notice-message-failed = Not sent: Telegram refused it.
+console-notice-message-unknown = Telegram did not answer: the message may or may not have arrived.
+console-notice-muted = Reminders are off for this company.
+console-notice-unmuted = Reminders are on again for this company.
+console-notice-unchanged = Nothing changed.
+
+## the funnel page
+console-fp-title = Where companies get stuck
+console-fp-intro = Per step: how many companies reached it, how many are there now, how many left the flow there, and how many Chinese working days a visit to it took (median and 90th percentile).
+console-fp-computing = The funnel is being worked out from the whole history; this page shows it as soon as it is ready.
+console-fp-reached = Reached
+console-fp-now = There now
+console-fp-left = Left there
+console-fp-median = Median (working days)
+console-fp-p90 = 90th percentile
+console-fp-download = Download the chart (SVG)
+
+## broadcasts
+console-broadcasts-title = Broadcasts
+console-broadcasts-none = No broadcasts yet.
+console-broadcasts-live = This page updates itself while a broadcast is being sent.
+console-broadcast-new = New broadcast
+console-broadcast-audience = Audience
+console-broadcast-status = Status
+console-broadcast-left = Still to send
+console-broadcast-created = Created
+console-broadcast-cancel = Cancel
+console-broadcast-scheduled = scheduled
+console-broadcast-running = sending
+console-broadcast-done = done
+console-broadcast-cancelled = cancelled
+console-delivery-sent = Sent
+console-delivery-blocked = Blocked
+console-delivery-failed = Failed
+console-delivery-unknown = Unknown
+console-delivery-pending = Waiting
+console-delivery-sending = Sending
+console-notice-created = The broadcast is queued; the bot starts sending it within seconds.
+console-notice-cancelled = Cancelled. What was not sent yet stays unsent.
+console-notice-not = It could not be cancelled: it has finished already.
+console-audience-all = Every company
+console-audience-unfinished = Not certified yet
+console-compose-hint = Telegram's formatting: <b>bold</b>, <i>italic</i>, <a href="https://…">links</a>. Companies get the text of their language; if one is empty, they get the other.
+console-compose-preview = Preview
+console-compose-send = { $count ->
+    [one] Send to 1 company
+   *[other] Send to { $count } companies
+}
+console-compose-preview-title = { $count ->
+    [one] Preview · 1 company in the audience
+   *[other] Preview · { $count } companies in the audience
+}
+console-compose-empty = Write the message in at least one language.
+
+## /console in Telegram
+console-cmd-intro = The operators' console: every company, where it is stuck, its history; broadcasts.
+console-cmd-open = Open the console
+console-cmd-link = Or in a browser, with this one-time link (valid { $minutes } minutes): { $link }

@@ -1,0 +1,75 @@
+"""Shared pieces of the console's tests: the console's web app over a test bot, signing in
+through the real ``/console`` command, and walking companies to a step."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from bot.web.console import Console
+from bot.web.routes import console_routes
+from tests.conftest import BotHarness
+
+OPERATOR = {"id": 900, "is_bot": False, "first_name": "Olga", "language_code": "en"}
+TO_AUDIT = [
+    "begin",
+    "yes",  # owner_separate
+    "yes",  # manages_shops
+    "yes",  # taobao_corporate
+    "yes",  # alipay_corporate
+    "yes",  # real_person
+    "yes",  # op_apply
+    "yes",  # op_nickname
+    "passed",  # op_assessment
+    "yes",  # op_info_complete
+    "yes",  # op_submitted → op_audit
+]
+
+
+def console_app(harness: BotHarness) -> tuple[Starlette, Console]:
+    console = Console.of(harness.application, harness.settings.token or "")
+    return Starlette(routes=console_routes(console)), console
+
+
+@asynccontextmanager
+async def client_for(harness: BotHarness) -> AsyncIterator[tuple[httpx.AsyncClient, Console]]:
+    app, console = console_app(harness)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url=console.public_url) as client:
+            yield client, console
+    finally:
+        console.close()
+
+
+async def sign_in_link(harness: BotHarness, user: dict[str, Any] = OPERATOR) -> str:
+    """The one-time link ``/console`` sends the operator (its path and query)."""
+    calls = await harness.command(user, "/console")
+    text = "\n".join(c.text for c in calls if c.text)
+    found = re.search(r"https?://[^/\s]+(/console/login/[^\s<\"]+)", text)
+    assert found, text
+    return found.group(1).replace("&amp;", "&")
+
+
+async def signed_in(harness: BotHarness, client: httpx.AsyncClient) -> str:
+    """Sign the operator in with the link; returns the session's CSRF token."""
+    path = await sign_in_link(harness)
+    token = path.split("/console/login/", 1)[1].split("?", 1)[0]
+    response = await client.post("/console/login", data={"token": token, "lang": "en"})
+    assert response.status_code == 303, response.text
+    board = await client.get("/console/")
+    assert board.status_code == 200
+    found = re.search(r'name="csrf" value="([^"]+)"', board.text)
+    assert found
+    return found.group(1)
+
+
+async def walk(harness: BotHarness, user: dict[str, Any], answers: list[str]) -> None:
+    await harness.command(user, "/start")
+    for answer in answers:
+        await harness.answer(user, answer)

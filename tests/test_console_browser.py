@@ -1,0 +1,191 @@
+"""The console in a real browser: Playwright driving Debian's Chromium against the console
+served by uvicorn on 127.0.0.1, over a real bot Application (offline Bot API).
+
+As a person would: sign in with the link from /console, see the board, filter "audit overdue",
+open a company, move it a step, and see the move in the company's chat; a page without a
+session is refused; a forged or expired Mini App sign-in is refused; a company named
+``<script>`` shows as text. (The README's pictures: scripts/console_screenshots.py.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.async_api import Browser, Page, async_playwright
+
+from bot.demo.updates import UpdateFactory
+from bot.services.console_auth import sign_init_data
+from bot.web.routes import console_routes
+from bot.web.webhook import webhook_app
+from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock
+from tests.console_support import TO_AUDIT, sign_in_link, walk
+
+CHROMIUM = os.environ.get("TPBOT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def served(harness: BotHarness) -> AsyncIterator[str]:
+    """The console on a real uvicorn server in this event loop; yields its base URL."""
+    from dataclasses import replace
+
+    port = free_port()
+    services = harness.services
+    settings = replace(services.settings, port=port, webhook_url=None, public_url=None)
+    harness.application.bot_data.services = replace(services, settings=settings)
+    from bot.web.console import Console
+
+    console = Console.of(harness.application, settings.token or "")
+    app = webhook_app(None, None, None, console_routes(console))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        console.close()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    assert Path(CHROMIUM).exists(), (
+        f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set TPBOT_CHROMIUM)"
+    )
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        await launched.close()
+
+
+async def signed_in_page(harness: BotHarness, browser: Browser, base: str) -> Page:
+    page = await (await browser.new_context(viewport={"width": 1280, "height": 860})).new_page()
+    await page.goto(base + await sign_in_link(harness))
+    await page.click("#sign-in")
+    await page.wait_for_url(base + "/console/")
+    return page
+
+
+async def test_operator_signs_in_filters_and_moves_a_company(
+    harness: BotHarness, clock: FrozenClock, served: str, browser: Browser
+) -> None:
+    clock.set(2026, 11, 2)
+    await walk(harness, EN_USER, TO_AUDIT)
+    await walk(harness, ZH_USER, ["begin", "yes"])
+    for n in range(6):
+        await walk(harness, UpdateFactory.user(2000 + n, f"Shop {n} Ltd", "en"), ["begin"])
+    clock.set(2026, 11, 10)  # Alice's audit result was due on Nov 5: overdue
+    page = await signed_in_page(harness, browser, served)
+    assert "8 companies" in await page.inner_text("#total")
+
+    await page.check("input[name=overdue]")
+    await page.click("#apply")
+    await page.wait_for_url("**overdue=1**")
+    names = await page.locator("a.company").all_inner_texts()
+    assert names == ["Alice"]
+    assert "overdue" in await page.inner_text("table.board")
+
+    await page.click("a.company")
+    await page.wait_for_url(f"{served}/console/company/1001")
+    assert "Alice" in await page.inner_text("#company-name")
+    await page.select_option("#move-step", "op_deposit")  # the audit passed, by the rules
+    await page.fill("#move-reason", "audit passed, seen in the Tmall backend")
+    harness.api.take()
+    await page.click("#move-button")
+    await page.wait_for_selector("#notice")
+    assert "Moved" in await page.inner_text("#notice")
+    assert "audit passed, seen in the Tmall backend" in await page.inner_text("#timeline")
+    assert harness.state(1001) == "op_deposit"
+    told = [c for c in harness.api.take() if c.method == "sendMessage" and c.chat_id == 1001]
+    assert told and "An operator updated your progress" in told[0].text
+
+    await page.goto(served + "/console/funnel")
+    assert await page.locator("#funnel-chart svg").count() == 1
+
+
+async def test_no_session_is_refused(harness: BotHarness, served: str, browser: Browser) -> None:
+    await walk(harness, EN_USER, ["begin"])
+    page = await browser.new_page()
+    response = await page.goto(served + "/console/")
+    assert response is not None and response.status == 401
+    assert "Please sign in first" in await page.inner_text("body")
+    assert "Alice" not in await page.content()
+
+
+@pytest.mark.parametrize("case", ["forged", "expired"])
+async def test_bad_mini_app_sign_in_is_refused(
+    harness: BotHarness, clock: FrozenClock, served: str, browser: Browser, case: str
+) -> None:
+    await walk(harness, EN_USER, ["begin"])
+    now = int(clock().timestamp())
+    user = json.dumps({"id": 900, "first_name": "Olga", "language_code": "en"})
+    token = "123:NOT-THE-BOT" if case == "forged" else harness.settings.token or ""
+    when = now if case == "forged" else now - 3 * 3600
+    data = sign_init_data({"auth_date": str(when), "user": user}, token)
+    page = await browser.new_page()
+    from urllib.parse import quote
+
+    await page.goto(f"{served}/console/app#tgWebAppData={quote(data)}&tgWebAppVersion=8.0")
+    await page.wait_for_selector("#reason")
+    assert "could not be verified" in await page.inner_text("#reason")
+    refused = await page.goto(served + "/console/")
+    assert refused is not None and refused.status == 401
+
+
+async def test_good_mini_app_sign_in(
+    harness: BotHarness, clock: FrozenClock, served: str, browser: Browser
+) -> None:
+    await walk(harness, ZH_USER, ["begin"])
+    user = json.dumps({"id": 900, "first_name": "Olga", "language_code": "zh-hans"})
+    token = harness.settings.token or ""
+    data = sign_init_data({"auth_date": str(int(clock().timestamp())), "user": user}, token)
+    page = await browser.new_page()
+    from urllib.parse import quote
+
+    await page.goto(f"{served}/console/app#tgWebAppData={quote(data)}&tgWebAppVersion=8.0")
+    await page.wait_for_url(served + "/console/")
+    assert "王伟" in await page.inner_text("table.board")
+    assert "客户公司" in await page.inner_text("h1")
+
+
+async def test_script_name_renders_as_text(
+    harness: BotHarness, served: str, browser: Browser
+) -> None:
+    evil = "<script>window.__pwned = 1</script><img src=x onerror=window.__pwned=2>"
+    await walk(harness, UpdateFactory.user(1666, evil, "en"), ["begin"])
+    page = await signed_in_page(harness, browser, served)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    assert evil in await page.locator("a.company").all_inner_texts()
+    await page.click("a.company")
+    await page.wait_for_url(f"{served}/console/company/1666")
+    assert await page.inner_text("#company-name") == evil
+    assert await page.evaluate("window.__pwned === undefined")
+    assert dialogs == []
