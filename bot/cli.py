@@ -62,15 +62,19 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             public_url=None,
             webhook_url=None,
         )
-    return asyncio.run(
-        run_demo(
-            settings,
-            language=args.language,
-            chat_id=args.chat_id,
-            console=args.console,
-            sample=args.sample,
+    try:
+        return asyncio.run(
+            run_demo(
+                settings,
+                language=args.language,
+                chat_id=args.chat_id,
+                console=args.console,
+                sample=args.sample,
+            )
         )
-    )
+    except KeyboardInterrupt:  # Ctrl-C: everything was saved as it happened
+        print("\nbye — your progress is saved; run the demo again to continue.")
+        return 0
 
 
 def cmd_diagram(args: argparse.Namespace, settings: Settings) -> int:

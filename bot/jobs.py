@@ -96,6 +96,7 @@ async def housekeeping(application: BotApplication) -> None:
     maintenance = services.maintenance
     maintenance.forget_old_updates()
     services.inbox.prune()
+    services.signin.prune()  # expired console sign-in links and sessions
     if application.persistence is None:
         application._chat_ids_to_be_updated_in_persistence.clear()
         application._user_ids_to_be_updated_in_persistence.clear()

@@ -96,6 +96,10 @@ def test_handlers_never_touch_storage() -> None:
     assert offenders("bot.handlers", ("bot.storage", "sqlite3", "sqlite_utils")) == {}
 
 
+def test_web_pages_never_touch_storage() -> None:
+    assert offenders("bot.web", ("bot.storage", "sqlite3", "sqlite_utils")) == {}
+
+
 def test_services_and_storage_know_no_telegram() -> None:
     assert offenders("bot.services", ("telegram",)) == {}
     assert offenders("bot.storage", ("telegram",)) == {}

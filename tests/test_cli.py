@@ -438,3 +438,46 @@ def test_run_gives_operators_the_console_as_their_menu_button_over_https(env: di
     button = json.loads(button) if isinstance(button, str) else button
     assert button["type"] == "web_app"
     assert button["web_app"]["url"] == "https://bot.example.test/console/app?lang=en"
+
+
+def test_demo_serves_the_console_over_its_sample_companies(env: dict) -> None:
+    """A newcomer's first minute: the demo's console, no token, sample companies in it."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    port = _free_port()
+    process = subprocess.Popen(
+        _cli("demo", "--console", "--sample", "6", "--port", str(port)),
+        env={**env, "PYTHONPATH": str(PROJECT_ROOT)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None and process.stdin is not None
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any("/console/login/" in x for x in lines):
+            lines.append(process.stdout.readline())
+        printed = "".join(lines)
+        assert "6 sample companies added" in printed
+        link = re.search(rf"http://127\.0\.0\.1:{port}/console/login/([\w-]+)", printed)
+        assert link, printed
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        form = urllib.parse.urlencode({"token": link.group(1)}).encode()
+        board = (
+            browser.open(f"http://127.0.0.1:{port}/console/login", data=form, timeout=10)
+            .read()
+            .decode()
+        )
+        assert "7 companies" in board  # the six samples and the demo's own chat
+        process.stdin.write("1\n")  # the terminal chat goes on beside it
+        process.stdin.flush()
+    finally:
+        process.send_signal(signal.SIGINT)  # Ctrl-C, with the terminal still open
+        output, _ = process.communicate(timeout=30)
+    assert "bye" in output and "Traceback" not in output
+    assert process.returncode == 0

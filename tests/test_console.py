@@ -322,3 +322,25 @@ async def test_a_slow_funnel_never_holds_the_page(
         await console.funnel_task
         ready = await client.get("/console/funnel")
         assert "<svg" in ready.text and 'id="funnel-computing"' not in ready.text
+
+
+async def test_an_operators_move_is_theirs_to_undo(harness: BotHarness) -> None:
+    """/back in a group is for whoever made the last move: after an operator's correction,
+    that is the operator, not the member who answered before."""
+    await walk(harness, EN_USER, ["begin", "yes"])
+    assert harness.services.progress.last_answer_by(1001) == 1001
+    async with client_for(harness) as (client, _):
+        csrf = await signed_in(harness, client)
+        await client.post(
+            "/console/company/1001/move",
+            data={"csrf": csrf, "step": "taobao_corporate", "reason": "agreement seen"},
+        )
+    assert harness.services.progress.last_answer_by(1001) == 900
+
+
+async def test_expired_sessions_are_forgotten(harness: BotHarness, clock: FrozenClock) -> None:
+    async with client_for(harness) as (client, _):
+        await signed_in(harness, client)
+        clock.advance(hours=13)
+        assert (await client.get("/console/")).status_code == 401
+        assert harness.services.signin.prune() == 2  # the used link and the session

@@ -13,6 +13,7 @@ import contextlib
 import html
 import re
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -114,12 +115,12 @@ async def run_demo(
     message: dict[str, Any] | None = None
     buttons: list[tuple[str, str]] = []
     web = await DemoConsole.start(application, settings, chat_id) if console else None
+    lines = input_lines()
     try:
         await application.process_update(factory.command(user, "/start"))
         message, buttons = show(api.take(), settings.db_path)
         while True:
-            # Read in a thread: the console's server shares this event loop.
-            line = await asyncio.to_thread(sys.stdin.readline)
+            line = await lines.get()
             if not line:
                 if web is not None:
                     await web.serve_until_interrupted()
@@ -144,6 +145,21 @@ async def run_demo(
         application.bot_data.services.maintenance.close()
     print("\nbye — your progress is saved; run the demo again to continue.")
     return 0
+
+
+def input_lines() -> asyncio.Queue[str]:
+    """The terminal's lines ("" at the end), read by a daemon thread: the console's server
+    shares this event loop, and Ctrl-C must not wait for a line that never comes."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str] = asyncio.Queue()
+
+    def read() -> None:
+        for line in sys.stdin:
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, "")
+
+    threading.Thread(target=read, name="demo-input", daemon=True).start()
+    return queue
 
 
 def _first_update_id(application: BotApplication) -> int:

@@ -103,7 +103,7 @@ def last_answer_by(db: Database, chat_id: int) -> int | None:
     """Who gave the answer that /back would undo now (None: nothing to undo, or unknown)."""
     movers: list[int | None] = []
     for event in log.events_of(db, chat_id):
-        if event.kind == "answer" and event.to_state != event.step:
+        if event.kind in ("answer", "operator-move") and event.to_state != event.step:
             movers.append(event.user_id)
         elif event.kind == "back" and movers:
             movers.pop()

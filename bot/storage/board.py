@@ -1,9 +1,20 @@
 """The console's reads: the portfolio board (chats with their ticket and mute state) and what
 a company page shows (its tickets' messages, the broadcasts it received).
 
-Read-only, plain SQL. The board filters and sorts ``chats`` with no index of its own: every
-index on a column an answer changes costs each answer a page write, and the bot's updates
-matter more than an operator's page (benchmarks/README.md has the figures at 1M chats).
+Read-only, plain SQL. The board has no index on a column an answer changes (``state``,
+``updated_at``, ``step_since``): each would cost every answer page writes, and the bot's updates
+matter more than an operator's page (benchmarks/README.md has the figures at 1M chats). So:
+
+* **by activity, newest first** (the default), a page is found from the answers log's newest
+  entries (its ids follow time): every change of ``updated_at`` is logged with the same time,
+  so the chats changed after the oldest entry looked at are all among the chats those entries
+  name; once enough of them match, they hold the page, in exact board order. Otherwise (a
+  deep page, a rare filter, a frozen clock) a scan of ``chats`` does.
+* the page's chats are found on ``chats`` alone, then only its rows are joined with their
+  ticket and mute state;
+* a filtered board that must scan gives its count and its page in one scan;
+* the rarely written columns have indexes (migration ``console`` m003): the name (search,
+  sort by name) and the audit's expected date of chats at an audit (``overdue``).
 """
 
 from __future__ import annotations
