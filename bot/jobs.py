@@ -42,7 +42,8 @@ def reminder_payload(
     if reminder.kind == "idle":
         prefix = t(lang, "reminder-idle", step=step_name)
     elif reminder.kind == "audit_ask":
-        prefix = t(lang, "reminder-audit-ask", step=step_name)
+        support = "yes" if services.tickets.configured else "no"
+        prefix = t(lang, "reminder-audit-ask", step=step_name, support=support)
     elif reminder.count == 0:
         prefix = t(lang, "reminder-audit", step=step_name)
     else:

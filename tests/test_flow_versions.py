@@ -143,6 +143,7 @@ async def test_a_step_nobody_knows_gets_a_way_on(harness: BotHarness) -> None:
     harness.db.execute("UPDATE chats SET state = 'bogus' WHERE id = ?", [EN_USER["id"]])
     calls = await harness.command(EN_USER, "/status")
     assert "/reset" in texts(calls) and "went wrong" not in texts(calls)
+    assert "/ask" not in texts(calls)  # no support group here
     calls = await harness.command(EN_USER, "/reset")
     yes = next(data for _, data in calls[-1].buttons() if data.endswith("|yes"))
     await harness.press(EN_USER, yes, message=calls[-1].result)

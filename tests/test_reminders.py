@@ -84,7 +84,8 @@ async def test_audit_follow_up_on_the_expected_working_day_then_snoozes(
     await press_on(harness, EN_USER, third, "waiting")
     clock.set(2026, 10, 14, hour=2)
     [last] = await run_tick(harness)
-    assert "/ask" in last.text and "Still no result" in last.text
+    assert "Still no result" in last.text and "Tmall service provider backend" in last.text
+    assert "/ask" not in last.text  # this bot has no support group
     await press_on(harness, EN_USER, last, "waiting")
     for day in (15, 16, 19, 20):
         clock.set(2026, 10, day, hour=2)

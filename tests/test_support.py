@@ -461,3 +461,10 @@ async def test_a_support_group_that_started_before_leaves_the_audiences(
         assert not after.services.progress.get(SUPPORT).active  # no broadcasts, no reminders
     finally:
         await after.stop()
+
+
+async def test_a_step_nobody_knows_offers_ask_when_there_is_a_desk(desk: BotHarness) -> None:
+    await desk.command(EN_USER, "/start")
+    desk.db.execute("UPDATE chats SET state = 'bogus' WHERE id = ?", [EN_USER["id"]])
+    calls = await desk.command(EN_USER, "/status")
+    assert "/reset" in texts(calls) and "/ask" in texts(calls)

@@ -33,7 +33,10 @@ async def on_error(update: object, context: BotContext) -> None:
         progress = services.progress.get(update.effective_chat.id)
         lost = progress is not None and progress.state not in services.spec.steps
         # A chat at a step the flow does not have (its database edited by hand): a way on.
-        text = services.catalog.text(context.language, "state-unknown" if lost else "error-safe")
+        support = "yes" if services.tickets.configured else "no"
+        text = services.catalog.text(
+            context.language, "state-unknown" if lost else "error-safe", support=support
+        )
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
         else:

@@ -116,6 +116,7 @@ class Portfolio:
         self.calendar = calendar
         self.clock = clock
         self.support_chat_id = support_chat_id
+        store.tune_reader(db)
 
     def today(self) -> dt.date:
         return self.clock().astimezone(CALENDAR_ZONE).date()
@@ -160,12 +161,10 @@ class Portfolio:
 
     def board(self, wanted: BoardFilter, per_page: int = PER_PAGE) -> BoardPage:
         where = self.where(wanted)
-        total = store.board_count(self.db, where)
-        pages = max(1, math.ceil(total / per_page))
-        page = min(max(1, wanted.page), pages)
-        rows = store.board_rows(
-            self.db, where, wanted.sort, wanted.descending, per_page, (page - 1) * per_page
+        total, page, rows = store.board_page(
+            self.db, where, wanted.sort, wanted.descending, per_page, wanted.page
         )
+        pages = max(1, math.ceil(total / per_page))
         today = self.today()
         return BoardPage([self._company(row, today) for row in rows], total, page, pages, wanted)
 

@@ -14,7 +14,11 @@ button-stale = That button belongs to an earlier message. Your current step is: 
 button-stale-plain = That button belongs to an earlier message. Send /status to see where you are.
 answer-saved = ✅ Your last answer was saved; the reply to it did not get through. Here is where you are now.
 error-safe = 😓 Something went wrong on our side. Your progress is saved and safe; please try again.
-state-unknown = 😕 Your saved progress points at a step this version of the guide does not have, so I cannot show it. Send /reset to start the checklist again, or /ask to reach an operator.
+# $support: "yes" when a support group is set up (then /ask is offered), else "no".
+state-unknown = 😕 Your saved progress points at a step this version of the guide does not have, so I cannot show it. Send /reset to start the checklist again{ $support ->
+        [yes] , or /ask to reach an operator.
+       *[no] .
+    }
 date-provisional = {" "}(provisional: the official { $year } holiday schedule is not published yet)
 
 back-done = ↩️ Went back one step.

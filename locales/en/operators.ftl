@@ -65,7 +65,11 @@ bcs-not-cancellable = Broadcast #{ $id } is not scheduled or running any more.
 ## reminders
 reminder-audit = 📬 Today is the expected result date for <b>{ $step }</b>. Has the audit passed?
 reminder-audit-again = 📬 Checking in again: any result for <b>{ $step }</b>?
-reminder-audit-ask = ⏳ Still no result for <b>{ $step }</b>, well after the expected date. An operator can look into it with you: send /ask and your question.
+# $support: "yes" when a support group is set up (then /ask is offered), else "no".
+reminder-audit-ask = ⏳ Still no result for <b>{ $step }</b>, well after the expected date. { $support ->
+        [yes] An operator can look into it with you: send /ask and your question.
+       *[no] Check the audit's status in the Tmall service provider backend, and answer below as soon as you know.
+    }
 reminder-idle = 👋 A friendly reminder: you are at <b>{ $step }</b>. Whenever you are ready, answer below.
 reminder-mute-hint = <i>Send /mute to stop reminders.</i>
 mute-done = 🔕 Reminders are off for this chat. Send /unmute to turn them back on.

@@ -14,7 +14,10 @@ button-stale = 这个按钮属于之前的消息。您当前的步骤是：{ $st
 button-stale-plain = 这个按钮属于之前的消息。发送 /status 查看当前进度。
 answer-saved = ✅ 您上一次的回答已保存，只是当时的回复未能送达。以下是您当前所在的步骤。
 error-safe = 😓 我们这边出了点问题。您的进度已保存，请放心，稍后再试。
-state-unknown = 😕 您保存的进度指向了当前版本指南中不存在的步骤，因此无法显示。请发送 /reset 重新开始清单，或发送 /ask 联系客服。
+state-unknown = 😕 您保存的进度指向了当前版本指南中不存在的步骤，因此无法显示。请发送 /reset 重新开始清单{ $support ->
+        [yes] ，或发送 /ask 联系客服。
+       *[no] 。
+    }
 date-provisional = （暂定：{ $year } 年官方放假安排尚未发布）
 
 back-done = ↩️ 已返回上一步。
