@@ -344,3 +344,16 @@ async def test_expired_sessions_are_forgotten(harness: BotHarness, clock: Frozen
         clock.advance(hours=13)
         assert (await client.get("/console/")).status_code == 401
         assert harness.services.signin.prune() == 2  # the used link and the session
+
+
+async def test_sign_out_needs_the_form_and_ends_the_session(harness: BotHarness) -> None:
+    async with client_for(harness) as (client, _):
+        csrf = await signed_in(harness, client)
+        forged = await client.post("/console/signout", data={"csrf": "guess"})
+        assert forged.status_code == 403
+        assert (await client.get("/console/")).status_code == 200
+        cookie = client.cookies.get("tpbot_console")
+        out = await client.post("/console/signout", data={"csrf": csrf})
+        assert out.status_code == 303
+        client.cookies.set("tpbot_console", cookie or "", path="/console")  # a kept copy
+        assert (await client.get("/console/")).status_code == 401

@@ -55,9 +55,9 @@ def signin_routes(console: Console) -> list[Route]:
         return _signed_in(console, user.id, language_from_code(user.language_code))
 
     async def sign_out(request: Request, operator: Operator) -> Response:
-        secret = request.cookies.get(COOKIE)
-        if secret:
-            console.signin.close_session(secret)
+        if await checked_form(request, operator) is None:
+            return console.page("error.html", operator, status=403, reason="console-bad-form")
+        console.signin.close_session(operator.secret)
         response = RedirectResponse("/console/signed-out", status_code=303)
         response.delete_cookie(COOKIE, path="/console")
         return response
