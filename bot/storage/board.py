@@ -20,7 +20,7 @@ matter more than an operator's page (benchmarks/README.md has the figures at 1M 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from sqlite_utils import Database
@@ -279,8 +279,18 @@ def board_rows(
 
 
 def board_count(db: Database, where: BoardWhere) -> int:
-    clause, params = _where(where)
-    return int(db.execute(f"SELECT COUNT(*) FROM chats c{clause}", params).fetchone()[0])
+    # Counted with the support group, then less it if it matches: with no other condition
+    # SQLite counts the table from its pages' headers (2 ms at 1M chats, against 56 ms to
+    # compare every id with it).
+    clause, params = _where(replace(where, exclude=None))
+    total = int(db.execute(f"SELECT COUNT(*) FROM chats c{clause}", params).fetchone()[0])
+    if where.exclude is None:
+        return total
+    also = clause.replace(" WHERE ", " AND ", 1)
+    excluded = db.execute(
+        f"SELECT COUNT(*) FROM chats c WHERE c.id = ?{also}", [where.exclude, *params]
+    ).fetchone()[0]
+    return total - int(excluded)
 
 
 def board_all(db: Database, where: BoardWhere, sort: str, descending: bool) -> Iterator[BoardRow]:

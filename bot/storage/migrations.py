@@ -247,7 +247,8 @@ def m003_board_indexes(db: Database) -> None:
     # The board's search and sort by name, and its "audit overdue" filter. Neither column is
     # written by an answer (a name at /start or on a rename, an audit's dates on entering or
     # leaving it), so the bot's updates do not pay for these; chats(state / updated_at /
-    # step_since) stay unindexed (benchmarks/README.md, "The console at 1M companies").
+    # step_since) stay unindexed (benchmarks/README.md, "The console at 100,000 and
+    # 1,000,000 companies").
     db.execute("CREATE INDEX IF NOT EXISTS idx_chats_title ON chats (title COLLATE NOCASE)")
     db.execute(
         "CREATE INDEX IF NOT EXISTS idx_chats_audit_due ON chats (audit_due_on) "
