@@ -41,6 +41,14 @@ def parse_number(raw: str) -> int | None:
     return value if value < MAX_NUMBER else None
 
 
+def parse_chat_id(raw: str) -> int | None:
+    """A Telegram chat id: a whole number, negative for groups (``-100…``); else None."""
+    value = parse_number(raw[1:] if raw.startswith("-") else raw)
+    if value is None:
+        return None
+    return -value if raw.startswith("-") else value
+
+
 def _token(raw: str) -> str | None:
     return raw if _TOKEN.fullmatch(raw) else None
 

@@ -357,3 +357,28 @@ async def test_sign_out_needs_the_form_and_ends_the_session(harness: BotHarness)
         assert out.status_code == 303
         client.cookies.set("tpbot_console", cookie or "", path="/console")  # a kept copy
         assert (await client.get("/console/")).status_code == 401
+
+
+async def test_a_team_groups_page_opens_and_its_moves_work(harness: BotHarness) -> None:
+    """Groups have negative ids (-100…): their pages and actions work like a private chat's."""
+    group = -1001234567890
+    harness.services.progress.start(group, "supergroup", "en", title="Team <TP> Ltd")
+    async with client_for(harness) as (client, _):
+        csrf = await signed_in(harness, client)
+        board = await client.get("/console/")
+        assert f'/console/company/{group}"' in board.text and "Team group" in board.text
+        page = await client.get(f"/console/company/{group}")
+        assert page.status_code == 200 and "Team &lt;TP&gt; Ltd" in page.text
+        moved = await client.post(
+            f"/console/company/{group}/move",
+            data={"csrf": csrf, "step": "owner_separate", "reason": "kick-off call held"},
+        )
+        assert "notice=moved" in moved.headers["location"]
+    assert harness.state(group) == "owner_separate"
+    assert (await client_get_status(harness, "/console/company/-")) == 404
+
+
+async def client_get_status(harness: BotHarness, path: str) -> int:
+    async with client_for(harness) as (client, _):
+        await signed_in(harness, client)
+        return (await client.get(path)).status_code

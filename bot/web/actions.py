@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.callbacks import parse_number
+from bot.callbacks import parse_chat_id, parse_number
 from bot.services.corrections import MESSAGE_LIMIT, Moved, MoveRefused
 from bot.services.delivery import Payload
 from bot.telegram_sender import buttons_of
@@ -39,7 +39,7 @@ def action_routes(console: Console) -> list[Route]:
         request: Request, operator: Operator
     ) -> tuple[dict[str, str], int] | Response:
         form = await checked_form(request, operator)
-        chat_id = parse_number(request.path_params["chat_id"])
+        chat_id = parse_chat_id(request.path_params["chat_id"])
         if form is None:
             return console.page("error.html", operator, status=403, reason="console-bad-form")
         if chat_id is None or services.progress.get(chat_id) is None:

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.callbacks import parse_number
+from bot.callbacks import parse_chat_id, parse_number
 from bot.services.funnel_svg import funnel_svg
 from bot.services.i18n import LANGUAGES
 from bot.services.portfolio import SORTS, BoardFilter, Portfolio
@@ -113,7 +113,7 @@ def page_routes(console: Console) -> list[Route]:
         )
 
     async def company(request: Request, operator: Operator) -> Response:
-        chat_id = parse_number(request.path_params["chat_id"])
+        chat_id = parse_chat_id(request.path_params["chat_id"])
         found = (
             await console.readers.run(lambda p: p.company_page(chat_id))
             if chat_id is not None

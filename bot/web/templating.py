@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -18,7 +19,8 @@ from bot.services.i18n import Catalog
 from bot.services.workdays import CALENDAR_ZONE
 
 TEMPLATES = Path(__file__).parent / "templates"
-BABEL = {"en": "en", "zh": "zh_Hans_CN"}
+BABEL = {"en": Locale.parse("en"), "zh": Locale.parse("zh_Hans_CN")}  # parsed once: a page
+# formats hundreds of dates and numbers, and a locale given as text is parsed on every call
 
 
 def make_environment(catalog: Catalog) -> Environment:
@@ -36,13 +38,17 @@ def make_environment(catalog: Catalog) -> Environment:
         if isinstance(moment, str):
             moment = dt.datetime.fromisoformat(moment)
         local = moment.astimezone(CALENDAR_ZONE)
-        return format_datetime(local, "short", locale=BABEL.get(lang, "en"))
+        return format_datetime(local, "short", locale=BABEL.get(lang, BABEL["en"]))
 
     def day(value: dt.date | None, lang: str) -> str:
-        return "–" if value is None else format_date(value, "medium", locale=BABEL.get(lang, "en"))
+        return (
+            "–"
+            if value is None
+            else format_date(value, "medium", locale=BABEL.get(lang, BABEL["en"]))
+        )
 
     def number(value: float | None, lang: str) -> str:
-        return "–" if value is None else format_decimal(value, locale=BABEL.get(lang, "en"))
+        return "–" if value is None else format_decimal(value, locale=BABEL.get(lang, BABEL["en"]))
 
     env.filters["when"] = when
     env.filters["day"] = day
