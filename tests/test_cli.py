@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -11,7 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -240,40 +241,55 @@ def _post_update(port: int, secret: str | None, update_id: int = 7) -> int:
         return int(error.code)
 
 
+@contextlib.contextmanager
+def _running_bot(env: dict, server: FakeBotServer, **settings: str) -> Iterator[dict[str, str]]:
+    """``tmall-tp-bot run`` against ``server`` with ``settings`` on top of ``env``; stopped
+    with Ctrl-C on the way out, its log then in the yielded ``["output"]``."""
+    full = {
+        **env,
+        "TELEGRAM_BOT_TOKEN": "123:TOKEN",
+        "TELEGRAM_API_BASE_URL": server.base_url,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        **settings,
+    }
+    process = subprocess.Popen(
+        _cli("run"), env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    result = {"output": ""}
+    try:
+        yield result
+    finally:
+        process.send_signal(signal.SIGINT)
+        result["output"], _ = process.communicate(timeout=30)
+
+
 def test_run_webhook_checks_the_secret(env: dict) -> None:
     port = _free_port()
-    with FakeBotServer() as server:
-        env = {
-            **env,
-            "TELEGRAM_BOT_TOKEN": "123:TOKEN",
-            "TELEGRAM_API_BASE_URL": server.base_url,
-            "TPBOT_WEBHOOK_URL": "https://bot.example.test/tg-hook",
-            "TPBOT_WEBHOOK_SECRET": "s3cret",
-            "TPBOT_LISTEN": "127.0.0.1",
-            "TPBOT_PORT": str(port),
-            "PYTHONPATH": str(PROJECT_ROOT),
-        }
-        process = subprocess.Popen(
-            _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        try:
-            _wait_for(lambda: bool(server.sent("setWebhook")))
-            webhook = server.sent("setWebhook")[0].params
-            assert webhook["url"] == "https://bot.example.test/tg-hook"
-            assert webhook["secret_token"] == "s3cret"
+    with (
+        FakeBotServer() as server,
+        _running_bot(
+            env,
+            server,
+            TPBOT_WEBHOOK_URL="https://bot.example.test/tg-hook",
+            TPBOT_WEBHOOK_SECRET="s3cret",
+            TPBOT_LISTEN="127.0.0.1",
+            TPBOT_PORT=str(port),
+        ),
+    ):
+        _wait_for(lambda: bool(server.sent("setWebhook")))
+        webhook = server.sent("setWebhook")[0].params
+        assert webhook["url"] == "https://bot.example.test/tg-hook"
+        assert webhook["secret_token"] == "s3cret"
 
-            def post(secret: str | None) -> int:
-                return _post_update(port, secret)
+        def post(secret: str | None) -> int:
+            return _post_update(port, secret)
 
-            _wait_for(lambda: _port_open(port))
-            assert post("wrong") == 403
-            assert post(None) == 403
-            assert not server.sent("sendMessage")
-            assert post("s3cret") == 200
-            _wait_for(lambda: bool(server.sent("sendMessage")))
-        finally:
-            process.send_signal(signal.SIGINT)
-            process.communicate(timeout=30)
+        _wait_for(lambda: _port_open(port))
+        assert post("wrong") == 403
+        assert post(None) == 403
+        assert not server.sent("sendMessage")
+        assert post("s3cret") == 200
+        _wait_for(lambda: bool(server.sent("sendMessage")))
 
 
 def _port_open(port: int) -> bool:
@@ -371,67 +387,49 @@ def test_run_serves_the_console_in_polling_mode(env: dict) -> None:
     import urllib.parse
 
     port = _free_port()
-    with FakeBotServer() as server:
-        env = {
-            **env,
-            "TELEGRAM_BOT_TOKEN": "123:TOKEN",
-            "TELEGRAM_API_BASE_URL": server.base_url,
-            "TPBOT_OPERATORS": "777",
-            "TPBOT_PORT": str(port),
-            "PYTHONPATH": str(PROJECT_ROOT),
-        }
-        process = subprocess.Popen(
-            _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        try:
-            server.updates.append(_start_update(60))  # a company: Zhang
-            server.updates.append(_console_command(61, 777))
-            _wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
-            _wait_for(lambda: _port_open(port))
-            base = f"http://127.0.0.1:{port}"
-            with pytest.raises(urllib.error.HTTPError) as refused:
-                urllib.request.urlopen(base + "/console/", timeout=5)
-            assert refused.value.code == 401 and b"Zhang" not in refused.value.read()
-            text = next(c.text for c in server.sent() if "/console/login/" in c.text)
-            link = re.search(r"/console/login/([\w-]+)", text)
-            assert link and text.count(base) == 1  # the link names this machine's port
-            jar = http.cookiejar.CookieJar()
-            browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-            form = urllib.parse.urlencode({"token": link.group(1)}).encode()
-            board = browser.open(base + "/console/login", data=form, timeout=10).read().decode()
-            assert "Zhang" in board and "1 company" in board
-        finally:
-            process.send_signal(signal.SIGINT)
-            output, _ = process.communicate(timeout=30)
+    with (
+        FakeBotServer() as server,
+        _running_bot(env, server, TPBOT_OPERATORS="777", TPBOT_PORT=str(port)) as bot,
+    ):
+        server.updates.append(_start_update(60))  # a company: Zhang
+        server.updates.append(_console_command(61, 777))
+        _wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
+        _wait_for(lambda: _port_open(port))
+        base = f"http://127.0.0.1:{port}"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + "/console/", timeout=5)
+        assert refused.value.code == 401 and b"Zhang" not in refused.value.read()
+        text = next(c.text for c in server.sent() if "/console/login/" in c.text)
+        link = re.search(r"/console/login/([\w-]+)", text)
+        assert link and text.count(base) == 1  # the link names this machine's port
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        form = urllib.parse.urlencode({"token": link.group(1)}).encode()
+        board = browser.open(base + "/console/login", data=form, timeout=10).read().decode()
+        assert "Zhang" in board and "1 company" in board
+    output = bot["output"]
     assert f"operators' console: http://127.0.0.1:{port}/console/" in output
     assert link.group(1) not in output  # sign-in secrets are not logged
 
 
 def test_run_gives_operators_the_console_as_their_menu_button_over_https(env: dict) -> None:
     port = _free_port()
-    with FakeBotServer() as server:
-        env = {
-            **env,
-            "TELEGRAM_BOT_TOKEN": "123:TOKEN",
-            "TELEGRAM_API_BASE_URL": server.base_url,
-            "TPBOT_WEBHOOK_URL": "https://bot.example.test/tg-hook",
-            "TPBOT_OPERATORS": "777",
-            "TPBOT_LISTEN": "127.0.0.1",
-            "TPBOT_PORT": str(port),
-            "PYTHONPATH": str(PROJECT_ROOT),
-        }
-        process = subprocess.Popen(
-            _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        try:
-            _wait_for(lambda: bool(server.sent("setChatMenuButton")))
-            _wait_for(lambda: _port_open(port))
-            with pytest.raises(urllib.error.HTTPError) as refused:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/console/", timeout=5)
-            assert refused.value.code == 401
-        finally:
-            process.send_signal(signal.SIGINT)
-            process.communicate(timeout=30)
+    with (
+        FakeBotServer() as server,
+        _running_bot(
+            env,
+            server,
+            TPBOT_WEBHOOK_URL="https://bot.example.test/tg-hook",
+            TPBOT_OPERATORS="777",
+            TPBOT_LISTEN="127.0.0.1",
+            TPBOT_PORT=str(port),
+        ),
+    ):
+        _wait_for(lambda: bool(server.sent("setChatMenuButton")))
+        _wait_for(lambda: _port_open(port))
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/console/", timeout=5)
+        assert refused.value.code == 401
     (call,) = server.sent("setChatMenuButton")
     assert int(call.params["chat_id"]) == 777
     button = call.params["menu_button"]
