@@ -21,7 +21,7 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from sqlite_utils import Database
 
@@ -68,8 +68,6 @@ def verify_init_data(
 
 def sign_init_data(fields: dict[str, str], token: str) -> str:
     """``initData`` as Telegram would make it (for the demo and the tests)."""
-    from urllib.parse import urlencode
-
     check = "\n".join(f"{key}={value}" for key, value in sorted(fields.items()))
     key = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
     digest = hmac.new(key, check.encode(), hashlib.sha256).hexdigest()

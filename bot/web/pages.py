@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -56,8 +57,6 @@ def board_filter(query: Any, console: Console) -> BoardFilter:
 
 def query_of(wanted: BoardFilter, **changes: Any) -> str:
     """The board's query string for ``wanted`` with ``changes`` (links: pages, sorting)."""
-    from urllib.parse import urlencode
-
     values: dict[str, Any] = {
         "stage": wanted.stage,
         "step": wanted.step,
