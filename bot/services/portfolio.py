@@ -92,6 +92,7 @@ class TimelineEntry:
 @dataclass(frozen=True)
 class CompanyPage:
     company: Company
+    progress: ChatProgress  # as read with the rest of the page (its counter guards a move)
     checklist: list[tuple[Step, str]]  # (step, done / current / open)
     timeline: list[TimelineEntry]
     ticket_messages: list[TicketMessage] = field(default_factory=list)
@@ -244,6 +245,7 @@ class Portfolio:
         )
         return CompanyPage(
             company=self._company(row, self.today()),
+            progress=progress,
             checklist=checklist,
             timeline=[self._entry(event) for event in store.recent_events(self.db, chat_id)],
             ticket_messages=store.ticket_messages(self.db, row.ticket_id) if row.ticket_id else [],

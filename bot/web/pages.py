@@ -120,15 +120,13 @@ def page_routes(console: Console) -> list[Route]:
         )
         if found is None:
             return console.page("error.html", operator, status=404, reason="console-no-company")
-        current = services.progress.get(found.company.chat_id)
-        targets = console.corrections.by_the_rules(current) if current else []
         return console.page(
             "company.html",
             operator,
             page=found,
             spec=spec,
-            seq=current.seq if current else 0,
-            rule_targets=targets,
+            seq=found.progress.seq,
+            rule_targets=console.corrections.by_the_rules(found.progress),
             notice=request.query_params.get("notice"),
             support=services.tickets.configured,
         )
