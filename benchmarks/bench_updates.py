@@ -128,10 +128,10 @@ async def run_stream(
             for update in batch:
                 await app.process_update(update)
             continue
-        # As ``run`` does: a getUpdates batch is kept in the inbox, then handled in order.
+        # As ``run`` does: a getUpdates batch is kept in the update ledger, then handed to
+        # the Application's queue, whose processor runs the chats side by side.
         intake.accept_updates(batch, bodies)
-        while not intake.queue.empty():
-            await intake.handle(intake.queue.get_nowait())
+        await app.update_queue.join()
         if (
             ours
             and time.perf_counter() - _last_housekeeping[0] > HOUSEKEEPING_EVERY.total_seconds()
@@ -148,6 +148,7 @@ async def throughput(settings: Settings, chats: int, rounds: int) -> None:
     ours = build_application(settings, request=bot_api, manual_checkpoints=True)
     bare = bare_application(bare_api)
     await ours.initialize()
+    await ours.start()  # its update fetcher and processor, as ``run`` starts them
     await bare.initialize()
     ours_rates, bare_rates, ratios = [], [], []
     next_chat, next_update = 1, 1
@@ -169,6 +170,7 @@ async def throughput(settings: Settings, chats: int, rounds: int) -> None:
         ours_rates.append(ours_rate)
         bare_rates.append(bare_rate)
         ratios.append(ours_rate / bare_rate)
+    await ours.stop()
     await ours.shutdown()
     await bare.shutdown()
     total = chats * (1 + len(PRESSES))
@@ -195,6 +197,7 @@ async def memory(settings: Settings, chats: int) -> None:
     api = OfflineBotAPI(record=False)
     app = build_application(settings, request=api, manual_checkpoints=True)
     await app.initialize()
+    await app.start()
     print(f"memory: {chats} distinct chats, each /start + 1 press")
     batch = max(chats // 10, 1)
     update_id = 10_000_000
@@ -215,6 +218,7 @@ async def memory(settings: Settings, chats: int) -> None:
             f"(+{rss_mb() - baseline:5.1f} since first batch), "
             f"database {size:6.1f} MB + WAL {wal_size:5.1f} MB"
         )
+    await app.stop()
     await app.shutdown()
     app.bot_data.services.maintenance.close()
 

@@ -31,6 +31,7 @@ from bot.handlers.groups.admin import admin_guard
 from bot.handlers.handle_once import HandleOnceApplication
 from bot.handlers.render import Renderer, RowHook
 from bot.handlers.support.asking import AskButtonRow
+from bot.lanes import ChatLanes
 from bot.retrying_request import RawUpdatesRequest, RetryingRequest
 from bot.services import flow_versions
 from bot.services.broadcasts import BroadcastService
@@ -43,7 +44,7 @@ from bot.services.flow_spec import FlowSpec
 from bot.services.funnel import FunnelService
 from bot.services.groups import GroupService
 from bot.services.i18n import LANGUAGES, Catalog
-from bot.services.inbox import InboxService
+from bot.services.ledger import UpdateLedger
 from bot.services.maintenance import Maintenance
 from bot.services.progress import ProgressService
 from bot.services.quiet_hours import QuietHours
@@ -58,6 +59,7 @@ log = logging.getLogger(__name__)
 # How long the bot's own writes wait for another process's lock before handing the update
 # back to the intake for a later try: short, since the wait blocks the event loop.
 BUSY_TIMEOUT_MS = 50
+REPLY_POOL_SPARE = 8  # connections beyond one per update in flight: broadcasts, jobs
 
 # (command, Fluent id of its description); registered with Telegram in every language.
 COMMANDS = [
@@ -119,9 +121,18 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .updater(None)  # updates come in through bot.intake, kept before acknowledged
     )
-    raw_updates = RawUpdatesRequest(request or HTTPXRequest(connection_pool_size=1))
-    builder = builder.get_updates_request(raw_updates)
-    builder = builder.request(RetryingRequest(request or HTTPXRequest()))
+    # getUpdates has a connection of its own; replies get one per update in flight (a
+    # smaller pool makes updates queue for connections, a larger one costs the pool's
+    # bookkeeping on every call).
+    fetched = RawUpdatesRequest(request or HTTPXRequest(connection_pool_size=1))
+    replies = request or HTTPXRequest(
+        connection_pool_size=settings.concurrent_updates + REPLY_POOL_SPARE
+    )
+    builder = builder.get_updates_request(fetched)
+    builder = builder.request(RetryingRequest(replies))
+    builder = builder.concurrent_updates(
+        ChatLanes(settings.concurrent_updates, settings.support_chat_id)
+    )
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     if not job_queue:
@@ -136,7 +147,8 @@ def build_application(
     for line in flow_versions.describe(spec, moved):
         log.info("flow version %s: %s", spec.version, line)
     quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
-    progress = ProgressService(db, spec, clock)
+    ledger = UpdateLedger(db, clock)
+    progress = ProgressService(db, spec, ledger, clock)
     row_hooks: tuple[RowHook, ...] = (AskButtonRow(),) if settings.support_chat_id else ()
     services = Services(
         settings=settings,
@@ -156,12 +168,13 @@ def build_application(
         ),
         quiet=quiet,
         maintenance=Maintenance(db, BackgroundCheckpointer(settings.db_path), clock),
-        inbox=InboxService(db, clock),
+        ledger=ledger,
         signin=SignIn(db, clock),
         guards=(admin_guard,),
     )
     application.bot_data.attach(services)
-    application.bot_data.raw_updates = raw_updates
+    if isinstance(application, HandleOnceApplication):
+        application.fetched = fetched
     if settings.support_chat_id is not None:  # a progress it got before: out of audiences
         services.groups.set_active(settings.support_chat_id, False)
     for register in FEATURES:

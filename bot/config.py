@@ -31,6 +31,7 @@ DEFAULT_DB = Path("data") / "tpbot.sqlite3"  # relative: in the current working 
 DEFAULT_FLOW = data_path("flows") / "tmall_tp.yaml"
 DEFAULT_LOCALES = data_path("locales")
 DEFAULT_CALENDAR = data_path("calendar") / "cn_workdays.yaml"
+MAX_CONCURRENT_UPDATES = 1024
 
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
@@ -56,6 +57,15 @@ def _optional_int(name: str, raw: str | None) -> int | None:
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _bounded_int(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+    value = _optional_int(name, raw)
+    if value is None:
+        return default
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {raw!r}")
+    return value
 
 
 def _optional_float(name: str, raw: str | None) -> float | None:
@@ -109,6 +119,7 @@ class Settings:
     idle_days: int = 3
     quiet_hours: str = "21:00-09:00"  # local time in ``timezone``; empty string: none
     broadcast_rate: float = 30.0  # messages per second overall (Telegram's limit)
+    concurrent_updates: int = 64  # updates handled at once (different chats side by side)
 
     @classmethod
     def from_env(cls, env_file: Path | None = None) -> Settings:
@@ -142,6 +153,13 @@ class Settings:
             quiet_hours=env.get("TPBOT_QUIET_HOURS", base.quiet_hours),
             broadcast_rate=_optional_float("TPBOT_BROADCAST_RATE", env.get("TPBOT_BROADCAST_RATE"))
             or base.broadcast_rate,
+            concurrent_updates=_bounded_int(
+                "TPBOT_CONCURRENT_UPDATES",
+                env.get("TPBOT_CONCURRENT_UPDATES"),
+                base.concurrent_updates,
+                1,
+                MAX_CONCURRENT_UPDATES,
+            ),
         )
 
     def require_token(self) -> str:

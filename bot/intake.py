@@ -1,11 +1,12 @@
-"""Updates in: fetched (long polling) or posted (webhook) → kept in the inbox → handled.
+"""Updates in: fetched (long polling) or posted (webhook) → kept in the ledger → handled.
 
 Nothing is acknowledged before it is kept. In polling mode the next ``getUpdates`` (whose
 ``offset`` tells Telegram the batch arrived) is asked only after the batch is in SQLite; in
-webhook mode the HTTP 200 is sent only after the update is. A single consumer hands the
-queue to ``application.process_update`` in order, so a chat's updates are handled in the
-order they came. On start the consumer first takes whatever the inbox still holds; the
-handled-once check makes an update handled before a crash harmless the second time.
+webhook mode the HTTP 200 is sent only after the update is. Kept updates go to the
+``Application``'s own update queue; its processor (:class:`bot.lanes.ChatLanes`) runs different
+chats side by side and each chat's updates in the order they came. On start the chats a crash
+left owed a reply are shown their step, then whatever the ledger still holds unhandled is
+queued again, oldest first; the ledger makes an update handled before a crash harmless.
 
 python-telegram-bot's ``Updater`` is not used (it confirms an update as soon as it fetched
 it); the ``Application`` is built without one and fed from here, as PTB's custom-webhook
@@ -25,7 +26,10 @@ from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.handlers.context import BotApplication
-from bot.services.errors import Busy
+from bot.handlers.handle_once import HandleOnceApplication, make_good
+from bot.lanes import ChatLanes
+from bot.retrying_request import RawUpdatesRequest
+from bot.services.errors import DiskFull, StoreUnavailable
 from bot.telegram_sender import retry_seconds
 
 log = logging.getLogger(__name__)
@@ -33,7 +37,8 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT = 20  # seconds a getUpdates may wait for news
 POLL_LIMIT = 100
 RETRY_DELAYS = (1, 2, 5, 10, 30)  # seconds between tries while the Bot API is unreachable
-BUSY_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)  # while another process writes
+KEEP_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)  # while the database cannot take a batch
+ROOM_CHECK = 0.02  # seconds between looks while too many updates are inside
 
 
 class FatalIntakeError(Exception):
@@ -48,20 +53,34 @@ def heartbeat_path(db_path: Path) -> Path:
 class Intake:
     def __init__(self, application: BotApplication) -> None:
         self.application = application
-        self.inbox = application.bot_data.services.inbox
-        self.queue: asyncio.Queue[Update] = asyncio.Queue()
+        self.ledger = application.bot_data.services.ledger
+        self.fetched: RawUpdatesRequest | None = (
+            application.fetched if isinstance(application, HandleOnceApplication) else None
+        )
+        processor = application.update_processor
+        self.lanes = processor if isinstance(processor, ChatLanes) else None
+        self.room = processor.max_concurrent_updates  # updates inside before intake waits
         self.heartbeat = heartbeat_path(application.bot_data.services.settings.db_path)
+        self._full_logged = False
+        self._make_good: list[asyncio.Task[None]] = []
 
     def beat(self) -> None:
         """Say "alive": after each round of polling, or from the webhook's housekeeping."""
         with contextlib.suppress(OSError):
             self.heartbeat.touch()
 
+    @property
+    def queued(self) -> int:
+        """Updates kept and not handled yet: queued, running or waiting for their chat."""
+        inside = self.lanes.inside if self.lanes is not None else 0
+        return self.application.update_queue.qsize() + inside
+
     # -- in -------------------------------------------------------------------------------
     def accept(self, raw: Sequence[tuple[int, str]]) -> int:
-        """Keep (update id, JSON) pairs in the inbox, then queue the new ones; returns how
-        many were new. When this returns, the updates may be acknowledged."""
-        new = set(self.inbox.keep(raw))
+        """Keep (update id, JSON) pairs in the ledger, then queue the new ones; returns how
+        many were new. When this returns, the updates may be acknowledged. Raises
+        :class:`StoreUnavailable` if they could not be kept (then they must not be)."""
+        new = set(self._keep(raw))
         for update_id, body in raw:
             if update_id in new:
                 self._enqueue(body)
@@ -74,72 +93,85 @@ class Intake:
         where known (else encoded again); queued as they are."""
         bodies = bodies or {}
         new = set(
-            self.inbox.keep(
+            self._keep(
                 [(u.update_id, bodies.get(u.update_id) or json.dumps(u.to_dict())) for u in updates]
             )
         )
         for update in updates:
             if update.update_id in new:
-                self.queue.put_nowait(update)
+                self.application.update_queue.put_nowait(update)
         return len(new)
 
+    def _keep(self, raw: Sequence[tuple[int, str]]) -> list[int]:
+        try:
+            new = self.ledger.keep(raw)
+        except DiskFull as exc:
+            if not self._full_logged:
+                log.error(
+                    "the disk holding %s is full (%s): updates are not confirmed, so Telegram "
+                    "keeps them; free some space and the bot goes on by itself",
+                    self.application.bot_data.services.settings.db_path,
+                    exc,
+                )
+                self._full_logged = True
+            raise
+        if self._full_logged:
+            log.info("the database takes updates again")
+            self._full_logged = False
+        return new
+
     def replay(self) -> int:
-        """Queue everything the inbox still holds (after a restart), oldest first."""
+        """Queue everything the ledger still holds unhandled (after a restart), oldest first."""
         count = 0
-        for _update_id, body in self.inbox.pending():
+        for _update_id, body in self.ledger.pending():
             self._enqueue(body)
             count += 1
         if count:
             log.info("handling %d update(s) kept before the last stop", count)
         return count
 
+    def make_good_owed(self) -> int:
+        """Show their step to the chats a crash left owed a reply (each in its own lane, so
+        before the chat's next update); returns how many chats."""
+        chats = self.ledger.load_owed()
+        for chat_id in chats:
+            coroutine = make_good(self.application, chat_id)
+            if self.lanes is not None:
+                coroutine = self.lanes.run_in_lane(chat_id, coroutine)
+            self._make_good.append(asyncio.ensure_future(coroutine))
+        if chats:
+            log.info("showing their step to %d chat(s) whose reply a stop cut off", len(chats))
+        return len(chats)
+
     def _enqueue(self, body: str) -> None:
         update = Update.de_json(json.loads(body), self.application.bot)
-        self.queue.put_nowait(update)
+        self.application.update_queue.put_nowait(update)
 
-    # -- handling ---------------------------------------------------------------------------
-    async def consume(self) -> None:
-        """Handle queued updates one at a time, in order, until cancelled."""
-        while True:
-            update = await self.queue.get()
-            await self.handle(update)
-            self.queue.task_done()
-
-    async def handle(self, update: Update) -> None:
-        """Process one update, then count it handled; while another process holds the
-        database's write lock, wait (asynchronously: the loop goes on) and try again."""
-        await self._process(update)
-        self.inbox.mark_handled(update.update_id)
-
-    async def _process(self, update: Update) -> None:
-        retry = self.application.bot_data.retry_updates
-        for delay in (*BUSY_DELAYS, None):
-            try:
-                await self.application.process_update(update)
-            except Exception:  # process_update reports handler errors itself; never stop
-                log.exception("update %s could not be handled", update.update_id)
-            if update.update_id not in retry:
-                return
-            retry.discard(update.update_id)
-            if delay is None:
-                log.error("update %s: the database stayed busy; given up", update.update_id)
-                return
-            await asyncio.sleep(delay)
+    async def wait_for_room(self, stop: asyncio.Event | None = None) -> None:
+        """While as many updates are inside as the processor takes, wait (Telegram keeps the
+        rest until they are confirmed)."""
+        while self.queued >= self.room and not (stop is not None and stop.is_set()):
+            await asyncio.sleep(ROOM_CHECK)
 
     async def drain(self, timeout: float) -> None:
-        """Wait (a bounded time) until the queue is handled; what is left stays kept."""
+        """Wait (a bounded time) until what is queued is handled; what is left stays kept,
+        and a chat cut off in the middle is made good at the next start."""
         try:
-            await asyncio.wait_for(self.queue.join(), timeout)
+            await asyncio.wait_for(self.application.update_queue.join(), timeout)
         except TimeoutError:
-            log.info("%d update(s) left for the next start", self.queue.qsize())
+            log.info("%d update(s) left for the next start", self.queued)
+        for task in self._make_good:
+            task.cancel()
+        await asyncio.gather(*self._make_good, return_exceptions=True)
 
     # -- long polling -------------------------------------------------------------------------
     async def poll(self, stop: asyncio.Event) -> None:
         """``getUpdates`` until ``stop`` is set; an unreachable Bot API is retried."""
         bot = self.application.bot
-        offset = self.inbox.next_offset()
+        offset = self.ledger.next_offset()
         failures = 0
         while not stop.is_set():
+            await self.wait_for_room(stop)
             try:
                 updates = await bot.get_updates(
                     offset=offset,
@@ -164,18 +196,26 @@ class Intake:
                 continue
             failures = 0
             self.beat()
-            raw = self.application.bot_data.raw_updates
-            bodies = raw.take() if raw is not None else {}
+            bodies = self.fetched.take() if self.fetched is not None else {}
             if updates:
-                while not stop.is_set():
-                    try:
-                        self.accept_updates(updates, bodies)  # kept: the next call confirms
-                        break
-                    except Busy:  # another process writes: wait, then keep them
-                        await _sleep_or_stop(stop, BUSY_DELAYS[0])
-                else:
+                if not await self._keep_batch(updates, bodies, stop):
                     return
                 offset = updates[-1].update_id + 1
+
+    async def _keep_batch(
+        self, updates: Sequence[Update], bodies: dict[int, str], stop: asyncio.Event
+    ) -> bool:
+        """Keep a fetched batch (the next ``getUpdates`` confirms it), waiting while the
+        database cannot take it; False if told to stop first (then it is not confirmed)."""
+        tries = 0
+        while not stop.is_set():
+            try:
+                self.accept_updates(updates, bodies)
+                return True
+            except StoreUnavailable:  # another process writes, or the disk is full
+                await _sleep_or_stop(stop, KEEP_DELAYS[min(tries, len(KEEP_DELAYS) - 1)])
+                tries += 1
+        return False
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:

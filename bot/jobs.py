@@ -89,14 +89,13 @@ async def tick(application: BotApplication) -> list[asyncio.Task[Any]]:
 
 
 async def housekeeping(application: BotApplication) -> None:
-    """Forget old update ids and handled inbox rows, drop PTB's record of chats "to persist"
+    """Forget old updates in the ledger, drop PTB's record of chats "to persist"
     (which without a persistence grows by one entry per chat and user ever seen and is never
     read), and checkpoint the WAL in a worker thread, which also lets a long log start over.
     On the event loop this runs only bounded batches (a few ms); no checkpoint."""
     services = application.bot_data.services
     maintenance = services.maintenance
-    maintenance.forget_old_updates()
-    services.inbox.prune()
+    services.ledger.prune()
     services.signin.prune()  # expired console sign-in links and sessions
     if application.persistence is None:
         application._chat_ids_to_be_updated_in_persistence.clear()

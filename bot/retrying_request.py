@@ -96,7 +96,7 @@ class RetryingRequest(_Wrapping):
 
 class RawUpdatesRequest(_Wrapping):
     """The ``getUpdates`` request, keeping each update's JSON as Telegram sent it, so that
-    the inbox stores it as it came instead of encoding PTB's objects back."""
+    the update ledger stores it as it came instead of encoding PTB's objects back."""
 
     def __init__(self, inner: BaseRequest) -> None:
         super().__init__(inner)

@@ -4,7 +4,7 @@ It builds the Application without PTB's ``Updater`` and feeds it through :mod:`b
 (nothing is acknowledged before it is kept); in webhook mode a Starlette app on uvicorn
 serves the webhook on ``TPBOT_LISTEN``:``TPBOT_PORT`` in the same event loop, as PTB's
 custom-webhook example does. SIGINT / SIGTERM stop it cleanly; what was not handled yet stays
-in the inbox for the next start.
+in the update ledger for the next start.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from collections.abc import Iterator
 import uvicorn
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter
 
 from bot import jobs
 from bot.app import build_application, register_commands
@@ -26,6 +25,8 @@ from bot.config import Settings
 from bot.handlers.context import BotApplication
 from bot.handlers.operators.console import set_menu_buttons
 from bot.intake import RETRY_DELAYS, FatalIntakeError, Intake
+from bot.lanes import ChatLanes
+from bot.rate_limits import ChatRateLimiter
 from bot.web.console import Console
 from bot.web.routes import console_routes
 from bot.web.webhook import webhook_app
@@ -45,7 +46,7 @@ class _Server(uvicorn.Server):
 
 async def run(settings: Settings, token: str) -> int:
     application = build_application(
-        settings, token=token, rate_limiter=AIORateLimiter(max_retries=3), job_queue=True
+        settings, token=token, rate_limiter=ChatRateLimiter(max_retries=3), job_queue=True
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -133,14 +134,14 @@ async def _serve(
     application: BotApplication, settings: Settings, stop: asyncio.Event, token: str
 ) -> int:
     intake = Intake(application)
+    intake.make_good_owed()
     intake.replay()
-    consumer = asyncio.create_task(intake.consume())
     console = Console.of(application, token)
     webhook = settings.webhook_url is not None
     path = secret = None
     if webhook:
         assert settings.webhook_url is not None
-        secret = application.bot_data.services.inbox.webhook_secret(settings.webhook_secret)
+        secret = application.bot_data.services.ledger.webhook_secret(settings.webhook_secret)
         path = settings.webhook_url.rstrip("/").rsplit("/", 1)[-1]
     server = _Server(
         uvicorn.Config(
@@ -165,12 +166,20 @@ async def _serve(
         server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await serving
-        await intake.drain(DRAIN_SECONDS)
-        consumer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await consumer
+        await _stop_handling(application, intake)
         console.close()
     return 0
+
+
+async def _stop_handling(application: BotApplication, intake: Intake) -> None:
+    """Let what is being handled end (a bounded time), then stop; what was not handled stays
+    unhandled in the ledger, and a chat cut off after its change is made good next start."""
+    await intake.drain(DRAIN_SECONDS)
+    lanes = application.update_processor
+    if isinstance(lanes, ChatLanes):
+        cancelled = await lanes.close(0)
+        if cancelled:
+            log.info("%d update(s) cut off at stop: finished at the next start", cancelled)
 
 
 async def _run_server(server: uvicorn.Server) -> bool:

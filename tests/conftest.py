@@ -8,19 +8,21 @@ dicts through ``application.process_update`` and return the Bot API calls the bo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlite_utils import Database
+from telegram.ext import AIORateLimiter
 
 from bot.app import build_application
 from bot.config import PROJECT_ROOT, Settings
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
 from bot.handlers.context import Services
+from bot.lanes import ChatLanes
 from bot.services.delivery import Delivery
 
 
@@ -41,9 +43,15 @@ class FrozenClock:
 
 
 class BotHarness:
-    def __init__(self, settings: Settings, clock: FrozenClock) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: FrozenClock,
+        rate_limiter: Callable[[], AIORateLimiter] | None = None,
+    ) -> None:
         self.settings = settings
         self.clock = clock
+        self.rate_limiter = rate_limiter
         self.api = OfflineBotAPI()
         self.application: Any = None
         self.factory: UpdateFactory | None = None
@@ -51,13 +59,23 @@ class BotHarness:
         self.last_buttons_message: dict[int, dict[str, Any]] = {}
 
     async def start(self) -> None:
-        self.application = build_application(self.settings, request=self.api, clock=self.clock)
+        self.application = build_application(
+            self.settings,
+            request=self.api,
+            clock=self.clock,
+            rate_limiter=self.rate_limiter() if self.rate_limiter else None,
+        )
         await self.application.initialize()
         self.factory = UpdateFactory(self.application.bot, first_update_id=self._next_update_id)
         self.api.take()
 
     async def stop(self) -> None:
         if self.application is not None:
+            if self.application.running:
+                lanes = self.application.update_processor
+                if isinstance(lanes, ChatLanes):  # what still waits (a rate limit) is cut off
+                    await lanes.close(0)
+                await self.application.stop()
             await self.application.shutdown()
             self.services.maintenance.close()
             assert self.factory is not None

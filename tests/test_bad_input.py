@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from bot.services.ledger import UpdateLedger
 from bot.services.progress import ProgressService
 from tests.conftest import EN_USER, ZH_USER, BotHarness, methods, texts
 
@@ -176,7 +177,7 @@ async def test_a_failing_record_of_handled_updates_is_reported_not_raised(
 
     # /status changes nothing, so its id is recorded after the handlers: if that fails, the
     # error handler reports it (process_update must not raise into PTB's update fetcher).
-    monkeypatch.setattr(ProgressService, "mark_handled", locked)
+    monkeypatch.setattr(UpdateLedger, "finish", locked)
     with caplog.at_level(logging.ERROR, logger="bot.errors"):
         calls = await harness.command(EN_USER, "/status")
     assert methods(calls) == ["sendMessage", "sendMessage"]
@@ -184,7 +185,7 @@ async def test_a_failing_record_of_handled_updates_is_reported_not_raised(
     assert "database is locked" in caplog.text
 
     # The same when the lookup before the handlers fails: the update is not handled blind.
-    monkeypatch.setattr(ProgressService, "seen", locked)
+    monkeypatch.setattr(UpdateLedger, "seen", locked)
     calls = await harness.command(EN_USER, "/status")
     assert methods(calls) == ["sendMessage"]
     assert "Your progress is saved and safe" in calls[0].text

@@ -12,9 +12,10 @@ from tests.conftest import EN_USER, BotHarness, texts
 
 
 async def handle_all(intake: Intake) -> None:
-    consumer = asyncio.create_task(intake.consume())
+    """Let the application's own update fetcher take what was queued, and wait for it."""
+    if not intake.application.running:
+        await intake.application.start()
     await intake.drain(5)
-    consumer.cancel()
 
 
 def raw(update: object) -> tuple[int, str]:
@@ -49,7 +50,9 @@ async def test_an_update_handled_before_the_crash_is_not_handled_again(
     harness.api.take()
     await harness.restart()  # killed before the handled rows were pruned
     intake = Intake(harness.application)
-    assert intake.replay() == 2
+    assert intake.replay() == 0  # both recorded done
+    assert intake.make_good_owed() == 0  # and both replies went out
+    intake.accept([raw(press)])  # Telegram delivers the press again
     await handle_all(intake)
     assert harness.state(EN_USER["id"]) == "owner_separate"  # not moved twice
     assert not [c for c in harness.api.take() if c.method != "getMe"]  # and nothing said twice
@@ -60,30 +63,36 @@ async def test_a_redelivered_update_is_kept_once(harness: BotHarness) -> None:
     intake = Intake(harness.application)
     assert intake.accept([start]) == 1
     assert intake.accept([start]) == 0  # Telegram sent it again: not queued twice
-    assert intake.queue.qsize() == 1
+    assert intake.queued == 1
 
 
 async def test_handled_updates_are_pruned_and_unhandled_ones_kept(harness: BotHarness) -> None:
-    inbox = harness.services.inbox
+    ledger = harness.services.ledger
     intake = Intake(harness.application)
     first = raw(harness.updates.command(EN_USER, "/start"))
     intake.accept([first])
     await handle_all(intake)
     second = raw(harness.updates.command(EN_USER, "/status"))
-    inbox.keep([second])  # kept, not handled yet
-    assert inbox.prune() == 1
-    assert [update_id for update_id, _ in inbox.pending()] == [second[0]]
+    ledger.keep([second])  # kept, not handled yet
+    harness.clock.advance(days=3)
+    assert ledger.prune() == 2
+    ledger.keep([raw(harness.updates.command(EN_USER, "/status"))])
+    harness.clock.advance(days=3)
+    third = raw(harness.updates.command(EN_USER, "/help"))
+    ledger.keep([third])
+    assert ledger.prune() == 1  # only what was received more than two days ago
+    assert [update_id for update_id, _ in ledger.pending()] == [third[0]]
 
 
 async def test_a_database_locked_by_another_process_does_not_stall_or_fail(
     harness: BotHarness,
 ) -> None:
     """E.g. the command line sending a broadcast: the update waits, the loop goes on."""
+    intake = Intake(harness.application)
+    intake.accept([raw(harness.updates.command(EN_USER, "/start"))])
     other = sqlite3.connect(harness.settings.db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     other.execute("INSERT INTO operator_meta (key, value) VALUES ('cli', 'writing')")
-    intake = Intake(harness.application)
-    intake.queue.put_nowait(harness.updates.command(EN_USER, "/start"))
     gaps: list[float] = []
 
     async def ticker() -> None:
@@ -95,13 +104,12 @@ async def test_a_database_locked_by_another_process_does_not_stall_or_fail(
             last = now
 
     ticking = asyncio.create_task(ticker())
-    consumer = asyncio.create_task(intake.consume())
+    await harness.application.start()
     await asyncio.sleep(0.4)
     assert harness.services.progress.get(EN_USER["id"]) is None  # still waiting
     assert not harness.api.calls  # and nothing said: no "something went wrong"
     other.execute("COMMIT")
     await intake.drain(5)
-    consumer.cancel()
     ticking.cancel()
     assert harness.state(EN_USER["id"]) == "welcome"
     assert [c.method for c in harness.api.take()] == ["sendMessage"]  # handled once
@@ -124,8 +132,7 @@ async def test_polled_updates_are_kept_as_telegram_sent_them(harness: BotHarness
     harness.api.responders["getUpdates"] = lambda params: [sent]
     updates = await harness.application.bot.get_updates(timeout=0)
     intake = Intake(harness.application)
-    raw_updates = harness.application.bot_data.raw_updates
-    assert raw_updates is not None
-    assert intake.accept_updates(updates, raw_updates.take()) == 1
-    [(update_id, body)] = list(harness.services.inbox.pending())
+    assert intake.fetched is not None
+    assert intake.accept_updates(updates, intake.fetched.take()) == 1
+    [(update_id, body)] = list(harness.services.ledger.pending())
     assert update_id == 41 and json.loads(body) == sent

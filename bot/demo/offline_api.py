@@ -13,6 +13,7 @@ injected per method and chat. ``UpdateFactory`` builds incoming updates as Teleg
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -86,6 +87,9 @@ class OfflineBotAPI(BaseRequest):
     responders: dict[str, Responder] = field(default_factory=dict)
     chat_members: dict[tuple[int, int], str] = field(default_factory=dict)
     record: bool = True
+    # (method, chat id or None for any) → an event the call waits for: a slow network, held.
+    gates: dict[tuple[str, int | None], asyncio.Event] = field(default_factory=dict)
+    latency: Callable[[str], float] | None = None  # seconds each call takes, by method
     # One rising counter: ids stay unique within each chat, and nothing grows per chat.
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
@@ -112,6 +116,10 @@ class OfflineBotAPI(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        if self.gates:
+            await self._pass_gate(api_method, params)
+        if self.latency is not None:
+            await asyncio.sleep(self.latency(api_method))
         call = ApiCall(api_method, params, files=_uploads(request_data))
         if self.record:
             self.calls.append(call)
@@ -129,6 +137,18 @@ class OfflineBotAPI(BaseRequest):
             return fault.error_code, json.dumps(body).encode()
         result = call.result = self.answer(api_method, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # -- a slow network ------------------------------------------------------------------
+    def hold(self, method: str, chat_id: int | None = None) -> asyncio.Event:
+        """Make calls of ``method`` (to ``chat_id``, if given) wait until the returned event
+        is set, as a slow or stalled connection would."""
+        return self.gates.setdefault((method, chat_id), asyncio.Event())
+
+    async def _pass_gate(self, method: str, params: dict[str, Any]) -> None:
+        chat = params.get("chat_id")
+        for (gated, chat_id), gate in list(self.gates.items()):
+            if gated == method and (chat_id is None or str(chat_id) == str(chat)):
+                await gate.wait()
 
     # -- faults --------------------------------------------------------------------------
     def fail(

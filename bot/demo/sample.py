@@ -72,9 +72,7 @@ async def seed_sample(
     api = OfflineBotAPI()
     application = build_application(settings, request=api, token="0:demo", clock=clock)
     services = application.bot_data.services
-    factory = UpdateFactory(
-        application.bot, first_update_id=services.progress.newest_handled_update() + 1
-    )
+    factory = UpdateFactory(application.bot, first_update_id=services.ledger.newest_update_id() + 1)
     await application.initialize()
     made = 0
     try:

@@ -164,7 +164,7 @@ def input_lines() -> asyncio.Queue[str]:
 
 def _first_update_id(application: BotApplication) -> int:
     """Start above any update id the demo chat already used, so none looks redelivered."""
-    return application.bot_data.services.progress.newest_handled_update() + 1
+    return application.bot_data.services.ledger.newest_update_id() + 1
 
 
 class DemoConsole:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
@@ -25,7 +25,7 @@ from bot.services.flow_spec import FlowSpec
 from bot.services.funnel import FunnelService
 from bot.services.groups import GroupService
 from bot.services.i18n import Catalog, language_from_code
-from bot.services.inbox import InboxService
+from bot.services.ledger import UpdateLedger
 from bot.services.maintenance import Maintenance
 from bot.services.progress import ProgressService
 from bot.services.quiet_hours import QuietHours
@@ -55,13 +55,9 @@ class Services:
     delivery: Delivery
     quiet: QuietHours
     maintenance: Maintenance
-    inbox: InboxService
+    ledger: UpdateLedger
     signin: SignIn
     guards: tuple[Guard, ...] = ()
-
-
-class RawUpdates(Protocol):
-    def take(self) -> dict[int, str]: ...
 
 
 class BotData:
@@ -70,15 +66,13 @@ class BotData:
     def __init__(self) -> None:
         self._services: Services | None = None
         self.broadcast_runs: dict[int, asyncio.Task[Any]] = {}  # broadcasts this process sends
-        # Chats whose answer was saved but whose reply did not get through: the next update
-        # from them gets the current step (kept in memory: a restart forgets, harmlessly).
-        self.owed_steps: set[int] = set()
-        # Updates that found the database locked by another process: handled again shortly.
-        self.retry_updates: set[int] = set()
-        self.raw_updates: RawUpdates | None = None  # the JSON of the last getUpdates batch
 
     def attach(self, services: Services) -> None:
         self._services = services
+
+    @property
+    def attached(self) -> bool:
+        return self._services is not None
 
     @property
     def services(self) -> Services:

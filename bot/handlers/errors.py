@@ -2,7 +2,8 @@
 
 Progress changes are single SQLite transactions, so a failure either happened before the
 change (nothing written) or after it (everything written): either way the progress is intact.
-A database locked by another process is not a failure: the update is handled again.
+A database locked by another process, or a full disk, is not a failure: the update is handled
+again (``bot.handlers.handle_once``), and never reaches this handler.
 """
 
 from __future__ import annotations
@@ -13,18 +14,12 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.handlers.context import BotContext
-from bot.services.errors import Busy
 
 log = logging.getLogger("bot.errors")
 
 
 async def on_error(update: object, context: BotContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
-    if isinstance(context.error, Busy) and update_id is not None:
-        # Nothing was written: the intake hands the update over again in a moment.
-        log.info("update %s: the database is busy; it is handled again shortly", update_id)
-        context.bot_data.retry_updates.add(update_id)
-        return
     log.error("update %s failed: %r", update_id, context.error, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

@@ -52,15 +52,15 @@ async def send_step(
     update: Update, context: BotContext, progress: ChatProgress, prefix: str | None = None
 ) -> Message:
     """The current step as a new message (which also makes good a reply that was owed)."""
-    owed = context.bot_data.owed_steps
-    was_owed = progress.chat_id in owed
+    ledger = context.services.ledger
+    was_owed = ledger.owes(progress.chat_id)
     if was_owed:
         saved = context.services.catalog.text(progress.language, "answer-saved")
         prefix = f"{saved}\n\n{prefix}" if prefix else saved
     text, keyboard = step_message(context, progress, prefix)
     sent = await reply(update, context, text, reply_markup=keyboard)
     if was_owed:
-        owed.discard(progress.chat_id)
+        ledger.settle(progress.chat_id)
     return sent
 
 

@@ -1,9 +1,9 @@
 """A chat's progress through the flow: restore, advance, undo, reset — each change atomic.
 
-Every change is one SQLite transaction holding the update id (so a redelivered update is
-recognised: a button press keeps it in its answers-log entry, other updates in
-``handled_updates``), the chat's new state and the answers-log entry. If anything fails,
-nothing of it is written, and the chat stays exactly where it was.
+Every change is one SQLite transaction holding the claim of its update in the update ledger (so
+a redelivered update is recognised, and a reply the change owes is known even after a crash),
+the chat's new state and the answers-log entry. If anything fails, nothing of it is written,
+and the chat stays exactly where it was.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from bot.services.chat_progress import ChatProgress, parse_date
 from bot.services.clock import Clock, iso, per_second, utc_now
 from bot.services.engine import FlowEngine
 from bot.services.flow_spec import Answer, FlowSpec, Step
+from bot.services.ledger import UpdateLedger
 from bot.services.workdays import CALENDAR_ZONE, add_working_days
-from bot.storage import chats, events, handled
+from bot.storage import chats, events
 from bot.storage.sql import transaction
 
 HISTORY_LIMIT = 100
@@ -50,15 +51,14 @@ def _calendar_date(moment: dt.datetime) -> dt.date:
 
 
 class ProgressService:
-    def __init__(self, db: Database, spec: FlowSpec, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, db: Database, spec: FlowSpec, ledger: UpdateLedger, clock: Clock = utc_now
+    ) -> None:
         self.db = db
         self.spec = spec
+        self.ledger = ledger
         self.engine = FlowEngine(spec)
         self.clock = clock
-        self._claimed: set[int] = set()
-        # Every recorded update id is <= this, so a newer id needs no lookup (Telegram's ids
-        # grow); older ones (a redelivery) are looked up. None until first read from the DB.
-        self._newest_handled: int | None = None
 
     # -- reading ------------------------------------------------------------------------
     def get(self, chat_id: int) -> ChatProgress | None:
@@ -70,42 +70,8 @@ class ProgressService:
         ``TPBOT_TIMEZONE`` says: that zone is for quiet hours and scheduled sends)."""
         return _calendar_date(self.clock())
 
-    # -- updates already handled ------------------------------------------------------------
-    def seen(self, update_id: int) -> bool:
-        if update_id in self._claimed:
-            return True
-        if self._newest_handled is None:
-            self._newest_handled = handled.newest_handled_update(self.db)
-        if update_id > self._newest_handled:
-            return False
-        return handled.update_seen(self.db, update_id)
-
-    def _remember_handled(self, update_id: int) -> None:
-        if self._newest_handled is not None and update_id > self._newest_handled:
-            self._newest_handled = update_id
-
-    def newest_handled_update(self) -> int:
-        """The highest update id recorded as handled (0 if none)."""
-        return handled.newest_handled_update(self.db)
-
-    def mark_handled(self, update_id: int) -> None:
-        """Record an update that changed nothing (a /status, a re-prompt) as handled."""
-        if update_id in self._claimed:
-            self._claimed.discard(update_id)
-            return
-        with transaction(self.db):
-            claimed = handled.claim_update(self.db, update_id, self._now())
-        if claimed:
-            self._remember_handled(update_id)
-
-    def _claim(self, update_id: int | None, now: str) -> bool:
-        if update_id is None:
-            return True
-        if not handled.claim_update(self.db, update_id, now):
-            return False
-        self._claimed.add(update_id)
-        self._remember_handled(update_id)
-        return True
+    def _claim(self, update_id: int | None, chat_id: int) -> bool:
+        return update_id is None or self.ledger.claim(update_id, chat_id)
 
     # -- changes ------------------------------------------------------------------------------
     def start(
@@ -140,7 +106,7 @@ class ProgressService:
                 updated_at=now,
                 step_since=now,
             )
-            self._claim(update_id, now)
+            self._claim(update_id, chat_id)
             chats.insert_chat(
                 self.db,
                 {
@@ -178,9 +144,9 @@ class ProgressService:
         that matches only while the chat is still at that step and counter. Only a press that
         does not match reads the chat, to tell why (stale, redelivered, not started).
 
-        The press's update id is kept in its log entry, not in ``handled_updates``: once the
-        press has moved the chat its button is stale, so a redelivery cannot match again, and
-        that log entry tells it apart from a stale press (DUPLICATE, answered by no one).
+        The press claims its update in the same transaction: once the press has moved the
+        chat its button is stale, so a redelivery cannot match again, and the ledger tells it
+        apart from a stale press (DUPLICATE, answered by no one).
         """
         step = self.spec.steps.get(step_id)
         answer = step.answer(answer_id) if step else None
@@ -207,6 +173,7 @@ class ProgressService:
                 )
             if row is None:
                 return self._refused_press(chat_id, step_id, seq, update_id)
+            self._claim(update_id, chat_id)
             self._log(
                 chat_id,
                 user_id,
@@ -218,9 +185,6 @@ class ProgressService:
                 to_state=new_state,
                 detail=detail,
             )
-        if update_id is not None:
-            self._claimed.add(update_id)
-            self._remember_handled(update_id)
         assert step is not None and answer is not None
         return AnswerResult(Outcome.MOVED, ChatProgress.from_row(row), step, answer)
 
@@ -233,7 +197,7 @@ class ProgressService:
         progress = ChatProgress.from_row(row)
         if step_id == progress.state and seq == progress.seq:
             return AnswerResult(Outcome.INVALID, progress)  # a current button, a forged answer
-        if update_id is not None and events.update_logged(self.db, chat_id, update_id):
+        if update_id is not None and self.ledger.was_handled(update_id):
             return AnswerResult(Outcome.DUPLICATE, progress)
         return AnswerResult(Outcome.STALE, progress)
 
@@ -266,7 +230,7 @@ class ProgressService:
             changes.update(self._last_submission(progress.chat_id, previous))
         now = self._now()
         with transaction(self.db):
-            if not self._claim(update_id, now):
+            if not self._claim(update_id, progress.chat_id):
                 return None
             updated = self._apply(progress, changes, now)
             self._log(progress.chat_id, user_id, update_id, "back", now, to_state=previous)
@@ -285,7 +249,7 @@ class ProgressService:
         }
         now = changes["step_since"] = self._now()
         with transaction(self.db):
-            if not self._claim(update_id, now):
+            if not self._claim(update_id, progress.chat_id):
                 return None
             updated = self._apply(progress, changes, now)
             self._log(progress.chat_id, user_id, update_id, "reset", now, to_state=self.spec.start)
@@ -301,7 +265,7 @@ class ProgressService:
     ) -> ChatProgress | None:
         now = self._now()
         with transaction(self.db):
-            if not self._claim(update_id, now):
+            if not self._claim(update_id, progress.chat_id):
                 return None
             # The step is shown again with new buttons, so the old ones become stale.
             updated = self._apply(progress, {"language": language}, now)

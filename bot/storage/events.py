@@ -75,14 +75,6 @@ def latest_event(db: Database, chat_id: int) -> EventRow | None:
     return EventRow._make(row) if row is not None else None
 
 
-def update_logged(db: Database, chat_id: int, update_id: int) -> bool:
-    """Whether ``update_id`` changed this chat (its log entry names it)."""
-    row = db.execute(
-        "SELECT 1 FROM events WHERE chat_id = ? AND update_id = ? LIMIT 1", [chat_id, update_id]
-    ).fetchone()
-    return row is not None
-
-
 def last_entry_detail(db: Database, chat_id: int, to_state: str) -> str | None:
     """The detail of the chat's last answer that entered ``to_state`` with one (audit dates)."""
     row = db.execute(

@@ -3,14 +3,14 @@
 Each set records by name which of its migrations a database has had, so a set's names and
 order never change; a new column or index is a new migration at the end of its set. The
 queries on these tables live in one module per table group (``chats``, ``events``,
-``handled``, ``broadcasts``, ``reminders``, ``tickets``).
+``inbox``, ``broadcasts``, ``reminders``, ``tickets``).
 """
 
 from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-core = Migrations("tpbot.core")  # chats, answers log (events), handled updates, inbox
+core = Migrations("tpbot.core")  # chats, answers log (events), the update ledger (inbox)
 operators = Migrations("tpbot.operators")  # broadcasts, deliveries, reminders, muted chats
 tickets = Migrations("tpbot.tickets")  # support tickets and their relayed messages
 console = Migrations("tpbot.console")  # the operators' console: sign-in links and sessions
@@ -102,6 +102,25 @@ def m006_step_since(db: Database) -> None:
         "UPDATE chats SET step_since = COALESCE((SELECT MAX(e.at) FROM events e "
         "WHERE e.chat_id = chats.id AND e.to_state = chats.state), updated_at, created_at)"
     )
+
+
+@core()
+def m007_update_ledger(db: Database) -> None:
+    # One record of whether an update was handled: the inbox row goes new → owed (its change
+    # is saved, the reply not confirmed) → done, in the change's own transaction. It takes
+    # over ``handled_updates`` and the answers log's update ids as the record of handled ones.
+    db.table("inbox").add_column("chat_id", int)
+    db.table("inbox").add_column("status", str, not_null_default="new")
+    db.execute(
+        "UPDATE inbox SET status = 'done', body = NULL WHERE update_id IN "
+        "(SELECT update_id FROM handled_updates) OR update_id IN "
+        "(SELECT update_id FROM events WHERE update_id IS NOT NULL)"
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO inbox (update_id, received_at, status) "
+        "SELECT update_id, at, 'done' FROM handled_updates"
+    )
+    db.execute("DROP TABLE handled_updates")
 
 
 @operators()

@@ -20,15 +20,41 @@ class OutsideTransaction(RuntimeError):
     """A write was attempted with no transaction open (a bug: wrap it in ``transaction``)."""
 
 
-class Busy(RuntimeError):
+class StoreUnavailable(RuntimeError):
+    """Nothing was written, for a reason outside the bot that passes: try again later."""
+
+
+class Busy(StoreUnavailable):
     """Another process holds the write lock (e.g. the command line sending a broadcast):
     nothing was written; try again a little later."""
 
 
+class DiskFull(StoreUnavailable):
+    """The disk holding the database is full: nothing was written; try again once there is
+    room."""
+
+
+def _error_name(error: BaseException) -> str:
+    if not isinstance(error, sqlite3.OperationalError):
+        return ""
+    return str(getattr(error, "sqlite_errorname", "") or "")
+
+
 def is_busy(error: BaseException) -> bool:
-    return isinstance(error, sqlite3.OperationalError) and getattr(
-        error, "sqlite_errorname", ""
-    ) in ("SQLITE_BUSY", "SQLITE_LOCKED")
+    return _error_name(error) in ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def is_full(error: BaseException) -> bool:
+    return _error_name(error).startswith("SQLITE_FULL")
+
+
+def unavailable(error: BaseException) -> StoreUnavailable | None:
+    """The :class:`StoreUnavailable` an SQLite error stands for, if it is one."""
+    if is_busy(error):
+        return Busy("the database is being written by another process")
+    if is_full(error):
+        return DiskFull("the disk holding the database is full")
+    return None
 
 
 def write(db: Database, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
@@ -82,15 +108,29 @@ class transaction:  # lower case: used like a function, ``with transaction(db):`
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                if is_busy(exc):
-                    raise Busy("the database is being written by another process") from exc
-                raise
+                reason = unavailable(exc)
+                if reason is None:
+                    raise
+                raise reason from exc
             self.owner = True
 
-    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> None:
         if not self.owner:
             return
-        if exc_type is None:
-            self.conn.commit()
-        else:
+        if exc is None:
+            try:
+                self.conn.commit()
+            except sqlite3.OperationalError as error:
+                self._rollback()
+                reason = unavailable(error)
+                if reason is None:
+                    raise
+                raise reason from error
+            return
+        self._rollback()
+        if isinstance(exc, sqlite3.OperationalError) and (reason := unavailable(exc)):
+            raise reason from exc
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
             self.conn.rollback()

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.intake import Intake
-from bot.services.errors import Busy
+from bot.services.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +46,15 @@ def webhook_app(
         except (ValueError, KeyError, TypeError):
             return Response(status_code=400)
         assert intake is not None
+        await intake.wait_for_room()
         try:
             intake.accept([(update_id, text)])
-        except Busy:  # not kept: Telegram sends it again
+        except StoreUnavailable:  # not kept (locked, or the disk is full): Telegram resends
             return Response(status_code=503)
         return Response(status_code=200)
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"ok": True, "queued": intake.queue.qsize() if intake else 0})
+        return JSONResponse({"ok": True, "queued": intake.queued if intake else 0})
 
     routes: list[BaseRoute] = [Route("/healthz", health, methods=["GET"]), *extra]
     if path is not None and secret is not None:

@@ -85,4 +85,4 @@ async def press(update: Update, context: BotContext) -> None:
             await send_step(update, context, moved, prefix)
     except TelegramError as exc:
         log.warning("chat %s: the next step could not be shown: %r", chat.id, exc)
-        context.bot_data.owed_steps.add(chat.id)
+        services.ledger.owe(chat.id, update_id)

@@ -1,0 +1,178 @@
+"""The update ledger: the one record of whether an update was handled, and of replies owed.
+
+Nothing acknowledged is lost: :meth:`UpdateLedger.keep` stores a batch in one transaction
+before the caller acknowledges it. A change claims its update with :meth:`claim`, in the
+change's own transaction, so "handled" and "changed" are one fact: a redelivery, a replay after
+a crash or a second press can never apply it twice. When the update's handling ends,
+:meth:`finish` records it done; a reply that did not get through is recorded as owed
+(:meth:`owe`) and made good later (:meth:`settle`), including after a crash: an update whose
+change was saved and whose reply was never confirmed is still ``owed`` in SQLite.
+
+Done marks are written in batches (with the next kept batch, or a few dozen at a time, or
+when the bot goes idle): a crash in between at worst shows a step once more, or answers a
+``/status`` twice; it never loses or repeats a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from collections.abc import Iterator, Sequence
+
+from sqlite_utils import Database
+
+from bot.services.clock import Clock, iso
+from bot.storage import inbox, meta
+from bot.storage.sql import transaction
+
+KEEP_FOR = dt.timedelta(days=2)  # Telegram redelivers only recent updates
+PRUNE_BATCH = 2_000
+FINISH_BATCH = 32  # done marks written together
+FINISH_WITHIN = 0.25  # seconds a done mark may wait for others
+WEBHOOK_SECRET_KEY = "webhook.secret"
+
+
+class UpdateLedger:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+        self._unhandled: set[int] = set()  # kept (or replayed) as new, not finished yet
+        self._claimed: set[int] = set()  # claimed by a change in this process, not finished
+        self._owed: dict[int, list[int]] = {}  # chat → its updates whose reply is owed
+        self._owed_updates: set[int] = set()
+        self._to_finish: list[int] = []
+        self._finishing_since = 0.0
+
+    # -- kept before acknowledged ---------------------------------------------------------
+    def keep(self, updates: Sequence[tuple[int, str]]) -> list[int]:
+        """Store (update id, JSON) pairs; returns the ids not recorded before (to be
+        handled). Done marks waiting to be written go in the same transaction."""
+        if not updates:
+            return []
+        at = iso(self.clock())
+        with transaction(self.db):
+            new = inbox.keep(self.db, [(update_id, body, at) for update_id, body in updates])
+            self._write_finished(at)
+        self._unhandled.update(new)
+        return new
+
+    def pending(self, page: int = 1_000) -> Iterator[tuple[int, str]]:
+        """Every kept update not handled yet (after a restart), oldest first."""
+        after = -1
+        while rows := inbox.unhandled(self.db, after, page):
+            self._unhandled.update(row.update_id for row in rows)
+            yield from rows
+            after = rows[-1].update_id
+
+    def next_offset(self) -> int | None:
+        """Where ``getUpdates`` goes on: after the newest update recorded (None: Telegram's)."""
+        newest = inbox.newest(self.db)
+        return newest + 1 if newest is not None else None
+
+    def newest_update_id(self) -> int:
+        """The highest update id recorded (0 if none): the demo numbers its updates on."""
+        return inbox.newest(self.db) or 0
+
+    # -- handled once ---------------------------------------------------------------------
+    def seen(self, update_id: int) -> bool:
+        """Whether the update was handled already (or is being handled)."""
+        if update_id in self._unhandled:
+            return False
+        if (
+            update_id in self._claimed
+            or update_id in self._owed_updates
+            or update_id in self._to_finish
+        ):
+            return True
+        status = inbox.status_of(self.db, update_id)
+        return status is not None and status != inbox.NEW
+
+    def claim(self, update_id: int, chat_id: int) -> bool:
+        """Inside the caller's transaction: this update changes ``chat_id``; False if it was
+        handled already (then the caller changes nothing)."""
+        if not inbox.claim(self.db, update_id, chat_id, iso(self.clock())):
+            return False
+        self._claimed.add(update_id)
+        return True
+
+    def was_handled(self, update_id: int) -> bool:
+        """For a change that was refused: had this very update been handled before?"""
+        return self.seen(update_id)
+
+    def finish(self, update_id: int) -> None:
+        """The update's handling ended (and its reply, if any, went out or is owed)."""
+        self._unhandled.discard(update_id)
+        self._claimed.discard(update_id)
+        if update_id in self._owed_updates:
+            return
+        if not self._to_finish:
+            self._finishing_since = time.monotonic()
+        self._to_finish.append(update_id)
+        if (
+            len(self._to_finish) >= FINISH_BATCH
+            or time.monotonic() - self._finishing_since > FINISH_WITHIN
+        ):
+            self.flush()
+
+    @property
+    def unwritten(self) -> bool:
+        """Whether done marks wait to be written."""
+        return bool(self._to_finish)
+
+    def flush(self) -> None:
+        """Write the done marks that wait (when the bot goes idle, and at shutdown)."""
+        if self._to_finish:
+            with transaction(self.db):
+                self._write_finished(iso(self.clock()))
+
+    def _write_finished(self, at: str) -> None:
+        if self._to_finish:
+            inbox.mark_done(self.db, self._to_finish, at)
+            self._to_finish = []
+
+    # -- replies owed ---------------------------------------------------------------------
+    def load_owed(self) -> list[int]:
+        """At start: the chats a crash left without the reply to a saved change."""
+        for row in inbox.owed(self.db):
+            self._owe(row.chat_id, row.update_id)
+        return list(self._owed)
+
+    def owe(self, chat_id: int, update_id: int) -> None:
+        """The update's change was saved but the reply showing it did not get through."""
+        self._owe(chat_id, update_id)
+
+    def _owe(self, chat_id: int, update_id: int) -> None:
+        self._owed.setdefault(chat_id, []).append(update_id)
+        self._owed_updates.add(update_id)
+
+    def owes(self, chat_id: int) -> bool:
+        return chat_id in self._owed
+
+    def settle(self, chat_id: int) -> None:
+        """The chat was shown its current step: every reply owed to it is made good."""
+        for update_id in self._owed.pop(chat_id, ()):
+            self._owed_updates.discard(update_id)
+            if update_id not in self._claimed:  # a claim still running finishes itself
+                self._to_finish.append(update_id)
+
+    # -- upkeep ---------------------------------------------------------------------------
+    def prune(self) -> int:
+        """Forget updates received long ago, a bounded batch at a time; returns how many."""
+        cutoff = iso(self.clock() - KEEP_FOR)
+        with transaction(self.db):
+            self._write_finished(iso(self.clock()))
+            return inbox.forget_before(self.db, cutoff, PRUNE_BATCH)
+
+    def webhook_secret(self, configured: str | None) -> str:
+        """The secret Telegram must send with every webhook request: the configured one, or
+        one generated once and kept (so a restart registers the same)."""
+        if configured:
+            return configured
+        stored = meta.get_meta(self.db, WEBHOOK_SECRET_KEY)
+        if stored:
+            return stored
+        generated = secrets.token_urlsafe(32)  # Telegram allows A-Z a-z 0-9 _ -
+        with transaction(self.db):
+            meta.set_meta(self.db, WEBHOOK_SECRET_KEY, generated)
+        return generated

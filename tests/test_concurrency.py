@@ -1,0 +1,284 @@
+"""Many chats at once: a chat that waits delays only itself, and each chat stays in order.
+
+These run the real path of ``run``: updates kept by the intake, handed to the Application's
+own queue, taken by PTB's update fetcher and run by the bot's update processor
+(``bot.lanes.ChatLanes``), with the network faked by the offline Bot API (which can hold a
+call, as a slow connection would).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from telegram import Update
+
+from bot.config import Settings
+from bot.demo.offline_api import BOT_USER, ApiCall
+from bot.demo.updates import UpdateFactory
+from bot.intake import Intake
+from bot.lanes import ChatLanes
+from bot.rate_limits import ChatRateLimiter
+from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock
+from tests.test_support import SUPPORT, support_chat_info
+
+GROUP = UpdateFactory.chat(-200, "group", "Acme TP team")
+PRESSES = [  # one chat's way through the first steps, each press on the step it moved to
+    "a|0|welcome|begin",
+    "a|1|owner_separate|yes",
+    "a|2|manages_shops|yes",
+    "a|3|taobao_corporate|yes",
+]
+
+
+async def until(condition: Callable[[], bool], timeout: float = 3.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "not reached in time"
+        await asyncio.sleep(0.01)
+
+
+async def running(harness: BotHarness) -> Intake:
+    """The harness's application started as ``run`` starts it, and its intake."""
+    await harness.application.start()
+    return Intake(harness.application)
+
+
+def to(calls: list[ApiCall], chat_id: int) -> list[ApiCall]:
+    return [c for c in calls if c.chat_id == chat_id]
+
+
+def step_message(chat_id: int) -> dict[str, Any]:
+    return {
+        "message_id": 1000,
+        "date": 0,
+        "chat": {"id": chat_id, "type": "private"},
+        "from": BOT_USER,
+        "text": "step",
+    }
+
+
+def users(first: int, count: int) -> list[dict[str, Any]]:
+    return [UpdateFactory.user(first + n, f"User {n}", "en") for n in range(count)]
+
+
+async def test_a_chat_whose_reply_is_held_does_not_hold_the_others(harness: BotHarness) -> None:
+    intake = await running(harness)
+    held = harness.api.hold("sendMessage", EN_USER["id"])  # e.g. a slow connection
+    intake.accept_updates(
+        [harness.updates.command(EN_USER, "/start"), harness.updates.command(ZH_USER, "/start")]
+    )
+    await until(lambda: bool(to(harness.api.calls, ZH_USER["id"])))
+    assert not to(harness.api.calls, EN_USER["id"])  # still waiting on its own reply
+    assert harness.state(ZH_USER["id"]) == "welcome"
+    held.set()
+    await intake.drain(5)
+    assert "Welcome" in to(harness.api.take(), EN_USER["id"])[0].text
+
+
+async def test_a_group_at_its_limit_delays_only_itself(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """Telegram's 20 messages a minute in a group: the group's 21st message waits about 3 s
+    (the limiter's pace), and a private chat is answered meanwhile."""
+    harness = BotHarness(settings, clock, rate_limiter=lambda: ChatRateLimiter(max_retries=0))
+    await harness.start()
+    try:
+        intake = await running(harness)
+        flood = [harness.updates.command(EN_USER, "/start", GROUP)]
+        flood += [harness.updates.command(EN_USER, "/status", GROUP) for _ in range(24)]
+        intake.accept_updates(flood)
+        await until(lambda: len(to(harness.api.calls, GROUP["id"])) >= 20)
+        intake.accept_updates([harness.updates.command(ZH_USER, "/start")])
+        await until(lambda: bool(to(harness.api.calls, ZH_USER["id"])), timeout=1.0)
+        assert len(to(harness.api.calls, GROUP["id"])) < 25  # the group is still waiting
+        assert intake.queued > 0
+    finally:
+        await harness.stop()
+
+
+async def test_a_flood_of_ticket_messages_delays_only_the_sender(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    desk = BotHarness(
+        replace(settings, support_chat_id=SUPPORT),
+        clock,
+        rate_limiter=lambda: ChatRateLimiter(max_retries=0),
+    )
+    await desk.start()
+    desk.api.responders["getChat"] = support_chat_info(forum=False)
+    try:
+        await desk.command(EN_USER, "/start")
+        await desk.command(EN_USER, "/ask")  # a ticket: the user's messages go to the group
+        intake = await running(desk)
+        intake.accept_updates(
+            [desk.updates.message(EN_USER, text=f"question {n}") for n in range(40)]
+        )
+        await until(lambda: len(to(desk.api.calls, SUPPORT)) >= 20)
+        intake.accept_updates([desk.updates.command(ZH_USER, "/start")])
+        await until(lambda: bool(to(desk.api.calls, ZH_USER["id"])), timeout=1.0)
+        relayed = to(desk.api.calls, SUPPORT)
+        assert len(relayed) < 40  # the ticket's messages still wait for the group's limit
+        assert all(  # and the ones that went, went in the order written
+            a.params.get("message_id", 0) <= b.params.get("message_id", 0)
+            for a, b in itertools.pairwise(relayed)
+            if a.method == b.method == "copyMessage"
+        )
+    finally:
+        await desk.stop()
+
+
+async def test_one_chats_presses_interleaved_with_many_others_are_applied_in_order(
+    harness: BotHarness,
+) -> None:
+    intake = await running(harness)
+    others = users(5000, 30)
+    jitter = random.Random(7)
+    harness.api.latency = lambda method: jitter.uniform(0, 0.02)  # calls end in any order
+    held = harness.api.hold("sendMessage", EN_USER["id"])  # its first reply is slow
+    mine = [harness.updates.command(EN_USER, "/start")]
+    mine += [harness.updates.press(EN_USER, d, step_message(EN_USER["id"])) for d in PRESSES]
+    stream: list[Update] = []
+    for n, user in enumerate(others):  # the chat's updates among everyone else's
+        stream.append(harness.updates.command(user, "/start"))
+        if n % 6 == 0 and mine:
+            stream.append(mine.pop(0))
+    stream += mine
+    intake.accept_updates(stream)
+    await until(lambda: all(harness.services.progress.get(u["id"]) for u in others))
+    held.set()
+    await intake.drain(5)
+    progress = harness.services.progress.get(EN_USER["id"])
+    assert progress is not None
+    assert (progress.state, progress.seq) == ("alipay_corporate", 4)  # every press applied
+    notices = [c for c in to(harness.api.calls, EN_USER["id"]) if c.method == "sendMessage"]
+    assert len(notices) >= 1
+    assert (
+        not [  # and none refused as stale
+            c
+            for c in harness.api.calls
+            if c.method == "answerCallbackQuery" and c.params.get("show_alert")
+        ]
+    )
+
+
+async def test_a_double_delivered_update_is_applied_once_under_concurrency(
+    harness: BotHarness,
+) -> None:
+    intake = await running(harness)
+    await harness.application.update_queue.put(harness.updates.command(EN_USER, "/start"))
+    await intake.drain(5)
+    press = harness.updates.press(EN_USER, PRESSES[0], step_message(EN_USER["id"]))
+    harness.api.take()
+    queue = harness.application.update_queue
+    for user in users(6000, 10):
+        queue.put_nowait(harness.updates.command(user, "/start"))
+        queue.put_nowait(press)  # Telegram delivered it again, while the first one runs
+    await intake.drain(5)
+    edits = [c for c in to(harness.api.take(), EN_USER["id"]) if c.method == "editMessageText"]
+    assert len(edits) == 1
+    progress = harness.services.progress.get(EN_USER["id"])
+    assert progress is not None and (progress.state, progress.seq) == ("owner_separate", 1)
+
+
+async def test_a_stop_after_the_change_and_before_its_reply_shows_the_step_once_at_start(
+    harness: BotHarness, settings: Settings, clock: FrozenClock
+) -> None:
+    """The process dies after the press was saved and before its reply went out: at the
+    next start the chat is shown its step, once, saying the answer was saved."""
+    await harness.command(EN_USER, "/start")
+    intake = await running(harness)
+    harness.api.hold("editMessageText", EN_USER["id"])  # the reply never gets out...
+    harness.api.hold("sendMessage", EN_USER["id"])
+    press = harness.updates.press(EN_USER, PRESSES[0], harness.last_buttons_message[EN_USER["id"]])
+    intake.accept_updates([press])
+    await until(lambda: harness.state(EN_USER["id"]) == "owner_separate")  # ...saved
+    # ...and the process is killed here: a new one starts on the same database.
+    after = BotHarness(settings, clock)
+    await after.start()
+    try:
+        restarted = await running(after)
+        assert restarted.make_good_owed() == 1
+        assert restarted.replay() == 0
+        restarted.accept_updates([press])  # delivered again: recognised, not applied again
+        await restarted.drain(5)
+        calls = to(after.api.take(), EN_USER["id"])
+        assert [c.method for c in calls] == ["sendMessage"]
+        assert "answer was saved" in calls[0].text
+        assert "different company" in calls[0].text  # the step it moved to
+        assert after.state(EN_USER["id"]) == "owner_separate"
+        await after.stop()
+        again = BotHarness(settings, clock)  # and a third start owes nothing any more
+        await again.start()
+        assert Intake(again.application).make_good_owed() == 0
+        await again.stop()
+    finally:
+        for gate in harness.api.gates.values():
+            gate.set()
+
+
+def test_lanes_keep_each_chat_and_each_ticket_in_order() -> None:
+    lanes = ChatLanes(8, support_chat_id=SUPPORT)
+    factory = UpdateFactory(None, first_update_id=1)
+    support = UpdateFactory.chat(SUPPORT, "supergroup", "TP support", is_forum=True)
+    operator = UpdateFactory.user(901, "Olga", "en")
+
+    def in_topic(thread: int) -> Update:
+        return factory.message(
+            operator, support, text="reply", message_thread_id=thread, is_topic_message=True
+        )
+
+    assert lanes.lane_of(factory.command(EN_USER, "/start")) == EN_USER["id"]
+    assert lanes.lane_of(factory.command(EN_USER, "/status", GROUP)) == GROUP["id"]
+    assert lanes.lane_of(in_topic(7)) == lanes.lane_of(in_topic(7))  # one ticket: in order
+    assert lanes.lane_of(in_topic(7)) != lanes.lane_of(in_topic(8))  # two tickets: side by side
+    assert lanes.lane_of(factory.message(operator, support, text="hi")) == (SUPPORT, 0)
+
+
+async def test_a_private_chat_gets_at_most_one_new_message_a_second() -> None:
+    limiter = ChatRateLimiter(max_retries=0)
+    await limiter.initialize()
+    sent: list[tuple[int, float]] = []
+
+    async def send(chat_id: int) -> bool:
+        sent.append((chat_id, time.monotonic()))
+        return True
+
+    async def call(endpoint: str, chat_id: int) -> None:
+        await limiter.process_request(send, (chat_id,), {}, endpoint, {"chat_id": chat_id}, None)
+
+    await asyncio.gather(call("sendMessage", 1), call("sendMessage", 1), call("sendMessage", 2))
+    await call("editMessageText", 1)  # edits are not new messages: not held
+    times = {chat: [at for c, at in sent if c == chat] for chat in (1, 2)}
+    assert times[1][1] - times[1][0] >= 0.9
+    assert times[2][0] - times[1][0] < 0.5
+    await limiter.shutdown()
+
+
+async def test_a_lane_runs_its_updates_one_after_another_and_lanes_side_by_side() -> None:
+    lanes = ChatLanes(8)
+    await lanes.initialize()
+    events: list[tuple[str, int, str]] = []
+
+    async def handle(lane: str, n: int, seconds: float) -> None:
+        events.append((lane, n, "start"))
+        await asyncio.sleep(seconds)  # a round trip to Telegram, slower for earlier ones
+        events.append((lane, n, "end"))
+
+    await asyncio.gather(
+        *(
+            lanes.run_in_lane(lane, handle(lane, n, 0.05 - 0.01 * n))
+            for n in range(4)
+            for lane in ("a", "b")
+        )
+    )
+    for lane in ("a", "b"):
+        mine = [(n, what) for name, n, what in events if name == lane]
+        assert mine == [(n, what) for n in range(4) for what in ("start", "end")]
+    assert events.index(("b", 0, "start")) < events.index(("a", 0, "end"))  # side by side
+    assert lanes.inside == 0
