@@ -20,6 +20,7 @@ from bot.handlers.context import BotApplication, BotContext
 from bot.handlers.operators.runs import start_broadcast
 from bot.services.chat_progress import ChatProgress
 from bot.services.delivery import Payload
+from bot.services.errors import Busy
 from bot.services.reminders import DueReminder
 from bot.telegram_sender import buttons_of
 
@@ -103,15 +104,51 @@ async def housekeeping(application: BotApplication) -> None:
     await maintenance.checkpoint()
 
 
+class BusyNotice:
+    """A periodic job that finds the database written by another process (e.g. the command line
+    sending a broadcast) says so once, at INFO, and once when it gets through again;
+    it tries again on each run meanwhile. Nothing was written by a run that met it."""
+
+    def __init__(self, job: str) -> None:
+        self.job = job
+        self.waiting = False
+
+    def busy(self) -> None:
+        if not self.waiting:
+            log.info("%s: the database is being written by another process; retrying", self.job)
+            self.waiting = True
+
+    def through(self) -> None:
+        if self.waiting:
+            log.info("%s: the database is free again", self.job)
+            self.waiting = False
+
+
+def _notice_of(context: BotContext) -> BusyNotice:
+    assert context.job is not None and isinstance(context.job.data, BusyNotice)
+    return context.job.data
+
+
 async def _tick_job(context: BotContext) -> None:
+    notice = _notice_of(context)
     try:
         await tick(context.bot_application)
+    except Busy:
+        notice.busy()
+        return
     except Exception:  # a failed round is logged; the next one tries again
         log.exception("operators' periodic job failed")
+    notice.through()
 
 
 async def _housekeeping_job(context: BotContext) -> None:
-    await housekeeping(context.bot_application)
+    notice = _notice_of(context)
+    try:
+        await housekeeping(context.bot_application)
+    except Busy:
+        notice.busy()
+        return
+    notice.through()
 
 
 def schedule(application: BotApplication) -> None:
@@ -119,6 +156,11 @@ def schedule(application: BotApplication) -> None:
     if application.job_queue is None:
         return
     application.job_queue.run_repeating(
-        _housekeeping_job, interval=HOUSEKEEPING_EVERY, first=HOUSEKEEPING_EVERY
+        _housekeeping_job,
+        interval=HOUSEKEEPING_EVERY,
+        first=HOUSEKEEPING_EVERY,
+        data=BusyNotice("housekeeping"),
     )
-    application.job_queue.run_repeating(_tick_job, interval=TICK_EVERY, first=5)
+    application.job_queue.run_repeating(
+        _tick_job, interval=TICK_EVERY, first=5, data=BusyNotice("operators' periodic job")
+    )

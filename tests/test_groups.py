@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
+
+import pytest
 
 from bot.demo.offline_api import BOT_USER
 from bot.demo.updates import UpdateFactory
@@ -63,6 +66,21 @@ def membership(chat: dict[str, Any], old: str, new: str, by: dict[str, Any]) -> 
             "date": int(time.time()),
             "old_chat_member": member(old, BOT_USER),
             "new_chat_member": member(new, BOT_USER),
+        }
+    }
+
+
+def member_changed(
+    chat: dict[str, Any], user: dict[str, Any], old: str, new: str, by: dict[str, Any]
+) -> dict[str, Any]:
+    """A ``chat_member`` update: ``user``'s status in ``chat`` changed from old to new."""
+    return {
+        "chat_member": {
+            "chat": chat,
+            "from": by,
+            "date": int(time.time()),
+            "old_chat_member": member(old, user),
+            "new_chat_member": member(new, user),
         }
     }
 
@@ -169,6 +187,42 @@ async def test_reset_and_language_are_for_administrators(
     await harness.command(EN_USER, "/start")
     calls = await harness.command(EN_USER, "/reset")
     assert "getChatMember" not in methods(calls) and "Start over" in texts(calls)
+
+
+async def test_a_demoted_or_promoted_administrator_is_asked_about_at_once(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await harness.command(EN_USER, "/start", GROUP)
+    answer_members(harness)
+    harness.api.chat_members[(GROUP["id"], EN_USER["id"])] = "administrator"
+    calls = await harness.command(EN_USER, "/reset", GROUP)
+    assert "Start over" in texts(calls)  # an administrator: remembered for a minute
+    calls = await harness.command(BOB, "/reset", GROUP)
+    assert "Only this group's administrators" in texts(calls)  # Bob is not, remembered too
+
+    # Bob (made the owner) demotes Alice and promotes himself: Telegram says so at once.
+    harness.api.chat_members[(GROUP["id"], EN_USER["id"])] = "member"
+    harness.api.chat_members[(GROUP["id"], BOB["id"])] = "administrator"
+    with caplog.at_level(logging.WARNING):
+        for user, old, new in [(EN_USER, "administrator", "member"), (BOB, "member", "creator")]:
+            update = member_changed(GROUP, user, old, new, BOB)
+            assert await harness.feed(harness.updates.from_dict(update)) == []  # said nothing
+    assert not caplog.records
+    calls = await harness.command(EN_USER, "/reset", GROUP)
+    assert methods(calls) == ["getChatMember", "sendMessage"]  # asked again, not remembered
+    assert "Only this group's administrators" in calls[1].text
+    calls = await harness.command(BOB, "/reset", GROUP)
+    assert methods(calls) == ["getChatMember", "sendMessage"]
+    assert "Start over" in calls[1].text
+
+    # A change of someone else, or in another group, keeps what is known.
+    other = UpdateFactory.chat(-300, "group", "Another team")
+    await harness.feed(harness.updates.from_dict(member_changed(other, BOB, "member", "left", BOB)))
+    await harness.feed(
+        harness.updates.from_dict(member_changed(GROUP, ZH_USER, "left", "member", ZH_USER))
+    )
+    calls = await harness.command(BOB, "/reset", GROUP)
+    assert methods(calls) == ["sendMessage"]
 
 
 async def test_an_anonymous_administrator_may_reset(harness: BotHarness) -> None:

@@ -10,7 +10,9 @@ import pytest
 
 from bot.config import Settings
 from tests.conftest import EN_USER, BotHarness, FrozenClock, methods, texts
+from tests.test_groups import member_changed
 from tests.test_support import (
+    FORUM,
     LISTED,
     OPERATOR,
     SUPPORT,
@@ -105,3 +107,18 @@ async def test_a_members_answer_in_the_topic_reaches_the_user_only_when_members_
         assert [c.chat_id for c in calls if c.method == "copyMessage"] == [EN_USER["id"]]
     finally:
         await bot.stop()
+
+
+async def test_a_member_who_leaves_the_support_group_is_no_operator_at_once(
+    desk: BotHarness,
+) -> None:
+    if not members_count(desk):
+        pytest.skip("membership counts for nothing here")
+    calls = await desk.command(OPERATOR, "/close 99")  # no such ticket: checked, remembered
+    assert "getChatMember" in methods(calls) and REFUSED not in texts(calls)
+    desk.api.chat_members[(SUPPORT, OPERATOR["id"])] = "left"
+    left = member_changed(FORUM, OPERATOR, "member", "left", OPERATOR)
+    assert await desk.feed(desk.updates.from_dict(left)) == []
+    calls = await desk.command(OPERATOR, "/close 1")
+    assert "getChatMember" in methods(calls) and REFUSED in texts(calls)
+    assert desk.services.tickets.get(1).is_open

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from bot.handlers.context import BotContext
 from bot.services.chat_progress import ChatProgress
@@ -78,6 +79,20 @@ async def reply(update: Update, context: BotContext, text: str, **kwargs: Any) -
     return await context.bot.send_message(
         chat.id, text, message_thread_id=_thread_of(update), **kwargs
     )
+
+
+async def edit_or_reply(update: Update, context: BotContext, text: str) -> bool:
+    """Show ``text`` in place of the pressed button's message, or as a new message if that one
+    cannot be edited (too old, deleted). False if it says ``text`` already: a repeated press."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_text(text)
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():
+            return False
+        await reply(update, context, text)
+    return True
 
 
 async def need_start(update: Update, context: BotContext) -> None:

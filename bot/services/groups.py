@@ -54,6 +54,10 @@ class TtlCache(Generic[K, V]):
             self._entries.clear()
         self._entries[key] = (self.clock(), value)
 
+    def drop(self, key: K) -> None:
+        """Forget ``key`` (its value is known to have changed): the next ``get`` misses."""
+        self._entries.pop(key, None)
+
 
 class GroupService:
     def __init__(self, db: Database, clock: Clock) -> None:

@@ -5,16 +5,27 @@ In groups, which members may run them is decided by the guards (``bot.handlers.g
 
 from __future__ import annotations
 
+import logging
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from bot.callbacks import LanguageButton, ResetButton
 from bot.handlers.context import BotContext
 from bot.handlers.guards import allowed
-from bot.handlers.replies import current_progress, need_start, reply, send_step, sender_ids
+from bot.handlers.replies import (
+    current_progress,
+    edit_or_reply,
+    need_start,
+    reply,
+    send_step,
+    sender_ids,
+)
 from bot.services.chat_progress import ChatProgress
 from bot.services.i18n import LANGUAGES
+
+log = logging.getLogger(__name__)
 
 
 # -- /back ------------------------------------------------------------------------------------
@@ -81,16 +92,39 @@ async def reset_answer(update: Update, context: BotContext) -> None:
         await query.answer()
         return
     if not button.confirm:
-        await query.answer()
-        await query.edit_message_text(services.catalog.text(lang, "reset-cancelled"))
+        await _conclude(update, context, services.catalog.text(lang, "reset-cancelled"))
         return
     user_id, update_id = sender_ids(update)
     fresh = services.progress.reset(progress, user_id=user_id, update_id=update_id)
     if fresh is None:
         return
-    await query.answer()
-    await query.edit_message_text(services.catalog.text(lang, "reset-done"))
-    await send_step(update, context, fresh)
+    await _conclude(update, context, services.catalog.text(lang, "reset-done"), fresh)
+
+
+async def _conclude(
+    update: Update, context: BotContext, text: str, changed: ChatProgress | None = None
+) -> None:
+    """Answer the press, say ``text`` on its message, then show ``changed``'s step (if given).
+
+    Once the press is answered, a failure is logged here rather than passed to the error
+    handler (which would answer the press a second time, and be refused). A change that is
+    saved but whose step did not get out is owed to the chat's next update."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.warning("chat %s: the button's answer failed: %r", chat.id, exc)
+    owed = context.bot_data.owed_steps
+    try:
+        shown = await edit_or_reply(update, context, text)
+        # Not shown: the message said so already (a double tap), and so did the step after it.
+        if changed is not None and (shown or changed.chat_id in owed):
+            await send_step(update, context, changed)
+    except TelegramError as exc:
+        log.warning("chat %s: the button's reply could not be shown: %r", chat.id, exc)
+        if changed is not None:
+            owed.add(changed.chat_id)
 
 
 # -- /language -------------------------------------------------------------------------------
@@ -135,9 +169,7 @@ async def language_answer(update: Update, context: BotContext) -> None:
     if switched is None:
         return
     context.language = chosen
-    await query.answer()
-    await query.edit_message_text(services.catalog.text(chosen, "language-set"))
-    await send_step(update, context, switched)
+    await _conclude(update, context, services.catalog.text(chosen, "language-set"), switched)
 
 
 # -- /status and /help --------------------------------------------------------------------------

@@ -12,4 +12,7 @@ def register(application: BotApplication) -> None:
     application.add_handler(
         ChatMemberHandler(membership.membership, ChatMemberHandler.MY_CHAT_MEMBER)
     )
+    application.add_handler(
+        ChatMemberHandler(membership.member_changed, ChatMemberHandler.CHAT_MEMBER)
+    )
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))

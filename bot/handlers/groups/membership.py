@@ -52,6 +52,21 @@ async def membership(update: Update, context: BotContext) -> None:
     )
 
 
+# -- a member's status or rights changed -------------------------------------------------------
+async def member_changed(update: Update, context: BotContext) -> None:
+    """Promoted, demoted, left, banned: what the guards remember of that member is dropped, so
+    their next command is checked afresh instead of on rights they had up to a minute ago.
+    (Telegram sends these only to a bot that administers the group.)"""
+    changed: ChatMemberUpdated | None = update.chat_member
+    if changed is None:
+        return
+    chat_id, user_id = changed.chat.id, changed.new_chat_member.user.id
+    services = context.services
+    services.groups.admins.drop((chat_id, user_id))
+    if chat_id == services.settings.support_chat_id:  # an operator joining or leaving
+        services.tickets.operator_cache.drop(user_id)
+
+
 # -- group → supergroup -----------------------------------------------------------------------
 async def migrated(update: Update, context: BotContext) -> None:
     """Announced in the old group (``migrate_to_chat_id``) and in the new supergroup
