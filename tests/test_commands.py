@@ -77,13 +77,13 @@ async def test_the_deposit_a_company_owes_is_a_step_of_its_own(harness: BotHarne
     assert "13 of 22 steps done" in status
     # After paying it, it is done, and stage 3 lists as many steps as its headers count.
     calls = await harness.answer(EN_USER, "yes")
-    assert "<b>Step 1 of 7 · Applying for the Tmall International qualification</b>" in texts(
-        calls
-    )
+    assert "<b>Step 1 of 7 · Applying for the Tmall International qualification</b>" in texts(calls)
     status = texts(await harness.command(EN_USER, "/status"))
     assert "✅ Tmall operations deposit" in status and "14 of 22 steps done" in status
     stage_3 = status.split("Stage 3 ·")[1].split("\n\n")[0].splitlines()[1:]
-    assert len(stage_3) == 7 and stage_3[0] == "▶️ Applying for the Tmall International qualification"
+    assert (
+        len(stage_3) == 7 and stage_3[0] == "▶️ Applying for the Tmall International qualification"
+    )
     # /back to the choice: the deposit is off the path again.
     await harness.command(EN_USER, "/back")
     calls = await harness.command(EN_USER, "/back")
