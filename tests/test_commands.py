@@ -39,8 +39,64 @@ async def test_status_at_several_points(harness: BotHarness) -> None:
 async def test_status_in_chinese_and_detour(harness: BotHarness) -> None:
     await start_and_answer(harness, ZH_USER, ["begin", "no"])
     status = texts(await harness.command(ZH_USER, "/status"))
-    assert "认证进度" in status and "已完成 2 / 21 步" in status
+    assert "认证进度" in status and "已完成 1 / 21 步" in status
+    assert "❌ 店铺主体为其他公司" in status and "✅ 店铺主体为其他公司" not in status
     assert "➡️ 当前：不符合条件（同一家公司）" in status
+
+
+async def test_an_ineligible_company_has_not_passed_the_owner_question(
+    harness: BotHarness,
+) -> None:
+    await start_and_answer(harness, EN_USER, ["begin", "no"])
+    status = texts(await harness.command(EN_USER, "/status"))
+    assert "1 of 21 steps done" in status
+    assert "✅ Roadmap read" in status
+    assert "❌ Store owner is a different company" in status
+    assert "✅ Store owner is a different company" not in status
+    assert "⬜ Manages Tmall / Tmall International shops" in status
+    await harness.answer(EN_USER, "recheck")  # back at the question: open again, not failed
+    status = texts(await harness.command(EN_USER, "/status"))
+    assert "▶️ Who owns the store" in status and "❌" not in status
+    assert "1 of 21 steps done" in status
+    await harness.answer(EN_USER, "yes")
+    status = texts(await harness.command(EN_USER, "/status"))
+    assert "✅ Store owner is a different company" in status and "2 of 21 steps done" in status
+
+
+async def test_the_deposit_a_company_owes_is_a_step_of_its_own(harness: BotHarness) -> None:
+    await start_and_answer(harness, EN_USER, [*TO_OP_SUBMITTED, "yes", "passed"])
+    assert harness.state(EN_USER["id"]) == "op_deposit"
+    assert "Step 7 of 7 · The deposit rule" in texts(await harness.command(EN_USER, "/start"))
+    calls = await harness.answer(EN_USER, "also_tmall")
+    assert "<b>Step 8 of 8 · Tmall operations deposit</b>" in texts(calls)
+    status = texts(await harness.command(EN_USER, "/status"))
+    stage_2 = status.split("Stage 2 ·")[1].split("Stage 3 ·")[0]
+    assert stage_2.count("\n") - 2 == 8  # its heading's line and the blank line before stage 3
+    assert "✅ Deposit rule\n▶️ Tmall operations deposit" in stage_2
+    assert "Right now" not in status  # it is on the checklist, not a detour
+    assert "13 of 22 steps done" in status
+    # After paying it, it is done, and stage 3 lists as many steps as its headers count.
+    calls = await harness.answer(EN_USER, "yes")
+    assert "<b>Step 1 of 7 · Applying for the Tmall International qualification</b>" in texts(calls)
+    status = texts(await harness.command(EN_USER, "/status"))
+    assert "✅ Tmall operations deposit" in status and "14 of 22 steps done" in status
+    stage_3 = status.split("Stage 3 ·")[1].split("\n\n")[0].splitlines()[1:]
+    assert (
+        len(stage_3) == 7 and stage_3[0] == "▶️ Applying for the Tmall International qualification"
+    )
+    # /back to the choice: the deposit is off the path again.
+    await harness.command(EN_USER, "/back")
+    calls = await harness.command(EN_USER, "/back")
+    assert harness.state(EN_USER["id"]) == "op_deposit"
+    assert "Step 7 of 7 · The deposit rule" in texts(calls)
+    status = texts(await harness.command(EN_USER, "/status"))
+    assert "Tmall operations deposit" not in status and "of 21 steps done" in status
+
+
+async def test_international_tp_only_owes_no_deposit_step(harness: BotHarness) -> None:
+    await start_and_answer(harness, ZH_USER, [*TO_OP_SUBMITTED, "yes", "passed", "tp_only"])
+    status = texts(await harness.command(ZH_USER, "/status"))
+    assert "天猫运营保证金" not in status and "已完成 13 / 21 步" in status
 
 
 async def test_back_undoes_the_last_answer(harness: BotHarness) -> None:

@@ -77,6 +77,20 @@ def test_dead_end(tmp_path: Path) -> None:
     assert "step 'not_eligible': dead end" in str(error.value)
 
 
+def test_checklist_takes_true_false_or_on_path(tmp_path: Path) -> None:
+    spec = load_flow(FLOW)
+    assert spec.steps["op_deposit_paid"].on_path and not spec.steps["not_eligible"].checklist
+    assert "op_deposit_paid" not in [s.id for s in spec.checklist()]
+    assert "op_deposit_paid" in [s.id for s in spec.checklist({"op_deposit_paid"})]
+
+    def vague(d: dict) -> None:
+        step(d, "op_deposit_paid")["checklist"] = "sometimes"
+
+    with pytest.raises(FlowError) as error:
+        load_flow(broken_copy(tmp_path, vague))
+    assert "step 'op_deposit_paid': 'checklist' must be true, false or on_path" in str(error.value)
+
+
 def test_text_missing_in_a_locale(tmp_path: Path, catalog: Catalog) -> None:
     ids = catalog.message_ids()
     ids["zh"].discard("help-alipay-personal")

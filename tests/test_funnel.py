@@ -219,7 +219,8 @@ def test_export_writes_every_chat_as_csv(harness: BotHarness, tmp_path: Path) ->
     table = list(csv.DictReader(io.StringIO(out.getvalue())))
     by_id = {row["chat_id"]: row for row in table}
     assert by_id["7001"]["stage_number"] == "2"
-    assert by_id["7001"]["step_title"] == "Application started"
+    # The step it is at, as a place (not its "done" title, as it has not applied yet).
+    assert by_id["7001"]["step_title"] == "Applying for Tmall Operator (New)"
     assert by_id["7001"]["idle_days"] == "25.0"
     assert by_id["7002"]["finished_at"].startswith("2026-09-21")
     assert by_id["7003"]["active"] == "0" and by_id["7003"]["language"] == "zh"

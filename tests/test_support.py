@@ -385,6 +385,75 @@ async def test_a_deleted_topic_is_recreated(desk: BotHarness) -> None:
     ]
 
 
+async def test_the_deleted_topic_of_a_closed_ticket_is_recreated_when_it_reopens(
+    desk: BotHarness,
+) -> None:
+    make_forum(desk)
+    calls = await ask_and_write(desk, EN_USER, "question")
+    thread = one(calls, "createForumTopic").result["message_thread_id"]
+    await operator_in_topic(desk, thread, "/close")
+    # An operator deletes the closed topic; the user asks again, twice.
+    desk.api.fail("reopenForumTopic", 400, "Bad Request: TOPIC_ID_INVALID", chat_id=SUPPORT)
+    desk.api.fail("sendMessage", 400, "Bad Request: message thread not found", chat_id=SUPPORT)
+    await desk.command(EN_USER, "/ask")
+    calls = await desk.send(EN_USER, "are you still there?")
+    assert "could not pass your message on" not in texts(calls)
+    new_thread = one(calls, "createForumTopic").result["message_thread_id"]
+    assert new_thread != thread
+    assert one(calls, "copyMessage", chat_id=SUPPORT).params["message_thread_id"] == new_thread
+    assert "Passed on to our team (ticket #1)" in texts(to_chat(calls, EN_USER["id"]))
+    calls = await desk.send(EN_USER, "and one more")
+    assert methods(calls) == ["copyMessage"]
+    assert calls[0].params["message_thread_id"] == new_thread
+
+
+@pytest.mark.parametrize("forum", [True, False])
+async def test_ask_with_a_question_opens_the_ticket_with_it(desk: BotHarness, forum: bool) -> None:
+    if forum:
+        make_forum(desk)
+    await desk.command(EN_USER, "/start")
+    calls = await desk.command(EN_USER, "/ask How long does the audit take?\nWe submitted Monday.")
+    to_support = [c for c in calls if c.chat_id == SUPPORT and c.method == "sendMessage"]
+    assert len(to_support) == 2 and "New ticket #1" in to_support[0].text
+    question = to_support[1]
+    assert question.text == "How long does the audit take?\nWe submitted Monday."
+    assert "parse_mode" not in question.params  # sent as written, not read as HTML
+    if forum:
+        thread = one(calls, "createForumTopic").result["message_thread_id"]
+        assert question.params["message_thread_id"] == thread
+    else:
+        assert (
+            question.params["reply_parameters"]["message_id"] == to_support[0].result["message_id"]
+        )
+    told = texts(to_chat(calls, EN_USER["id"]))
+    assert (
+        "Your question is with our team (ticket #1)" in told and "Write your question" not in told
+    )
+    # What follows goes to the same ticket, with no second card or notice.
+    calls = await desk.send(EN_USER, "Also: is the deposit refundable?")
+    assert methods(calls) == ["copyMessage"] and calls[0].chat_id == SUPPORT
+    # An operator's reply to the question reaches the user.
+    reply_to = bot_message(FORUM if forum else PLAIN, question.result["message_id"])
+    if forum:
+        calls = await operator_in_topic(
+            desk, thread, "About 3 working days", reply_to_message=reply_to
+        )
+    else:
+        calls = await desk.send(OPERATOR, "About 3 working days", PLAIN, reply_to_message=reply_to)
+    assert [c.chat_id for c in calls if c.method == "copyMessage"] == [EN_USER["id"]]
+
+
+async def test_a_question_given_with_ask_that_cannot_be_relayed_is_explained(
+    desk: BotHarness,
+) -> None:
+    await desk.command(EN_USER, "/start")
+    desk.api.fail("sendMessage", 400, "Bad Request: chat not found", chat_id=SUPPORT)
+    calls = await desk.command(EN_USER, "/ask Where is my audit?")
+    assert "could not pass your message on" in texts(calls)
+    calls = await desk.send(EN_USER, "Where is my audit?")  # the ticket is open: sent now
+    assert "Passed on to our team (ticket #1)" in texts(to_chat(calls, EN_USER["id"]))
+
+
 async def test_a_failed_relay_is_explained_to_the_user(desk: BotHarness) -> None:
     await ask_and_write(desk, EN_USER, "question")
     desk.api.fail("copyMessage", 400, "Bad Request: chat not found", chat_id=SUPPORT)

@@ -112,6 +112,38 @@ async def test_every_stage_numbers_its_steps_the_same_way(
         assert numbers == set(range(1, max(numbers) + 1))
 
 
+@pytest.mark.parametrize(
+    ("user", "header", "count"),
+    [
+        (EN_USER, r"<b>Step (\d+) of (\d+) · ", r"(\d+) of (\d+) steps done"),
+        (ZH_USER, r"<b>第 (\d+) 步（共 (\d+) 步）· ", r"已完成 (\d+) / (\d+) 步"),
+    ],
+)
+async def test_the_headers_count_the_lines_the_checklist_lists(
+    harness: BotHarness, user: dict, header: str, count: str
+) -> None:
+    """All along the walk, "Step N of M" counts the lines /status lists under the stage, and
+    "N of M steps done" all its lines (the deposit on the path that owes it, the finish too)."""
+    spec, lang = harness.services.spec, user_lang(user)
+    text = texts(await harness.command(user, "/start"))
+    for answer, state in [(None, spec.start), *FULL_PATH]:
+        if answer is not None:
+            text = texts(await harness.answer(user, answer))
+        status = texts(await harness.command(user, "/status"))
+        lines = [line for line in status.splitlines() if line.startswith(("✅", "▶️", "❌", "⬜"))]
+        done, total = map(int, re.findall(count, status)[0])
+        assert total == len(lines) and done == sum(line.startswith("✅") for line in lines)
+        numbered = re.findall(header, text)
+        if not numbered:
+            assert not spec.steps[state].checklist or spec.steps[state].kind == "finish", state
+            continue
+        number, of = map(int, numbered[-1])
+        title = harness.services.catalog.text(lang, spec.stage_of(state).title)
+        section = status.split(f"{title}</b>\n")[1].split("\n\n")[0].splitlines()
+        assert len(section) == of, (state, section)
+        assert section[number - 1].startswith("▶️"), (state, section)
+
+
 def user_lang(user: dict) -> str:
     return "zh" if user["language_code"].startswith("zh") else "en"
 

@@ -26,7 +26,7 @@ from bot.services.workdays import is_provisional, working_days_between
 
 BAR_WIDTH = 10
 ANSWER_KEYBOARDS_LIMIT = 10_000
-STATUS_MARKS = {"done": "✅", "current": "▶️", "open": "⬜"}
+STATUS_MARKS = {"done": "✅", "current": "▶️", "failed": "❌", "open": "⬜"}
 _BABEL = {"en": "en", "zh": "zh_Hans_CN"}
 
 
@@ -43,13 +43,13 @@ class Renderer:
         # A step's answer buttons depend only on (language, step, change counter), and PTB's
         # objects are immutable: build each keyboard once.
         self._answer_keyboards: dict[tuple[str, str, int], InlineKeyboardMarkup | None] = {}
-        self._fixed_texts: dict[tuple[str, str], str] = {}  # at most languages × steps
+        # At most languages × steps × the paths through on-path steps.
+        self._fixed_texts: dict[tuple[str, str, frozenset[str]], str] = {}
         self._echoes: dict[tuple[str, str, str], str] = {}  # at most languages × answers
-        # Step id → (its number, how many) among its stage's checklist steps.
-        self._positions: dict[str, tuple[int, int]] = {}
-        for stage in spec.stages:
-            ids = [s.id for s in spec.checklist() if s.stage == stage.id and s.kind != "finish"]
-            self._positions.update((sid, (i + 1, len(ids))) for i, sid in enumerate(ids))
+        # The steps listed only on a path through them, and for each set of them a chat has
+        # taken: step id → (its number, how many) among its stage's steps on that checklist.
+        self._on_path = tuple(s.id for s in spec.steps.values() if s.on_path)
+        self._positions: dict[frozenset[str], dict[str, tuple[int, int]]] = {}
 
     def t(self, lang: str, message_id: str, **args: Any) -> str:
         return self.catalog.text(lang, message_id, **args)
@@ -88,15 +88,36 @@ class Renderer:
             stage=title,
         )
 
+    def taken(self, progress: ChatProgress) -> frozenset[str]:
+        """The steps listed only on a path through them that the chat's path went through."""
+        if not self._on_path:
+            return frozenset()
+        return frozenset(
+            sid for sid in self._on_path if sid == progress.state or sid in progress.history
+        )
+
+    def positions(self, taken: frozenset[str]) -> dict[str, tuple[int, int]]:
+        """Step id → (its number, how many) among its stage's steps on the checklist of a
+        chat that took ``taken`` (the finish apart: /status lists it on its own)."""
+        known = self._positions.get(taken)
+        if known is None:
+            known = self._positions[taken] = {}
+            checklist = self.spec.checklist(taken)
+            for stage in self.spec.stages:
+                ids = [s.id for s in checklist if s.stage == stage.id and s.kind != "finish"]
+                known.update((sid, (i + 1, len(ids))) for i, sid in enumerate(ids))
+        return known
+
     def step_header(self, progress: ChatProgress) -> str:
-        """The step's number among its stage's checklist steps, and its name ("Step 2 of 3 ·
-        Corporate Alipay"); a detour (off the checklist) shows only its name."""
+        """The step's number among its stage's steps on the chat's checklist, and its name
+        ("Step 2 of 3 · Corporate Alipay"); a detour (off the checklist) shows only its name."""
         lang = progress.language
         step = self.spec.steps[progress.state]
         name = self.t(lang, step.name)
-        if step.id not in self._positions:
+        position = self.positions(self.taken(progress)).get(step.id)
+        if position is None:
             return name
-        number, total = self._positions[step.id]
+        number, total = position
         return self.t(lang, "header-step", number=number, total=total, step=name)
 
     def step_text(self, view: StepView) -> str:
@@ -106,7 +127,8 @@ class Renderer:
         # Without audit dates (and the finish's summary) a step's text depends only on the
         # language and the step: most updates show one of those.
         fixed = step.kind != "finish" and not progress.audit_submitted_on
-        if fixed and (cached := self._fixed_texts.get((lang, step.id))) is not None:
+        key = (lang, step.id, self.taken(progress))
+        if fixed and (cached := self._fixed_texts.get(key)) is not None:
             return cached
         body = self.t(lang, step.text, **self.step_args(progress, view.today))
         if step.kind == "finish":
@@ -117,7 +139,7 @@ class Renderer:
         stage, header = escape(self.stage_header(progress)), escape(self.step_header(progress))
         text = f"<b>{stage}</b>\n\n<b>{header}</b>\n{body}"
         if fixed:
-            self._fixed_texts[(lang, step.id)] = text
+            self._fixed_texts[key] = text
         return text
 
     def keyboard(self, progress: ChatProgress) -> InlineKeyboardMarkup | None:
@@ -166,6 +188,8 @@ class Renderer:
 
     # -- /status ---------------------------------------------------------------------------
     def status(self, progress: ChatProgress, today: dt.date) -> str:
+        """The chat's checklist by stage (the finish on its own line, below the stages), with
+        a progress bar and "N of M steps done" counting the lines listed."""
         lang = progress.language
         statuses = step_status(self.spec, progress)
         done = sum(1 for _, status in statuses if status == "done")
@@ -179,7 +203,14 @@ class Renderer:
             self.t(lang, "status-count", done=done, total=len(statuses)),
         ]
         current_stage = None
+        finish_lines = []
         for step_id, status in statuses:
+            step = self.spec.steps[step_id]
+            title = escape(self.t(lang, step.name if status == "current" else step.title))
+            line = f"{STATUS_MARKS[status]} {title}"
+            if step.kind == "finish":
+                finish_lines.append(line)
+                continue
             stage = self.spec.stage_of(step_id)
             if stage.id != current_stage:
                 current_stage = stage.id
@@ -190,9 +221,9 @@ class Renderer:
                         lang, "status-stage", number=stage.number, stage=self.t(lang, stage.title)
                     )
                 lines.append(f"\n<b>{escape(heading)}</b>")
-            step = self.spec.steps[step_id]
-            title = escape(self.t(lang, step.name if status == "current" else step.title))
-            lines.append(f"{STATUS_MARKS[status]} {title}")
+            lines.append(line)
+        if finish_lines:
+            lines.append("\n" + "\n".join(finish_lines))
         if not self.spec.steps[progress.state].checklist:
             lines.append(
                 "\n"

@@ -8,7 +8,7 @@ step (and answer) and what is wrong, so that whoever edits the flow can fix it i
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,9 @@ class Step:
     answers: tuple[Answer, ...]
     checklist: bool = True
     working_days: int = 0
+    # Listed in /status and numbered in its stage only on a path that goes through it (a
+    # step some companies owe and others skip, like the Tmall operations deposit).
+    on_path: bool = False
 
     def answer(self, answer_id: str) -> Answer | None:
         return next((a for a in self.answers if a.id == answer_id), None)
@@ -100,9 +103,15 @@ class FlowSpec:
         stage_id = self.steps[step_id].stage
         return next(s for s in self.stages if s.id == stage_id)
 
-    def checklist(self) -> list[Step]:
-        """Steps shown in /status, in the flow's order (detours like "not eligible" left out)."""
-        return [s for s in self.steps.values() if s.checklist]
+    def checklist(self, path: Collection[str] | None = None) -> list[Step]:
+        """Steps shown in /status, in the flow's order (detours like "not eligible" left out);
+        with ``path`` (the steps a chat has been at, and is at), a step listed only on a path
+        through it is listed only if the chat's path went through it."""
+        return [
+            s
+            for s in self.steps.values()
+            if s.checklist and (not s.on_path or (path is not None and s.id in path))
+        ]
 
     def message_ids(self) -> set[str]:
         """Every Fluent message id the flow refers to."""
@@ -260,6 +269,9 @@ def _parse_steps(raw: Any, stage_ids: set[str], faults: list[str]) -> dict[str, 
             faults.append(f"{where}: a finish step takes no answers")
         if kind != "finish" and not answers:
             faults.append(f"{where}: a {kind} step needs at least one answer")
+        checklist = item.get("checklist", True)
+        if checklist not in (True, False, "on_path"):
+            faults.append(f"{where}: 'checklist' must be true, false or on_path")
         working_days = item.get("working_days", 0)
         if kind == "audit" and (not isinstance(working_days, int) or working_days <= 0):
             faults.append(f"{where}: an audit step needs 'working_days' (a positive whole number)")
@@ -271,8 +283,9 @@ def _parse_steps(raw: Any, stage_ids: set[str], faults: list[str]) -> dict[str, 
             title=str(item["title"]),
             name=str(item["name"]),
             answers=tuple(answers),
-            checklist=bool(item.get("checklist", True)),
+            checklist=bool(checklist),
             working_days=working_days if isinstance(working_days, int) else 0,
+            on_path=checklist == "on_path",
         )
     return steps
 

@@ -238,7 +238,8 @@ CSV_COLUMNS = (
 
 
 def write_csv(db: Database, spec: FlowSpec, catalog: Catalog, out: TextIO, now: dt.datetime) -> int:
-    """Every chat and its progress, one row each, English titles; returns the row count."""
+    """Every chat and its progress, one row each (the step it is at by its English name, as
+    the console's CSV gives it); returns the row count."""
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     count = 0
@@ -257,7 +258,7 @@ def write_csv(db: Database, spec: FlowSpec, catalog: Catalog, out: TextIO, now: 
             stage.number if stage else "",
             catalog.text("en", stage.title) if stage else "",
             row.state,
-            catalog.text("en", step.title) if step else "",
+            catalog.text("en", step.name) if step else "",
             row.finished_at or "",
             row.active,
             int(row.muted),

@@ -1,11 +1,13 @@
-"""What a chat has been through, read back from its answers log.
+"""What a chat has been through: its checklist (from its progress) and its journey (read
+back from its answers log).
 
-Used for /status (which steps are done) and for the summary at the finish: when each stage
-was completed, each audit's submission and result dates, and how many times the chat had to
-go back: an "unqualified store" new application or a rejected audit's resubmission, the
-answers that lead back to an earlier step of a certification stage (checking eligibility
-again, before stage 1, is neither).
-"""
+The /status checklist follows the path the chat took: a step whose answer led to a detour
+(e.g. "not eligible") is not passed, and a step only some paths go through (the deposit) is
+listed for the chats whose path went through it. The summary at the finish says when each
+stage was completed, each audit's submission and result dates, and how many times the chat
+had to go back: an "unqualified store" new application or a rejected audit's resubmission,
+the answers that lead back to an earlier step of a certification stage (checking eligibility
+again, before stage 1, is neither)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from bot.services.chat_progress import ChatProgress
-from bot.services.flow_spec import FlowSpec
+from bot.services.flow_spec import FlowSpec, Step
 from bot.services.workdays import CALENDAR_ZONE
 from bot.storage import events as log
 
@@ -41,18 +43,55 @@ def _calendar_date(stamp: str) -> dt.date:
     return dt.datetime.fromisoformat(stamp).astimezone(CALENDAR_ZONE).date()
 
 
+def path_of(progress: ChatProgress) -> frozenset[str]:
+    """The steps the chat has been at (as far as its history goes back) and is at."""
+    return frozenset((progress.state, *progress.history))
+
+
+def checklist_of(spec: FlowSpec, progress: ChatProgress) -> list[Step]:
+    """The chat's checklist: the flow's, with the steps listed only on a path through them
+    (``checklist: on_path``) when the chat's path went through them."""
+    return spec.checklist(path_of(progress))
+
+
+def detour_origin(spec: FlowSpec, progress: ChatProgress) -> str | None:
+    """At a detour (a step off the checklist, like "not eligible"): the checklist step whose
+    answer led there, which the chat therefore has not passed; None elsewhere."""
+    step = spec.steps.get(progress.state)
+    if step is None or step.checklist:
+        return None
+    leading = [
+        s.id
+        for s in spec.steps.values()
+        if s.checklist and s.id != step.id and any(a.next == step.id for a in s.answers)
+    ]
+    for earlier in reversed(progress.history):
+        if earlier in leading:
+            return earlier
+    return leading[0] if leading else None
+
+
 def step_status(spec: FlowSpec, progress: ChatProgress) -> list[tuple[str, str]]:
-    """(step id, "done" | "current" | "open") for each checklist step, in flow order."""
-    order = list(spec.steps)
-    position = order.index(progress.state) if progress.state in order else 0
-    finished = spec.steps[progress.state].kind == "finish"
+    """(step id, "done" | "current" | "failed" | "open") for each step of the chat's
+    checklist, in flow order. "failed": the step whose answer led to the detour the chat is
+    at (not passed: the steps after it are open)."""
+    order = {step_id: i for i, step_id in enumerate(spec.steps)}
+    checklist = checklist_of(spec, progress)
+    here = spec.steps.get(progress.state)
+    if here is None:  # a step this flow does not have: nothing can be said to be done
+        return [(step.id, "open") for step in checklist]
+    finished = here.kind == "finish"
+    failed = detour_origin(spec, progress)
+    position = order[failed if failed is not None else progress.state]
     result = []
-    for step in spec.checklist():
-        index = order.index(step.id)
+    for step in checklist:
+        index = order[step.id]
         if step.kind == "finish":
             status = "done" if finished else "open"
         elif finished or index < position:
             status = "done"
+        elif step.id == failed:
+            status = "failed"
         elif step.id == progress.state:
             status = "current"
         else:

@@ -93,7 +93,7 @@ class TimelineEntry:
 class CompanyPage:
     company: Company
     progress: ChatProgress  # as read with the rest of the page (its counter guards a move)
-    checklist: list[tuple[Step, str]]  # (step, done / current / open)
+    checklist: list[tuple[Step, str]]  # (step, done / current / failed / open)
     timeline: list[TimelineEntry]
     ticket_messages: list[TicketMessage] = field(default_factory=list)
     broadcasts: list[Received] = field(default_factory=list)

@@ -18,6 +18,7 @@ ask-open =
     Write your question now: text, a photo or a document (for example a screenshot of an error in the backend). Everything you send here goes to our operators until you press “Done”; their answers will appear in this chat.
 ask-open-group = In this group, <b>reply to this message</b> so that I see your question.
 ask-sent = 📨 Passed on to our team (ticket #{ $number }). You will get the answer here.
+ask-question-sent = 📨 Your question is with our team (ticket #{ $number }); their answer will appear in this chat. Anything else you send here goes to them too, until you press “Done”.
 ask-done = 👍 Back to the steps. Our operators' answers still reach you here; send /ask to write to them again.
 ask-relay-failed = 😓 I could not pass your message on to our team just now. Nothing is lost: please send it again in a moment.
 ticket-closed-user = ✅ Our team marked your question (ticket #{ $number }) as resolved. Send /ask whenever you need help again.

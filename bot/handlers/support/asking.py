@@ -18,6 +18,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    MessageId,
     ReplyParameters,
     Update,
 )
@@ -81,14 +82,41 @@ async def ask(update: Update, context: BotContext) -> None:
     if chat.id == tickets.support_chat_id:
         await reply(update, context, t(context.sender_language, "support-no-ticket"))
         return
-    tickets.ask(chat.id, chat.type, user.id if user else None, chat_title(update) or "", lang)
-    text = t(lang, "ask-open")
-    if chat.type != ChatType.PRIVATE:
-        text += "\n\n" + t(lang, "ask-open-group")
+    ticket = tickets.ask(
+        chat.id, chat.type, user.id if user else None, chat_title(update) or "", lang
+    )
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(t(lang, "btn-ask-done"), callback_data=DONE_BUTTON)]]
     )
+    question = _question_of(update)
+    if question is not None:
+        assert update.message is not None
+        try:
+            await _relay_to_support(context, ticket, update.message, update, text=question)
+        except TelegramError as exc:
+            log.warning("ticket %s: could not relay the /ask question: %r", ticket.id, exc)
+            await reply(update, context, t(lang, "ask-relay-failed"), reply_markup=keyboard)
+            return
+        await reply(
+            update,
+            context,
+            t(lang, "ask-question-sent", number=str(ticket.id)),
+            reply_markup=keyboard,
+        )
+        return
+    text = t(lang, "ask-open")
+    if chat.type != ChatType.PRIVATE:
+        text += "\n\n" + t(lang, "ask-open-group")
     await reply(update, context, text, reply_markup=keyboard)
+
+
+def _question_of(update: Update) -> str | None:
+    """The text after ``/ask`` (its line breaks kept), if the command came with a question."""
+    message = update.message
+    if message is None or message.text is None or not message.text.startswith("/"):
+        return None
+    parts = message.text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) == 2 and parts[1].strip() else None
 
 
 async def ask_button(update: Update, context: BotContext) -> None:
@@ -145,36 +173,62 @@ async def user_message(update: Update, context: BotContext) -> None:
         await reply(update, context, t(lang, "ask-sent", number=str(ticket.id)))
 
 
+# What Telegram answers when a ticket's topic was deleted (by an operator, or with its group).
+_TOPIC_GONE = ("thread not found", "topic_deleted", "topic_id_invalid")
+
+
 async def _relay_to_support(
-    context: BotContext, ticket: Ticket, message: Message, update: Update, *, retry: bool = True
+    context: BotContext,
+    ticket: Ticket,
+    message: Message,
+    update: Update,
+    *,
+    text: str | None = None,
+    retry: bool = True,
 ) -> bool:
-    """Copy ``message`` into the ticket's topic (or under its card); True if the card was
-    posted just now (a new or reopened ticket)."""
+    """Copy ``message`` (or post ``text``, the question given with /ask) into the ticket's
+    topic (or under its card); True if the card was posted just now (a new or reopened
+    ticket)."""
     tickets = context.services.tickets
     support = tickets.support_chat_id
     assert support is not None
     forum = await _support_is_forum(context)
     first = tickets.needs_destination(ticket, forum)
-    if first:
-        await _post_card(context, ticket, forum, update)
     try:
-        copied = await context.bot.copy_message(
-            support,
-            message.chat.id,
-            message.message_id,
-            message_thread_id=ticket.thread_id if forum else None,
-            reply_parameters=None
+        if first:
+            await _post_card(context, ticket, forum, update)
+        thread_id = ticket.thread_id if forum else None
+        under_card = (
+            None
             if forum or ticket.header_message_id is None
-            else ReplyParameters(ticket.header_message_id, allow_sending_without_reply=True),
+            else ReplyParameters(ticket.header_message_id, allow_sending_without_reply=True)
         )
+        relayed: MessageId | Message
+        if text is None:
+            relayed = await context.bot.copy_message(
+                support,
+                message.chat.id,
+                message.message_id,
+                message_thread_id=thread_id,
+                reply_parameters=under_card,
+            )
+        else:  # as the user wrote it: no HTML, so it stays within Telegram's length limit
+            relayed = await context.bot.send_message(
+                support,
+                text,
+                parse_mode=None,
+                message_thread_id=thread_id,
+                reply_parameters=under_card,
+            )
     except BadRequest as exc:
-        if forum and retry and "thread" in exc.message.lower():
-            # Operators deleted the topic: open a new one and post there.
+        if forum and retry and any(gone in exc.message.lower() for gone in _TOPIC_GONE):
+            # Operators deleted the topic (of an open ticket, or of a closed one being
+            # reopened): open a new one and post there.
             tickets.lost_topic(ticket)
-            await _relay_to_support(context, ticket, message, update, retry=False)
+            await _relay_to_support(context, ticket, message, update, text=text, retry=False)
             return True
         raise
-    tickets.relayed_in(ticket, copied.message_id, message.message_id)
+    tickets.relayed_in(ticket, relayed.message_id, message.message_id)
     return first
 
 
