@@ -1,0 +1,252 @@
+"""Broadcasts at every door (command line, chat, console): failures that must not send twice,
+one quiet-hours rule, scheduling warnings, muted chats counted and said."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.error import NetworkError
+
+from bot.cli_operators import broadcast_main, cmd_broadcasts
+from bot.config import PROJECT_ROOT, ConfigError
+from bot.demo.offline_api import OfflineBotAPI
+from bot.jobs import tick
+from bot.storage.sql import transaction
+from tests.conftest import BotHarness, FrozenClock
+from tests.test_broadcast_faults import cli_args
+from tests.test_broadcasts import FAST, delivered, fast, seed_chats
+from tests.test_cli import _cli, _free_port, env
+
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+__all__ = ["env"]  # the fixture, used by the process tests below
+
+
+class Unreachable(OfflineBotAPI):
+    """No Bot API at all: every call fails to connect."""
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        raise NetworkError("httpx.ConnectError: All connection attempts failed")
+
+
+def notice(tmp_path: Path, text: str = "<b>Maintenance</b> tonight") -> Path:
+    path = tmp_path / "notice.html"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def mute(harness: BotHarness, *chat_ids: int) -> None:
+    with transaction(harness.db):
+        for chat_id in chat_ids:
+            harness.db.execute(
+                "INSERT INTO muted_chats (chat_id, muted_at) VALUES (?, '2026-09-20')", [chat_id]
+            )
+
+
+def statuses(harness: BotHarness) -> list[str]:
+    return [row[0] for row in harness.db.execute("SELECT status FROM broadcasts ORDER BY id")]
+
+
+# -- a failed command-line broadcast is not sent twice later ---------------------------------
+async def test_unreachable_api_or_rejected_token_is_one_line_and_keeps_nothing(
+    harness: BotHarness, clock: FrozenClock, tmp_path: Path
+) -> None:
+    fast(harness)
+    seed_chats(harness, 6)
+    args = cli_args(text_file=notice(tmp_path))
+    err = io.StringIO()
+    code = await broadcast_main(
+        args, harness.settings, request=Unreachable(), clock=clock, err=err, out=io.StringIO()
+    )
+    assert code == 1
+    assert err.getvalue().count("\n") == 1, err.getvalue()
+    assert "cannot reach the Bot API at" in err.getvalue()
+    assert "nothing sent or kept" in err.getvalue()
+    rejected = OfflineBotAPI()
+    rejected.fail("getMe", 401, "Unauthorized")
+    err = io.StringIO()
+    code = await broadcast_main(
+        args, harness.settings, request=rejected, clock=clock, err=err, out=io.StringIO()
+    )
+    assert code == 1 and "the token was rejected by Telegram" in err.getvalue()
+    assert statuses(harness) == []  # no broadcast left for the running bot to send
+    await tick(harness.application)
+    assert not delivered(harness.api.calls)
+    # the operator retries once the network is back: every chat gets it once
+    api = OfflineBotAPI()
+    code = await broadcast_main(
+        args,
+        harness.settings,
+        request=api,
+        clock=clock,
+        limits=FAST,
+        out=io.StringIO(),
+        err=io.StringIO(),
+        progress_every=0.001,
+    )
+    assert code == 0 and set(delivered(api.calls).values()) == {1}
+    assert len(delivered(api.calls)) == 6
+
+
+def test_the_command_against_an_unreachable_api_prints_one_line(env: dict, tmp_path: Path) -> None:
+    env = {
+        **env,
+        "TELEGRAM_BOT_TOKEN": "123:SOME-TOKEN",
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{_free_port()}/bot",  # nobody listens
+        "TPBOT_QUIET_HOURS": "",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    text = notice(tmp_path)
+    result = subprocess.run(
+        _cli("broadcast", "--text-file", str(text)),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "SOME-TOKEN" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "cannot reach the Bot API at" in result.stderr
+    listing = subprocess.run(
+        _cli("broadcasts"), env=env, capture_output=True, text=True, timeout=60
+    )
+    assert "no broadcasts yet" in listing.stdout
+
+
+async def test_the_same_text_to_the_same_audience_while_one_is_pending_asks_first(
+    harness: BotHarness, clock: FrozenClock, tmp_path: Path
+) -> None:
+    seed_chats(harness, 4)
+    text = notice(tmp_path)
+    out = io.StringIO()
+    at = cli_args(text_file=text, at="2026-09-28 15:00")
+    assert await broadcast_main(at, harness.settings, clock=clock, out=out) == 0
+    questions: list[str] = []
+
+    def no(question: str) -> bool:
+        questions.append(question)
+        return False
+
+    err = io.StringIO()
+    again = cli_args(text_file=text)
+    api = OfflineBotAPI()
+    code = await broadcast_main(again, harness.settings, request=api, clock=clock, err=err, ask=no)
+    assert code == 1 and not delivered(api.calls)
+    assert questions == [
+        "broadcast 1 with the same text to the same audience is still scheduled; send it again?"
+    ]
+    assert "--cancel 1 stops it" in err.getvalue()
+    assert statuses(harness) == ["scheduled"]
+    code = await broadcast_main(
+        cli_args(text_file=text, again=True),
+        harness.settings,
+        request=api,
+        clock=clock,
+        limits=FAST,
+        out=io.StringIO(),
+        err=io.StringIO(),
+        progress_every=0.001,
+        ask=no,
+    )
+    assert code == 0 and len(questions) == 1 and len(delivered(api.calls)) == 4
+    other = notice(tmp_path, "Another notice")
+    code = await broadcast_main(
+        cli_args(text_file=other),
+        harness.settings,
+        request=api,
+        clock=clock,
+        limits=FAST,
+        out=io.StringIO(),
+        err=io.StringIO(),
+        progress_every=0.001,
+        ask=no,
+    )
+    assert code == 0 and len(questions) == 1  # a different text: nothing to ask
+
+
+# -- scheduling warnings, times in the operators' zone ---------------------------------------
+async def test_at_in_the_past_is_refused_and_a_quiet_time_says_why_it_moved(
+    harness: BotHarness, clock: FrozenClock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed_chats(harness, 3)
+    text = notice(tmp_path)  # the clock: 2026-09-28 10:00 in Asia/Shanghai
+    with pytest.raises(ConfigError, match=r"in the past \(it is now 2026-09-28 10:00 Asia/Sh"):
+        await broadcast_main(
+            cli_args(text_file=text, at="2026-09-28 09:30"), harness.settings, clock=clock
+        )
+    assert statuses(harness) == []
+    out = io.StringIO()
+    dry = cli_args(text_file=text, at="2026-09-28 23:30", dry_run=True)
+    assert await broadcast_main(dry, harness.settings, clock=clock, out=out) == 0
+    assert (
+        "2026-09-28 23:30 Asia/Shanghai is within quiet hours (21:00-09:00 Asia/Shanghai): "
+        "moved to 2026-09-29 09:00 Asia/Shanghai"
+    ) in out.getvalue()
+    assert "to be sent at 2026-09-29 09:00 Asia/Shanghai" in out.getvalue()
+    assert "+00:00" not in out.getvalue() and "UTC" not in out.getvalue()
+    out = io.StringIO()
+    real = cli_args(text_file=text, at="2026-09-28 23:30")
+    assert await broadcast_main(real, harness.settings, clock=clock, out=out) == 0
+    assert "moved to 2026-09-29 09:00 Asia/Shanghai" in out.getvalue()
+    assert "broadcast 1 scheduled for 2026-09-29 09:00 Asia/Shanghai (3 chats now)" in (
+        out.getvalue()
+    )
+    capsys.readouterr()
+    assert cmd_broadcasts(argparse.Namespace(limit=5), harness.settings) == 0
+    listing = capsys.readouterr().out
+    assert "at 2026-09-29 09:00 Asia/Shanghai" in listing and "+00:00" not in listing
+
+
+# -- one quiet-hours rule ----------------------------------------------------------------------
+async def test_a_command_line_broadcast_for_now_within_quiet_hours_is_held_unless_now(
+    harness: BotHarness, clock: FrozenClock, tmp_path: Path
+) -> None:
+    fast(harness)
+    seed_chats(harness, 3)
+    clock.set(2026, 9, 28, hour=14)  # 22:00 in Asia/Shanghai
+    text = notice(tmp_path)
+    api, out = OfflineBotAPI(), io.StringIO()
+    code = await broadcast_main(
+        cli_args(text_file=text), harness.settings, request=api, clock=clock, out=out
+    )
+    assert code == 0 and not delivered(api.calls)
+    assert (
+        "broadcast 1 held until 2026-09-29 09:00 Asia/Shanghai (quiet hours 21:00-09:00; "
+        "--now sends it now) (3 chats now); the running bot will send it"
+    ) in out.getvalue()
+    await tick(harness.application)  # the bot holds it too
+    assert statuses(harness) == ["scheduled"]
+    code = await broadcast_main(
+        cli_args(text_file=notice(tmp_path, "Urgent"), now=True),
+        harness.settings,
+        request=api,
+        clock=clock,
+        limits=FAST,
+        out=io.StringIO(),
+        err=io.StringIO(),
+        progress_every=0.001,
+    )
+    assert code == 0 and len(delivered(api.calls)) == 3
+    clock.set(2026, 9, 29, hour=1)  # 09:00 in Asia/Shanghai: the held one goes
+    for task in await tick(harness.application):
+        await task
+    assert statuses(harness) == ["done", "done"]
+
+
+# -- muted chats: counted and said -------------------------------------------------------------
+async def test_muted_chats_left_out_are_counted_on_the_command_line(
+    harness: BotHarness, clock: FrozenClock, tmp_path: Path
+) -> None:
+    ids = seed_chats(harness, 13)
+    mute(harness, ids[1])
+    out = io.StringIO()
+    dry = cli_args(text_file=notice(tmp_path), dry_run=True)
+    assert await broadcast_main(dry, harness.settings, clock=clock, out=out) == 0
+    assert (
+        "dry run: 12 chats (1 more left out: they turned reminders off with /mute) in audience all"
+    ) in out.getvalue()
