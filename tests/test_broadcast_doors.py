@@ -250,3 +250,56 @@ async def test_muted_chats_left_out_are_counted_on_the_command_line(
     assert (
         "dry run: 12 chats (1 more left out: they turned reminders off with /mute) in audience all"
     ) in out.getvalue()
+
+
+# -- takeover within seconds -------------------------------------------------------------------
+def test_the_running_bot_takes_over_a_dead_senders_broadcast_within_seconds(
+    env: dict, tmp_path: Path
+) -> None:
+    """A command-line sender dies mid-way: the bot's process sends the rest within seconds,
+    not on its next 30 s tick (its first tick, 5 s after start, is long past)."""
+    import socket
+    import time
+    from dataclasses import replace
+
+    from bot.app import load_catalog_and_flow
+    from bot.config import Settings
+    from bot.services.audience import parse_audience
+    from bot.services.broadcasts import BroadcastService
+    from bot.services.clock import utc_now
+    from bot.storage.db import close_database, open_database
+    from tests.fake_bot_server import FakeBotServer
+    from tests.test_broadcast_faults import dead_pid
+    from tests.test_cli import _running_bot, _wait_for
+
+    settings = replace(Settings(), db_path=Path(env["TPBOT_DB"]))
+    with FakeBotServer() as server, _running_bot(env, server, TPBOT_QUIET_HOURS=""):
+        _wait_for(lambda: "getUpdates" in server.methods())
+        time.sleep(7)  # past the first tick
+        _, spec = load_catalog_and_flow(settings)
+        db = open_database(settings.db_path)
+        try:
+            with transaction(db):
+                for chat_id in (5001, 5002, 5003):
+                    db.execute(
+                        "INSERT INTO chats (id, type, language, state, history, seq, active, "
+                        "created_at, updated_at) VALUES (?, 'private', 'en', 'welcome', '[]', "
+                        "1, 1, '2026-09-20T02:00:00+00:00', '2026-09-20T02:00:00+00:00')",
+                        [chat_id],
+                    )
+            crashed = BroadcastService(
+                db, spec, utc_now, runner=f"{socket.gethostname()}:{dead_pid()}:cli"
+            )
+            bid = crashed.create(
+                parse_audience("all", spec), {"en": {"kind": "text", "html": "Taken over"}}
+            )
+            assert crashed._begin(bid) is not None  # audience fixed, lease taken, then died
+            begun = time.monotonic()
+            _wait_for(
+                lambda: len([c for c in server.sent() if c.text == "Taken over"]) == 3,
+                seconds=12,
+            )
+            waited = time.monotonic() - begun
+        finally:
+            close_database(db)
+    assert waited < 6, waited
