@@ -303,3 +303,50 @@ def test_the_running_bot_takes_over_a_dead_senders_broadcast_within_seconds(
         finally:
             close_database(db)
     assert waited < 6, waited
+
+
+# -- the chat's /broadcast: the same rule, and it says so ------------------------------------
+async def compose_to_everyone(harness: BotHarness, text: str) -> tuple[str, dict[str, str]]:
+    """/broadcast with ``text`` to everyone; the summary's text and its buttons."""
+    from tests.conftest import texts
+    from tests.test_broadcasts import OPERATOR
+
+    await harness.command(OPERATOR, "/broadcast")
+    calls = await harness.send(OPERATOR, text)
+    calls = await harness.press(OPERATOR, calls[-1].buttons()[1][1])  # no Chinese variant
+    calls = await harness.press(OPERATOR, dict(calls[-1].buttons())["Everyone"])
+    return texts(calls), dict(calls[-1].buttons())
+
+
+async def test_the_chat_holds_a_broadcast_in_quiet_hours_says_until_when_or_sends_anyway(
+    harness: BotHarness, clock: FrozenClock
+) -> None:
+    from tests.conftest import texts
+    from tests.test_broadcasts import OPERATOR
+
+    fast(harness)
+    ids = seed_chats(harness, 5)
+    mute(harness, ids[0])
+    clock.set(2026, 9, 28, hour=14)  # 22:00 in Asia/Shanghai
+    summary, buttons = await compose_to_everyone(harness, "Tonight")
+    assert "<b>4</b> chats" in summary
+    assert "Left out: 1 more chat that turned reminders off (/mute)." in summary
+    assert "Sending after quiet hours, at 2026-09-29 09:00 Asia/Shanghai" in summary
+    calls = await harness.press(OPERATOR, buttons["✅ Confirm and send"])
+    assert "Broadcast #1 is held until 2026-09-29 09:00 Asia/Shanghai (quiet hours)" in texts(calls)
+    assert not harness.application.bot_data.broadcast_runs
+    assert not await tick(harness.application)
+    assert not delivered(harness.api.calls, "Tonight")
+    summary, buttons = await compose_to_everyone(harness, "Urgent")
+    calls = await harness.press(OPERATOR, buttons["🌙 Send now anyway (quiet hours)"])
+    assert "is starting" in texts(calls)
+    await harness.application.bot_data.broadcast_runs[2]
+    assert len(delivered(harness.api.calls, "Urgent")) == 4
+    clock.set(2026, 9, 29, hour=1)  # 09:00: the held one goes
+    for task in await tick(harness.application):
+        await task
+    assert len(delivered(harness.api.calls, "Tonight")) == 4
+    clock.set(2026, 9, 29, hour=3)  # daytime: no hold, no extra button
+    summary, buttons = await compose_to_everyone(harness, "Daytime")
+    assert "Sending right after you confirm" in summary
+    assert "🌙 Send now anyway (quiet hours)" not in buttons
