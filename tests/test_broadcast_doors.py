@@ -350,3 +350,61 @@ async def test_the_chat_holds_a_broadcast_in_quiet_hours_says_until_when_or_send
     summary, buttons = await compose_to_everyone(harness, "Daytime")
     assert "Sending right after you confirm" in summary
     assert "🌙 Send now anyway (quiet hours)" not in buttons
+
+
+# -- the console: the same rule, the same counts ---------------------------------------------
+async def test_the_console_sends_at_once_or_holds_in_quiet_hours_and_counts_the_muted(
+    harness: BotHarness, clock: FrozenClock
+) -> None:
+    from tests.console_support import client_for, signed_in
+
+    fast(harness)
+    ids = seed_chats(harness, 13)
+    mute(harness, ids[2])
+    form = {"audience": "all", "text_en": "Console notice"}
+    async with client_for(harness) as (client, _):
+        csrf = await signed_in(harness, client)
+        preview = await client.post(
+            "/console/broadcasts/new", data={**form, "csrf": csrf, "action": "preview"}
+        )
+        assert "Send to 12 companies" in preview.text
+        assert "1 more company is left out: it turned reminders off (/mute)." in preview.text
+        assert "It goes out as soon as you send it." in preview.text
+        sent = await client.post(
+            "/console/broadcasts/new", data={**form, "csrf": csrf, "action": "send"}
+        )
+        assert "notice=created-1" in sent.headers["location"]
+        run = harness.application.bot_data.broadcast_runs[1]  # started now, not on a tick
+        await run
+        assert len(delivered(harness.api.calls, "Console notice")) == 12
+        listing = await client.get(sent.headers["location"])
+        assert "being sent" in listing.text
+        assert "This page updates itself" not in listing.text  # nothing is being sent now
+
+        clock.set(2026, 9, 28, hour=14)  # 22:00 in Asia/Shanghai
+        csrf = await signed_in(harness, client)  # the session of the morning has expired
+        form["text_en"] = "Night notice"
+        preview = await client.post(
+            "/console/broadcasts/new", data={**form, "csrf": csrf, "action": "preview"}
+        )
+        assert (
+            "Quiet hours (21:00-09:00): it is held until 2026-09-29 09:00 Asia/Shanghai"
+            in preview.text
+        )
+        assert "Send to 12 companies at 2026-09-29 09:00 Asia/Shanghai" in preview.text
+        held = await client.post(
+            "/console/broadcasts/new", data={**form, "csrf": csrf, "action": "send"}
+        )
+        assert "notice=held-2" in held.headers["location"]
+        assert 2 not in harness.application.bot_data.broadcast_runs
+        assert not await tick(harness.application)
+        listing = await client.get(held.headers["location"])
+        assert "held until quiet hours end" in listing.text and "sends " in listing.text
+        form["text_en"] = "Urgent night notice"
+        anyway = await client.post(
+            "/console/broadcasts/new", data={**form, "csrf": csrf, "action": "send-now"}
+        )
+        assert "notice=created-3" in anyway.headers["location"]
+        await harness.application.bot_data.broadcast_runs[3]
+        assert len(delivered(harness.api.calls, "Urgent night notice")) == 12
+        assert not delivered(harness.api.calls, "Night notice")
