@@ -276,9 +276,11 @@ async def _send(
 
     try:
         return await service.run(broadcast_id, delivery, show)
-    except (TelegramError, OSError) as exc:
-        reason = connection_error(exc, settings) if isinstance(exc, TelegramError) else str(exc)
-        print(f"\nerror: broadcast {broadcast_id} stopped: {reason}", file=err)
+    except TelegramError as exc:
+        print(
+            f"\nerror: broadcast {broadcast_id} stopped: {connection_error(exc, settings)}",
+            file=err,
+        )
         return None
 
 
@@ -289,6 +291,7 @@ def _stopped(service: BroadcastService, broadcast_id: int, out: TextIO, err: Tex
     if not went and service.cancel(broadcast_id):
         print(f"broadcast {broadcast_id} cancelled: nothing was sent", file=err)
         return 1
+    service.let_go(broadcast_id)
     done = f"{report.total - report.left} of {report.total}" if report else "some"
     print(
         f"broadcast {broadcast_id}: {done} done; the rest goes with "

@@ -205,6 +205,12 @@ class BroadcastService:
         due.update(r.id for r in store.running_broadcasts(self.db) if holder_is_gone(r.runner))
         return sorted(due)
 
+    def let_go(self, broadcast_id: int) -> None:
+        """After a run of ours stopped with an error: another sender may take it at once (what
+        was in flight becomes ``unknown`` then, as after a crash)."""
+        with transaction(self.db):
+            store.let_go(self.db, broadcast_id, self.runner)
+
     def show_progress_in(self, broadcast_id: int, message_id: int) -> None:
         """Remember the operator's message that shows the live progress (edited later)."""
         with transaction(self.db):

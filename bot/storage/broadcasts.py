@@ -193,6 +193,15 @@ def release(db: Database, broadcast_id: int, runner: str, now: str) -> None:
     )
 
 
+def let_go(db: Database, broadcast_id: int, runner: str) -> None:
+    """The run stopped with an error: it stays running, free for the next sender at once."""
+    write(
+        db,
+        "UPDATE broadcasts SET runner = NULL WHERE id = ? AND runner = ?",
+        [broadcast_id, runner],
+    )
+
+
 # -- deliveries ------------------------------------------------------------------------------
 class DeliveryRow(NamedTuple):
     chat_id: int
