@@ -337,6 +337,8 @@ async def test_the_chat_holds_a_broadcast_in_quiet_hours_says_until_when_or_send
     assert not harness.application.bot_data.broadcast_runs
     assert not await tick(harness.application)
     assert not delivered(harness.api.calls, "Tonight")
+    calls = await harness.command(OPERATOR, "/broadcasts")
+    assert "sends at 2026-09-29 09:00 Asia/Shanghai" in texts(calls)
     summary, buttons = await compose_to_everyone(harness, "Urgent")
     calls = await harness.press(OPERATOR, buttons["🌙 Send now anyway (quiet hours)"])
     assert "is starting" in texts(calls)

@@ -137,7 +137,7 @@ async def _take_content(
 
 
 def _local(moment: dt.datetime, context: BotContext) -> str:
-    return moment.astimezone(context.services.quiet.tz).strftime("%Y-%m-%d %H:%M")
+    return context.services.quiet.local(moment)
 
 
 def _parse_time(raw: str, context: BotContext) -> dt.datetime | None:
