@@ -164,7 +164,7 @@ console-compose-empty = 请至少用一种语言填写消息。
 console-compose-send-held = 于 { $at } 发送给 { $count } 家公司
 console-compose-send-anyway = 仍然立即发送
 console-compose-when-now = 点击发送后立即发出。
-console-compose-when-held = 现在是免打扰时段（{ $window }）：将于 { $at } 发送，也可以选择立即发送。
+console-compose-when-held = 现在是免打扰时段（{ $window }），将于 { $at } 发送；也可以选择立即发送。
 console-compose-muted = 另有 { $muted } 家公司已关闭提醒（/mute），不会收到。
 
 ## Telegram 中的 /console
