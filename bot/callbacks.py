@@ -163,7 +163,7 @@ class CancelBroadcastButton:
 class ComposeButton:
     PREFIX = "bc"
     PATTERN = r"^bc\|"
-    ACTIONS = ("zh", "aud", "menu", "unf", "set", "when", "x", "go")
+    ACTIONS = ("zh", "aud", "menu", "unf", "set", "when", "x", "go", "now")
 
     draft_id: int
     action: str

@@ -1,8 +1,9 @@
 """Background work: the operators' tick (reminders, scheduled broadcasts), broadcast runs, and
 housekeeping. Everything due is found in SQLite, so a restart loses nothing.
 
-:func:`tick` (every ``TICK_EVERY`` in ``run`` mode) re-plans the reminders of changed chats,
-sends the due ones, and starts scheduled broadcasts or resumes interrupted ones
+:func:`tick` (every ``TICK_EVERY`` in ``run`` mode) re-plans the reminders of changed chats
+and sends the due ones; :func:`start_due_broadcasts` (every ``BROADCASTS_EVERY``, and in each
+tick) starts scheduled broadcasts or takes over interrupted ones
 (``bot.handlers.operators.runs``);
 :func:`housekeeping` (every ``HOUSEKEEPING_EVERY``) forgets old update ids and checkpoints
 the write-ahead log off the event loop.
@@ -27,6 +28,7 @@ from bot.telegram_sender import buttons_of
 log = logging.getLogger(__name__)
 
 TICK_EVERY = dt.timedelta(seconds=30)
+BROADCASTS_EVERY = dt.timedelta(seconds=2)
 HOUSEKEEPING_EVERY = dt.timedelta(seconds=2)
 REMINDERS_PER_TICK = 300
 
@@ -83,9 +85,16 @@ async def tick(application: BotApplication) -> list[asyncio.Task[Any]]:
     services = application.bot_data.services
     services.reminders.sync()
     await send_due_reminders(application)
-    if services.quiet.is_quiet(services.broadcasts.clock()):
-        return []
-    started = [start_broadcast(application, bid) for bid in services.broadcasts.due()]
+    return start_due_broadcasts(application)
+
+
+def start_due_broadcasts(application: BotApplication) -> list[asyncio.Task[Any]]:
+    """Start the broadcasts due now and take over those whose sender died (one indexed query;
+    every ``BROADCASTS_EVERY``, so a takeover or a console "send" waits seconds, not a tick).
+    Within quiet hours only broadcasts confirmed to go at once start; running ones go on."""
+    services = application.bot_data.services
+    quiet = services.quiet.is_quiet(services.broadcasts.clock())
+    started = [start_broadcast(application, bid) for bid in services.broadcasts.due(quiet=quiet)]
     return [task for task in started if task is not None]
 
 
@@ -141,6 +150,15 @@ async def _tick_job(context: BotContext) -> None:
     notice.through()
 
 
+async def _broadcasts_job(context: BotContext) -> None:
+    try:
+        start_due_broadcasts(context.bot_application)
+    except Busy:  # another process is writing (a command-line broadcast): in 2 s again
+        log.debug("broadcasts check: the database is busy; next round retries")
+    except Exception:
+        log.exception("starting due broadcasts failed")
+
+
 async def _housekeeping_job(context: BotContext) -> None:
     notice = _notice_of(context)
     try:
@@ -163,4 +181,7 @@ def schedule(application: BotApplication) -> None:
     )
     application.job_queue.run_repeating(
         _tick_job, interval=TICK_EVERY, first=5, data=BusyNotice("operators' periodic job")
+    )
+    application.job_queue.run_repeating(
+        _broadcasts_job, interval=BROADCASTS_EVERY, first=BROADCASTS_EVERY
     )

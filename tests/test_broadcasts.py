@@ -391,6 +391,7 @@ async def test_cli_broadcast_dry_run_send_resume_and_list(
         out=out,
         err=err,
         progress_every=0.001,
+        clock=harness.clock,  # 10:00 in Asia/Shanghai: not held by quiet hours
     )
     assert code == 0, err.getvalue()
     assert "sent 60" in out.getvalue() and "[###" in err.getvalue()

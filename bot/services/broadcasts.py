@@ -101,6 +101,15 @@ class Report:
 ProgressSink = Callable[[Report], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class AudienceSize:
+    """How many chats an audience reaches now, and how many it leaves out because they
+    muted the bot's messages (``/mute``)."""
+
+    chats: int
+    muted: int
+
+
 def content_payloads(content_json: str) -> dict[str, Payload]:
     """Language → what to send; chats in a language without a variant get the main one."""
     content = json.loads(content_json or "{}")
@@ -127,6 +136,16 @@ class BroadcastService:
     # -- composing --------------------------------------------------------------------------
     def count(self, audience: Audience) -> int:
         return chats.count_matching(self.db, chat_filter(audience, self.spec, self.clock()))
+
+    def size(self, audience: Audience) -> AudienceSize:
+        where = chat_filter(audience, self.spec, self.clock())
+        return AudienceSize(
+            chats.count_matching(self.db, where), chats.count_matching(self.db, where, muted=True)
+        )
+
+    def pending_like(self, audience: Audience, content: dict[str, Any]) -> list[BroadcastRow]:
+        """Scheduled or running broadcasts of this very content to this audience."""
+        return store.pending_like(self.db, audience.text, json.dumps(content, ensure_ascii=False))
 
     def create(
         self,
@@ -176,12 +195,21 @@ class BroadcastService:
             report.total = report.left = 0
         return report
 
-    def due(self) -> list[int]:
-        """Broadcasts to (re)start now: scheduled ones due, running ones whose runner died."""
+    def due(self, *, quiet: bool = False) -> list[int]:
+        """Broadcasts to (re)start now: scheduled ones due, running ones whose runner died.
+        ``quiet`` (within quiet hours): of the scheduled ones only those confirmed to go at
+        once; one with a time waits for the end of quiet hours."""
         now = self.clock()
-        due = set(store.broadcasts_to_run(self.db, iso(now), iso(now - LEASE_STALE)))
+        stale = iso(now - LEASE_STALE)
+        due = set(store.broadcasts_to_run(self.db, iso(now), stale, timed=not quiet))
         due.update(r.id for r in store.running_broadcasts(self.db) if holder_is_gone(r.runner))
         return sorted(due)
+
+    def let_go(self, broadcast_id: int) -> None:
+        """After a run of ours stopped with an error: another sender may take it at once (what
+        was in flight becomes ``unknown`` then, as after a crash)."""
+        with transaction(self.db):
+            store.let_go(self.db, broadcast_id, self.runner)
 
     def show_progress_in(self, broadcast_id: int, message_id: int) -> None:
         """Remember the operator's message that shows the live progress (edited later)."""

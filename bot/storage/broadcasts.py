@@ -114,17 +114,28 @@ def running_broadcasts(db: Database) -> list[BroadcastRow]:
     return _rows(db, "status = 'running' ORDER BY id", [])
 
 
-def broadcasts_to_run(db: Database, now: str, stale_before: str) -> list[int]:
+def broadcasts_to_run(
+    db: Database, now: str, stale_before: str, *, timed: bool = True
+) -> list[int]:
     """Scheduled broadcasts now due (``send_at`` NULL: confirmed to go at once, but not yet
-    started, e.g. a crash right after the confirmation), and running ones whose runner
-    stopped heartbeating."""
+    started, e.g. a crash right after the confirmation; ``timed`` False leaves out those with
+    a time), and running ones whose runner stopped heartbeating."""
+    due = "send_at IS NULL OR send_at <= ?" if timed else "send_at IS NULL"
     cursor = db.execute(
-        "SELECT id FROM broadcasts WHERE (status = 'scheduled' AND "
-        "(send_at IS NULL OR send_at <= ?)) "
+        f"SELECT id FROM broadcasts WHERE (status = 'scheduled' AND ({due})) "
         "OR (status = 'running' AND (runner IS NULL OR heartbeat_at < ?)) ORDER BY id",
-        [now, stale_before],
+        [now, stale_before] if timed else [stale_before],
     )
     return [int(row[0]) for row in cursor.fetchall()]
+
+
+def pending_like(db: Database, audience: str, content: str) -> list[BroadcastRow]:
+    """Scheduled or running broadcasts with this audience and content (a retry's twin)."""
+    return _rows(
+        db,
+        "status IN ('scheduled', 'running') AND audience = ? AND content = ? ORDER BY id",
+        [audience, content],
+    )
 
 
 def take_lease(
@@ -179,6 +190,15 @@ def release(db: Database, broadcast_id: int, runner: str, now: str) -> None:
         "ELSE status END, finished_at = COALESCE(finished_at, ?), runner = NULL "
         "WHERE id = ? AND runner = ?",
         [now, broadcast_id, runner],
+    )
+
+
+def let_go(db: Database, broadcast_id: int, runner: str) -> None:
+    """The run stopped with an error: it stays running, free for the next sender at once."""
+    write(
+        db,
+        "UPDATE broadcasts SET runner = NULL WHERE id = ? AND runner = ?",
+        [broadcast_id, runner],
     )
 
 

@@ -115,9 +115,11 @@ class ChatFilter:
     unfinished: bool = False
 
 
-def filter_sql(where: ChatFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause on ``chats`` selecting ``where`` (and its parameters)."""
-    clauses = ["active = 1", "id NOT IN (SELECT chat_id FROM muted_chats)"]
+def filter_sql(where: ChatFilter, *, muted: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause on ``chats`` selecting ``where`` (and its parameters); ``muted``: the
+    chats it would select but leaves out because they muted the bot's messages."""
+    mute = "IN" if muted else "NOT IN"
+    clauses = ["active = 1", f"id {mute} (SELECT chat_id FROM muted_chats)"]
     params: list[Any] = []
     if where.states is not None:
         states = sorted(where.states)
@@ -134,8 +136,8 @@ def filter_sql(where: ChatFilter) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def count_matching(db: Database, where: ChatFilter) -> int:
-    clause, params = filter_sql(where)
+def count_matching(db: Database, where: ChatFilter, *, muted: bool = False) -> int:
+    clause, params = filter_sql(where, muted=muted)
     return int(db.execute(f"SELECT COUNT(*) FROM chats WHERE {clause}", params).fetchone()[0])
 
 

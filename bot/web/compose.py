@@ -1,7 +1,9 @@
 """Composing a broadcast in the console: audience, a text per language, a preview with the
-audience's size, then send. The same services as ``/broadcast`` and the command line: the
-audience parser, Telegram's HTML rules (checked before anything is kept), the broadcast queue
-(the bot's job sends it, with the live report on the broadcasts page).
+audience's size (and the muted companies it leaves out), then send. The same services as
+``/broadcast`` and the command line: the audience parser, Telegram's HTML rules (checked
+before anything is kept), the quiet-hours rule (within them it is held until they end, unless
+the operator sends it now anyway), and the bot's broadcast runs (the live report is on the
+broadcasts page).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.handlers.operators.runs import start_broadcast
 from bot.services.audience import AudienceError, parse_audience
 from bot.services.message_html import html_faults
 from bot.web.console import Console, Handler, Operator, checked_form, operators_only
@@ -64,8 +67,12 @@ def compose_routes(console: Console) -> list[Route]:
             if len(text) > MAX_TEXT:
                 faults.append(f"{lang}: {len(text)} > {MAX_TEXT}")
             faults.extend(f"{lang}: {fault}" for fault in html_faults(text))
-        count = services.broadcasts.count(audience) if audience is not None else 0
-        if faults or form.get("action") != "send" or audience is None:
+        size = services.broadcasts.size(audience) if audience is not None else None
+        action = form.get("action")
+        quiet = services.quiet
+        now = services.broadcasts.clock()
+        held = quiet.when_to_send(now, anyway=action == "send-now")
+        if faults or action not in ("send", "send-now") or audience is None:
             return console.page(
                 "compose.html",
                 operator,
@@ -73,13 +80,23 @@ def compose_routes(console: Console) -> list[Route]:
                 choices=audience_choices(console, operator.lang),
                 draft=draft,
                 faults=faults,
-                count=count,
+                count=size.chats if size else 0,
+                muted=size.muted if size else 0,
+                held_until=quiet.local(held) if held else None,
+                window=quiet.window,
                 preview=texts if not faults else None,
             )
         content = {lang: {"kind": "text", "html": text} for lang, text in texts.items() if text}
         broadcast_id = services.broadcasts.create(
-            audience, content, created_by=operator.user_id, operator_language=operator.lang
+            audience,
+            content,
+            created_by=operator.user_id,
+            operator_language=operator.lang,
+            send_at=held,
         )
+        if held is not None:
+            return RedirectResponse(f"/console/broadcasts?notice=held-{broadcast_id}", 303)
+        start_broadcast(console.application, broadcast_id)  # now, not on the bot's next check
         return RedirectResponse(f"/console/broadcasts?notice=created-{broadcast_id}", 303)
 
     def only(handler: Handler) -> Callable[[Request], Awaitable[Response]]:

@@ -146,6 +146,7 @@ console-broadcast-left = Still to send
 console-broadcast-created = Created
 console-broadcast-cancel = Cancel
 console-broadcast-scheduled = scheduled
+console-broadcast-at = sends { $at }
 console-broadcast-running = sending
 console-broadcast-done = done
 console-broadcast-cancelled = cancelled
@@ -155,7 +156,8 @@ console-delivery-failed = Failed
 console-delivery-unknown = Unknown
 console-delivery-pending = Waiting
 console-delivery-sending = Sending
-console-notice-created = The broadcast is queued; the bot starts sending it within seconds.
+console-notice-created = The broadcast is being sent; the table below shows its progress.
+console-notice-held = The broadcast is held until quiet hours end; the table shows when it goes.
 console-notice-cancelled = Cancelled. What was not sent yet stays unsent.
 console-notice-not = It could not be cancelled: it has finished already.
 console-audience-all = Every company
@@ -171,6 +173,17 @@ console-compose-preview-title = { $count ->
    *[other] Preview · { $count } companies in the audience
 }
 console-compose-empty = Write the message in at least one language.
+console-compose-send-held = { $count ->
+    [one] Send to 1 company at { $at }
+   *[other] Send to { $count } companies at { $at }
+}
+console-compose-send-anyway = Send now anyway
+console-compose-when-now = It goes out as soon as you send it.
+console-compose-when-held = Quiet hours ({ $window }): it is held until { $at }, unless you send it now anyway.
+console-compose-muted = { $muted ->
+    [one] 1 more company is left out: it turned reminders off (/mute).
+   *[other] { $muted } more companies are left out: they turned reminders off (/mute).
+}
 
 ## /console in Telegram
 console-cmd-intro = The operators' console: every company, where it is stuck, its history; broadcasts.

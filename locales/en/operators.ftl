@@ -30,11 +30,17 @@ bc-preview-en = 👀 Preview of the main version:
 bc-preview-zh = 👀 Preview of the Chinese variant:
 bc-when-now = right after you confirm
 bc-when-at = at { $at }
+bc-when-held = after quiet hours, at { $at } (“Send now anyway” sends it at once)
 bc-summary = 📋 Audience <code>{ $audience }</code>: <b>{ $count }</b> { $count ->
         [one] chat
        *[other] chats
     } (blocked and muted chats excluded). Sending { $when }.
+bc-summary-muted = 🔕 Left out: { $muted } more { $muted ->
+        [one] chat that
+       *[other] chats that
+    } turned reminders off (/mute).
 bc-btn-send = ✅ Confirm and send
+bc-btn-send-anyway = 🌙 Send now anyway (quiet hours)
 bc-btn-schedule = 🕒 Choose a send time
 bc-btn-audience = 👥 Change audience
 bc-btn-discard = 🗑 Discard
@@ -44,6 +50,7 @@ bc-time-quiet = 🌙 That is within quiet hours, so it will go out at { $at } in
 bc-discarded = 🗑 Broadcast discarded.
 bc-not-draft = Broadcast #{ $id } was already confirmed or discarded.
 bc-scheduled = 🕒 Broadcast #{ $id } scheduled for { $at }. /broadcasts shows it and can cancel it.
+bc-held = 🌙 Broadcast #{ $id } is held until { $at } (quiet hours). /broadcasts shows it and can cancel it.
 bc-started = 🚀 Broadcast #{ $id } is starting. Progress follows below.
 
 ## progress and /broadcasts

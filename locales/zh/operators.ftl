@@ -27,8 +27,11 @@ bc-preview-en = 👀 主版本预览：
 bc-preview-zh = 👀 中文版本预览：
 bc-when-now = 确认后立即发送
 bc-when-at = 于 { $at } 发送
+bc-when-held = 免打扰时段结束后，于 { $at } 发送（点“仍然立即发送”可马上发出）
 bc-summary = 📋 受众 <code>{ $audience }</code>：<b>{ $count }</b> 个会话（已排除屏蔽机器人和关闭提醒的会话）。{ $when }。
+bc-summary-muted = 🔕 另有 { $muted } 个会话已关闭提醒（/mute），不会收到。
 bc-btn-send = ✅ 确认并发送
+bc-btn-send-anyway = 🌙 仍然立即发送（免打扰时段）
 bc-btn-schedule = 🕒 选择发送时间
 bc-btn-audience = 👥 更改受众
 bc-btn-discard = 🗑 放弃
@@ -38,6 +41,7 @@ bc-time-quiet = 🌙 该时间处于免打扰时段，将改为在 { $at } 发�
 bc-discarded = 🗑 已放弃此群发。
 bc-not-draft = 群发 #{ $id } 已确认或已放弃。
 bc-scheduled = 🕒 群发 #{ $id } 已定于 { $at } 发送。可用 /broadcasts 查看或取消。
+bc-held = 🌙 群发 #{ $id } 将在免打扰时段结束后于 { $at } 发送。可用 /broadcasts 查看或取消。
 bc-started = 🚀 群发 #{ $id } 正在开始，进度见下方。
 
 ## progress and /broadcasts

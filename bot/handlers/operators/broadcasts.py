@@ -32,8 +32,8 @@ async def list_broadcasts(update: Update, context: BotContext) -> None:
         assert report is not None
         lines.append(report_text(services.catalog, lang, report))
         if row.status == "scheduled" and row.send_at:
-            at = dt.datetime.fromisoformat(row.send_at).astimezone(services.quiet.tz)
-            lines.append(t(lang, "bcs-scheduled-at", at=at.strftime("%Y-%m-%d %H:%M")))
+            at = services.quiet.local(dt.datetime.fromisoformat(row.send_at))
+            lines.append(t(lang, "bcs-scheduled-at", at=at))
         if row.status in ("scheduled", "running"):
             label = t(lang, "bcs-btn-cancel", id=row.id)
             data = CancelBroadcastButton(row.id).encode()

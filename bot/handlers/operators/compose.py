@@ -137,7 +137,7 @@ async def _take_content(
 
 
 def _local(moment: dt.datetime, context: BotContext) -> str:
-    return moment.astimezone(context.services.quiet.tz).strftime("%Y-%m-%d %H:%M")
+    return context.services.quiet.local(moment)
 
 
 def _parse_time(raw: str, context: BotContext) -> dt.datetime | None:
@@ -240,7 +240,7 @@ async def _summary(update: Update, context: BotContext, draft_id: int) -> None:
     row = services.drafts.get(draft_id)
     assert row is not None
     audience = parse_audience(row.audience, services.spec)
-    count = services.broadcasts.count(audience)
+    size = services.broadcasts.size(audience)
     chat = update.effective_chat
     assert chat is not None
     content = json.loads(row.content or "{}")
@@ -252,15 +252,22 @@ async def _summary(update: Update, context: BotContext, draft_id: int) -> None:
                 kind=variant["kind"], html=variant.get("html", ""), file_id=variant.get("file_id")
             )
             await send_payload(context.bot, chat.id, preview)
-    when = (
-        _t(context, "bc-when-at", at=_local(dt.datetime.fromisoformat(row.send_at), context))
-        if row.send_at
-        else _t(context, "bc-when-now")
-    )
-    text = _t(context, "bc-summary", audience=escape(audience.text), count=count, when=when)
+    held = None if row.send_at else services.quiet.when_to_send(services.broadcasts.clock())
+    if row.send_at:
+        when = _t(context, "bc-when-at", at=_local(dt.datetime.fromisoformat(row.send_at), context))
+    elif held is not None:
+        when = _t(context, "bc-when-held", at=services.quiet.local(held))
+    else:
+        when = _t(context, "bc-when-now")
+    text = _t(context, "bc-summary", audience=escape(audience.text), count=size.chats, when=when)
+    if size.muted:
+        text += "\n" + _t(context, "bc-summary-muted", muted=size.muted)
+    send = [[_button(context, "bc-btn-send", draft_id, "go")]]
+    if held is not None:
+        send.append([_button(context, "bc-btn-send-anyway", draft_id, "now")])
     keyboard = InlineKeyboardMarkup(
         [
-            [_button(context, "bc-btn-send", draft_id, "go")],
+            *send,
             [
                 _button(context, "bc-btn-schedule", draft_id, "when"),
                 _button(context, "bc-btn-audience", draft_id, "aud"),
@@ -319,12 +326,24 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif action == "x":
         drafts.discard(draft)
         await _show(update, context, _t(context, "bc-discarded"), None)
-    elif action == "go":
-        await _confirm(update, context, draft)
+    elif action in ("go", "now"):
+        await _confirm(update, context, draft, anyway=action == "now")
 
 
-async def _confirm(update: Update, context: BotContext, draft: Draft) -> None:
-    if not context.services.drafts.confirm(draft):
+async def _confirm(update: Update, context: BotContext, draft: Draft, *, anyway: bool) -> None:
+    """Send it now, or at its time; asked for now within quiet hours, it is held until they
+    end unless the operator pressed "send now anyway" (the same rule as every door)."""
+    services = context.services
+    held = None
+    if not draft.send_at:
+        held = services.quiet.when_to_send(services.broadcasts.clock(), anyway=anyway)
+        if held is not None:
+            services.drafts.set_send_at(draft, iso(held))
+    if not services.drafts.confirm(draft):
+        return
+    if held is not None:
+        at = services.quiet.local(held)
+        await _show(update, context, _t(context, "bc-held", id=draft.id, at=at), None)
         return
     if draft.send_at:
         at = _local(dt.datetime.fromisoformat(draft.send_at), context)
