@@ -246,7 +246,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         handler = getattr(args, "handler", None) or COMMANDS[args.command][0]
         return int(handler(args, settings))
-    except (ConfigError, FlowError, DatabaseProblem, FileNotFoundError) as exc:
+    except ConfigError as exc:  # each faulty setting on a line of its own
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return 2
+    except (FlowError, DatabaseProblem, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

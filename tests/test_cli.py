@@ -178,7 +178,7 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
     with FakeBotServer() as server:
         env = {
             **env,
-            "TELEGRAM_BOT_TOKEN": "123:SECRET-TOKEN",
+            "TELEGRAM_BOT_TOKEN": "123456:SECRET-TOKEN-abcdefghijklmnopqrstuvw",
             "TELEGRAM_API_BASE_URL": server.base_url,
             "PYTHONPATH": str(PROJECT_ROOT),
         }
@@ -247,7 +247,7 @@ def _running_bot(env: dict, server: FakeBotServer, **settings: str) -> Iterator[
     with Ctrl-C on the way out, its log then in the yielded ``["output"]``."""
     full = {
         **env,
-        "TELEGRAM_BOT_TOKEN": "123:TOKEN",
+        "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
         "TELEGRAM_API_BASE_URL": server.base_url,
         "PYTHONPATH": str(PROJECT_ROOT),
         **settings,
@@ -304,7 +304,7 @@ def test_a_webhook_without_a_configured_secret_gets_a_generated_one(env: dict) -
     with FakeBotServer() as server:
         env = {
             **env,
-            "TELEGRAM_BOT_TOKEN": "123:TOKEN",
+            "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
             "TELEGRAM_API_BASE_URL": server.base_url,
             "TPBOT_WEBHOOK_URL": "https://bot.example.test/tg-hook",
             "TPBOT_LISTEN": "127.0.0.1",
@@ -337,7 +337,7 @@ def test_run_with_a_rejected_token_is_one_line(env: dict) -> None:
     with FakeBotServer(reject_token=True) as server:
         env = {
             **env,
-            "TELEGRAM_BOT_TOKEN": "123:WRONG-TOKEN",
+            "TELEGRAM_BOT_TOKEN": "123456:WRONG-TOKEN-abcdefghijklmnopqrstuv",
             "TELEGRAM_API_BASE_URL": server.base_url,
             "PYTHONPATH": str(PROJECT_ROOT),
         }
@@ -351,7 +351,7 @@ def test_run_with_a_rejected_token_is_one_line(env: dict) -> None:
 def test_run_retries_while_the_bot_api_is_unreachable(env: dict) -> None:
     env = {
         **env,
-        "TELEGRAM_BOT_TOKEN": "123:SOME-TOKEN",
+        "TELEGRAM_BOT_TOKEN": "123456:SOME-TOKEN-abcdefghijklmnopqrstuvw",
         "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{_free_port()}/bot",  # nobody listens
         "PYTHONPATH": str(PROJECT_ROOT),
     }
