@@ -98,6 +98,20 @@ def test_bad_operator_setting(
     assert "TPBOT_OPERATORS must be comma-separated Telegram user ids" in capsys.readouterr().err
 
 
+def test_every_faulty_setting_is_one_line_before_anything_runs(
+    env: dict, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TPBOT_WEBHOOK_SECRET", "(unset: generated once)")
+    monkeypatch.setenv("TPBOT_IDLE_DAYS", "0")
+    assert main(["run"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line.split()[:2] for line in lines] == [
+        ["error:", "TPBOT_WEBHOOK_SECRET"],
+        ["error:", "TPBOT_IDLE_DAYS"],
+    ]
+    assert not Path(env["TPBOT_DB"]).exists()  # refused before the database was touched
+
+
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "bot", *args]
 
