@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from collections.abc import Iterator
 
 import uvicorn
@@ -27,6 +28,7 @@ from bot.handlers.context import BotApplication
 from bot.handlers.operators.console import set_menu_buttons
 from bot.intake import RETRY_DELAYS, FatalIntakeError, Intake
 from bot.web.console import Console
+from bot.web.listen import open_socket
 from bot.web.routes import console_routes
 from bot.web.webhook import webhook_app
 
@@ -44,6 +46,16 @@ class _Server(uvicorn.Server):
 
 
 async def run(settings: Settings, token: str) -> int:
+    # First: a port that is taken stops the start (PortUnavailable, one line), before Telegram
+    # is asked anything; often it is this bot already running, which must not poll twice.
+    listening = open_socket(settings.web_listen(), settings.port, "TPBOT_PORT")
+    try:
+        return await _run(settings, token, listening)
+    finally:
+        listening.close()
+
+
+async def _run(settings: Settings, token: str, listening: socket.socket) -> int:
     application = build_application(
         settings, token=token, rate_limiter=AIORateLimiter(max_retries=3), job_queue=True
     )
@@ -63,7 +75,7 @@ async def run(settings: Settings, token: str) -> int:
         except TelegramError as exc:
             log.warning("could not register the command list: %s", exc)
         await set_menu_buttons(application)
-        return await _serve(application, settings, stop, token)
+        return await _serve(application, settings, stop, token, listening)
     except FatalIntakeError as exc:
         log.error("%s", exc)
         return 2
@@ -130,7 +142,11 @@ async def _announce(application: BotApplication, settings: Settings) -> None:
 
 
 async def _serve(
-    application: BotApplication, settings: Settings, stop: asyncio.Event, token: str
+    application: BotApplication,
+    settings: Settings,
+    stop: asyncio.Event,
+    token: str,
+    listening: socket.socket,
 ) -> int:
     intake = Intake(application)
     intake.replay()
@@ -152,7 +168,7 @@ async def _serve(
             lifespan="off",
         )
     )
-    serving = asyncio.create_task(_run_server(server))
+    serving = asyncio.create_task(_run_server(server, listening))
     try:
         if webhook:
             await _webhook(application, intake, settings, stop, server, serving, secret)
@@ -173,11 +189,11 @@ async def _serve(
     return 0
 
 
-async def _run_server(server: uvicorn.Server) -> bool:
-    """Serve until told to stop; False if the server could not start (e.g. the port is
-    taken): uvicorn says why in the log and exits, which must not end the bot's process."""
+async def _run_server(server: uvicorn.Server, listening: socket.socket) -> bool:
+    """Serve on the socket :func:`run` opened until told to stop; False if the server could
+    not start: uvicorn says why in the log and exits, which must not end the bot's process."""
     try:
-        await server.serve()
+        await server.serve(sockets=[listening])
     except SystemExit:
         return False
     return server.started

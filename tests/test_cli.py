@@ -493,3 +493,52 @@ def test_demo_serves_the_console_over_its_sample_companies(env: dict) -> None:
         output, _ = process.communicate(timeout=30)
     assert "bye" in output and "Traceback" not in output
     assert process.returncode == 0
+
+
+@contextlib.contextmanager
+def _taken_port() -> Iterator[int]:
+    """A port another program listens on, for as long as the block runs."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield int(other.getsockname()[1])
+
+
+def test_run_on_a_taken_port_is_one_line_and_asks_telegram_nothing(env: dict) -> None:
+    with _taken_port() as port, FakeBotServer() as server:
+        full = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "TPBOT_PORT": str(port),
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        result = subprocess.run(_cli("run"), env=full, capture_output=True, text=True, timeout=60)
+        assert not server.sent()  # no getUpdates: a second copy must not poll beside the first
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: the operators' console and /healthz cannot listen on 127.0.0.1:{port}: port "
+        f"{port} is already in use on 127.0.0.1 (another program, or the bot already "
+        "running?): choose another with TPBOT_PORT, or stop that program"
+    )
+    assert "operators' console: http" not in result.stderr
+
+
+def test_demo_console_on_a_taken_port_exits_cleanly(env: dict) -> None:
+    with _taken_port() as port:
+        result = subprocess.run(
+            _cli("demo", "--console", "--port", str(port)),
+            env={**env, "PYTHONPATH": str(PROJECT_ROOT)},
+            input="",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.strip().splitlines() == [
+        f"error: the operators' console and /healthz cannot listen on 127.0.0.1:{port}: port "
+        f"{port} is already in use on 127.0.0.1 (another program, or the bot already "
+        "running?): choose another with --port, or stop that program"
+    ]
