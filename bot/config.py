@@ -35,6 +35,7 @@ DEFAULT_FLOW = data_path("flows") / "tmall_tp.yaml"
 DEFAULT_LOCALES = data_path("locales")
 DEFAULT_CALENDAR = data_path("calendar") / "cn_workdays.yaml"
 
+
 @dataclass(frozen=True)
 class Settings:
     token: str | None = None

@@ -204,7 +204,7 @@ def listen(name: str, raw: str) -> str:
 def existing(kind: str) -> Callable[[str, str], Path]:
     def parse(name: str, raw: str) -> Path:
         path = Path(raw)
-        if (path.is_dir() if kind == "folder" else path.is_file()):
+        if path.is_dir() if kind == "folder" else path.is_file():
             return path
         raise ConfigError(f"{name} must name a {kind} that exists, got {raw!r}")
 

@@ -25,6 +25,7 @@ from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.handlers.context import BotApplication
+from bot.outage import Outage
 from bot.services.errors import Busy
 from bot.telegram_sender import retry_seconds
 
@@ -139,6 +140,7 @@ class Intake:
         bot = self.application.bot
         offset = self.inbox.next_offset()
         failures = 0
+        outage = Outage(self.application.bot_data.services.settings.api_base_url)
         while not stop.is_set():
             try:
                 updates = await bot.get_updates(
@@ -157,12 +159,12 @@ class Intake:
             except (NetworkError, TelegramError) as exc:
                 delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
                 failures += 1
-                log.warning(
-                    "cannot reach the Bot API (%s); retrying in %d s", type(exc).__name__, delay
-                )
+                log.warning("%s", outage.failed(exc, delay))
                 await _sleep_or_stop(stop, delay)
                 continue
             failures = 0
+            if (back := outage.recovered()) is not None:
+                log.info("%s", back)
             self.beat()
             raw = self.application.bot_data.raw_updates
             bodies = raw.take() if raw is not None else {}

@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.handlers.context import BotApplication
 from bot.handlers.operators.console import set_menu_buttons
 from bot.intake import RETRY_DELAYS, FatalIntakeError, Intake
+from bot.outage import Outage
 from bot.web.console import Console
 from bot.web.listen import open_socket
 from bot.web.routes import console_routes
@@ -90,6 +91,7 @@ async def _run(settings: Settings, token: str, listening: socket.socket) -> int:
 async def _connect(application: BotApplication, settings: Settings, stop: asyncio.Event) -> bool:
     """Initialize (asks Telegram who we are), retrying while the Bot API is unreachable."""
     failures = 0
+    outage = Outage(settings.api_base_url)
     while not stop.is_set():
         try:
             await application.initialize()
@@ -100,15 +102,12 @@ async def _connect(application: BotApplication, settings: Settings, stop: asynci
         except NetworkError as exc:
             delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
             failures += 1
-            log.warning(
-                "cannot reach the Bot API at %s (%s); retrying in %d s",
-                settings.api_base_url,
-                type(exc).__name__,
-                delay,
-            )
+            log.warning("%s", outage.failed(exc, delay))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
             continue
+        if (line := outage.recovered()) is not None:
+            log.info("%s", line)
         return True
     return False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -362,11 +363,24 @@ def test_run_with_a_rejected_token_is_one_line(env: dict) -> None:
     assert "Traceback" not in output and "WRONG-TOKEN" not in output
 
 
-def test_run_retries_while_the_bot_api_is_unreachable(env: dict) -> None:
+@pytest.mark.parametrize(
+    ("base_url", "because"),
+    [
+        # nobody listens on that port
+        ("http://127.0.0.1:{port}/bot", "127.0.0.1:{port} refused the connection"),
+        # .invalid never resolves (RFC 2606): what a machine without DNS sees for any name
+        ("http://api.telegram.invalid/bot", "the name api.telegram.invalid does not resolve ("),
+    ],
+)
+def test_run_retries_while_the_bot_api_is_unreachable_saying_why_and_how_long(
+    env: dict, base_url: str, because: str
+) -> None:
+    port = _free_port()
+    base_url, because = base_url.format(port=port), because.format(port=port)
     env = {
         **env,
         "TELEGRAM_BOT_TOKEN": "123456:SOME-TOKEN-abcdefghijklmnopqrstuvw",
-        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{_free_port()}/bot",  # nobody listens
+        "TELEGRAM_API_BASE_URL": base_url,
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     process = subprocess.Popen(
@@ -376,8 +390,11 @@ def test_run_retries_while_the_bot_api_is_unreachable(env: dict) -> None:
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 0
-    assert output.count("cannot reach the Bot API at") >= 2  # retried, not fatal
-    assert "retrying in" in output
+    tries = [line for line in output.splitlines() if "cannot reach the Bot API at" in line]
+    assert len(tries) >= 2, output  # retried, not fatal
+    assert all(f"cannot reach the Bot API at {base_url}: {because}" in line for line in tries)
+    assert "first try failed, next try in 1 s" in tries[0]
+    assert re.search(r"; trying for [1-4] s, next try in \d+ s", tries[-1]), tries[-1]
     assert "Traceback" not in output and "SOME-TOKEN" not in output
 
 
@@ -397,7 +414,6 @@ def test_run_serves_the_console_in_polling_mode(env: dict) -> None:
     """The real process: /console from an operator gives a one-time link to the console that
     the same process serves on 127.0.0.1; without a session it shows nothing."""
     import http.cookiejar
-    import re
     import urllib.parse
 
     port = _free_port()
@@ -455,7 +471,6 @@ def test_run_gives_operators_the_console_as_their_menu_button_over_https(env: di
 def test_demo_serves_the_console_over_its_sample_companies(env: dict) -> None:
     """A newcomer's first minute: the demo's console, no token, sample companies in it."""
     import http.cookiejar
-    import re
     import urllib.parse
 
     port = _free_port()
