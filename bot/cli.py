@@ -58,6 +58,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         settings = replace(
             settings,
             operators=settings.operators | {args.chat_id},
+            operators_file=None,  # fixed: a .env read again would drop the demo's user
             port=args.port or settings.port,
             public_url=None,
             webhook_url=None,

@@ -44,7 +44,10 @@ class Settings:
     flow_path: Path = DEFAULT_FLOW
     locales_dir: Path = DEFAULT_LOCALES
     calendar_path: Path = DEFAULT_CALENDAR
-    operators: frozenset[int] = field(default_factory=frozenset)
+    operators: frozenset[int] = field(default_factory=frozenset)  # as at start; see roster
+    # The .env the operators' list is re-read from while running (bot.services.roster); None:
+    # TPBOT_OPERATORS came from the process environment, which wins and cannot change.
+    operators_file: Path | None = None
     support_chat_id: int | None = None
     # Members of the support group are operators for tickets (answer, /status, /close).
     support_group_operators: bool = True
@@ -63,8 +66,10 @@ class Settings:
     def from_env(cls, env_file: Path | None = None) -> Settings:
         """Every setting, each checked: a malformed one is a :class:`ConfigError` naming it
         (all faults at once, one line each), whichever command reads them."""
-        load_dotenv(env_file or Path.cwd() / ".env", override=False)
-        return cls(**read_settings(os.environ))
+        path = (env_file or Path.cwd() / ".env").absolute()
+        from_environment = "TPBOT_OPERATORS" in os.environ
+        load_dotenv(path, override=False)
+        return cls(**read_settings(os.environ), operators_file=None if from_environment else path)
 
     def require_token(self) -> str:
         if not self.token:

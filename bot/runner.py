@@ -65,6 +65,7 @@ async def _run(settings: Settings, token: str, listening: socket.socket) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     services = application.bot_data.services
+    loop.add_signal_handler(signal.SIGHUP, services.roster.reload)
     try:
         if not await _connect(application, settings, stop):
             return 0
@@ -114,10 +115,13 @@ async def _connect(application: BotApplication, settings: Settings, stop: asynci
 
 async def _announce(application: BotApplication, settings: Settings) -> None:
     """Say at start what a newcomer would check first: operators and the support group."""
-    operators = len(settings.operators)
-    log.info(
-        "operators: %s", f"{operators} listed in TPBOT_OPERATORS" if operators else "none listed"
-    )
+    roster = application.bot_data.services.roster
+    listed = f"{len(roster)} listed in TPBOT_OPERATORS" if len(roster) else "none listed"
+    if roster.reloadable:
+        follows = f"changes to {roster.env_file} apply while running"
+    else:
+        follows = "set in the environment: restart to change it"
+    log.info("operators: %s (%s)", listed, follows)
     support = settings.support_chat_id
     if support is None:
         log.info('support group: not set (TPBOT_SUPPORT_CHAT_ID): no "Ask an operator"')

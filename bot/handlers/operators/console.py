@@ -69,7 +69,7 @@ async def set_menu_buttons(application: BotApplication) -> None:
     """Operators get the console as their private chat's menu button (HTTPS only)."""
     services = application.bot_data.services
     base = services.settings.public_base_url().rstrip("/")
-    for operator in sorted(services.settings.operators):
+    for operator in services.roster:
         url = app_url(base, "en")
         if url is None:
             return
