@@ -557,3 +557,39 @@ def test_demo_console_on_a_taken_port_exits_cleanly(env: dict) -> None:
         f"{port} is already in use on 127.0.0.1 (another program, or the bot already "
         "running?): choose another with --port, or stop that program"
     ]
+
+
+def test_run_follows_the_operators_in_env_and_reads_them_at_once_on_sighup(
+    env: dict, tmp_path: Path
+) -> None:
+    """The real process: TPBOT_OPERATORS in ./.env, edited while it runs; SIGHUP applies the
+    edit at once and the removed operator's /console is refused."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("TPBOT_OPERATORS=777\n", encoding="utf-8")
+    with FakeBotServer() as server:
+        full = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "TPBOT_PORT": str(_free_port()),
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        process = subprocess.Popen(
+            _cli("run"), env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        try:
+            server.updates.append(_console_command(70, 777))
+            _wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
+            env_file.write_text("TPBOT_OPERATORS=778\n", encoding="utf-8")
+            process.send_signal(signal.SIGHUP)
+            time.sleep(0.5)
+            before = len(server.sent("sendMessage"))
+            server.updates.append(_console_command(71, 777))
+            _wait_for(lambda: len(server.sent("sendMessage")) > before)
+        finally:
+            process.send_signal(signal.SIGINT)
+            output, _ = process.communicate(timeout=30)
+    refusal = server.sent("sendMessage")[-1].text
+    assert "for operators only" in refusal and "/console/login/" not in refusal
+    assert f"operators: 1 listed in TPBOT_OPERATORS (changes to {env_file} apply" in output
+    assert "TPBOT_OPERATORS changed in" in output and "added 778, removed 777" in output
