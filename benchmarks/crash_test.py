@@ -277,6 +277,7 @@ def main() -> int:
             "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{telegram.port}/bot",
             "TPBOT_DB": str(db_path),
             "PYTHONPATH": str(args.code),
+            "TPBOT_PORT": str(free_port()),  # run stops if its port is taken
         }
         if args.mode == "webhook":
             port = free_port()

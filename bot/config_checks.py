@@ -19,9 +19,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Telegram's own limits (https://core.telegram.org/bots/api#setwebhook, bots FAQ).
+OFFICIAL_API = "https://api.telegram.org/bot"
 WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
 SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]{1,256}")
 TOKEN_SHAPE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{30,64}")  # id:secret, the secret 35 long
+WEBHOOK_EXAMPLE = "e.g. https://bot.example.com/telegram"
 MAX_BROADCAST_RATE = 30.0  # messages per second, Telegram's free limit
 MAX_IDLE_DAYS = 365
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
@@ -72,22 +74,33 @@ def url(name: str, raw: str) -> str:
 def webhook_url(name: str, raw: str) -> str:
     parts = urlsplit(raw)
     segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    example = "e.g. https://bot.example.com/telegram"
-    if parts.scheme != "https" or not parts.hostname:
-        why = "must be an https:// URL (Telegram calls webhooks over HTTPS only)"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        why = "must be an https:// URL"
     elif not segment:
         why = "needs a path (its last segment is the bot's local webhook path)"
     elif not _PATH_SEGMENT.fullmatch(segment) or parts.query or parts.fragment:
         why = "must end in a plain path segment (letters, digits, . _ ~ -), no ? or #"
     else:
         try:
-            port = parts.port
+            parts.port
         except ValueError:
-            port = -1
-        if port is None or port in WEBHOOK_PORTS:
+            why = "has a port that is not a number from 1 to 65535"
+        else:
             return raw
+    raise ConfigError(f"{name} {why}, {WEBHOOK_EXAMPLE}; got {_shown(raw)}")
+
+
+def official_webhook(name: str, url: str) -> str | None:
+    """What api.telegram.org refuses in a webhook URL (HTTPS only, four ports), or None. A
+    self-hosted Bot API server (``TELEGRAM_API_BASE_URL``) also calls http:// and any port."""
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        why = "must be an https:// URL (Telegram calls webhooks over HTTPS only)"
+    elif parts.port is not None and parts.port not in WEBHOOK_PORTS:
         why = "may use only the ports Telegram calls: 443, 80, 88 or 8443"
-    raise ConfigError(f"{name} {why}, {example}; got {_shown(raw)}")
+    else:
+        return None
+    return f"{name} {why}, {WEBHOOK_EXAMPLE}; got {_shown(url)}"
 
 
 def webhook_secret(name: str, raw: str) -> str:
@@ -261,6 +274,11 @@ def read_settings(env: Mapping[str, str]) -> dict[str, Any]:
             values[field_name] = parse(name, raw)
         except ConfigError as fault:
             faults.append(str(fault))
+    official = urlsplit(values.get("api_base_url", OFFICIAL_API)).hostname == "api.telegram.org"
+    if official and "webhook_url" in values:
+        fault = official_webhook("TPBOT_WEBHOOK_URL", values["webhook_url"])
+        if fault is not None:
+            faults.append(fault)
     if faults:
         raise ConfigError("\n".join(faults))
     return values

@@ -31,6 +31,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         if name.startswith(("TPBOT_", "TELEGRAM_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("TPBOT_DB", str(tmp_path / "cli.sqlite3"))
+    # `run` stops if its port is taken: not the shared default 8080, which others may hold
+    monkeypatch.setenv("TPBOT_PORT", str(_free_port()))
     return {k: v for k, v in os.environ.items()}
 
 

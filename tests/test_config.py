@@ -238,3 +238,13 @@ def test_good_values_pass_and_every_fault_is_reported_at_once(
         load()
     lines = str(error.value).splitlines()
     assert [line.split()[0] for line in lines] == ["TPBOT_PORT", "TPBOT_IDLE_DAYS"]
+
+
+def test_a_self_hosted_bot_api_may_call_a_plain_http_webhook_on_any_port(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TPBOT_WEBHOOK_URL", "http://127.0.0.1:9000/hook")
+    with pytest.raises(ConfigError, match="^TPBOT_WEBHOOK_URL must be an https:// URL"):
+        load()  # api.telegram.org would refuse it
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot")
+    assert load().webhook_url == "http://127.0.0.1:9000/hook"
