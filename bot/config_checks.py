@@ -82,7 +82,7 @@ def webhook_url(name: str, raw: str) -> str:
         why = "must end in a plain path segment (letters, digits, . _ ~ -), no ? or #"
     else:
         try:
-            parts.port
+            _ = parts.port
         except ValueError:
             why = "has a port that is not a number from 1 to 65535"
         else:
@@ -276,9 +276,9 @@ def read_settings(env: Mapping[str, str]) -> dict[str, Any]:
             faults.append(str(fault))
     official = urlsplit(values.get("api_base_url", OFFICIAL_API)).hostname == "api.telegram.org"
     if official and "webhook_url" in values:
-        fault = official_webhook("TPBOT_WEBHOOK_URL", values["webhook_url"])
-        if fault is not None:
-            faults.append(fault)
+        refused = official_webhook("TPBOT_WEBHOOK_URL", values["webhook_url"])
+        if refused is not None:
+            faults.append(refused)
     if faults:
         raise ConfigError("\n".join(faults))
     return values

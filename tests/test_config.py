@@ -244,7 +244,7 @@ def test_a_self_hosted_bot_api_may_call_a_plain_http_webhook_on_any_port(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TPBOT_WEBHOOK_URL", "http://127.0.0.1:9000/hook")
-    with pytest.raises(ConfigError, match="^TPBOT_WEBHOOK_URL must be an https:// URL"):
+    with pytest.raises(ConfigError, match=r"^TPBOT_WEBHOOK_URL must be an https:// URL"):
         load()  # api.telegram.org would refuse it
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot")
     assert load().webhook_url == "http://127.0.0.1:9000/hook"
