@@ -273,10 +273,11 @@ def main() -> int:
         db_path = Path(tmp) / "crash.sqlite3"
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("TPBOT_", "TELEGRAM_"))},
-            "TELEGRAM_BOT_TOKEN": "123:CRASH",
+            "TELEGRAM_BOT_TOKEN": "123456:CRASH-abcdefghijklmnopqrstuvwxyz0123",
             "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{telegram.port}/bot",
             "TPBOT_DB": str(db_path),
             "PYTHONPATH": str(args.code),
+            "TPBOT_PORT": str(free_port()),  # run stops if its port is taken
         }
         if args.mode == "webhook":
             port = free_port()

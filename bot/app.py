@@ -49,6 +49,7 @@ from bot.services.maintenance import Maintenance
 from bot.services.progress import ProgressService
 from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
+from bot.services.roster import Roster
 from bot.services.step_view import StepViews
 from bot.services.tickets import TicketService
 from bot.storage.db import BackgroundCheckpointer, close_database, open_database
@@ -170,6 +171,7 @@ def build_application(
         maintenance=Maintenance(db, BackgroundCheckpointer(settings.db_path), clock),
         ledger=ledger,
         signin=SignIn(db, clock),
+        roster=Roster(settings.operators, settings.operators_file),
         guards=(admin_guard,),
     )
     application.bot_data.attach(services)

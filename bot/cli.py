@@ -58,6 +58,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         settings = replace(
             settings,
             operators=settings.operators | {args.chat_id},
+            operators_file=None,  # fixed: a .env read again would drop the demo's user
             port=args.port or settings.port,
             public_url=None,
             webhook_url=None,
@@ -246,7 +247,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         handler = getattr(args, "handler", None) or COMMANDS[args.command][0]
         return int(handler(args, settings))
-    except (ConfigError, FlowError, DatabaseProblem, FileNotFoundError) as exc:
+    except ConfigError as exc:  # each faulty setting on a line of its own
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return 2
+    except (FlowError, DatabaseProblem, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

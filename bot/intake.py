@@ -28,6 +28,7 @@ from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, Te
 from bot.handlers.context import BotApplication
 from bot.handlers.handle_once import HandleOnceApplication, make_good
 from bot.lanes import ChatLanes
+from bot.outage import Outage
 from bot.retrying_request import RawUpdatesRequest
 from bot.services.errors import DiskFull, StoreUnavailable
 from bot.telegram_sender import retry_seconds
@@ -170,6 +171,7 @@ class Intake:
         bot = self.application.bot
         offset = self.ledger.next_offset()
         failures = 0
+        outage = Outage(self.application.bot_data.services.settings.api_base_url)
         while not stop.is_set():
             await self.wait_for_room(stop)
             try:
@@ -189,12 +191,12 @@ class Intake:
             except (NetworkError, TelegramError) as exc:
                 delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
                 failures += 1
-                log.warning(
-                    "cannot reach the Bot API (%s); retrying in %d s", type(exc).__name__, delay
-                )
+                log.warning("%s", outage.failed(exc, delay))
                 await _sleep_or_stop(stop, delay)
                 continue
             failures = 0
+            if (back := outage.recovered()) is not None:
+                log.info("%s", back)
             self.beat()
             bodies = self.fetched.take() if self.fetched is not None else {}
             if updates:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from collections.abc import Iterator
 
 import uvicorn
@@ -26,8 +27,10 @@ from bot.handlers.context import BotApplication
 from bot.handlers.operators.console import set_menu_buttons
 from bot.intake import RETRY_DELAYS, FatalIntakeError, Intake
 from bot.lanes import ChatLanes
+from bot.outage import Outage
 from bot.rate_limits import ChatRateLimiter
 from bot.web.console import Console
+from bot.web.listen import open_socket
 from bot.web.routes import console_routes
 from bot.web.webhook import webhook_app
 
@@ -45,6 +48,16 @@ class _Server(uvicorn.Server):
 
 
 async def run(settings: Settings, token: str) -> int:
+    # First: a port that is taken stops the start (PortUnavailable, one line), before Telegram
+    # is asked anything; often it is this bot already running, which must not poll twice.
+    listening = open_socket(settings.web_listen(), settings.port, "TPBOT_PORT")
+    try:
+        return await _run(settings, token, listening)
+    finally:
+        listening.close()
+
+
+async def _run(settings: Settings, token: str, listening: socket.socket) -> int:
     application = build_application(
         settings, token=token, rate_limiter=ChatRateLimiter(max_retries=3), job_queue=True
     )
@@ -53,6 +66,7 @@ async def run(settings: Settings, token: str) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     services = application.bot_data.services
+    loop.add_signal_handler(signal.SIGHUP, services.roster.reload)
     try:
         if not await _connect(application, settings, stop):
             return 0
@@ -64,7 +78,7 @@ async def run(settings: Settings, token: str) -> int:
         except TelegramError as exc:
             log.warning("could not register the command list: %s", exc)
         await set_menu_buttons(application)
-        return await _serve(application, settings, stop, token)
+        return await _serve(application, settings, stop, token, listening)
     except FatalIntakeError as exc:
         log.error("%s", exc)
         return 2
@@ -79,6 +93,7 @@ async def run(settings: Settings, token: str) -> int:
 async def _connect(application: BotApplication, settings: Settings, stop: asyncio.Event) -> bool:
     """Initialize (asks Telegram who we are), retrying while the Bot API is unreachable."""
     failures = 0
+    outage = Outage(settings.api_base_url)
     while not stop.is_set():
         try:
             await application.initialize()
@@ -89,25 +104,25 @@ async def _connect(application: BotApplication, settings: Settings, stop: asynci
         except NetworkError as exc:
             delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
             failures += 1
-            log.warning(
-                "cannot reach the Bot API at %s (%s); retrying in %d s",
-                settings.api_base_url,
-                type(exc).__name__,
-                delay,
-            )
+            log.warning("%s", outage.failed(exc, delay))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
             continue
+        if (line := outage.recovered()) is not None:
+            log.info("%s", line)
         return True
     return False
 
 
 async def _announce(application: BotApplication, settings: Settings) -> None:
     """Say at start what a newcomer would check first: operators and the support group."""
-    operators = len(settings.operators)
-    log.info(
-        "operators: %s", f"{operators} listed in TPBOT_OPERATORS" if operators else "none listed"
-    )
+    roster = application.bot_data.services.roster
+    listed = f"{len(roster)} listed in TPBOT_OPERATORS" if len(roster) else "none listed"
+    if roster.reloadable:
+        follows = f"changes to {roster.env_file} apply while running"
+    else:
+        follows = "set in the environment: restart to change it"
+    log.info("operators: %s (%s)", listed, follows)
     support = settings.support_chat_id
     if support is None:
         log.info('support group: not set (TPBOT_SUPPORT_CHAT_ID): no "Ask an operator"')
@@ -131,7 +146,11 @@ async def _announce(application: BotApplication, settings: Settings) -> None:
 
 
 async def _serve(
-    application: BotApplication, settings: Settings, stop: asyncio.Event, token: str
+    application: BotApplication,
+    settings: Settings,
+    stop: asyncio.Event,
+    token: str,
+    listening: socket.socket,
 ) -> int:
     intake = Intake(application)
     intake.make_good_owed()
@@ -153,7 +172,7 @@ async def _serve(
             lifespan="off",
         )
     )
-    serving = asyncio.create_task(_run_server(server))
+    serving = asyncio.create_task(_run_server(server, listening))
     try:
         if webhook:
             await _webhook(application, intake, settings, stop, server, serving, secret)
@@ -182,11 +201,11 @@ async def _stop_handling(application: BotApplication, intake: Intake) -> None:
             log.info("%d update(s) cut off at stop: finished at the next start", cancelled)
 
 
-async def _run_server(server: uvicorn.Server) -> bool:
-    """Serve until told to stop; False if the server could not start (e.g. the port is
-    taken): uvicorn says why in the log and exits, which must not end the bot's process."""
+async def _run_server(server: uvicorn.Server, listening: socket.socket) -> bool:
+    """Serve on the socket :func:`run` opened until told to stop; False if the server could
+    not start: uvicorn says why in the log and exits, which must not end the bot's process."""
     try:
-        await server.serve()
+        await server.serve(sockets=[listening])
     except SystemExit:
         return False
     return server.started

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -30,6 +31,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         if name.startswith(("TPBOT_", "TELEGRAM_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("TPBOT_DB", str(tmp_path / "cli.sqlite3"))
+    # `run` stops if its port is taken: not the shared default 8080, which others may hold
+    monkeypatch.setenv("TPBOT_PORT", str(_free_port()))
     return {k: v for k, v in os.environ.items()}
 
 
@@ -96,6 +99,20 @@ def test_bad_operator_setting(
     monkeypatch.setenv("TPBOT_OPERATORS", "12,abc")
     assert main(["check"]) == 2
     assert "TPBOT_OPERATORS must be comma-separated Telegram user ids" in capsys.readouterr().err
+
+
+def test_every_faulty_setting_is_one_line_before_anything_runs(
+    env: dict, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TPBOT_WEBHOOK_SECRET", "(unset: generated once)")
+    monkeypatch.setenv("TPBOT_IDLE_DAYS", "0")
+    assert main(["run"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line.split()[:2] for line in lines] == [
+        ["error:", "TPBOT_WEBHOOK_SECRET"],
+        ["error:", "TPBOT_IDLE_DAYS"],
+    ]
+    assert not Path(env["TPBOT_DB"]).exists()  # refused before the database was touched
 
 
 def _cli(*args: str) -> list[str]:
@@ -178,7 +195,7 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
     with FakeBotServer() as server:
         env = {
             **env,
-            "TELEGRAM_BOT_TOKEN": "123:SECRET-TOKEN",
+            "TELEGRAM_BOT_TOKEN": "123456:SECRET-TOKEN-abcdefghijklmnopqrstuvw",
             "TELEGRAM_API_BASE_URL": server.base_url,
             "PYTHONPATH": str(PROJECT_ROOT),
         }
@@ -247,7 +264,7 @@ def _running_bot(env: dict, server: FakeBotServer, **settings: str) -> Iterator[
     with Ctrl-C on the way out, its log then in the yielded ``["output"]``."""
     full = {
         **env,
-        "TELEGRAM_BOT_TOKEN": "123:TOKEN",
+        "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
         "TELEGRAM_API_BASE_URL": server.base_url,
         "PYTHONPATH": str(PROJECT_ROOT),
         **settings,
@@ -304,7 +321,7 @@ def test_a_webhook_without_a_configured_secret_gets_a_generated_one(env: dict) -
     with FakeBotServer() as server:
         env = {
             **env,
-            "TELEGRAM_BOT_TOKEN": "123:TOKEN",
+            "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
             "TELEGRAM_API_BASE_URL": server.base_url,
             "TPBOT_WEBHOOK_URL": "https://bot.example.test/tg-hook",
             "TPBOT_LISTEN": "127.0.0.1",
@@ -337,7 +354,7 @@ def test_run_with_a_rejected_token_is_one_line(env: dict) -> None:
     with FakeBotServer(reject_token=True) as server:
         env = {
             **env,
-            "TELEGRAM_BOT_TOKEN": "123:WRONG-TOKEN",
+            "TELEGRAM_BOT_TOKEN": "123456:WRONG-TOKEN-abcdefghijklmnopqrstuv",
             "TELEGRAM_API_BASE_URL": server.base_url,
             "PYTHONPATH": str(PROJECT_ROOT),
         }
@@ -348,22 +365,43 @@ def test_run_with_a_rejected_token_is_one_line(env: dict) -> None:
     assert "Traceback" not in output and "WRONG-TOKEN" not in output
 
 
-def test_run_retries_while_the_bot_api_is_unreachable(env: dict) -> None:
+@pytest.mark.parametrize(
+    ("base_url", "because"),
+    [
+        # nobody listens on that port
+        ("http://127.0.0.1:{port}/bot", "127.0.0.1:{port} refused the connection"),
+        # .invalid never resolves (RFC 2606): what a machine without DNS sees for any name
+        ("http://api.telegram.invalid/bot", "the name api.telegram.invalid does not resolve ("),
+    ],
+)
+def test_run_retries_while_the_bot_api_is_unreachable_saying_why_and_how_long(
+    env: dict, base_url: str, because: str
+) -> None:
+    port = _free_port()
+    base_url, because = base_url.format(port=port), because.format(port=port)
     env = {
         **env,
-        "TELEGRAM_BOT_TOKEN": "123:SOME-TOKEN",
-        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{_free_port()}/bot",  # nobody listens
+        "TELEGRAM_BOT_TOKEN": "123456:SOME-TOKEN-abcdefghijklmnopqrstuvw",
+        "TELEGRAM_API_BASE_URL": base_url,
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     process = subprocess.Popen(
         _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    time.sleep(4)
+    assert process.stdout is not None
+    seen: list[str] = []
+    deadline = time.monotonic() + 60  # a loaded machine starts slowly; two tries are enough
+    while time.monotonic() < deadline and sum("cannot reach" in x for x in seen) < 2:
+        seen.append(process.stdout.readline())
     process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=30)
+    rest, _ = process.communicate(timeout=30)
+    output = "".join(seen) + rest
     assert process.returncode == 0
-    assert output.count("cannot reach the Bot API at") >= 2  # retried, not fatal
-    assert "retrying in" in output
+    tries = [line for line in output.splitlines() if "cannot reach the Bot API at" in line]
+    assert len(tries) >= 2, output  # retried, not fatal
+    assert all(f"cannot reach the Bot API at {base_url}: {because}" in line for line in tries)
+    assert "first try failed, next try in 1 s" in tries[0]
+    assert re.search(r"; trying for [1-4] s, next try in \d+ s", tries[-1]), tries[-1]
     assert "Traceback" not in output and "SOME-TOKEN" not in output
 
 
@@ -383,7 +421,6 @@ def test_run_serves_the_console_in_polling_mode(env: dict) -> None:
     """The real process: /console from an operator gives a one-time link to the console that
     the same process serves on 127.0.0.1; without a session it shows nothing."""
     import http.cookiejar
-    import re
     import urllib.parse
 
     port = _free_port()
@@ -441,7 +478,6 @@ def test_run_gives_operators_the_console_as_their_menu_button_over_https(env: di
 def test_demo_serves_the_console_over_its_sample_companies(env: dict) -> None:
     """A newcomer's first minute: the demo's console, no token, sample companies in it."""
     import http.cookiejar
-    import re
     import urllib.parse
 
     port = _free_port()
@@ -479,3 +515,88 @@ def test_demo_serves_the_console_over_its_sample_companies(env: dict) -> None:
         output, _ = process.communicate(timeout=30)
     assert "bye" in output and "Traceback" not in output
     assert process.returncode == 0
+
+
+@contextlib.contextmanager
+def _taken_port() -> Iterator[int]:
+    """A port another program listens on, for as long as the block runs."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield int(other.getsockname()[1])
+
+
+def test_run_on_a_taken_port_is_one_line_and_asks_telegram_nothing(env: dict) -> None:
+    with _taken_port() as port, FakeBotServer() as server:
+        full = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "TPBOT_PORT": str(port),
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        result = subprocess.run(_cli("run"), env=full, capture_output=True, text=True, timeout=60)
+        assert not server.sent()  # no getUpdates: a second copy must not poll beside the first
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: the operators' console and /healthz cannot listen on 127.0.0.1:{port}: port "
+        f"{port} is already in use on 127.0.0.1 (another program, or the bot already "
+        "running?): choose another with TPBOT_PORT, or stop that program"
+    )
+    assert "operators' console: http" not in result.stderr
+
+
+def test_demo_console_on_a_taken_port_exits_cleanly(env: dict) -> None:
+    with _taken_port() as port:
+        result = subprocess.run(
+            _cli("demo", "--console", "--port", str(port)),
+            env={**env, "PYTHONPATH": str(PROJECT_ROOT)},
+            input="",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.strip().splitlines() == [
+        f"error: the operators' console and /healthz cannot listen on 127.0.0.1:{port}: port "
+        f"{port} is already in use on 127.0.0.1 (another program, or the bot already "
+        "running?): choose another with --port, or stop that program"
+    ]
+
+
+def test_run_follows_the_operators_in_env_and_reads_them_at_once_on_sighup(
+    env: dict, tmp_path: Path
+) -> None:
+    """The real process: TPBOT_OPERATORS in ./.env, edited while it runs; SIGHUP applies the
+    edit at once and the removed operator's /console is refused."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("TPBOT_OPERATORS=777\n", encoding="utf-8")
+    with FakeBotServer() as server:
+        full = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "TPBOT_PORT": str(_free_port()),
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+        process = subprocess.Popen(
+            _cli("run"), env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        try:
+            server.updates.append(_console_command(70, 777))
+            _wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
+            env_file.write_text("TPBOT_OPERATORS=778\n", encoding="utf-8")
+            process.send_signal(signal.SIGHUP)
+            time.sleep(0.5)
+            before = len(server.sent("sendMessage"))
+            server.updates.append(_console_command(71, 777))
+            _wait_for(lambda: len(server.sent("sendMessage")) > before)
+        finally:
+            process.send_signal(signal.SIGINT)
+            output, _ = process.communicate(timeout=30)
+    refusal = server.sent("sendMessage")[-1].text
+    assert "for operators only" in refusal and "/console/login/" not in refusal
+    assert f"operators: 1 listed in TPBOT_OPERATORS (changes to {env_file} apply" in output
+    assert "TPBOT_OPERATORS changed in" in output and "added 778, removed 777" in output

@@ -48,6 +48,9 @@ def test_flow_locales_and_calendar_are_the_shipped_ones_unless_set(
     assert settings.flow_path == DEFAULT_FLOW and DEFAULT_FLOW.is_file()
     assert settings.locales_dir == DEFAULT_LOCALES and (DEFAULT_LOCALES / "en").is_dir()
     assert settings.calendar_path == DEFAULT_CALENDAR and DEFAULT_CALENDAR.is_file()
+    (env / "my" / "locales").mkdir(parents=True)
+    (env / "my" / "flow.yaml").write_text("", encoding="utf-8")
+    (env / "my" / "days.yaml").write_text("", encoding="utf-8")
     monkeypatch.setenv("TPBOT_FLOW", "my/flow.yaml")
     monkeypatch.setenv("TPBOT_LOCALES", "my/locales")
     monkeypatch.setenv("TPBOT_CALENDAR", "my/days.yaml")
@@ -154,3 +157,94 @@ def test_web_listen_depends_on_the_mode_unless_set(
     assert load().web_listen() == "10.0.0.5"
     monkeypatch.delenv("TPBOT_WEBHOOK_URL")
     assert load().web_listen() == "10.0.0.5"
+
+
+GOOD_TOKEN = "123456789:AAH-abcdefghijklmnopqrstuvwxyz_01234"
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        # .env.example's commented line, uncommented as it stood
+        (
+            "TPBOT_WEBHOOK_SECRET",
+            "(unset: generated once and kept in the database)",
+            "may hold only A-Z, a-z, 0-9, '_' and '-'",
+        ),
+        ("TPBOT_WEBHOOK_SECRET", "x" * 257, "may hold only A-Z, a-z, 0-9, '_' and '-'"),
+        ("TPBOT_WEBHOOK_URL", "http://bot.example.com/telegram", "must be an https:// URL"),
+        ("TPBOT_WEBHOOK_URL", "https://bot.example.com", "needs a path"),
+        ("TPBOT_WEBHOOK_URL", "https://bot.example.com:8080/telegram", "may use only the ports"),
+        ("TPBOT_IDLE_DAYS", "0", "must be a whole number from 1 to 365"),
+        ("TPBOT_BROADCAST_RATE", "1000", "must be a number of messages per second"),
+        ("TPBOT_BROADCAST_RATE", "0", "must be a number of messages per second"),
+        ("TPBOT_BROADCAST_RATE", "nan", "must be a number of messages per second"),
+        ("TELEGRAM_BOT_TOKEN", "123:abc", "does not look like a bot token"),
+        ("TELEGRAM_BOT_TOKEN", '"' + GOOD_TOKEN + '"x', "does not look like a bot token"),
+        ("TPBOT_QUIET_HOURS", "9-21", "must be the quiet window as HH:MM-HH:MM"),
+        ("TPBOT_QUIET_HOURS", "21:00-21:00", "must be the quiet window as HH:MM-HH:MM"),
+        ("TPBOT_PORT", "0", "must be a whole number from 1 to 65535"),
+        ("TPBOT_PORT", "70000", "must be a whole number from 1 to 65535"),
+        ("TPBOT_TIMEZONE", "Asia/Beijing", "must be a time zone name"),
+        ("TPBOT_SUPPORT_CHAT_ID", "1001234567890", "must be a group's id, a negative number"),
+        ("TPBOT_OPERATORS", "123,@alice", "must be comma-separated Telegram user ids"),
+        ("TPBOT_LISTEN", "127.0.0.1:8080", "must be an address of this machine"),
+        ("TPBOT_FLOW", "no/such/flow.yaml", "must name a file that exists"),
+        ("TPBOT_LOCALES", "no/such/folder", "must name a folder that exists"),
+        ("TPBOT_CALENDAR", "no/such.yaml", "must name a file that exists"),
+        ("TELEGRAM_API_BASE_URL", "api.telegram.org/bot", "must be an http:// or https:// URL"),
+    ],
+)
+def test_every_setting_is_checked_at_start_one_line_naming_it(
+    env: Path, monkeypatch: pytest.MonkeyPatch, name: str, raw: str, message: str
+) -> None:
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ConfigError) as error:
+        load()
+    text = str(error.value)
+    assert text.startswith(f"{name} {message}") and "\n" not in text
+    if name in ("TELEGRAM_BOT_TOKEN", "TPBOT_WEBHOOK_SECRET"):
+        assert raw not in text  # a secret is described, never shown
+    else:
+        assert repr(raw) in text  # the value as given, not a part of it
+
+
+def test_good_values_pass_and_every_fault_is_reported_at_once(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = {
+        "TELEGRAM_BOT_TOKEN": GOOD_TOKEN,
+        "TPBOT_WEBHOOK_URL": "https://bot.example.com:8443/telegram",
+        "TPBOT_WEBHOOK_SECRET": "s3cret_-X",
+        "TPBOT_IDLE_DAYS": "5",
+        "TPBOT_BROADCAST_RATE": "12.5",
+        "TPBOT_QUIET_HOURS": " 22:00 - 08:30 ",
+        "TPBOT_SUPPORT_CHAT_ID": "-1001234567890",
+        "TPBOT_OPERATORS": "1, 2,3",
+        "TPBOT_LISTEN": "::",
+        "TPBOT_TIMEZONE": "Europe/Berlin",
+    }
+    for name, raw in good.items():
+        monkeypatch.setenv(name, raw)
+    settings = load()
+    assert (settings.token, settings.webhook_secret) == (GOOD_TOKEN, "s3cret_-X")
+    assert (settings.idle_days, settings.broadcast_rate) == (5, 12.5)
+    assert (settings.quiet_hours, settings.operators) == ("22:00-08:30", frozenset({1, 2, 3}))
+    monkeypatch.setenv("TPBOT_QUIET_HOURS", "")
+    assert load().quiet_hours == ""  # empty: no quiet hours
+    monkeypatch.setenv("TPBOT_IDLE_DAYS", "0")
+    monkeypatch.setenv("TPBOT_PORT", "http")
+    with pytest.raises(ConfigError) as error:
+        load()
+    lines = str(error.value).splitlines()
+    assert [line.split()[0] for line in lines] == ["TPBOT_PORT", "TPBOT_IDLE_DAYS"]
+
+
+def test_a_self_hosted_bot_api_may_call_a_plain_http_webhook_on_any_port(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TPBOT_WEBHOOK_URL", "http://127.0.0.1:9000/hook")
+    with pytest.raises(ConfigError, match=r"^TPBOT_WEBHOOK_URL must be an https:// URL"):
+        load()  # api.telegram.org would refuse it
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot")
+    assert load().webhook_url == "http://127.0.0.1:9000/hook"

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from bot.demo.updates import UpdateFactory
+from bot.services import roster
 from bot.services.console_auth import sign_init_data
 from bot.storage import events
 from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
-from tests.console_support import TO_AUDIT, client_for, sign_in_link, signed_in, walk
+from tests.console_support import OPERATOR, TO_AUDIT, client_for, sign_in_link, signed_in, walk
 
 TAG_MUTED = 'class="tag">reminders off<'
 STRANGER = UpdateFactory.user(1500, "Mallory", "en")
@@ -61,13 +65,47 @@ async def test_console_command_is_for_operators_only(harness: BotHarness) -> Non
     assert texts(calls)  # a refusal, not silence
 
 
-async def test_operator_removed_from_the_list_is_out_at_once(harness: BotHarness) -> None:
-    async with client_for(harness) as (client, _):
-        await signed_in(harness, client)
-        assert (await client.get("/console/")).status_code == 200
-        settings = harness.services.settings
-        object.__setattr__(settings, "operators", frozenset())
-        assert (await client.get("/console/")).status_code == 401
+async def test_console_command_offers_the_mini_app_only_over_https(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    for public_url, button in ((None, False), ("https://bot.example.test", True)):
+        db_path = settings.db_path.with_name(f"console-{button}.sqlite3")
+        harness = BotHarness(replace(settings, public_url=public_url, db_path=db_path), clock)
+        await harness.start()
+        try:
+            (call,) = [c for c in await harness.command(OPERATOR, "/console") if c.text]
+        finally:
+            await harness.stop()
+        markup = call.params.get("reply_markup")
+        markup = json.loads(markup) if isinstance(markup, str) else markup
+        if button:  # the button first, then the link as the other way in
+            assert markup["inline_keyboard"][0][0]["web_app"]["url"].startswith(public_url)
+            assert "Or in a browser, with this one-time link" in call.text
+        else:  # plain HTTP: no button, and no "Or" left dangling
+            assert not markup
+            assert "Or in a browser" not in call.text
+            assert "Open it in a browser with this one-time link (valid 10 minutes): " in call.text
+            assert "http://127.0.0.1:8080/console/login/" in call.text
+
+
+async def test_operator_removed_from_the_list_is_out_at_once(
+    settings: Settings, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Removed from TPBOT_OPERATORS in the .env while the bot runs: the next page is refused,
+    though the session cookie is still good."""
+    monkeypatch.setattr(roster, "LOOK_EVERY", 0.0)
+    env_file = tmp_path / ".env"
+    env_file.write_text("TPBOT_OPERATORS=900\n", encoding="utf-8")
+    harness = BotHarness(replace(settings, operators_file=env_file), clock)
+    await harness.start()
+    try:
+        async with client_for(harness) as (client, _):
+            await signed_in(harness, client)
+            assert (await client.get("/console/")).status_code == 200
+            env_file.write_text("TPBOT_OPERATORS=901,902\n", encoding="utf-8")
+            assert (await client.get("/console/")).status_code == 401
+    finally:
+        await harness.stop()
 
 
 def _init_data(user_id: int, token: str, auth_date: int) -> str:

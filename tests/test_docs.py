@@ -11,6 +11,7 @@ from telegram.ext import CommandHandler
 from bot.app import COMMANDS as CHAT_COMMANDS
 from bot.cli import build_parser
 from bot.config import PROJECT_ROOT
+from bot.config_checks import SETTING_NAMES
 from tests.conftest import BotHarness
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
@@ -18,8 +19,7 @@ ENV_EXAMPLE = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
 
 
 def settings_in_code() -> set[str]:
-    source = (PROJECT_ROOT / "bot" / "config.py").read_text(encoding="utf-8")
-    return set(re.findall(r'env\.get\("([A-Z_]+)"', source))
+    return set(SETTING_NAMES)  # every variable the settings are read from (bot.config_checks)
 
 
 def test_every_setting_is_in_the_readme_table_and_the_env_example() -> None:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import html
 import re
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -23,6 +24,7 @@ from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.sample import seed_sample
 from bot.demo.updates import UpdateFactory
 from bot.handlers.context import BotApplication
+from bot.web.listen import open_socket
 
 _TAG = re.compile(r"</?(b|i|code|u|s|a)[^>]*>")
 
@@ -98,6 +100,8 @@ async def run_demo(
     """``language``: the demo chat's language (an earlier demo's saved one if not given);
     ``console``: serve the operators' console too (``settings`` makes the demo user one);
     ``sample``: first add that many sample companies (:mod:`bot.demo.sample`)."""
+    # A taken port stops the demo at once, one line (PortUnavailable), before anything else.
+    listening = open_socket("127.0.0.1", settings.port, "--port") if console else None
     if sample:
         made = await seed_sample(settings, sample)
         print(f"{made} sample companies added ({sample - made} were there already).")
@@ -114,7 +118,7 @@ async def run_demo(
     await application.initialize()
     message: dict[str, Any] | None = None
     buttons: list[tuple[str, str]] = []
-    web = await DemoConsole.start(application, settings, chat_id) if console else None
+    web = await DemoConsole.start(application, listening, chat_id) if listening else None
     lines = input_lines()
     try:
         await application.process_update(factory.command(user, "/start"))
@@ -175,7 +179,7 @@ class DemoConsole:
 
     @classmethod
     async def start(
-        cls, application: BotApplication, settings: Settings, chat_id: int
+        cls, application: BotApplication, listening: socket.socket, chat_id: int
     ) -> DemoConsole:
         import uvicorn
 
@@ -188,12 +192,12 @@ class DemoConsole:
             uvicorn.Config(
                 webhook_app(None, None, None, console_routes(console)),
                 host="127.0.0.1",
-                port=settings.port,
+                port=listening.getsockname()[1],
                 log_level="warning",
                 lifespan="off",
             )
         )
-        task = asyncio.create_task(server.serve())
+        task = asyncio.create_task(server.serve(sockets=[listening]))
         while not server.started and not task.done():
             await asyncio.sleep(0.02)
         link = application.bot_data.services.signin.issue_link(chat_id)

@@ -30,6 +30,7 @@ from bot.services.maintenance import Maintenance
 from bot.services.progress import ProgressService
 from bot.services.quiet_hours import QuietHours
 from bot.services.reminders import ReminderService
+from bot.services.roster import Roster
 from bot.services.step_view import StepViews
 from bot.services.tickets import TicketService
 
@@ -57,6 +58,7 @@ class Services:
     maintenance: Maintenance
     ledger: UpdateLedger
     signin: SignIn
+    roster: Roster  # the operators, current (TPBOT_OPERATORS re-read on change)
     guards: tuple[Guard, ...] = ()
 
 

@@ -89,7 +89,7 @@ class Console:
         self.readers.close()
 
     def is_operator(self, user_id: int) -> bool:
-        return user_id in self.services.settings.operators
+        return user_id in self.services.roster  # as it is now: a removed operator is out
 
     def page(
         self, name: str, operator: Operator | None, status: int = 200, **values: Any

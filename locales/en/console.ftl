@@ -189,3 +189,4 @@ console-compose-muted = { $muted ->
 console-cmd-intro = The operators' console: every company, where it is stuck, its history; broadcasts.
 console-cmd-open = Open the console
 console-cmd-link = Or in a browser, with this one-time link (valid { $minutes } minutes): { $link }
+console-cmd-link-only = Open it in a browser with this one-time link (valid { $minutes } minutes): { $link }

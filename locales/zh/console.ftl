@@ -171,3 +171,4 @@ console-compose-muted = 另有 { $muted } 家公司已关闭提醒（/mute），
 console-cmd-intro = 运营控制台：所有客户公司、卡在哪一步、历史记录，以及群发。
 console-cmd-open = 打开控制台
 console-cmd-link = 或在浏览器中使用此一次性链接（{ $minutes } 分钟内有效）：{ $link }
+console-cmd-link-only = 请在浏览器中用此一次性链接打开（{ $minutes } 分钟内有效）：{ $link }

@@ -115,16 +115,16 @@ async def _conclude(
         await query.answer()
     except TelegramError as exc:
         log.warning("chat %s: the button's answer failed: %r", chat.id, exc)
-    owed = context.bot_data.owed_steps
+    ledger = context.services.ledger
     try:
         shown = await edit_or_reply(update, context, text)
         # Not shown: the message said so already (a double tap), and so did the step after it.
-        if changed is not None and (shown or changed.chat_id in owed):
+        if changed is not None and (shown or ledger.owes(changed.chat_id)):
             await send_step(update, context, changed)
     except TelegramError as exc:
         log.warning("chat %s: the button's reply could not be shown: %r", chat.id, exc)
         if changed is not None:
-            owed.add(changed.chat_id)
+            ledger.owe(changed.chat_id, update.update_id)
 
 
 # -- /language -------------------------------------------------------------------------------

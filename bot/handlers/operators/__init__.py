@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.callbacks import CancelBroadcastButton, ComposeButton
 from bot.handlers.context import BotApplication
 from bot.handlers.operators import broadcasts, compose, console, stats
+from bot.handlers.operators.access import ListedOperator
 
 
 def register(application: BotApplication) -> None:
@@ -24,7 +25,7 @@ def register(application: BotApplication) -> None:
     application.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE
-            & filters.User(list(services.settings.operators))
+            & ListedOperator(services.roster)
             & ~filters.COMMAND
             & ~filters.StatusUpdate.ALL
             & ~filters.UpdateType.EDITED

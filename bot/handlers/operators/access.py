@@ -2,8 +2,9 @@
 
 Two circles, named for what they are:
 
-* :func:`is_listed_operator`: a user id in ``TPBOT_OPERATORS``; they may run the operators'
-  commands in their private chat (``/broadcast``, ``/broadcasts``, ``/stats``).
+* :func:`is_listed_operator`: a user id in ``TPBOT_OPERATORS`` as it is now (the roster
+  follows the ``.env`` while running); they may run the operators' commands in their private
+  chat (``/broadcast``, ``/broadcasts``, ``/stats``).
 * :func:`is_support_operator`: listed, or a member of the support group (asked with
   getChatMember, remembered briefly); they may answer and close tickets. With
   ``TPBOT_SUPPORT_GROUP_OPERATORS=false`` membership counts for nothing: only the listed.
@@ -17,9 +18,11 @@ import logging
 
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
+from telegram.ext.filters import UpdateFilter
 
 from bot.handlers.context import BotContext
 from bot.handlers.replies import reply
+from bot.services.roster import Roster
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +30,20 @@ MEMBER_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMem
 
 
 def is_listed_operator(context: BotContext, user_id: int | None) -> bool:
-    return user_id is not None and user_id in context.services.settings.operators
+    return user_id is not None and user_id in context.services.roster
+
+
+class ListedOperator(UpdateFilter):
+    """A filter for updates from a listed operator, asked at each update (the list can change
+    while the bot runs, which ``filters.User``'s fixed ids would miss)."""
+
+    def __init__(self, roster: Roster) -> None:
+        super().__init__(name="ListedOperator")
+        self.roster = roster
+
+    def filter(self, update: Update) -> bool:
+        user = update.effective_user
+        return user is not None and user.id in self.roster
 
 
 def may_act_in_support_group(context: BotContext, user_id: int | None) -> bool:

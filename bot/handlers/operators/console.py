@@ -42,11 +42,13 @@ async def console(update: Update, context: BotContext) -> None:
     t = services.catalog.text
     base = services.settings.public_base_url().rstrip("/")
     link = f"{base}/console/login/{services.signin.issue_link(user.id)}?lang={lang}"
+    url = app_url(base, lang)
+    # Over plain HTTP there is no Mini App button, so the link is not an "or".
+    link_id = "console-cmd-link" if url else "console-cmd-link-only"
     text = (
         f"{escape(t(lang, 'console-cmd-intro'))}\n\n"
-        f"{t(lang, 'console-cmd-link', minutes=LINK_MINUTES, link=escape(link))}"
+        f"{t(lang, link_id, minutes=LINK_MINUTES, link=escape(link))}"
     )
-    url = app_url(base, lang)
     keyboard = (
         InlineKeyboardMarkup(
             [[InlineKeyboardButton(t(lang, "console-cmd-open"), web_app=WebAppInfo(url))]]
@@ -67,7 +69,7 @@ async def set_menu_buttons(application: BotApplication) -> None:
     """Operators get the console as their private chat's menu button (HTTPS only)."""
     services = application.bot_data.services
     base = services.settings.public_base_url().rstrip("/")
-    for operator in sorted(services.settings.operators):
+    for operator in services.roster:
         url = app_url(base, "en")
         if url is None:
             return
