@@ -27,10 +27,13 @@ from bot.services.i18n import LANGUAGES, language_from_code
 from bot.services.portfolio import Portfolio
 from bot.services.readers import ReadPool
 from bot.services.workdays import default_calendar
+from bot.web.body import read_body
 from bot.web.templating import make_environment, render
 
 COOKIE = "tpbot_console"
-MAX_FORM_BYTES = 64_000
+# The largest form an operator sends: a broadcast's two texts of 4,096 characters, urlencoded
+# (a Chinese character takes nine bytes) — about 74 KB.
+MAX_FORM_BYTES = 128 * 1024
 
 
 @dataclass
@@ -157,12 +160,11 @@ def operators_only(console: Console, handler: Handler) -> Callable[[Request], Aw
 
 
 async def form_of(request: Request) -> dict[str, str] | None:
-    """A urlencoded form post (small), or None if it is not one."""
+    """A urlencoded form post, or None if it is not one; a body over :data:`MAX_FORM_BYTES`
+    is refused (413) without being read whole."""
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return None
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        return None
+    body = await read_body(request, MAX_FORM_BYTES)
     try:
         return dict(parse_qsl(body.decode(), keep_blank_values=True))
     except (UnicodeDecodeError, ValueError):
