@@ -64,8 +64,13 @@ def compose_routes(console: Console) -> list[Route]:
             if len(text) > MAX_TEXT:
                 faults.append(f"{lang}: {len(text)} > {MAX_TEXT}")
             faults.extend(f"{lang}: {fault}" for fault in html_faults(text))
-        count = services.broadcasts.count(audience) if audience is not None else 0
         if faults or form.get("action") != "send" or audience is None:
+            wanted = audience
+            count = (
+                await console.readers.run(lambda p: p.audience_size(wanted))
+                if wanted is not None
+                else 0
+            )
             return console.page(
                 "compose.html",
                 operator,
@@ -77,10 +82,10 @@ def compose_routes(console: Console) -> list[Route]:
                 preview=texts if not faults else None,
             )
         content = {lang: {"kind": "text", "html": text} for lang, text in texts.items() if text}
-        broadcast_id = services.broadcasts.create(
+        services.broadcasts.create(
             audience, content, created_by=operator.user_id, operator_language=operator.lang
         )
-        return RedirectResponse(f"/console/broadcasts?notice=created-{broadcast_id}", 303)
+        return RedirectResponse("/console/broadcasts?notice=created", 303)
 
     def only(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         return operators_only(console, handler)
