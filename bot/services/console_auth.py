@@ -5,7 +5,9 @@ Two ways in, both ending in a session (a random secret in an HttpOnly cookie):
 * inside Telegram, the console is a Mini App: Telegram signs the ``initData`` it hands the page
   with a key derived from the bot's token (HMAC-SHA256 of the token under ``"WebAppData"``),
   so a valid signature proves who the user is; ``auth_date`` older than :data:`INIT_DATA_AGE`
-  is refused, so a captured one cannot be replayed for long;
+  or more than :data:`FUTURE_SKEW` ahead of our clock is refused, and each ``initData`` signs
+  in once (the hash of its signature is kept until it is too old anyway), so a captured one
+  cannot be replayed;
 * in an ordinary browser, ``/console`` in the operator's private chat sends a one-time link
   that expires in :data:`LINK_MINUTES` minutes.
 
@@ -32,6 +34,7 @@ from bot.storage.sql import transaction
 LINK_MINUTES = 10
 SESSION_HOURS = 12
 INIT_DATA_AGE = dt.timedelta(hours=1)
+FUTURE_SKEW = dt.timedelta(seconds=5)  # how far Telegram's clock may be ahead of ours
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class TelegramUser:
     id: int
     first_name: str
     language_code: str | None
+    signature: str = ""  # the initData's hash: what makes it single-use
+    signed_at: dt.datetime | None = None
 
 
 def verify_init_data(
@@ -61,9 +66,11 @@ def verify_init_data(
         user_id = int(user["id"])
     except (KeyError, ValueError, TypeError, OverflowError):
         return None
-    if not dt.timedelta(seconds=-60) <= now - signed_at <= max_age:
+    if not -FUTURE_SKEW <= now - signed_at <= max_age:
         return None
-    return TelegramUser(user_id, str(user.get("first_name", "")), user.get("language_code"))
+    return TelegramUser(
+        user_id, str(user.get("first_name", "")), user.get("language_code"), given, signed_at
+    )
 
 
 def sign_init_data(fields: dict[str, str], token: str) -> str:
@@ -110,6 +117,13 @@ class SignIn:
         """The user the link signs in, once; None for a used, expired or unknown link."""
         with transaction(self.db):
             return store.use_link(self.db, _hash(token), iso(self.clock()))
+
+    def spend_init_data(self, user: TelegramUser) -> bool:
+        """Whether this is the first sign-in with that ``initData`` (False: a replay)."""
+        assert user.signed_at is not None
+        expires = user.signed_at + INIT_DATA_AGE
+        with transaction(self.db):
+            return store.spend_init_data(self.db, _hash(user.signature), iso(expires))
 
     def open_session(self, user_id: int, language: str) -> str:
         """A new session for ``user_id``; returns the secret for the cookie."""

@@ -9,7 +9,6 @@ put at any step; the chart's percentages are of them.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from sqlite_utils import Database
 
 from bot.services.chart import Bar, bar_chart, cjk_font_file
 from bot.services.clock import iso
+from bot.services.csv_cells import csv_writer
 from bot.services.flow_spec import FlowSpec
 from bot.services.i18n import Catalog, format_date, format_number
 from bot.services.step_funnel import percent_text
@@ -240,7 +240,7 @@ CSV_COLUMNS = (
 def write_csv(db: Database, spec: FlowSpec, catalog: Catalog, out: TextIO, now: dt.datetime) -> int:
     """Every chat and its progress, one row each (the step it is at by its English name, as
     the console's CSV gives it); returns the row count."""
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     count = 0
     for row in chats.export_rows(db):

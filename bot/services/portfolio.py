@@ -7,25 +7,29 @@ chat never disagree about a date.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import io
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
 
 from sqlite_utils import Database
 
+from bot.callbacks import parse_chat_id
+from bot.services.audience import Audience, chat_filter
+from bot.services.broadcasts import Report
 from bot.services.chat_progress import ChatProgress
+from bot.services.csv_cells import csv_writer
 from bot.services.flow_spec import FlowSpec, Stage, Step
 from bot.services.journey import step_status
 from bot.services.workdays import CALENDAR_ZONE, WorkingCalendar
 from bot.storage import board as store
 from bot.storage import chats
-from bot.storage.board import BoardRow, BoardWhere, Received, TicketMessage
+from bot.storage.board import BoardRow, BoardWhere, BroadcastLine, Received, TicketMessage
 
 PER_PAGE = 50
+CSV_CHUNK = 64 * 1024  # characters of CSV handed over at a time
 SORTS = tuple(store.SORT_COLUMNS)
 
 
@@ -142,6 +146,7 @@ class Portfolio:
             audit_due_before=self.today().isoformat() if wanted.overdue else None,
             waiting=wanted.waiting,
             search=wanted.search or None,
+            search_id=parse_chat_id(wanted.search.strip()),
             exclude=self.support_chat_id,
         )
 
@@ -197,11 +202,16 @@ class Portfolio:
             finished=row.finished_at is not None,
         )
 
-    def write_csv(self, wanted: BoardFilter, out: TextIO, step_name: Callable[[str], str]) -> int:
-        """The current view (every page of it) as CSV; returns the row count."""
-        writer = csv.writer(out)
+    def csv_chunks(
+        self, wanted: BoardFilter, step_name: Callable[[str], str], size: int = CSV_CHUNK
+    ) -> Iterator[str]:
+        """The current view (every page of it) as CSV, a BOM first (spreadsheet programs then
+        read it as UTF-8), in pieces of about ``size`` characters."""
+        out = io.StringIO()
+        out.write("\ufeff")
+        writer = csv_writer(out)
         writer.writerow(CSV_COLUMNS)
-        today, count = self.today(), 0
+        today = self.today()
         for row in store.board_all(self.db, self.where(wanted), wanted.sort, wanted.descending):
             company = self._company(row, today)
             writer.writerow(
@@ -224,8 +234,26 @@ class Portfolio:
                     int(company.finished),
                 ]
             )
-            count += 1
-        return count
+            if out.tell() >= size:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
+
+    # -- broadcasts -----------------------------------------------------------------------------
+    def broadcasts(self, limit: int = 50) -> list[tuple[BroadcastLine, Report]]:
+        """The newest broadcasts and each one's delivery report, in one query."""
+        found = []
+        for line in store.broadcasts_with_counts(self.db, limit):
+            report = Report.from_counts(line.id, line.status, line.counts)
+            if line.status == "scheduled":  # as BroadcastService.report: nothing is due yet
+                report.total = report.left = 0
+            found.append((line, report))
+        return found
+
+    def audience_size(self, audience: Audience) -> int:
+        """How many chats ``audience`` selects now (the compose page's preview)."""
+        return chats.count_matching(self.db, chat_filter(audience, self.spec, self.clock()))
 
     # -- one company ----------------------------------------------------------------------------
     def company(self, chat_id: int) -> Company | None:

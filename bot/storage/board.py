@@ -50,7 +50,8 @@ class BoardWhere:
     at_step_before: str | None = None  # came to its step before (UTC ISO): stuck
     audit_due_before: str | None = None  # at an audit whose expected date is before (ISO date)
     waiting: bool = False  # an open ticket whose last message is the user's
-    search: str | None = None  # in the name, or the chat id
+    search: str | None = None  # in the name
+    search_id: int | None = None  # or this chat id (the search text, if it is one)
     exclude: int | None = None  # the support group
 
 
@@ -121,9 +122,9 @@ def _conditions(where: BoardWhere) -> tuple[list[str], list[Any]]:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         # The names are matched on their index (narrow), not on the table's rows.
         names = "SELECT n.id FROM chats n WHERE n.title LIKE ? ESCAPE '\\'"
-        if text.lstrip("-").isdigit() and len(text) < 20:
+        if where.search_id is not None:
             clauses.append(f"c.id IN ({names} UNION ALL SELECT ?)")
-            params.extend([pattern, int(text)])
+            params.extend([pattern, where.search_id])
         else:
             clauses.append(f"c.id IN ({names})")
             params.append(pattern)
@@ -339,6 +340,34 @@ def broadcasts_received(db: Database, chat_id: int, limit: int = 50) -> list[Rec
         [chat_id, limit],
     )
     return [Received._make(row) for row in cursor.fetchall()]
+
+
+class BroadcastLine(NamedTuple):
+    id: int
+    audience: str
+    status: str
+    created_at: str
+    counts: dict[str, int]  # deliveries by status
+
+
+def broadcasts_with_counts(db: Database, limit: int = 50) -> list[BroadcastLine]:
+    """The newest broadcasts (not drafts) with their deliveries counted by status: one query
+    (the count of each is read from the deliveries' (broadcast, status) index)."""
+    cursor = db.execute(
+        "SELECT b.id, b.audience, b.status, b.created_at, d.status, COUNT(d.broadcast_id) "
+        "FROM (SELECT id, audience, status, created_at FROM broadcasts "
+        "WHERE status NOT IN ('draft', 'discarded') ORDER BY id DESC LIMIT ?) b "
+        "LEFT JOIN deliveries d ON d.broadcast_id = b.id "
+        "GROUP BY b.id, d.status ORDER BY b.id DESC",
+        [limit],
+    )
+    lines: list[BroadcastLine] = []
+    for broadcast_id, audience, status, created_at, delivery, count in cursor:
+        if not lines or lines[-1].id != broadcast_id:
+            lines.append(BroadcastLine(broadcast_id, audience, status, created_at, {}))
+        if delivery is not None:
+            lines[-1].counts[str(delivery)] = int(count)
+    return lines
 
 
 def recent_events(db: Database, chat_id: int, limit: int = 300) -> list[tuple[Any, ...]]:

@@ -1,6 +1,7 @@
-"""The console's sign-in: one-time links (``console_links``) and sessions (``console_sessions``).
+"""The console's sign-in: one-time links (``console_links``), sessions (``console_sessions``)
+and the Mini App sign-ins already used (``console_init_data``).
 
-Both tables hold SHA-256 hashes of the secrets, never the secrets themselves.
+They hold SHA-256 hashes of the secrets, never the secrets themselves.
 """
 
 from __future__ import annotations
@@ -83,7 +84,19 @@ def delete_session(db: Database, session_hash: str) -> None:
     write(db, "DELETE FROM console_sessions WHERE session_hash = ?", [session_hash])
 
 
+def spend_init_data(db: Database, signature_hash: str, expires_at: str) -> bool:
+    """Record a Mini App sign-in; False if it was recorded before (a replay)."""
+    return bool(
+        write(
+            db,
+            "INSERT OR IGNORE INTO console_init_data (signature_hash, expires_at) VALUES (?, ?)",
+            [signature_hash, expires_at],
+        ).rowcount
+    )
+
+
 def prune(db: Database, now: str) -> int:
-    """Forget expired links and sessions."""
+    """Forget expired links, sessions and used Mini App sign-ins."""
     gone = write(db, "DELETE FROM console_links WHERE expires_at <= ?", [now]).rowcount
+    gone += write(db, "DELETE FROM console_init_data WHERE expires_at <= ?", [now]).rowcount
     return gone + write(db, "DELETE FROM console_sessions WHERE expires_at <= ?", [now]).rowcount

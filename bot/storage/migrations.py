@@ -273,3 +273,12 @@ def m003_board_indexes(db: Database) -> None:
         "CREATE INDEX IF NOT EXISTS idx_chats_audit_due ON chats (audit_due_on) "
         "WHERE audit_step IS NOT NULL"
     )
+
+
+@console()
+def m004_init_data_used(db: Database) -> None:
+    # A Mini App's initData signs in once: the hash of its signature is kept until it would be
+    # refused as too old anyway.
+    db.table("console_init_data").create(
+        {"signature_hash": str, "expires_at": str}, pk="signature_hash", not_null={"expires_at"}
+    )

@@ -95,9 +95,9 @@ def compose_routes(console: Console) -> list[Route]:
             send_at=held,
         )
         if held is not None:
-            return RedirectResponse(f"/console/broadcasts?notice=held-{broadcast_id}", 303)
+            return RedirectResponse("/console/broadcasts?notice=held", 303)
         start_broadcast(console.application, broadcast_id)  # now, not on the bot's next check
-        return RedirectResponse(f"/console/broadcasts?notice=created-{broadcast_id}", 303)
+        return RedirectResponse("/console/broadcasts?notice=created", 303)
 
     def only(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         return operators_only(console, handler)

@@ -22,15 +22,41 @@ from starlette.responses import HTMLResponse, Response
 
 from bot.handlers.context import BotApplication, Services
 from bot.services.console_auth import Session, SignIn
-from bot.services.corrections import Corrections
+from bot.services.corrections import Corrections, MoveRefused
 from bot.services.i18n import LANGUAGES, language_from_code
 from bot.services.portfolio import Portfolio
 from bot.services.readers import ReadPool
 from bot.services.workdays import default_calendar
+from bot.web.body import read_body
+from bot.web.signin_guard import SignInGuard
 from bot.web.templating import make_environment, render
 
 COOKIE = "tpbot_console"
-MAX_FORM_BYTES = 64_000
+# The largest form an operator sends: a broadcast's two texts of 4,096 characters, urlencoded
+# (a Chinese character takes nine bytes) — about 74 KB.
+MAX_FORM_BYTES = 128 * 1024
+EXPORT_THREADS = 2  # board.csv downloads read at once (each operator one at a time)
+
+# ``?notice=<code>`` after an action: the codes a page knows and their Fluent messages (an
+# unknown code shows nothing, so a link cannot put words on the page).
+COMPANY_NOTICES = {
+    code: f"console-notice-{code}"
+    for code in (
+        "moved",
+        *(f"move-{refused.value}" for refused in MoveRefused),
+        *(f"message-{status}" for status in ("sent", "empty", "long", "blocked", "failed")),
+        "message-unknown",
+        "muted",
+        "unmuted",
+        "unchanged",
+    )
+}
+BROADCAST_NOTICES = {
+    "created": "console-notice-created",
+    "held": "console-notice-held",
+    "cancelled": "console-notice-cancelled",
+    "not-cancelled": "console-notice-not",
+}
 
 
 @dataclass
@@ -48,8 +74,11 @@ class Console:
     public_url: str
     env: Environment
     readers: ReadPool[Portfolio]
+    exports: ReadPool[Portfolio]  # threads of their own: a long download holds up no page
     corrections: Corrections
     signin: SignIn
+    guard: SignInGuard = field(default_factory=SignInGuard)
+    exporting: set[int] = field(default_factory=set)  # operators whose export is under way
     cache: dict[str, tuple[dt.datetime, Any]] = field(default_factory=dict)
     funnel_task: asyncio.Task[None] | None = None  # the funnel being worked out, if it is
 
@@ -78,6 +107,7 @@ class Console:
             public_url=settings.public_base_url().rstrip("/"),
             env=make_environment(services.catalog),
             readers=ReadPool(settings.db_path, portfolio),
+            exports=ReadPool(settings.db_path, portfolio, EXPORT_THREADS, "console-export"),
             corrections=Corrections(services.progress, services.reminders),
             signin=services.signin,
             cache={},
@@ -86,6 +116,8 @@ class Console:
     def close(self) -> None:
         if self.funnel_task is not None:
             self.funnel_task.cancel()
+        self.guard.close()
+        self.exports.close()
         self.readers.close()
 
     def is_operator(self, user_id: int) -> bool:
@@ -156,13 +188,17 @@ def operators_only(console: Console, handler: Handler) -> Callable[[Request], Aw
     return route
 
 
+def notice_of(request: Request, notices: dict[str, str]) -> str | None:
+    """The Fluent id of the page's ``?notice=`` code, if it is one of ``notices``."""
+    return notices.get(request.query_params.get("notice", ""))
+
+
 async def form_of(request: Request) -> dict[str, str] | None:
-    """A urlencoded form post (small), or None if it is not one."""
+    """A urlencoded form post, or None if it is not one; a body over :data:`MAX_FORM_BYTES`
+    is refused (413) without being read whole."""
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return None
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        return None
+    body = await read_body(request, MAX_FORM_BYTES)
     try:
         return dict(parse_qsl(body.decode(), keep_blank_values=True))
     except (UnicodeDecodeError, ValueError):

@@ -8,21 +8,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import io
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from bot.callbacks import parse_chat_id, parse_number
 from bot.services.funnel_svg import funnel_svg
 from bot.services.i18n import LANGUAGES
-from bot.services.portfolio import SORTS, BoardFilter, Portfolio
+from bot.services.portfolio import SORTS, BoardFilter
+from bot.services.readers import ReadStream
 from bot.services.step_funnel import StepFunnel, step_funnel
-from bot.web.console import SECURITY_HEADERS, Console, Handler, Operator, operators_only
+from bot.web.console import (
+    BROADCAST_NOTICES,
+    COMPANY_NOTICES,
+    SECURITY_HEADERS,
+    Console,
+    Handler,
+    Operator,
+    notice_of,
+    operators_only,
+)
 
 FUNNEL_FRESH = dt.timedelta(minutes=2)
 FUNNEL_WAIT_SECONDS = 3.0
@@ -53,6 +63,23 @@ def board_filter(query: Any, console: Console) -> BoardFilter:
         descending=query.get("order", "desc") != "asc",
         page=number("page", 1, 10_000_000) or 1,
     )
+
+
+class Export(StreamingResponse):
+    """A streamed download whose reading stops, and whose slot is given back, however the
+    response ends: finished, the client gone, or never started."""
+
+    def __init__(self, stream: ReadStream[str], done: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(stream, **kwargs)
+        self.stream = stream
+        self.done = done
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.stream.stop()
+            self.done()
 
 
 def query_of(wanted: BoardFilter, **changes: Any) -> str:
@@ -94,16 +121,21 @@ def page_routes(console: Console) -> list[Route]:
         )
 
     async def board_csv(request: Request, operator: Operator) -> Response:
+        """The view as CSV, streamed from an export thread as it is read; one at a time per
+        operator; it stops when the client goes."""
+        if operator.user_id in console.exporting:
+            response = console.page(
+                "error.html", operator, status=429, reason="console-export-busy"
+            )
+            response.headers["Retry-After"] = "10"
+            return response
         wanted = board_filter(request.query_params, console)
-
-        def write(portfolio: Portfolio) -> str:
-            out = io.StringIO()
-            portfolio.write_csv(wanted, out, step_name(operator.lang))
-            return out.getvalue()
-
-        text = await console.readers.run(write)
-        return Response(
-            "\ufeff" + text,  # a BOM, so that spreadsheet programs read it as UTF-8
+        names = step_name(operator.lang)
+        stream = console.exports.stream(lambda p: p.csv_chunks(wanted, names))
+        console.exporting.add(operator.user_id)
+        return Export(
+            stream,
+            done=lambda: console.exporting.discard(operator.user_id),
             media_type="text/csv; charset=utf-8",
             headers={
                 **SECURITY_HEADERS,
@@ -127,7 +159,7 @@ def page_routes(console: Console) -> list[Route]:
             spec=spec,
             seq=found.progress.seq,
             rule_targets=console.corrections.by_the_rules(found.progress),
-            notice=request.query_params.get("notice"),
+            notice=notice_of(request, COMPANY_NOTICES),
             support=services.tickets.configured,
         )
 
@@ -170,16 +202,16 @@ def page_routes(console: Console) -> list[Route]:
         )
 
     async def broadcasts(request: Request, operator: Operator) -> Response:
-        rows = services.broadcasts.recent(50)
-        reports = {row.id: services.broadcasts.report(row.id) for row in rows}
+        found = await console.readers.run(lambda p: p.broadcasts(50))
+        rows = [line for line, _ in found]
         running = any(row.status in ("running", "scheduled") for row in rows)
         return console.page(
             "broadcasts.html",
             operator,
             rows=rows,
-            reports=reports,
+            reports={line.id: report for line, report in found},
             refresh=running,
-            notice=request.query_params.get("notice"),
+            notice=notice_of(request, BROADCAST_NOTICES),
         )
 
     def only(handler: Handler) -> Callable[[Request], Awaitable[Response]]:

@@ -1,7 +1,9 @@
 """Signing in: a one-time link from ``/console`` (browser), or a Mini App's ``initData``.
 
 Opening a link shows a page with a button; only the button's POST uses the link, so a link
-preview or a prefetch cannot spend it.
+preview or a prefetch cannot spend it. A Mini App's ``initData`` signs in once. Failed
+attempts are limited per address (:mod:`bot.web.signin_guard`) and summed up in the log once a
+minute rather than logged one by one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from starlette.routing import Route
 from bot.services.console_auth import verify_init_data
 from bot.services.i18n import LANGUAGES, language_from_code
 from bot.web.console import COOKIE, Console, Operator, checked_form, form_of, operators_only
+from bot.web.signin_guard import client_address
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +28,30 @@ def signin_routes(console: Console) -> list[Route]:
         lang = language_from_code(request.query_params.get("lang"))
         return console.page("signin.html", None, lang=lang, token=token)
 
+    def too_many(request: Request) -> Response | None:
+        """429 for an address that failed too often lately (nothing it sent is read)."""
+        wait = console.guard.retry_after(client_address(request))
+        if wait is None:
+            return None
+        lang = language_from_code(request.headers.get("accept-language", "")[:2])
+        response = console.page(
+            "signin.html", None, status=429, lang=lang, reason="console-signin-too-many"
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+
+    def refused(request: Request, lang: str, reason: str) -> Response:
+        console.guard.failed(client_address(request))
+        return console.page("signin.html", None, status=403, lang=lang, reason=reason)
+
     async def use_link(request: Request) -> Response:
+        if (limited := too_many(request)) is not None:
+            return limited
         form = await form_of(request)
         lang = language_from_code((form or {}).get("lang"))
         user_id = console.signin.redeem_link(form.get("token", "")) if form else None
         if user_id is None or not console.is_operator(user_id):
-            log.warning("console: a used, expired or unknown sign-in link was refused")
-            return console.page(
-                "signin.html", None, status=403, lang=lang, reason="console-link-refused"
-            )
+            return refused(request, lang, "console-link-refused")
         return _signed_in(console, user_id, lang)
 
     async def app_page(request: Request) -> Response:
@@ -41,18 +59,17 @@ def signin_routes(console: Console) -> list[Route]:
         return console.page("webapp.html", None, lang=lang)
 
     async def app_signin(request: Request) -> Response:
+        if (limited := too_many(request)) is not None:
+            return limited
         form = await form_of(request)
         init_data = (form or {}).get("init_data", "")
         user = verify_init_data(init_data, console.token, console.services.progress.clock())
+        lang = language_from_code(user.language_code if user else None)
         if user is None or not console.is_operator(user.id):
-            log.warning(
-                "console: Mini App sign-in refused (bad signature, too old, or not an operator)"
-            )
-            lang = language_from_code(user.language_code if user else None)
-            return console.page(
-                "signin.html", None, status=403, lang=lang, reason="console-app-refused"
-            )
-        return _signed_in(console, user.id, language_from_code(user.language_code))
+            return refused(request, lang, "console-app-refused")
+        if not console.signin.spend_init_data(user):
+            return refused(request, lang, "console-app-used")
+        return _signed_in(console, user.id, lang)
 
     async def sign_out(request: Request, operator: Operator) -> Response:
         if await checked_form(request, operator) is None:

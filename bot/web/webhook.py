@@ -2,7 +2,8 @@
 
 Every request must carry the secret registered with ``setWebhook``
 (``X-Telegram-Bot-Api-Secret-Token``); without it, or with another, the answer is 403 and
-nothing is read. ``GET /healthz`` says whether the bot's loop is alive.
+nothing is read. A body over :data:`MAX_BODY` is refused (413) without being read whole
+(:mod:`bot.web.body`). ``GET /healthz`` says whether the bot's loop is alive.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.callbacks import parse_number
 from bot.intake import Intake
 from bot.services.errors import StoreUnavailable
+from bot.web.body import read_body
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_BODY = 1_000_000  # bytes; Telegram's updates are far smaller
+MAX_BODY = 1_000_000  # bytes; Telegram's updates are far smaller (a message is at most 4096
+# characters, a caption 1024)
 
 
 def webhook_app(
@@ -37,13 +41,13 @@ def webhook_app(
         assert secret is not None
         if not hmac.compare_digest(given.encode(), secret.encode()):
             return Response(status_code=403)
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return Response(status_code=413)
+        body = await read_body(request, MAX_BODY)
         try:
             text = body.decode()
-            update_id = int(json.loads(text)["update_id"])
-        except (ValueError, KeyError, TypeError):
+            update_id = parse_number(str(json.loads(text)["update_id"]))
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return Response(status_code=400)
+        if update_id is None:
             return Response(status_code=400)
         assert intake is not None
         await intake.wait_for_room()
