@@ -802,7 +802,6 @@ def forget_runs(path: Path) -> None:
         write(db, "DELETE FROM events WHERE chat_id >= ?", [BENCH_CHAT])
         write(db, "DELETE FROM chats WHERE id >= ?", [BENCH_CHAT])
         write(db, "DELETE FROM reminders WHERE chat_id >= ?", [BENCH_CHAT])
-        write(db, "DELETE FROM handled_updates WHERE update_id >= ?", [BENCH_UPDATE - 10])
         write(db, "DELETE FROM inbox")
         write(db, "DELETE FROM console_links")
         write(db, "DELETE FROM console_sessions")

@@ -55,7 +55,7 @@ PRESSES = [
     "a|3|taobao_corporate|not_yet",
 ]
 STATES = ["welcome", "owner_separate", "manages_shops", "taobao_corporate", "op_apply"]
-OLD_UPDATE_IDS = 60_000  # handled more than two days ago: housekeeping forgets 5,000 a run
+OLD_UPDATE_IDS = 60_000  # handled more than two days ago: housekeeping forgets a batch a run
 FIRST_UPDATE_ID = 10_000_000
 BACKLOG = 20  # at "as fast as it goes" (--rate 0): updates kept waiting for the bot
 
@@ -102,7 +102,7 @@ def seed(path: Path, chats: int) -> float:
             _event_rows(chats, now),
         )
         db.conn.executemany(
-            "INSERT INTO handled_updates (update_id, at) VALUES (?, ?)",
+            "INSERT INTO inbox (update_id, status, received_at) VALUES (?, 'done', ?)",
             ((update_id, old) for update_id in range(1, OLD_UPDATE_IDS + 1)),
         )
     close_database(db)  # checkpointed: the run starts with an empty log
@@ -214,8 +214,8 @@ async def drive(settings: Settings, result: Result, options: Options) -> None:
     await app.initialize()
     services = app.bot_data.services
     db = services.maintenance.db
-    for service, name in ((services.maintenance, "forget_old_updates"), (services.inbox, "prune")):
-        setattr(service, name, _timed(getattr(service, name), result.parts.setdefault(name, [])))
+    ledger = services.ledger
+    ledger.prune = _timed(ledger.prune, result.parts.setdefault("prune", []))  # type: ignore[method-assign]
     events_before = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
     rate, seconds = options.rate, options.seconds
     stream = update_stream(app.bot, result.chats, options.returning)
@@ -240,24 +240,23 @@ async def drive(settings: Settings, result: Result, options: Options) -> None:
                 batch = [next(stream) for _ in range(due - sent)]
                 arrived.extend(started + (sent + i) / rate for i in range(len(batch)))
             else:
-                batch = [next(stream) for _ in range(max(0, BACKLOG - intake.queue.qsize()))]
+                batch = [next(stream) for _ in range(max(0, BACKLOG - app.update_queue.qsize()))]
                 arrived.extend(now for _ in batch)
             if batch:
-                intake.accept_updates(batch)  # kept in the inbox, then queued (as polling)
+                intake.accept_updates(batch)  # kept in the update ledger, then queued (as polling)
                 sent += len(batch)
             await asyncio.sleep(0.002 if rate else 0)
         produced.set()
 
-    async def consume() -> None:  # as Intake.consume, timing each update
+    async def consume() -> None:  # one at a time from the Application's queue, timing each
         handled = 0
         while not (produced.is_set() and handled == sent):
             try:
-                update = await asyncio.wait_for(intake.queue.get(), 0.1)
+                update = await asyncio.wait_for(app.update_queue.get(), 0.1)
             except TimeoutError:
                 continue
             begun = time.perf_counter()
-            await app.process_update(update)
-            intake.inbox.mark_handled(update.update_id)
+            await app.process_update(update)  # records it done in the ledger itself
             done = time.perf_counter()
             result.latencies.append(done - arrived.popleft())
             result.longest_update = max(result.longest_update, done - begun)
@@ -346,12 +345,7 @@ def report(results: list[Result], options: Options) -> None:
         ("housekeeping runs", [r.runs for r in results], False),
         ("  skipped (previous still running)", [r.skipped for r in results], False),
         ("  longest step on the loop (ms)", [max(r.steps, default=0) * ms for r in results], True),
-        (
-            "    longest forget_old_updates (ms)",
-            [r.longest("forget_old_updates") for r in results],
-            True,
-        ),
-        ("    longest inbox prune (ms)", [r.longest("prune") for r in results], True),
+        ("    longest ledger prune (ms)", [r.longest("prune") for r in results], True),
         ("  log restarts (-1: not counted)", [r.restarts for r in results], False),
         ("largest WAL file seen (MB)", [r.max_wal_mb for r in results], False),
     ]

@@ -95,7 +95,7 @@ async def test_unreachable_api_or_rejected_token_is_one_line_and_keeps_nothing(
 def test_the_command_against_an_unreachable_api_prints_one_line(env: dict, tmp_path: Path) -> None:
     env = {
         **env,
-        "TELEGRAM_BOT_TOKEN": "123:SOME-TOKEN",
+        "TELEGRAM_BOT_TOKEN": "123456:SOME-TOKEN-abcdefghijklmnopqrstuvwx",
         "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{_free_port()}/bot",  # nobody listens
         "TPBOT_QUIET_HOURS": "",
         "PYTHONPATH": str(PROJECT_ROOT),

@@ -204,7 +204,7 @@ def page_routes(console: Console) -> list[Route]:
     async def broadcasts(request: Request, operator: Operator) -> Response:
         found = await console.readers.run(lambda p: p.broadcasts(50))
         rows = [line for line, _ in found]
-        running = any(row.status in ("running", "scheduled") for row in rows)
+        running = any(row.status == "running" for row in rows)  # a held one waits for hours
         return console.page(
             "broadcasts.html",
             operator,
