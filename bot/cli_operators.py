@@ -19,13 +19,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from bot.cli_broadcast import broadcast_main
 from bot.config import Settings
-from bot.services.broadcasts import BroadcastService
-from bot.services.clock import utc_now
-from bot.services.quiet_hours import QuietHours
 
-__all__ = ["add_commands", "broadcast_main", "cmd_broadcasts", "cmd_export"]
+# The commands' own modules (telegram, the services) are imported when a command runs, so
+# that ``--help`` and the other commands start without them.
+__all__ = ["add_commands", "cmd_broadcast", "cmd_broadcasts", "cmd_export"]
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -82,11 +80,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 
 def cmd_broadcast(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli_broadcast import broadcast_main
+
     return asyncio.run(broadcast_main(args, settings))
 
 
 def cmd_broadcasts(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import load_catalog_and_flow
+    from bot.services.broadcasts import BroadcastService
+    from bot.services.clock import utc_now
+    from bot.services.quiet_hours import QuietHours
     from bot.storage.db import close_database, open_database
 
     _, spec = load_catalog_and_flow(settings)
@@ -118,6 +121,7 @@ def cmd_broadcasts(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import load_catalog_and_flow
+    from bot.services.clock import utc_now
     from bot.services.funnel import write_csv
     from bot.storage.db import close_database, open_database
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from telegram.error import NetworkError
 
-from bot.cli_operators import broadcast_main, cmd_broadcasts
+from bot.cli_broadcast import broadcast_main
+from bot.cli_operators import cmd_broadcasts
 from bot.config import PROJECT_ROOT, ConfigError
 from bot.demo.offline_api import OfflineBotAPI
 from bot.jobs import tick

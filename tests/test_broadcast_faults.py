@@ -18,7 +18,7 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.request import RequestData
 
-from bot.cli_operators import broadcast_main
+from bot.cli_broadcast import broadcast_main
 from bot.demo.offline_api import OfflineBotAPI
 from bot.jobs import tick
 from bot.services.audience import parse_audience

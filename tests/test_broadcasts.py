@@ -14,7 +14,7 @@ import httpx
 import pytest
 from telegram.error import TimedOut
 
-from bot.cli_operators import broadcast_main
+from bot.cli_broadcast import broadcast_main
 from bot.config import ConfigError
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
