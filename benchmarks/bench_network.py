@@ -48,7 +48,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 PROJECT = Path(__file__).resolve().parents[1]
-TOKEN = "123:BENCH-NETWORK"
+TOKEN = "123456:BENCH-NETWORK-abcdefghijklmnopqrstu"
 PRESS_TIMEOUT = 180.0  # a person gives up on a press after this long (counted, not waited for)
 STEP_SIZED_TEXT = "<b>Stage 1 of 3 · Register as a service provider</b>\n\n" + "x" * 250
 BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Bench", "username": "TmallTPBot"}

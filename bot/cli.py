@@ -1,4 +1,5 @@
-"""``tmall-tp-bot`` (also ``python -m bot``): run, demo, diagram, check."""
+"""``tmall-tp-bot`` (also ``python -m bot``): run, demo, diagram, check, health; the
+operators' tools (:mod:`bot.cli_operators`) and ``backup`` (:mod:`bot.cli_tools`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.cli_operators import add_commands as add_operator_commands
+from bot.cli_tools import NEEDS_DATABASE, quiet_broken_pipe, require_database
+from bot.cli_tools import add_commands as add_tool_commands
 from bot.config import ConfigError, Settings
 from bot.services.flow_spec import FlowError, FlowSpec
 from bot.services.workdays import (
@@ -138,7 +141,7 @@ def _check_database(path: Path, spec: FlowSpec) -> int:
     from bot.storage.db import close_database, open_database
 
     if not path.exists():
-        print(f"error: {path}: no such database", file=sys.stderr)
+        print(f"error: no database at {path.absolute()} (check the path of --db)", file=sys.stderr)
         return 2
     db = open_database(path)
     try:
@@ -237,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
                 help="label states with their ids (default) or titles",
             )
     add_operator_commands(sub)
+    add_tool_commands(sub)
     return parser
 
 
@@ -245,8 +249,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
+        if args.command in NEEDS_DATABASE:
+            require_database(settings)
         handler = getattr(args, "handler", None) or COMMANDS[args.command][0]
         return int(handler(args, settings))
+    except BrokenPipeError:  # `tmall-tp-bot export | head`
+        return quiet_broken_pipe()
     except ConfigError as exc:  # each faulty setting on a line of its own
         for line in str(exc).splitlines():
             print(f"error: {line}", file=sys.stderr)

@@ -1,0 +1,103 @@
+"""What every command-line tool shares: ``backup``, refusing a missing database, and a pipe
+that closes early (``export | head``).
+
+    tmall-tp-bot backup [--output FILE | --output -]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+from bot.storage.backup import BackupFailed, backup
+
+# Commands that only use an existing database: from the wrong folder they would otherwise
+# create an empty ./data/tpbot.sqlite3 and report on nothing.
+NEEDS_DATABASE = frozenset({"broadcast", "broadcasts", "export", "backup"})
+
+SIGPIPE_STATUS = 141  # a program killed by SIGPIPE: 128 + 13, as the shell reports it
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    text = "copy the database safely while the bot runs (SQLite's backup API, then checked)"
+    cmd = sub.add_parser("backup", help=text, description=text)
+    cmd.add_argument(
+        "--output",
+        help="the new file (never overwritten), or - for standard output (default: "
+        "<database>-backup-<UTC time>.sqlite3 beside the database)",
+    )
+    cmd.set_defaults(handler=cmd_backup)
+
+
+def require_database(settings: Settings) -> None:
+    path = settings.db_path
+    if not path.exists():
+        raise ConfigError(
+            f"no database at {path.absolute()} (run this from the bot's folder, or set "
+            "TPBOT_DB to its database)"
+        )
+
+
+def default_backup_path(db_path: Path, now: dt.datetime) -> Path:
+    return db_path.with_name(f"{db_path.stem}-backup-{now:%Y%m%d-%H%M%S}.sqlite3")
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    source = settings.db_path
+    try:
+        if args.output == "-":
+            return _backup_to_stdout(source)
+        target = (
+            Path(args.output)
+            if args.output
+            else default_backup_path(source, dt.datetime.now(dt.UTC))
+        )
+        result = backup(source, target)
+    except BackupFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{result.path}: a copy of {source} ({_size(result.size)}, {result.tables} tables), "
+        "quick_check ok"
+    )
+    return 0
+
+
+def _backup_to_stdout(source: Path) -> int:
+    """``--output -``: e.g. ``docker compose exec -T bot tmall-tp-bot backup --output - > F``.
+    The copy is made and checked in a temporary folder first: nothing damaged reaches F."""
+    if sys.stdout.isatty():
+        print("error: --output - writes a database file; redirect it (> FILE)", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="tpbot-backup-") as folder:
+        result = backup(source, Path(folder) / "backup.sqlite3")
+        sys.stdout.flush()
+        with result.path.open("rb") as copy:
+            shutil.copyfileobj(copy, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    print(f"backup of {source}: {_size(result.size)}, quick_check ok", file=sys.stderr)
+    return 0
+
+
+def _size(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"
+
+
+def quiet_broken_pipe() -> int:
+    """The reader of our standard output went away (``| head``): stop quietly, as a program
+    killed by SIGPIPE would. Standard output is pointed at /dev/null so that Python's flush at
+    exit does not fail a second time."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
+    return SIGPIPE_STATUS
