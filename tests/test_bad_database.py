@@ -5,6 +5,7 @@ without the event loop running a checkpoint."""
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 import stat
@@ -150,7 +151,8 @@ def test_a_folder_that_cannot_be_made(
     blocker.write_text("a file where the database's folder should be")
     path = blocker / "bot.sqlite3"
     monkeypatch.setenv("TPBOT_DB", str(path))
-    assert main(["export"]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["demo", "--db", str(path)]) == 2  # a command that makes its database
     err = one_clear_line(capsys, path)
     assert f"cannot create the folder {blocker}" in err and "check the path in TPBOT_DB" in err
 

@@ -17,6 +17,7 @@ from bot.cli_operators import cmd_broadcasts
 from bot.config import PROJECT_ROOT, ConfigError
 from bot.demo.offline_api import OfflineBotAPI
 from bot.jobs import tick
+from bot.storage.db import close_database, open_database
 from bot.storage.sql import transaction
 from tests.conftest import BotHarness, FrozenClock
 from tests.test_broadcast_faults import cli_args
@@ -101,6 +102,7 @@ def test_the_command_against_an_unreachable_api_prints_one_line(env: dict, tmp_p
         "TPBOT_QUIET_HOURS": "",
         "PYTHONPATH": str(PROJECT_ROOT),
     }
+    close_database(open_database(Path(env["TPBOT_DB"])))  # the bot's database, as it ran before
     text = notice(tmp_path)
     result = subprocess.run(
         _cli("broadcast", "--text-file", str(text)),
