@@ -11,8 +11,13 @@ At the end every press Telegram considered delivered must have been applied exac
     python -m benchmarks.crash_test --mode polling --kills 20
     python -m benchmarks.crash_test --mode webhook --kills 20
 
-It prints presses sent, delivered, applied, lost and applied twice, and exits 1 unless lost and
-applied twice are both 0. ``--code DIR`` runs another checkout's bot (e.g. an older commit).
+A user whose press was applied waits (up to ``OWED_AFTER``) until the screen shows the saved step
+(the last ``sendMessage``/``editMessageText`` to the chat carries that step's buttons) before
+pressing again; a press applied whose next step never came is *owed* (the user would look at a
+stale screen).
+
+It prints presses sent, delivered, applied, lost, applied twice and owed, and exits 1 unless all
+three are 0. ``--code DIR`` runs another checkout's bot (e.g. an older commit).
 """
 
 from __future__ import annotations
@@ -54,6 +59,8 @@ class FakeTelegram:
         self.lock = threading.Lock()
         self.pending: list[dict[str, Any]] = []
         self.delivered: set[int] = set()
+        self.answered: set[str] = set()  # callback query ids the bot answered
+        self.shown: dict[int, tuple[int, str] | None] = {}  # chat → (seq, step) on its screen
         self.next_id = 1
         self.webhook: tuple[str, str] | None = None
         self.stopped = False
@@ -118,7 +125,28 @@ class FakeTelegram:
             with self.lock:
                 self.webhook = None
             return True
+        self._watch(method, params)
         return self.api.answer(method, params)
+
+    def _watch(self, method: str, params: dict[str, Any]) -> None:
+        """What the user sees: the queries answered, and the step on each chat's last screen."""
+        if method == "answerCallbackQuery":
+            with self.lock:
+                self.answered.add(str(params.get("callback_query_id")))
+            return
+        if method not in ("sendMessage", "editMessageText") or "chat_id" not in params:
+            return
+        markup = params.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        shown = None
+        for row in markup.get("inline_keyboard") or []:
+            for button in row:
+                parts = str(button.get("callback_data") or "").split("|")
+                if len(parts) == 4 and parts[0] == "a":
+                    shown = (int(parts[1]), parts[2])
+        with self.lock:
+            self.shown[int(params["chat_id"])] = shown
 
     def _push(self) -> None:
         """Telegram's side of a webhook: post the oldest pending update until it gets a 200."""
@@ -149,6 +177,7 @@ class FakeTelegram:
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 GIVE_UP_AFTER = 20.0  # seconds a user waits for a delivered press to take effect
+OWED_AFTER = 8.0  # seconds a user waits for an applied press's next step to be shown
 
 
 def free_port() -> int:
@@ -173,6 +202,9 @@ class Users:
         self.waiting: dict[int, int] = {}  # chat → update id of its press not yet applied
         self.pressed_at: dict[int, float] = {}  # press update id → when it was made
         self.sent: dict[int, int] = {}  # press update id → chat
+        self.query_of: dict[int, str] = {}  # press update id → its callback query id
+        self.applied_at: dict[int, float] = {}  # press update id → when first seen applied
+        self.owed: set[int] = set()  # presses applied whose next step was never shown
         self.made = Counter[int]()
         self.random = random.Random(7)
         self.started = False
@@ -211,7 +243,10 @@ class Users:
                 if applied is None and not given_up:
                     busy = True
                     continue
-                del self.waiting[chat_id]  # applied, or lost: press again
+                if applied is not None and not self.sees_its_step(conn, chat_id, pressed):
+                    busy = True
+                    continue
+                del self.waiting[chat_id]  # applied and shown, or lost: press again
             if self.made[chat_id] >= self.presses:
                 continue
             row = conn.execute("SELECT state, seq FROM chats WHERE id = ?", [chat_id]).fetchone()
@@ -243,9 +278,35 @@ class Users:
             self.waiting[chat_id] = update_id
             self.pressed_at[update_id] = time.monotonic()
             self.sent[update_id] = chat_id
+            self.query_of[update_id] = f"q{chat_id}-{seq}"
             self.made[chat_id] += 1
             busy = True
         return busy
+
+    def sees_its_step(self, conn: sqlite3.Connection, chat_id: int, pressed: int) -> bool:
+        """Whether the chat's screen shows its saved step (its press answered), or the user
+        gave up waiting for it: then the press is owed a reply."""
+        now = time.monotonic()
+        first = self.applied_at.setdefault(pressed, now)
+        row = conn.execute("SELECT state, seq FROM chats WHERE id = ?", [chat_id]).fetchone()
+        current = (int(row[1]), str(row[0])) if row and self.answers.get(row[0]) else None
+        if self.telegram.shown.get(chat_id) == current:
+            return True
+        if now - first < OWED_AFTER:
+            return False
+        self.owed.add(pressed)
+        return True
+
+    def behind(self, conn: sqlite3.Connection) -> list[int]:
+        """Chats whose last screen is not their saved step: an answer kept, its reply owed."""
+        late = []
+        for chat_id, state, seq in conn.execute("SELECT id, state, seq FROM chats"):
+            if chat_id not in self.chats:
+                continue
+            current = (int(seq), str(state)) if self.answers.get(state) else None
+            if self.telegram.shown.get(chat_id) != current:
+                late.append(chat_id)
+        return late
 
 
 def start_bot(env: dict[str, str], log: Any, code: Path) -> subprocess.Popen[bytes]:
@@ -328,19 +389,26 @@ def main() -> int:
                 "SELECT update_id FROM events WHERE kind = 'answer' AND update_id IS NOT NULL"
             )
         )
+        behind = users.behind(conn)
         conn.close()
         log.close()
     presses = set(users.sent)
     delivered = presses & telegram.delivered
     lost = sorted(p for p in delivered if applied[p] == 0)
     twice = sum(n - 1 for p, n in applied.items() if p in presses and n > 1)
+    unanswered = sum(
+        1 for p in presses if applied[p] and users.query_of[p] not in telegram.answered
+    )
     print(
         f"{args.mode}: {args.chats} chats, {kills} kill -9s; presses sent {len(presses)}, "
         f"delivered (acknowledged to Telegram) {len(delivered)}, "
         f"applied {sum(1 for p in presses if applied[p])}, lost {len(lost)}, "
-        f"applied twice {twice}, still undelivered {len(presses - telegram.delivered)}"
+        f"applied twice {twice}, still undelivered {len(presses - telegram.delivered)}; "
+        f"owed: {len(users.owed)} applied presses whose next step was not shown within "
+        f"{OWED_AFTER:.0f} s ({unanswered} never answered), {len(behind)} chats whose screen "
+        f"shows a step behind their saved answers at the end"
     )
-    return 0 if not lost and not twice else 1
+    return 0 if not lost and not twice and not users.owed else 1
 
 
 if __name__ == "__main__":
