@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import time
+
+import pytest
 
 from bot.intake import Intake
 from tests.conftest import EN_USER, BotHarness, texts
@@ -16,6 +19,9 @@ async def handle_all(intake: Intake) -> None:
     if not intake.application.running:
         await intake.application.start()
     await intake.drain(5)
+
+
+PAGES_FULL = 8  # updates of 3 KB: more than the pages a database may not grow by
 
 
 def raw(update: object) -> tuple[int, str]:
@@ -136,3 +142,26 @@ async def test_polled_updates_are_kept_as_telegram_sent_them(harness: BotHarness
     assert intake.accept_updates(updates, intake.fetched.take()) == 1
     [(update_id, body)] = list(harness.services.ledger.pending())
     assert update_id == 41 and json.loads(body) == sent
+
+
+async def test_a_full_disk_keeps_nothing_confirms_nothing_and_goes_on_when_there_is_room(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite's "database or disk is full", for real: the database may not grow a page."""
+    from bot.services.errors import DiskFull
+
+    intake = Intake(harness.application)
+    db = harness.db
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")
+    batch = [raw(harness.updates.message(EN_USER, text="x" * 3000)) for _ in range(2 * PAGES_FULL)]
+    with caplog.at_level(logging.INFO, logger="bot.intake"):
+        for _ in range(3):
+            with pytest.raises(DiskFull):
+                intake.accept(batch)  # not kept: the caller must not confirm it
+        said = [r for r in caplog.records if "is full" in r.getMessage()]
+        assert len(said) == 1  # said once, not for every try
+        assert list(harness.services.ledger.pending()) == []
+        db.execute(f"PRAGMA max_page_count = {pages * 1000}")  # room again
+        assert intake.accept(batch) == len(batch)
+        assert "takes updates again" in caplog.text
