@@ -23,14 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import logging
 from collections.abc import Awaitable, Hashable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
-
-log = logging.getLogger(__name__)
 
 WAITING_PER_LANE = 16  # updates accepted per running lane: the rest wait in the queue
 

@@ -96,10 +96,6 @@ class UpdateLedger:
         self._claimed.add(update_id)
         return True
 
-    def was_handled(self, update_id: int) -> bool:
-        """For a change that was refused: had this very update been handled before?"""
-        return self.seen(update_id)
-
     def finish(self, update_id: int) -> None:
         """The update's handling ended (and its reply, if any, went out or is owed)."""
         self._unhandled.discard(update_id)
@@ -135,14 +131,11 @@ class UpdateLedger:
     def load_owed(self) -> list[int]:
         """At start: the chats a crash left without the reply to a saved change."""
         for row in inbox.owed(self.db):
-            self._owe(row.chat_id, row.update_id)
+            self.owe(row.chat_id, row.update_id)
         return list(self._owed)
 
     def owe(self, chat_id: int, update_id: int) -> None:
         """The update's change was saved but the reply showing it did not get through."""
-        self._owe(chat_id, update_id)
-
-    def _owe(self, chat_id: int, update_id: int) -> None:
         self._owed.setdefault(chat_id, []).append(update_id)
         self._owed_updates.add(update_id)
 

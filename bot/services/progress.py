@@ -197,7 +197,7 @@ class ProgressService:
         progress = ChatProgress.from_row(row)
         if step_id == progress.state and seq == progress.seq:
             return AnswerResult(Outcome.INVALID, progress)  # a current button, a forged answer
-        if update_id is not None and self.ledger.was_handled(update_id):
+        if update_id is not None and self.ledger.seen(update_id):
             return AnswerResult(Outcome.DUPLICATE, progress)
         return AnswerResult(Outcome.STALE, progress)
 
