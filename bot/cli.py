@@ -4,29 +4,25 @@ operators' tools (:mod:`bot.cli_operators`) and ``backup`` (:mod:`bot.cli_tools`
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli_operators import add_commands as add_operator_commands
-from bot.cli_tools import NEEDS_DATABASE, quiet_broken_pipe, require_database
 from bot.cli_tools import add_commands as add_tool_commands
-from bot.config import ConfigError, Settings
-from bot.services.flow_spec import FlowError, FlowSpec
-from bot.services.workdays import (
-    CALENDAR_ZONE,
-    covered_until,
-    schedule_faults,
-    schedule_path,
-)
-from bot.storage.db import DatabaseProblem
+
+# Only what building the parser needs is imported at the top: `--help` answers before the
+# flow, calendar and storage modules (yaml, holidays, sqlite-utils) are loaded.
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services.flow_spec import FlowSpec
 
 log = logging.getLogger("bot")
 
-Command = Callable[[argparse.Namespace, Settings], int]
+Command = Callable[[argparse.Namespace, "Settings"], int]
 
 
 def _configure_logging(verbose: bool = False) -> None:
@@ -42,6 +38,8 @@ def _configure_logging(verbose: bool = False) -> None:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from bot.runner import run
 
     token = settings.require_token()
@@ -50,6 +48,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
     from dataclasses import replace
 
     from bot.demo.terminal import run_demo
@@ -111,11 +110,15 @@ CALENDAR_WARNING_DAYS = 90
 
 
 def _today() -> dt.date:
+    from bot.services.workdays import CALENDAR_ZONE
+
     return dt.datetime.now(CALENDAR_ZONE).date()
 
 
 def _check_calendar() -> bool:
     """The working-day schedule file is valid, and says how far the calendar is official."""
+    from bot.services.workdays import covered_until, schedule_faults, schedule_path
+
     path = schedule_path()
     faults = schedule_faults(path)
     if faults:
@@ -247,6 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from bot.cli_tools import NEEDS_DATABASE, quiet_broken_pipe, require_database
+    from bot.config import ConfigError, Settings
+    from bot.services.flow_spec import FlowError
+    from bot.storage.db import DatabaseProblem
+
     try:
         settings = Settings.from_env()
         if args.command in NEEDS_DATABASE:

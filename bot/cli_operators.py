@@ -14,12 +14,13 @@ broadcast's lease keeps the bot and the command line from sending the same one t
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 # The commands' own modules (telegram, the services) are imported when a command runs, so
 # that ``--help`` and the other commands start without them.
@@ -80,6 +81,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 
 def cmd_broadcast(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from bot.cli_broadcast import broadcast_main
 
     return asyncio.run(broadcast_main(args, settings))

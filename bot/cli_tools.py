@@ -13,9 +13,10 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, Settings
-from bot.storage.backup import BackupFailed, backup
+if TYPE_CHECKING:  # imported when a command runs: `--help` stays quick
+    from bot.config import Settings
 
 # Commands that only use an existing database: from the wrong folder they would otherwise
 # create an empty ./data/tpbot.sqlite3 and report on nothing.
@@ -36,6 +37,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 
 def require_database(settings: Settings) -> None:
+    from bot.config import ConfigError
+
     path = settings.db_path
     if not path.exists():
         raise ConfigError(
@@ -49,6 +52,8 @@ def default_backup_path(db_path: Path, now: dt.datetime) -> Path:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.backup import BackupFailed, backup
+
     source = settings.db_path
     try:
         if args.output == "-":
@@ -72,6 +77,8 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 def _backup_to_stdout(source: Path) -> int:
     """``--output -``: e.g. ``docker compose exec -T bot tmall-tp-bot backup --output - > F``.
     The copy is made and checked in a temporary folder first: nothing damaged reaches F."""
+    from bot.storage.backup import backup
+
     if sys.stdout.isatty():
         print("error: --output - writes a database file; redirect it (> FILE)", file=sys.stderr)
         return 2

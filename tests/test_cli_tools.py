@@ -181,3 +181,23 @@ def test_export_into_head_with_a_long_output(folder: Path) -> None:
 
 
 # --- backup --------------------------------------------------------------------------------------
+
+
+def test_help_loads_none_of_the_heavy_modules() -> None:
+    """``--help`` answers before telegram, httpx, yaml, holidays or sqlite-utils are imported:
+    each command imports its own modules when it runs (issue #19: ``--help`` was slow)."""
+    probe = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "for argv in (['--help'], ['broadcast', '--help'], ['export', '--help']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('telegram', 'httpx', 'yaml', 'holidays', 'sqlite_utils', 'asyncio', 'dotenv')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
