@@ -26,12 +26,13 @@ async def on_error(update: object, context: BotContext) -> None:
     try:
         services = context.services
         progress = services.progress.get(update.effective_chat.id)
-        lost = progress is not None and progress.state not in services.spec.steps
-        # A chat at a step the flow does not have (its database edited by hand): a way on.
-        support = "yes" if services.tickets.configured else "no"
-        text = services.catalog.text(
-            context.language, "state-unknown" if lost else "error-safe", support=support
-        )
+        lost = progress is not None and not services.renderer.knows(progress)
+        # A chat at a step the flow does not have: a way on (the handlers give it already;
+        # this is the last resort).
+        if lost:
+            text = services.renderer.lost_text(context.language)
+        else:
+            text = services.catalog.text(context.language, "error-safe")
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
         else:
