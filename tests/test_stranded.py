@@ -270,3 +270,30 @@ async def test_console_board_and_company_page_and_a_move(
         assert moved.status_code == 303 and "notice=moved" in moved.headers["location"]
     assert stranded.state(EN_USER["id"]) == "op_shop_name"
     assert not problems(caplog), problems(caplog)
+
+
+async def test_the_operators_stats_count_it_without_an_error(
+    stranded: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    operator = {"id": 900, "is_bot": False, "first_name": "Listed", "language_code": "en"}
+    for command in ("/stats", "/stats steps"):
+        calls = await stranded.command(operator, command)
+        assert calls and "went wrong" not in texts(calls)
+    assert not problems(caplog), problems(caplog)
+
+
+async def test_the_last_resort_for_a_failed_press_fits_telegram(
+    stranded: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a press still fail for such a chat, the error handler's way on is too long for
+    a button's alert (200 characters): a message says it instead."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(stranded.services.progress, "press", broken)
+    calls = await stranded.press(EN_USER, "a|1|op_nickname|yes")
+    [answered] = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert not answered.params.get("text")
+    assert UNKNOWN_EN in texts([c for c in calls if c.method == "sendMessage"])

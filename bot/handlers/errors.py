@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import CallbackQueryLimit
 from telegram.error import TelegramError
 
 from bot.handlers.context import BotContext
@@ -33,9 +34,14 @@ async def on_error(update: object, context: BotContext) -> None:
             text = services.renderer.lost_text(context.language)
         else:
             text = services.catalog.text(context.language, "error-safe")
-        if update.callback_query is not None:
+        if (
+            update.callback_query is not None
+            and len(text) <= CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
+        ):
             await update.callback_query.answer(text, show_alert=True)
-        else:
-            await context.bot.send_message(update.effective_chat.id, text)
+            return
+        if update.callback_query is not None:  # too long for an alert: a message
+            await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, text)
     except (TelegramError, Exception) as exc:  # the error path must never raise
         log.warning("could not tell chat %s about the error: %r", update.effective_chat.id, exc)
