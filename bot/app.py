@@ -140,13 +140,17 @@ def build_application(
         builder = builder.job_queue(None)
     application: BotApplication = builder.build()
 
-    try:
-        moved = flow_versions.apply(db, spec, clock)  # moves nothing if any would be stranded
+    try:  # moves nothing if any would be stranded, unless allowed (run --allow-stranded)
+        moved = flow_versions.apply(db, spec, clock, allow_stranded=settings.allow_stranded)
     except flow_versions.StrandedChats:
         close_database(db)
         raise
-    for line in flow_versions.describe(spec, moved):
+    stranded = [m for m in moved if m.target is None]
+    for line in flow_versions.describe(spec, [m for m in moved if m.target is not None]):
         log.info("flow version %s: %s", spec.version, line)
+    if stranded:
+        for line in str(flow_versions.StrandedChats(spec, stranded)).splitlines():
+            log.warning("started with --allow-stranded: %s", line.strip())
     quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
     ledger = UpdateLedger(db, clock)
     progress = ProgressService(db, spec, ledger, clock)
@@ -157,7 +161,7 @@ def build_application(
         spec=spec,
         progress=progress,
         views=StepViews(db, spec, progress),
-        renderer=Renderer(catalog, spec, row_hooks),
+        renderer=Renderer(catalog, spec, row_hooks, support=settings.support_chat_id is not None),
         tickets=TicketService(db, settings.support_chat_id, clock),
         groups=GroupService(db, clock),
         broadcasts=BroadcastService(db, spec, clock),

@@ -39,11 +39,13 @@ def _configure_logging(verbose: bool = False) -> None:
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
+    from dataclasses import replace
 
     from bot.runner import run
 
     token = settings.require_token()
     _configure_logging(args.verbose)
+    settings = replace(settings, allow_stranded=args.allow_stranded)
     return asyncio.run(run(settings, token))
 
 
@@ -204,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
         if name == "run":
             command.add_argument("-v", "--verbose", action="store_true")
+            command.add_argument(
+                "--allow-stranded",
+                action="store_true",
+                help="start although chats are at steps the flow does not have (check --db "
+                "names them); they stay there, are told so, and may /reset",
+            )
         if name == "demo":
             command.add_argument(
                 "--language",

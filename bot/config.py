@@ -62,6 +62,8 @@ class Settings:
     quiet_hours: str = "21:00-09:00"  # local time in ``timezone``; empty string: none
     broadcast_rate: float = 30.0  # messages per second overall (Telegram's limit)
     concurrent_updates: int = 64  # updates handled at once (different chats side by side)
+    # ``run --allow-stranded``: start although chats are at steps the flow does not have.
+    allow_stranded: bool = False
 
     @classmethod
     def from_env(cls, env_file: Path | None = None) -> Settings:

@@ -41,7 +41,8 @@ def reminder_payload(
     services = application.bot_data.services
     lang = progress.language
     t = services.catalog.text
-    step_name = escape(t(lang, services.spec.steps[progress.state].name))
+    step = services.spec.steps.get(progress.state)
+    step_name = escape(t(lang, step.name) if step is not None else progress.state)
     if reminder.kind == "idle":
         prefix = t(lang, "reminder-idle", step=step_name)
     elif reminder.kind == "audit_ask":
@@ -68,7 +69,20 @@ async def send_due_reminders(application: BotApplication) -> int:
         nonlocal sent
         async with limit:
             progress = services.progress.get(reminder.chat_id)
-            if progress is None or not services.reminders.claim(reminder):
+            if progress is None:
+                return
+            if not services.renderer.knows(progress):
+                # Planned before the flow lost its step: a nudge "you are at X" cannot be
+                # written. Dropped; the chat is planned again once it moves.
+                services.reminders.drop(reminder)
+                log.warning(
+                    "chat %s: no %s reminder: it is at step '%s', which the flow does not have",
+                    reminder.chat_id,
+                    reminder.kind,
+                    progress.state,
+                )
+                return
+            if not services.reminders.claim(reminder):
                 return
             payload = reminder_payload(application, progress, reminder)
             result = await services.delivery.send(reminder.chat_id, payload)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import CallbackQueryLimit
 from telegram.error import TelegramError
 
 from bot.handlers.context import BotContext
@@ -26,15 +27,21 @@ async def on_error(update: object, context: BotContext) -> None:
     try:
         services = context.services
         progress = services.progress.get(update.effective_chat.id)
-        lost = progress is not None and progress.state not in services.spec.steps
-        # A chat at a step the flow does not have (its database edited by hand): a way on.
-        support = "yes" if services.tickets.configured else "no"
-        text = services.catalog.text(
-            context.language, "state-unknown" if lost else "error-safe", support=support
-        )
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
+        lost = progress is not None and not services.renderer.knows(progress)
+        # A chat at a step the flow does not have: a way on (the handlers give it already;
+        # this is the last resort).
+        if lost:
+            text = services.renderer.lost_text(context.language)
         else:
-            await context.bot.send_message(update.effective_chat.id, text)
+            text = services.catalog.text(context.language, "error-safe")
+        if (
+            update.callback_query is not None
+            and len(text) <= CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
+        ):
+            await update.callback_query.answer(text, show_alert=True)
+            return
+        if update.callback_query is not None:  # too long for an alert: a message
+            await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, text)
     except (TelegramError, Exception) as exc:  # the error path must never raise
         log.warning("could not tell chat %s about the error: %r", update.effective_chat.id, exc)

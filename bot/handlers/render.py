@@ -36,10 +36,18 @@ RowHook = Callable[["Renderer", ChatProgress], Sequence[InlineKeyboardButton]]
 
 
 class Renderer:
-    def __init__(self, catalog: Catalog, spec: FlowSpec, row_hooks: Sequence[RowHook] = ()) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        spec: FlowSpec,
+        row_hooks: Sequence[RowHook] = (),
+        *,
+        support: bool = False,
+    ) -> None:
         self.catalog = catalog
         self.spec = spec
         self.row_hooks = tuple(row_hooks)
+        self.support = support  # a support group is set up: /ask is offered
         # A step's answer buttons depend only on (language, step, change counter), and PTB's
         # objects are immutable: build each keyboard once.
         self._answer_keyboards: dict[tuple[str, str, int], InlineKeyboardMarkup | None] = {}
@@ -54,14 +62,24 @@ class Renderer:
     def t(self, lang: str, message_id: str, **args: Any) -> str:
         return self.catalog.text(lang, message_id, **args)
 
+    def knows(self, progress: ChatProgress) -> bool:
+        """False for a chat at a step this flow does not have (a flow edited without a
+        migration, started with ``run --allow-stranded``, or a database edited by hand)."""
+        return progress.state in self.spec.steps
+
+    def lost_text(self, lang: str) -> str:
+        """What such a chat is told instead of its step: the team knows, and how to go on."""
+        return self.t(lang, "state-unknown", support="yes" if self.support else "no")
+
     # -- a step ----------------------------------------------------------------------------
     def step_args(self, progress: ChatProgress, today: dt.date | None) -> dict[str, Any]:
         """The placeables of the step's texts; ``today`` is needed only with audit dates."""
         lang = progress.language
         facts = self.spec.facts
+        step = self.spec.steps.get(progress.state)
         args: dict[str, Any] = {
             "deposit": format_money(facts.get("tmall_deposit_cny", 0), "CNY", lang),
-            "working_days": self.spec.steps[progress.state].working_days
+            "working_days": (step.working_days if step else None)
             or facts.get("audit_working_days", 0),
         }
         if progress.audit_submitted_on and progress.audit_due_on:
@@ -123,7 +141,9 @@ class Renderer:
     def step_text(self, view: StepView) -> str:
         progress = view.progress
         lang = progress.language
-        step = self.spec.steps[progress.state]
+        step = self.spec.steps.get(progress.state)
+        if step is None:
+            return self.lost_text(lang)
         # Without audit dates (and the finish's summary) a step's text depends only on the
         # language and the step: most updates show one of those.
         fixed = step.kind != "finish" and not progress.audit_submitted_on
@@ -155,7 +175,9 @@ class Renderer:
         if key not in self._answer_keyboards:
             if len(self._answer_keyboards) >= ANSWER_KEYBOARDS_LIMIT:
                 self._answer_keyboards.clear()
-            step = self.spec.steps[progress.state]
+            step = self.spec.steps.get(progress.state)
+            if step is None:  # no answers to give at a step the flow does not have
+                return None
             rows = [
                 [
                     InlineKeyboardButton(
@@ -224,13 +246,11 @@ class Renderer:
             lines.append(line)
         if finish_lines:
             lines.append("\n" + "\n".join(finish_lines))
-        if not self.spec.steps[progress.state].checklist:
-            lines.append(
-                "\n"
-                + self.t(
-                    lang, "status-detour", step=self.t(lang, self.spec.steps[progress.state].name)
-                )
-            )
+        here = self.spec.steps.get(progress.state)
+        if here is None:
+            lines.append("\n" + self.t(lang, "status-unknown", step=escape(progress.state)))
+        elif not here.checklist:
+            lines.append("\n" + self.t(lang, "status-detour", step=self.t(lang, here.name)))
         if progress.audit_due_on and progress.audit_submitted_on:
             args = self.step_args(progress, today)
             lines.append("\n" + self.t(lang, "status-audit", **args))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -10,6 +11,8 @@ from telegram.error import BadRequest
 from bot.handlers.context import BotContext
 from bot.services.chat_progress import ChatProgress
 from bot.services.step_view import StepView
+
+log = logging.getLogger(__name__)
 
 
 def chat_title(update: Update) -> str | None:
@@ -44,9 +47,21 @@ def step_message(
     (``view``: the step's view if the caller has gathered it already)."""
     services = context.services
     text = services.renderer.step_text(view or services.views.of(progress))
-    if prefix:
+    if prefix and services.renderer.knows(progress):  # else: only the way on, said plainly
         text = f"{prefix}\n\n{text}"
     return text, services.renderer.keyboard(progress)
+
+
+def note_lost(context: BotContext, progress: ChatProgress) -> None:
+    """Tell the team (the log) that a chat is at a step the flow does not have."""
+    spec = context.services.spec
+    log.warning(
+        "chat %s is at step '%s', which flow version %s does not have; told to /back, /reset "
+        "or wait (move it in the console; `check --db` counts such chats)",
+        progress.chat_id,
+        progress.state,
+        spec.version,
+    )
 
 
 async def send_step(
@@ -54,6 +69,8 @@ async def send_step(
 ) -> Message:
     """The current step as a new message (which also makes good a reply that was owed)."""
     ledger = context.services.ledger
+    if not context.services.renderer.knows(progress):
+        note_lost(context, progress)
     was_owed = ledger.owes(progress.chat_id)
     if was_owed:
         saved = context.services.catalog.text(progress.language, "answer-saved")

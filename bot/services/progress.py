@@ -315,12 +315,11 @@ class ProgressService:
 
     def _apply(self, progress: ChatProgress, changes: dict[str, Any], now: str) -> ChatProgress:
         """Write ``changes`` (column → value) and return the progress as it now is."""
-        changes = {
-            **changes,
-            "seq": progress.seq + 1,
-            "updated_at": now,
-            "flow_version": self.spec.version,
-        }
+        changes = {**changes, "seq": progress.seq + 1, "updated_at": now}
+        if changes.get("state", progress.state) in self.spec.steps:
+            # A chat left at a step the flow does not have keeps its version: the migration
+            # that will move it is written for that version.
+            changes["flow_version"] = self.spec.version
         chats.update_chat(
             self.db,
             progress.chat_id,

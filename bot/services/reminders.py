@@ -195,6 +195,12 @@ class ReminderService:
             for r in store.due_reminders(self.db, iso(now), limit)
         ]
 
+    def drop(self, reminder: DueReminder) -> None:
+        """Forget a due reminder that cannot be sent (its chat is at a step the flow does not
+        have); the sync plans the chat again when it changes."""
+        with transaction(self.db):
+            store.delete_reminder(self.db, reminder.chat_id)
+
     def claim(self, reminder: DueReminder) -> bool:
         """Mark as being sent, if still pending and planned for the chat's current seq."""
         with transaction(self.db):

@@ -226,12 +226,11 @@ def changed_between_events(db: Database, after_event: int, upper: int) -> list[P
 
 
 # -- flow versions -----------------------------------------------------------------------------
-def states_below_version(db: Database, version: int) -> list[tuple[str, int, int]]:
-    """(state, flow version, chats) of the chats last moved under an older flow version."""
+def states_by_version(db: Database) -> list[tuple[str, int, int]]:
+    """(state, flow version, chats) of every group of chats at the same step and version."""
     cursor = db.execute(
-        "SELECT state, flow_version, COUNT(*) FROM chats WHERE flow_version < ? "
-        "GROUP BY state, flow_version ORDER BY state, flow_version",
-        [version],
+        "SELECT state, flow_version, COUNT(*) FROM chats "
+        "GROUP BY state, flow_version ORDER BY state, flow_version"
     )
     return [(str(state), int(v), int(n)) for state, v, n in cursor.fetchall()]
 

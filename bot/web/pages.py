@@ -105,7 +105,9 @@ def page_routes(console: Console) -> list[Route]:
     catalog, spec = services.catalog, services.spec
 
     def step_name(lang: str) -> Any:
-        return lambda step_id: catalog.text(lang, spec.steps[step_id].name)
+        return lambda step_id: (
+            catalog.text(lang, spec.steps[step_id].name) if step_id in spec.steps else step_id
+        )
 
     async def board(request: Request, operator: Operator) -> Response:
         wanted = board_filter(request.query_params, console)

@@ -15,8 +15,8 @@ button-stale-plain = That button belongs to an earlier message. Send /status to 
 answer-saved = ✅ Your last answer was saved; the reply to it did not get through. Here is where you are now.
 error-safe = 😓 Something went wrong on our side. Your progress is saved and safe; please try again.
 # $support: "yes" when a support group is set up (then /ask is offered), else "no".
-state-unknown = 😕 Your saved progress points at a step this version of the guide does not have, so I cannot show it. Send /reset to start the checklist again{ $support ->
-        [yes] , or /ask to reach an operator.
+state-unknown = 😕 Your saved progress points at a step this version of the guide does not have, so I cannot show it. The team has been told. Send /back to return to the step before it, /reset to start the checklist again, or wait: once an operator moves you to a current step, /status shows it{ $support ->
+        [yes] . Or /ask to reach an operator.
        *[no] .
     }
 date-provisional = {" "}(provisional: the official { $year } holiday schedule is not published yet)
@@ -37,6 +37,8 @@ status-title = 📋 Certification progress
 status-count = { $done } of { $total } steps done
 status-stage = Stage { $number } · { $stage }
 status-detour = ➡️ Right now: { $step }
+# $step: a step id the flow does not have (a flow edited without a migration).
+status-unknown = ⚠️ Right now: <code>{ $step }</code>, a step this version of the guide does not have
 status-audit = ⏳ Audit submitted on { $submitted }; result expected by <b>{ $due }</b>.
 
 summary-title = 🧾 Your path

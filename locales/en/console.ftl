@@ -52,6 +52,8 @@ console-export-csv = Export this view (CSV)
 console-export-busy = Your previous export is still being prepared. Wait until it has downloaded, then export again.
 console-col-company = Company
 console-col-step = Current step
+# A step id the flow does not have (the flow was edited without a migration).
+console-step-unknown = not in this flow (edited without a migration): move it to a step
 console-col-days = Working days at this step
 console-col-audit = Expected audit result
 console-col-activity = Last activity

@@ -34,6 +34,7 @@ card-username = 👤 { $name } (@{ $username }) · id <code>{ $id }</code>
 card-group = 👥 Group: { $title } · id <code>{ $id }</code>
 card-language = 🌐 Language: { $language }
 card-step = 📍 Step: { $step }
+card-step-unknown = 📍 Step: <code>{ $step }</code> (not in this flow: it was edited without a migration)
 card-step-none = 📍 Has not started the walk-through yet
 card-audit = ⏳ Audit submitted on { $submitted }; result expected by <b>{ $due }</b>
 card-hint-forum = Reply in this topic to answer; /status shows their checklist, /close closes the ticket.

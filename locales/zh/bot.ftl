@@ -14,8 +14,8 @@ button-stale = 这个按钮属于之前的消息。您当前的步骤是：{ $st
 button-stale-plain = 这个按钮属于之前的消息。发送 /status 查看当前进度。
 answer-saved = ✅ 您上一次的回答已保存，只是当时的回复未能送达。以下是您当前所在的步骤。
 error-safe = 😓 我们这边出了点问题。您的进度已保存，请放心，稍后再试。
-state-unknown = 😕 您保存的进度指向了当前版本指南中不存在的步骤，因此无法显示。请发送 /reset 重新开始清单{ $support ->
-        [yes] ，或发送 /ask 联系客服。
+state-unknown = 😕 您保存的进度指向了当前版本指南中不存在的步骤，因此无法显示。我们已通知团队。您可以发送 /back 回到上一步，发送 /reset 重新开始清单，或者稍候：客服将您移到现有步骤后，发送 /status 即可查看{ $support ->
+        [yes] 。也可以发送 /ask 联系客服。
        *[no] 。
     }
 date-provisional = （暂定：{ $year } 年官方放假安排尚未发布）
@@ -36,6 +36,7 @@ status-title = 📋 认证进度
 status-count = 已完成 { $done } / { $total } 步
 status-stage = 第 { $number } 阶段 · { $stage }
 status-detour = ➡️ 当前：{ $step }
+status-unknown = ⚠️ 当前：<code>{ $step }</code>（当前版本指南中没有此步骤）
 status-audit = ⏳ 审核提交于 { $submitted }，预计结果日期 <b>{ $due }</b>。
 
 summary-title = 🧾 您的认证历程

@@ -34,6 +34,7 @@ card-username = 👤 { $name }（@{ $username }）· id <code>{ $id }</code>
 card-group = 👥 群组：{ $title } · id <code>{ $id }</code>
 card-language = 🌐 语言：{ $language }
 card-step = 📍 当前步骤：{ $step }
+card-step-unknown = 📍 当前步骤：<code>{ $step }</code>（当前流程中没有此步骤：流程修改后未添加迁移）
 card-step-none = 📍 尚未开始认证引导
 card-audit = ⏳ 审核提交于 { $submitted }，预计结果日期 <b>{ $due }</b>
 card-hint-forum = 在此话题中回复即可答复用户；/status 查看其进度清单，/close 关闭工单。

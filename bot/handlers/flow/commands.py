@@ -18,6 +18,7 @@ from bot.handlers.replies import (
     current_progress,
     edit_or_reply,
     need_start,
+    note_lost,
     reply,
     send_step,
     sender_ids,
@@ -183,6 +184,9 @@ async def status(update: Update, context: BotContext) -> None:
 
 async def show_status(update: Update, context: BotContext, progress: ChatProgress) -> None:
     services = context.services
+    if not services.renderer.knows(progress):  # no checklist to speak of: the way on
+        await send_step(update, context, progress)
+        return
     text = services.renderer.status(progress, services.progress.calendar_today())
     await reply(update, context, text)
 
@@ -194,7 +198,10 @@ async def help_command(update: Update, context: BotContext) -> None:
     t = services.catalog.text
     support = "no" if services.settings.support_chat_id is None else "yes"  # /ask listed
     text = t(lang, "help", support=support)
-    if progress is not None:
+    if progress is not None and not services.renderer.knows(progress):
+        note_lost(context, progress)
+        text += "\n\n" + services.renderer.lost_text(lang)
+    elif progress is not None:
         step = t(lang, services.spec.steps[progress.state].name)
         text += "\n\n" + t(lang, "help-current", step=escape(step))
     await reply(update, context, text)

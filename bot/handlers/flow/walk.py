@@ -55,6 +55,12 @@ async def press(update: Update, context: BotContext) -> None:
     lang = progress.language if progress else context.sender_language
     if result.outcome is Outcome.DUPLICATE:
         return
+    if progress is not None and not services.renderer.knows(progress):
+        # At a step the flow does not have, no button counts: the way on, as a message (an
+        # alert would be cut at Telegram's limit).
+        await query.answer()
+        await send_step(update, context, progress)
+        return
     if result.outcome is Outcome.STALE:
         assert progress is not None
         current = t(lang, services.spec.steps[progress.state].name)

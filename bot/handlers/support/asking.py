@@ -277,6 +277,8 @@ def _card_text(context: BotContext, ticket: Ticket, forum: bool, update: Update)
     progress = services.progress.get(ticket.chat_id)
     if progress is None:
         lines.append(t(lang, "card-step-none"))
+    elif progress.state not in services.spec.steps:  # the flow was edited without a migration
+        lines.append(t(lang, "card-step-unknown", step=escape(progress.state)))
     else:
         step = t(lang, services.spec.steps[progress.state].name)
         lines.append(t(lang, "card-step", step=escape(step)))
