@@ -117,7 +117,7 @@ def test_chart_rows_per_stage_and_per_step(harness: BotHarness) -> None:
     spec, catalog = harness.services.spec, harness.services.catalog
     result = funnel_stats(harness.db, spec, DAY0 + dt.timedelta(days=30), 3)
     assert chart_bars(result, spec, catalog, "en") == [
-        Bar("0 · Before you start: eligibility", 3, "100%"),
+        Bar("0 · Eligibility check before you start", 3, "100%"),
         Bar("1 · Register as a service provider", 2, "67%"),
         Bar("2 · Tmall Operator (New) certification", 2, "67%"),
         Bar("3 · Tmall International operation service certification", 1, "33%"),

@@ -1,0 +1,82 @@
+"""Issue 17, item 9: wording that reads naturally, one term per thing, one colon per label."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.services.i18n import Catalog
+from tests.conftest import EN_USER, ZH_USER, BotHarness, texts
+from tests.test_texts import go, plain
+from tests.test_walk import FULL_PATH, TO_OP_SUBMITTED, walk
+
+CATALOG = Catalog(PROJECT_ROOT / "locales")
+# From the welcome to op_assessment, and on to intl_assessment.
+TO_OP_ASSESSMENT = TO_OP_SUBMITTED[:8]
+TO_INTL_ASSESSMENT = [*TO_OP_SUBMITTED, "yes", "passed", "tp_only", "yes"]
+COLON = re.compile(r":\s|：")
+
+
+def every_text(lang: str) -> list[str]:
+    infos = CATALOG.messages[lang]
+    return [CATALOG.text(lang, mid, **dict.fromkeys(infos[mid].variables, 2)) for mid in infos]
+
+
+# -- 1. the "unqualified store" sentence is grammatical, in both assessments -----------------
+@pytest.mark.parametrize("path", [TO_OP_ASSESSMENT, TO_INTL_ASSESSMENT])
+async def test_the_unqualified_store_sentence_reads_naturally(
+    harness: BotHarness, path: list[str]
+) -> None:
+    await go(harness, ZH_USER, path[:-1])
+    zh = texts(await harness.answer(ZH_USER, path[-1]))
+    await go(harness, EN_USER, path[:-1])
+    en = texts(await harness.answer(EN_USER, path[-1]))
+    assert harness.state(ZH_USER["id"]).endswith("_assessment")
+    assert "如未通过，系统会将该申请标记为“店铺不合格”。" in zh
+    assert "the system marks the application “unqualified store”." in en
+    assert not [t for t in every_text("zh") if "“店铺不合格”申请" in t]
+    assert not [t for t in every_text("en") if "“unqualified store” application" in t]
+
+
+def test_chinese_texts_use_full_width_punctuation_and_one_kind_of_quotes() -> None:
+    for text in every_text("zh"):
+        shown = plain(text)
+        assert not re.search(r"[\u4e00-\u9fff][,:;!?()]|[,:;!?()][\u4e00-\u9fff]", shown), shown
+        assert not re.search(r'"|「|」', shown), shown  # “” only
+
+
+# -- 2. one name for the third stage's audit --------------------------------------------------
+async def test_the_international_audit_has_one_name(harness: BotHarness) -> None:
+    for lang in ("en", "zh"):
+        assert not [t for t in every_text(lang) if re.search(r"profile|公司资料", t)]
+    await harness.command(EN_USER, "/start")
+    en = await walk(harness, EN_USER, FULL_PATH)
+    await harness.command(ZH_USER, "/start")
+    zh = await walk(harness, ZH_USER, FULL_PATH)
+    en_next = next(t for t in en if "upload your company presentation" in t)
+    zh_next = next(t for t in zh if "上传公司介绍" in t)
+    assert "📝 Qualification audit: ✅ Passed" in en_next and "The qualification audit passed." in en_next
+    assert "📝 资质审核：✅ 已通过" in zh_next and "资质审核已通过。" in zh_next
+
+
+# -- 3. a label never brings a colon of its own to a "label: value" line ----------------------
+def test_labels_have_no_colon_of_their_own() -> None:
+    for lang in ("en", "zh"):
+        for mid in CATALOG.message_ids()[lang]:
+            if mid.startswith(("stage-", "title-", "name-", "btn-")):
+                assert not re.search("[:：]", CATALOG.text(lang, mid)), (lang, mid)
+
+
+@pytest.mark.parametrize("user", [EN_USER, ZH_USER])
+async def test_label_value_lines_have_one_colon(harness: BotHarness, user: dict) -> None:
+    await harness.command(user, "/start")
+    shown = await walk(harness, user, FULL_PATH)
+    echoes = [line for text in shown for line in text.splitlines() if line.startswith("📝")]
+    assert any("⏳" in line for line in echoes)  # a "not yet" answer echoed
+    summary = shown[-1].split("🧾")[1]
+    stages = [line for line in summary.splitlines() if line.startswith("✅")]
+    assert len(stages) == 4  # the eligibility check and the three stages
+    for line in [*echoes, *stages]:
+        assert len(COLON.findall(plain(line))) == 1, line
