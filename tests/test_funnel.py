@@ -146,10 +146,10 @@ async def test_stats_for_operators_with_a_chart(harness: BotHarness, clock: Froz
     assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
     text = texts(calls)
     assert "Chats: 4 · finished 1 · idle 1 · blocked 1" in text
-    assert "Tmall Operator (New) certification</b>: 1 now · 2 reached · median 1 days" in text
+    assert "Tmall Operator (New) certification</b>: 1 now · 2 reached · median 1 day" in text
     assert "median 4.5 days" in text
     assert "The roadmap: 1" in text  # EN_USER at the welcome step
-    assert "Languages: en: 3, zh: 1" in text
+    assert "Languages: English 3 · 中文 1" in text
     calls = await harness.command(ZH_OPERATOR, "/stats")
     assert "仅限客服团队" in texts(calls)  # 901 is not an operator in these settings
 

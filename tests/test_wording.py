@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bot.demo.updates import UpdateFactory
+from bot.services import funnel as funnel_module
 from bot.services.i18n import Catalog
 from tests.conftest import EN_USER, ZH_USER, BotHarness, texts
 from tests.test_texts import go, plain
@@ -17,6 +21,8 @@ CATALOG = Catalog(PROJECT_ROOT / "locales")
 TO_OP_ASSESSMENT = TO_OP_SUBMITTED[:8]
 TO_INTL_ASSESSMENT = [*TO_OP_SUBMITTED, "yes", "passed", "tp_only", "yes"]
 COLON = re.compile(r":\s|：")
+OPERATOR = UpdateFactory.user(900, "Olga", "en")
+ZH_OPERATOR = UpdateFactory.user(901, "李娜", "zh-hans")
 
 
 def every_text(lang: str) -> list[str]:
@@ -57,7 +63,8 @@ async def test_the_international_audit_has_one_name(harness: BotHarness) -> None
     zh = await walk(harness, ZH_USER, FULL_PATH)
     en_next = next(t for t in en if "upload your company presentation" in t)
     zh_next = next(t for t in zh if "上传公司介绍" in t)
-    assert "📝 Qualification audit: ✅ Passed" in en_next and "The qualification audit passed." in en_next
+    assert "📝 Qualification audit: ✅ Passed" in en_next
+    assert "The qualification audit passed." in en_next
     assert "📝 资质审核：✅ 已通过" in zh_next and "资质审核已通过。" in zh_next
 
 
@@ -80,3 +87,36 @@ async def test_label_value_lines_have_one_colon(harness: BotHarness, user: dict)
     assert len(stages) == 4  # the eligibility check and the three stages
     for line in [*echoes, *stages]:
         assert len(COLON.findall(plain(line))) == 1, line
+
+
+# -- 4. /stats: language names, a median or a sentence, plural nouns ------------------------
+async def test_stats_names_languages_says_when_there_is_no_median_and_counts_right(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness.settings = replace(harness.settings, operators=frozenset({900, 901}))
+    await harness.restart()
+    drawn: list[str] = []
+
+    def record(title: str, bars: list[Any], **options: Any) -> bytes:
+        drawn.append(options["subtitle"])
+        return b"\x89PNG fake"
+
+    monkeypatch.setattr(funnel_module, "bar_chart", record)
+    monkeypatch.setattr(funnel_module, "cjk_font_file", lambda: "/a/cjk/font.ttc")
+    await harness.command(ZH_USER, "/start")  # one chat, which has finished no stage
+    en = texts(await harness.command(OPERATOR, "/stats"))
+    zh = texts(await harness.command(ZH_OPERATOR, "/stats"))
+    assert "Languages: 中文 1" in en and "语言：中文 1" in zh
+    assert "zh:" not in en + zh and "–" not in en + zh
+    assert "1 reached · no company has finished this stage yet" in en
+    assert "累计到达 1 · 尚无企业完成此阶段" in zh
+    assert drawn[0].endswith("percentages of the 1 chat that started")
+    await go(harness, EN_USER, [])
+    harness.clock.advance(days=1)
+    await harness.answer(EN_USER, "begin")
+    await harness.answer(EN_USER, "yes")
+    harness.clock.advance(days=1)
+    await harness.answer(EN_USER, "yes")  # past the eligibility check: 1 day there
+    en = texts(await harness.command(OPERATOR, "/stats"))
+    assert "Languages: English 1 · 中文 1" in en
+    assert "2 reached · median 2 days" in en and drawn[-1].endswith("of the 2 chats that started")

@@ -141,7 +141,9 @@ def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> s
                 stage=t(lang, stage.title),
                 now=n(funnel.by_stage.get(stage.id, 0)),
                 reached=n(funnel.reached.get(stage.id, 0)),
-                median=n(round(median, 1)) if median is not None else "–",
+                median=t(lang, "stats-no-median")
+                if median is None
+                else t(lang, "stats-median", days=_plural_number(round(median, 1))),
             )
         )
         for step_id, step in spec.steps.items():
@@ -153,13 +155,24 @@ def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> s
         t(
             lang,
             "stats-languages",
-            languages=", ".join(
-                f"{code}: {n(count)}" for code, count in sorted(funnel.by_language.items())
+            languages=" · ".join(
+                t(lang, "stats-language", language=_language_name(catalog, code), count=count)
+                for code, count in sorted(funnel.by_language.items())
             )
             or "–",
         )
     )
     return "\n".join(lines)
+
+
+def _plural_number(value: float) -> int | float:
+    """A whole number as an int, so that Fluent picks "1 day" and shows no ".0"."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _language_name(catalog: Catalog, code: str) -> str:
+    """A chat's language by its own name (English, 中文), or its code if it is not ours."""
+    return catalog.text(code, "language-name") if catalog.has(code, "language-name") else code
 
 
 def chart_bars(
@@ -206,7 +219,7 @@ def funnel_chart(
         label_lang,
         "stats-chart-subtitle",
         date=format_date(day, label_lang),
-        started=format_number(funnel.started, label_lang),
+        started=funnel.started,
     )
     return bar_chart(
         catalog.text(label_lang, title),

@@ -88,13 +88,22 @@ unmute-already = 🔔 Reminders are already on.
 stats-title = 📊 Certification funnel
 stats-totals = Chats: { $total } · finished { $finished } · idle { $idle } · blocked { $blocked } · muted reminders { $muted }
 stats-by-stage = Now at each stage (reached so far · median days in stage)
-stats-stage = <b>{ $number } · { $stage }</b>: { $now } now · { $reached } reached · median { $median } days
+stats-stage = <b>{ $number } · { $stage }</b>: { $now } now · { $reached } reached · { $median }
+stats-median = median { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
+stats-no-median = no company has finished this stage yet
 stats-step = { "  " }• { $step }: { $count }
 stats-languages = Languages: { $languages }
+stats-language = { $language } { $count }
 stats-chart-title = Chats that reached each stage
 stats-chart-finished = Certified
 stats-chart-steps-title = Chats that reached each step
-stats-chart-subtitle = { $date } · percentages of the { $started } chats that started
+stats-chart-subtitle = { $date } · percentages of the { $started ->
+        [one] { $started } chat
+       *[other] { $started } chats
+    } that started
 
 ## the operators' console: the per-step funnel
 console-funnel-title = Certification funnel by step
