@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, Settings
 from bot.demo.updates import UpdateFactory
 from bot.services import funnel as funnel_module
 from bot.services.i18n import Catalog
-from tests.conftest import EN_USER, ZH_USER, BotHarness, texts
+from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 from tests.test_texts import go, plain
 from tests.test_walk import FULL_PATH, TO_OP_SUBMITTED, walk
 
@@ -120,3 +120,29 @@ async def test_stats_names_languages_says_when_there_is_no_median_and_counts_rig
     en = texts(await harness.command(OPERATOR, "/stats"))
     assert "Languages: English 1 · 中文 1" in en
     assert "2 reached · median 2 days" in en and drawn[-1].endswith("of the 2 chats that started")
+
+
+# -- 7. /id: a plain sentence for clients, the settings only for operators; /help lists it ---
+async def test_id_shows_the_settings_only_to_operators_and_in_the_support_group(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    bot = BotHarness(replace(settings, support_chat_id=-100555), clock)
+    await bot.start()
+    try:
+        for user, purpose in ((EN_USER, "Our team may ask you"), (ZH_USER, "我们的团队在协助您时")):
+            client = texts(await bot.command(user, "/id"))
+            assert f"<code>{user['id']}</code>" in client and purpose in client
+            assert "TPBOT_" not in client
+            group = UpdateFactory.chat(-100777, "supergroup", "Team")
+            in_group = texts(await bot.command(user, "/id", group))
+            assert "<code>-100777</code>" in in_group and "TPBOT_" not in in_group
+            for chat in (None, UpdateFactory.chat(-100555, "supergroup", "Support")):
+                shown = texts(await bot.command(user, "/id", chat))
+                assert ("TPBOT_OPERATORS" in shown) == (chat is not None), (user, chat)
+        for chat in (None, group):
+            shown = texts(await bot.command(OPERATOR, "/id", chat))
+            assert "TPBOT_OPERATORS takes user ids" in shown and "Our team may ask" not in shown
+        for user, line in ((EN_USER, "/id – your user id"), (ZH_USER, "/id – 查看您的用户 ID")):
+            assert line in texts(await bot.command(user, "/help"))
+    finally:
+        await bot.stop()
