@@ -195,8 +195,8 @@ async def test_the_chart_says_the_day_and_the_share_of_the_started(
     assert en["title"] == "Chats that reached each stage"
     assert en["subtitle"] == "October 1, 2026 · percentages of the 3 chats that started"
     assert en["cjk"] is False and [bar.percent for bar in en["bars"]][:2] == ["100%", "67%"]
-    assert zh["title"] == "到达各步骤的会话数"
-    assert zh["subtitle"] == "2026年10月1日 · 百分比按已开始的 3 个会话计算"
+    assert zh["title"] == "到达各步骤的公司数"
+    assert zh["subtitle"] == "2026年10月1日 · 百分比按已开始的 3 家公司计算"
     assert zh["cjk"] is True and zh["bars"][0] == Bar("0 · 已阅读路线", 3, "100%")
 
 

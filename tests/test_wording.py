@@ -109,7 +109,7 @@ async def test_stats_names_languages_says_when_there_is_no_median_and_counts_rig
     assert "Languages: 中文 1" in en and "语言：中文 1" in zh
     assert "zh:" not in en + zh and "–" not in en + zh
     assert "1 reached · no company has finished this stage yet" in en
-    assert "累计到达 1 · 尚无企业完成此阶段" in zh
+    assert "累计到达 1 · 尚无公司完成此阶段" in zh
     assert drawn[0].endswith("percentages of the 1 chat that started")
     await go(harness, EN_USER, [])
     harness.clock.advance(days=1)
@@ -146,3 +146,14 @@ async def test_id_shows_the_settings_only_to_operators_and_in_the_support_group(
             assert line in texts(await bot.command(user, "/help"))
     finally:
         await bot.stop()
+
+
+# -- 8. chats are companies (counted) or the company's chat (a place), never "会话" ----------
+async def test_chinese_texts_say_company_or_chat_not_session(harness: BotHarness) -> None:
+    assert not [t for t in every_text("zh") if re.search("会话|聊天", t)]
+    await harness.command(ZH_USER, "/start")
+    assert "本对话的提醒已关闭" in texts(await harness.command(ZH_USER, "/mute"))
+    harness.settings = replace(harness.settings, operators=frozenset({900, 901}))
+    await harness.restart()
+    stats = texts(await harness.command(ZH_OPERATOR, "/stats"))
+    assert "公司：1 · 已完成 0" in stats and "会话" not in stats
