@@ -20,7 +20,7 @@ from bot.services.chart import Bar, bar_chart, cjk_font_file
 from bot.services.clock import iso
 from bot.services.csv_cells import csv_writer
 from bot.services.flow_spec import FlowSpec
-from bot.services.i18n import Catalog, format_date, format_number
+from bot.services.i18n import Catalog, format_date, format_number, plural_number
 from bot.services.step_funnel import percent_text
 from bot.storage import chats, events, reminders
 
@@ -143,7 +143,7 @@ def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> s
                 reached=n(funnel.reached.get(stage.id, 0)),
                 median=t(lang, "stats-no-median")
                 if median is None
-                else t(lang, "stats-median", days=_plural_number(round(median, 1))),
+                else t(lang, "stats-median", days=plural_number(round(median, 1))),
             )
         )
         for step_id, step in spec.steps.items():
@@ -163,11 +163,6 @@ def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> s
         )
     )
     return "\n".join(lines)
-
-
-def _plural_number(value: float) -> int | float:
-    """A whole number as an int, so that Fluent picks "1 day" and shows no ".0"."""
-    return int(value) if float(value).is_integer() else value
 
 
 def _language_name(catalog: Catalog, code: str) -> str:

@@ -11,6 +11,8 @@ console-error-title = 操作未成功
 console-bad-form = 表单已过期或不完整，请刷新页面后重试。
 console-footer-times = 时间均为北京时间；工作日按中国大陆官方日历计算。
 console-no-company = 没有这个编号的公司。
+# 标签与内容之间：“最近活动：……”。
+console-colon = ：
 
 ## 登录
 console-signin-title = 登录运营控制台
@@ -157,8 +159,6 @@ console-notice-created = 群发正在发送，进度见下表。
 console-notice-held = 现在是免打扰时段，群发将在时段结束后发送，发送时间见下表。
 console-notice-cancelled = 已取消。尚未发送的部分不会再发送。
 console-notice-not = 无法取消：该群发已经完成。
-console-audience-all = 所有公司
-console-audience-unfinished = 尚未完成认证
 console-compose-hint = 支持 Telegram 格式：<b>粗体</b>、<i>斜体</i>、<a href="https://…">链接</a>。各公司收到其语言的版本；某一语言留空时，收到另一语言的版本。
 console-compose-preview = 预览
 console-compose-send = 发送给 { $count } 家公司
