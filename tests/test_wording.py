@@ -157,3 +157,8 @@ async def test_chinese_texts_say_company_or_chat_not_session(harness: BotHarness
     await harness.restart()
     stats = texts(await harness.command(ZH_OPERATOR, "/stats"))
     assert "公司：1 · 已完成 0" in stats and "会话" not in stats
+
+
+async def test_stats_before_any_chat_shows_no_dash(harness: BotHarness) -> None:
+    text = texts(await harness.command(OPERATOR, "/stats"))
+    assert "Chats: 0" in text and "–" not in text and "Languages" not in text

@@ -150,18 +150,12 @@ def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> s
             count = funnel.by_step.get(step_id, 0)
             if step.stage == stage.id and count:
                 lines.append(t(lang, "stats-step", step=t(lang, step.name), count=n(count)))
-    lines.append("")
-    lines.append(
-        t(
-            lang,
-            "stats-languages",
-            languages=" · ".join(
-                t(lang, "stats-language", language=_language_name(catalog, code), count=count)
-                for code, count in sorted(funnel.by_language.items())
-            )
-            or "–",
-        )
-    )
+    languages = [
+        t(lang, "stats-language", language=_language_name(catalog, code), count=count)
+        for code, count in sorted(funnel.by_language.items())
+    ]
+    if languages:  # no chat yet: no line rather than "Languages: –"
+        lines += ["", t(lang, "stats-languages", languages=" · ".join(languages))]
     return "\n".join(lines)
 
 
