@@ -332,8 +332,8 @@ async def test_the_chat_holds_a_broadcast_in_quiet_hours_says_until_when_or_send
     mute(harness, ids[0])
     clock.set(2026, 9, 28, hour=14)  # 22:00 in Asia/Shanghai
     summary, buttons = await compose_to_everyone(harness, "Tonight")
-    assert "<b>4</b> chats" in summary
-    assert "Left out: 1 more chat that turned reminders off (/mute)." in summary
+    assert "<b>4</b> companies" in summary
+    assert "Left out: 1 more company that turned reminders off (/mute)." in summary
     assert "Sending after quiet hours, at 2026-09-29 09:00 Asia/Shanghai" in summary
     calls = await harness.press(OPERATOR, buttons["✅ Confirm and send"])
     assert "Broadcast #1 is held until 2026-09-29 09:00 Asia/Shanghai (quiet hours)" in texts(calls)

@@ -190,7 +190,8 @@ async def test_operator_composes_previews_confirms_and_sees_progress(
     summary = texts(calls)
     # Preview of both variants, formatting kept and user text escaped, then the count.
     assert "<b>Hello</b> &lt;team&gt;" in summary and "你好" in summary
-    assert "<code>stage:2</code>: <b>12</b> chats" in summary  # op_apply + op_audit chats
+    stage = "Companies in stage 2 “Tmall Operator (New) certification”"
+    assert f"📋 Audience: {stage} · <b>12</b> companies" in summary  # op_apply + op_audit chats
     go = dict(calls[-1].buttons())["✅ Confirm and send"]
     calls = await harness.press(OPERATOR, go)
     assert "is starting" in texts(calls)
@@ -243,7 +244,7 @@ async def test_bad_input_in_the_conversation_gets_a_clear_answer(
     calls = await harness.send(OPERATOR, "lots")
     assert "whole number of days" in texts(calls)
     calls = await harness.send(OPERATOR, "5")
-    assert "<code>idle:5</code>" in texts(calls)
+    assert "Audience: Companies with no progress for 5 days or more · " in texts(calls)
     when = dict(calls[-1].buttons())["🕒 Choose a send time"]
     calls = await harness.press(OPERATOR, when)
     calls = await harness.send(OPERATOR, "yesterday")
@@ -507,7 +508,7 @@ async def test_a_photo_with_caption_to_chinese_chats_only(harness: BotHarness) -
         "sendMessage",
     ]
     assert calls[2].params["caption"] == "New &lt;rules&gt;"
-    assert "<code>lang:zh</code>: <b>4</b> chats" in texts(calls)
+    assert "Audience: Companies using 中文 · <b>4</b> companies" in texts(calls)
     await harness.press(OPERATOR, dict(calls[-1].buttons())["✅ Confirm and send"])
     await harness.application.bot_data.broadcast_runs[1]
     photos = [c for c in harness.api.calls if c.method == "sendPhoto" and c.chat_id != 900]

@@ -117,7 +117,7 @@ def test_chart_rows_per_stage_and_per_step(harness: BotHarness) -> None:
     spec, catalog = harness.services.spec, harness.services.catalog
     result = funnel_stats(harness.db, spec, DAY0 + dt.timedelta(days=30), 3)
     assert chart_bars(result, spec, catalog, "en") == [
-        Bar("0 · Before you start: eligibility", 3, "100%"),
+        Bar("0 · Eligibility check before you start", 3, "100%"),
         Bar("1 · Register as a service provider", 2, "67%"),
         Bar("2 · Tmall Operator (New) certification", 2, "67%"),
         Bar("3 · Tmall International operation service certification", 1, "33%"),
@@ -146,10 +146,10 @@ async def test_stats_for_operators_with_a_chart(harness: BotHarness, clock: Froz
     assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
     text = texts(calls)
     assert "Chats: 4 · finished 1 · idle 1 · blocked 1" in text
-    assert "Tmall Operator (New) certification</b>: 1 now · 2 reached · median 1 days" in text
+    assert "Tmall Operator (New) certification</b>: 1 now · 2 reached · median 1 day" in text
     assert "median 4.5 days" in text
     assert "The roadmap: 1" in text  # EN_USER at the welcome step
-    assert "Languages: en: 3, zh: 1" in text
+    assert "Languages: English 3 · 中文 1" in text
     calls = await harness.command(ZH_OPERATOR, "/stats")
     assert "仅限客服团队" in texts(calls)  # 901 is not an operator in these settings
 
@@ -195,8 +195,8 @@ async def test_the_chart_says_the_day_and_the_share_of_the_started(
     assert en["title"] == "Chats that reached each stage"
     assert en["subtitle"] == "October 1, 2026 · percentages of the 3 chats that started"
     assert en["cjk"] is False and [bar.percent for bar in en["bars"]][:2] == ["100%", "67%"]
-    assert zh["title"] == "到达各步骤的会话数"
-    assert zh["subtitle"] == "2026年10月1日 · 百分比按已开始的 3 个会话计算"
+    assert zh["title"] == "到达各步骤的公司数"
+    assert zh["subtitle"] == "2026年10月1日 · 百分比按已开始的 3 家公司计算"
     assert zh["cjk"] is True and zh["bars"][0] == Bar("0 · 已阅读路线", 3, "100%")
 
 

@@ -77,6 +77,8 @@ def test_counts_read_right_in_english() -> None:
     assert catalog.text("en", "bc-idle-days", days=1) == "1 day"
     assert catalog.text("en", "bc-idle-days", days=7) == "7 days"
     one = catalog.text("en", "bc-summary", audience="all", count=1, when="now")
-    assert "<b>1</b> chat (" in one
-    assert "<b>2</b> chats (" in catalog.text("en", "bc-summary", audience="all", count=2, when="")
+    assert "<b>1</b> company (" in one
+    assert "<b>2</b> companies (" in catalog.text(
+        "en", "bc-summary", audience="all", count=2, when=""
+    )
     assert catalog.text("en", "summary-duration", start="a", end="b", days=1).endswith("1 day")

@@ -202,7 +202,7 @@ def test_no_help_repeats_its_questions_menu_path() -> None:
 @pytest.mark.parametrize(
     ("user", "not_in", "asks", "button"),
     [
-        (EN_USER, "will you manage", "signed an agreement", "⏳ Not yet: no agreement signed"),
+        (EN_USER, "will you manage", "signed an agreement", "⏳ Not yet, no agreement signed"),
         (ZH_USER, "将要", "签订代运营协议", "⏳ 还没有，尚未签约"),
     ],
 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.callbacks import parse_number
 from bot.services.clock import iso
 from bot.services.flow_spec import FlowSpec
-from bot.services.i18n import LANGUAGES
+from bot.services.i18n import LANGUAGES, Catalog
 from bot.storage.chats import ChatFilter
 
 MAX_IDLE_DAYS = 36_500
@@ -60,6 +60,40 @@ def parse_audience(raw: str, spec: FlowSpec) -> Audience:
                 f"lang:en|zh, idle:DAYS or unfinished, combined with commas"
             )
     return Audience(tuple(terms) or (("all", ""),))
+
+
+def describe_audience(audience: Audience | str, spec: FlowSpec, catalog: Catalog, lang: str) -> str:
+    """The audience in words, as the chat, the compose page and the broadcasts list show it:
+    "Companies in stage 3 “…”, not certified yet". One that no longer parses (the flow changed
+    since) is shown as written."""
+    if isinstance(audience, str):
+        written = audience
+        try:
+            audience = parse_audience(written, spec)
+        except AudienceError:
+            return written
+    conditions: list[str] = []
+    for kind, value in audience.terms:
+        if kind == "stage":
+            stage = next(s for s in spec.stages if s.number == int(value))
+            title = catalog.text(lang, stage.title)
+            words = catalog.text(lang, "audience-in-stage", number=stage.number, stage=title)
+            conditions.append(words)
+        elif kind == "step":
+            name = catalog.text(lang, spec.steps[value].name)
+            conditions.append(catalog.text(lang, "audience-at-step", step=name))
+        elif kind == "lang":
+            conditions.append(
+                catalog.text(lang, "audience-using", language=catalog.text(value, "language-name"))
+            )
+        elif kind == "idle":
+            conditions.append(catalog.text(lang, "audience-idle-for", days=int(value)))
+        elif kind == "unfinished":
+            conditions.append(catalog.text(lang, "audience-not-certified"))
+    if not conditions:
+        return catalog.text(lang, "audience-all")
+    joined = catalog.text(lang, "audience-join").join(conditions)
+    return catalog.text(lang, "audience-companies", conditions=joined)
 
 
 def chat_filter(audience: Audience, spec: FlowSpec, now: dt.datetime) -> ChatFilter:

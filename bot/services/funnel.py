@@ -20,7 +20,7 @@ from bot.services.chart import Bar, bar_chart, cjk_font_file
 from bot.services.clock import iso
 from bot.services.csv_cells import csv_writer
 from bot.services.flow_spec import FlowSpec
-from bot.services.i18n import Catalog, format_date, format_number
+from bot.services.i18n import Catalog, format_date, format_number, plural_number
 from bot.services.step_funnel import percent_text
 from bot.storage import chats, events, reminders
 
@@ -141,25 +141,27 @@ def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> s
                 stage=t(lang, stage.title),
                 now=n(funnel.by_stage.get(stage.id, 0)),
                 reached=n(funnel.reached.get(stage.id, 0)),
-                median=n(round(median, 1)) if median is not None else "–",
+                median=t(lang, "stats-no-median")
+                if median is None
+                else t(lang, "stats-median", days=plural_number(round(median, 1))),
             )
         )
         for step_id, step in spec.steps.items():
             count = funnel.by_step.get(step_id, 0)
             if step.stage == stage.id and count:
                 lines.append(t(lang, "stats-step", step=t(lang, step.name), count=n(count)))
-    lines.append("")
-    lines.append(
-        t(
-            lang,
-            "stats-languages",
-            languages=", ".join(
-                f"{code}: {n(count)}" for code, count in sorted(funnel.by_language.items())
-            )
-            or "–",
-        )
-    )
+    languages = [
+        t(lang, "stats-language", language=_language_name(catalog, code), count=count)
+        for code, count in sorted(funnel.by_language.items())
+    ]
+    if languages:  # no chat yet: no line rather than "Languages: –"
+        lines += ["", t(lang, "stats-languages", languages=" · ".join(languages))]
     return "\n".join(lines)
+
+
+def _language_name(catalog: Catalog, code: str) -> str:
+    """A chat's language by its own name (English, 中文), or its code if it is not ours."""
+    return catalog.text(code, "language-name") if catalog.has(code, "language-name") else code
 
 
 def chart_bars(
@@ -206,7 +208,7 @@ def funnel_chart(
         label_lang,
         "stats-chart-subtitle",
         date=format_date(day, label_lang),
-        started=format_number(funnel.started, label_lang),
+        started=funnel.started,
     )
     return bar_chart(
         catalog.text(label_lang, title),

@@ -21,7 +21,7 @@ import unicodedata
 from html import escape
 
 from bot.services.flow_spec import FlowSpec
-from bot.services.i18n import Catalog, format_date, format_number
+from bot.services.i18n import Catalog, format_date, format_number, plural_number
 from bot.services.step_funnel import StepFunnel, percent_text
 from bot.services.workdays import CALENDAR_ZONE
 
@@ -129,11 +129,11 @@ def funnel_svg(funnel: StepFunnel, spec: FlowSpec, catalog: Catalog, lang: str) 
     def times(median: float | None, p90: float | None) -> str:
         if median is None or p90 is None:
             return t("console-funnel-no-times")
-        days = {
-            name: format_number(round(value, 1), lang)
-            for name, value in (("median", median), ("p90", p90))
-        }
-        return t("console-funnel-times", **days)
+        return t(
+            "console-funnel-times",
+            median=plural_number(round(median, 1)),
+            p90=plural_number(round(p90, 1)),
+        )
 
     day = dt.datetime.fromisoformat(funnel.computed_at).astimezone(CALENDAR_ZONE).date()
     title = t("console-funnel-title")
@@ -159,6 +159,7 @@ def funnel_svg(funnel: StepFunnel, spec: FlowSpec, catalog: Catalog, lang: str) 
     canvas.y += 10
     canvas.lines(wrap(note, 11.5, INNER), 11.5, 18, fill=MUTED)
     described = [summary, t("console-funnel-desc"), note]
+    colon = t("console-colon")
     by_stage = {stat.stage_id: stat for stat in funnel.stages}
     for stage in spec.stages:
         stat = by_stage.get(stage.id)
@@ -173,7 +174,7 @@ def funnel_svg(funnel: StepFunnel, spec: FlowSpec, catalog: Catalog, lang: str) 
             left = counts(stat.reached, stat.now, stat.left)
             right = times(stat.median_workdays, stat.p90_workdays)
             canvas.detail(left, right)
-            described.append(f"{heading}: {left} · {right}")
+            described.append(f"{heading}{colon}{left} · {right}")
         else:
             described.append(heading)
         canvas.y += 4
@@ -184,7 +185,7 @@ def funnel_svg(funnel: StepFunnel, spec: FlowSpec, catalog: Catalog, lang: str) 
             share = t("console-funnel-percent", percent=percent_text(step.reached, funnel.started))
             left = counts(step.reached, step.now, step.left)
             right = times(step.median_workdays, step.p90_workdays)
-            sentence = f"{name}: {share} · {left} · {right}"
+            sentence = f"{name}{colon}{share} · {left} · {right}"
             canvas.parts.append("<g>")
             canvas.parts.append(f"<title>{escape(sentence)}</title>")
             canvas.y += 10

@@ -143,5 +143,11 @@ def format_money(amount: float, currency: str, lang: str) -> str:
     return format_currency(amount, currency, locale=locale)
 
 
+def plural_number(value: float) -> int | float:
+    """A number for Fluent to format and pick a plural by: a whole one as an int, so that it
+    reads "1 day", not "1.0 days"."""
+    return int(value) if float(value).is_integer() else value
+
+
 def format_number(value: float, lang: str) -> str:
     return format_decimal(value, locale=_BABEL_LOCALES.get(lang, "en"))

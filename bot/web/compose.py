@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.handlers.operators.runs import start_broadcast
-from bot.services.audience import AudienceError, parse_audience
+from bot.services.audience import AudienceError, describe_audience, parse_audience
 from bot.services.message_html import html_faults
 from bot.web.console import Console, Handler, Operator, checked_form, operators_only
 
@@ -23,22 +23,12 @@ MAX_TEXT = 4096
 
 
 def audience_choices(console: Console, lang: str) -> list[tuple[str, str]]:
+    """Each audience the page offers, in the words the broadcasts list and the chat use."""
     catalog, spec = console.services.catalog, console.services.spec
-    choices = [("all", catalog.text(lang, "console-audience-all"))]
-    choices += [
-        (f"stage:{s.number}", f"{s.number} · {catalog.text(lang, s.title)}") for s in spec.stages
-    ]
-    choices += [
-        (f"step:{sid}", catalog.text(lang, step.name))
-        for sid, step in spec.steps.items()
-        if step.kind != "finish"
-    ]
-    choices += [
-        ("lang:en", "English"),
-        ("lang:zh", "中文"),
-        ("unfinished", catalog.text(lang, "console-audience-unfinished")),
-    ]
-    return choices
+    values = ["all", *(f"stage:{s.number}" for s in spec.stages)]
+    values += [f"step:{sid}" for sid, step in spec.steps.items() if step.kind != "finish"]
+    values += ["lang:en", "lang:zh", "unfinished"]
+    return [(value, describe_audience(value, spec, catalog, lang)) for value in values]
 
 
 def compose_routes(console: Console) -> list[Route]:

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from bot.callbacks import parse_chat_id, parse_number
+from bot.services.audience import describe_audience
 from bot.services.funnel_svg import funnel_svg
 from bot.services.i18n import LANGUAGES
 from bot.services.portfolio import SORTS, BoardFilter
@@ -212,6 +213,10 @@ def page_routes(console: Console) -> list[Route]:
             operator,
             rows=rows,
             reports={line.id: report for line, report in found},
+            audiences={
+                row.id: describe_audience(row.audience, spec, catalog, operator.lang)
+                for row in rows
+            },
             refresh=running,
             notice=notice_of(request, BROADCAST_NOTICES),
         )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -38,7 +38,13 @@ def make_environment(catalog: Catalog) -> Environment:
         if isinstance(moment, str):
             moment = dt.datetime.fromisoformat(moment)
         local = moment.astimezone(CALENDAR_ZONE)
-        return format_datetime(local, "short", locale=BABEL.get(lang, BABEL["en"]))
+        locale = BABEL.get(lang, BABEL["en"])
+        # The date as ``day`` shows it (one style in a row), then the time without seconds,
+        # in the locale's own pattern: "Dec 7, 2026, 4:46 AM", "2026年12月7日 04:46".
+        pattern = str(locale.datetime_formats["medium"])
+        return pattern.replace("{1}", format_date(local.date(), "medium", locale=locale)).replace(
+            "{0}", format_time(local, "short", locale=locale)
+        )
 
     def day(value: dt.date | None, lang: str) -> str:
         return (

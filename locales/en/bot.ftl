@@ -65,6 +65,7 @@ help =
        *[no] {""}
     }
     /mute, /unmute – stop or restart my reminders
+    /id – your user id and this chat's id
     /help – this message
 help-current = You are at: <b>{ $step }</b>
 
@@ -76,7 +77,9 @@ cmd-reset = Start over
 cmd-help = How this bot works
 cmd-mute = Stop reminders
 cmd-unmute = Restart reminders
+# /id: id-info, then id-purpose for clients, or id-setup-hint for operators and in the support group.
 id-info =
     🪪 Your user id: <code>{ $user }</code>
     This chat's id: <code>{ $chat }</code>
-    (For the bot's settings: TPBOT_OPERATORS takes user ids, TPBOT_SUPPORT_CHAT_ID the support group's id.)
+id-purpose = Our team may ask you for these numbers, to find your chat when they help you.
+id-setup-hint = (For the bot's settings: TPBOT_OPERATORS takes user ids, TPBOT_SUPPORT_CHAT_ID the support group's id.)

@@ -11,6 +11,8 @@ console-error-title = That did not work
 console-bad-form = The form was out of date or incomplete. Reload the page and try again.
 console-footer-times = Times are China Standard Time; working days follow mainland China's official calendar.
 console-no-company = There is no company with that id.
+# Between a label and its value: "Last activity: …".
+console-colon = {": "}
 
 ## signing in
 console-signin-title = Sign in to the operators' console
@@ -165,8 +167,6 @@ console-notice-created = The broadcast is being sent; the table below shows its 
 console-notice-held = The broadcast is held until quiet hours end; the table shows when it goes.
 console-notice-cancelled = Cancelled. What was not sent yet stays unsent.
 console-notice-not = It could not be cancelled: it has finished already.
-console-audience-all = Every company
-console-audience-unfinished = Not certified yet
 console-compose-hint = Telegram's formatting: <b>bold</b>, <i>italic</i>, <a href="https://…">links</a>. Companies get the text of their language; if one is empty, they get the other.
 console-compose-preview = Preview
 console-compose-send = { $count ->

@@ -1,7 +1,7 @@
 # Texts of the certification flow (flows/tmall_tp.yaml). Telegram HTML is allowed.
 
 ## Stages
-stage-eligibility = Before you start: eligibility
+stage-eligibility = Eligibility check before you start
 stage-register = Register as a service provider
 stage-tmall-operator = Tmall Operator (New) certification
 stage-international = Tmall International operation service certification
@@ -39,7 +39,7 @@ step-op-apply =
 step-op-nickname =
     Does the <b>shop nickname</b> you entered match the <b>contract</b> uploaded to the system exactly?
 step-op-assessment =
-    Did the store <b>pass the system assessment</b>? If it did not, the system reports an “unqualified store” application.
+    Did the store <b>pass the system assessment</b>? If it did not, the system marks the application “unqualified store”.
 step-op-info-complete =
     Is <b>all required information</b> filled in? Remember: any later change must also be updated in the system to keep the account running.
 step-op-submitted =
@@ -64,7 +64,7 @@ step-intl-apply =
 
     Have you started the application and filled in the basic information?
 step-intl-assessment =
-    Did the store <b>pass the system assessment</b> for this application? If not, the system reports an “unqualified store”.
+    Did the store <b>pass the system assessment</b> for this application? If it did not, the system marks the application “unqualified store”.
 step-intl-info =
     Is the application's <b>basic information complete</b> and based on your company (the service provider)? Company changes must be updated in the system later to keep the account running.
 step-intl-submitted =
@@ -79,7 +79,7 @@ step-intl-audit =
 
     What is the audit result?
 step-intl-presentation =
-    🏢 The company profile assessment passed. Now <b>upload your company presentation and introduction</b>: it is often the first thing partners see of your business.
+    🏢 The qualification audit passed. Now <b>upload your company presentation and introduction</b>: it is often the first thing partners see of your business.
 
     Uploaded?
 step-intl-release =
@@ -143,7 +143,7 @@ name-finished = Certification complete
 btn-begin = Let's start ▶️
 btn-yes = ✅ Yes
 btn-not-yet = ⏳ Not yet
-btn-not-yet-agreement = ⏳ Not yet: no agreement signed
+btn-not-yet-agreement = ⏳ Not yet, no agreement signed
 btn-yes-different = ✅ Yes, a different company
 btn-no-same = ❌ No, the same company
 btn-recheck = 🔄 Check eligibility again
@@ -204,6 +204,6 @@ help-intl-submitted =
 help-intl-audit-rejected =
     🔁 The audit was rejected. Check the reason in the backend, complete or correct the basic information, and submit again.
 help-intl-presentation =
-    💡 Prepare a short <b>company presentation and introduction</b>: who you are, the brands and categories you operate, your team and services, results you have achieved. Upload it in the backend once the company profile assessment has passed: it is often the first contact partners have with you.
+    💡 Prepare a short <b>company presentation and introduction</b>: who you are, the brands and categories you operate, your team and services, results you have achieved. Upload it in the backend once the qualification audit has passed: it is often the first contact partners have with you.
 help-intl-release =
     💡 Releasing makes the services you offer visible to brands, so that they can find and order them. If the backend does not let you release yet, check there that every audit shows as passed. Once the services are live, answer “Released”.

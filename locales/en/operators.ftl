@@ -19,6 +19,19 @@ bc-aud-lang = By language
 bc-aud-idle = Idle for N days
 bc-aud-unfinished-on = ☑️ Unfinished only
 bc-aud-unfinished-off = ⬜ Unfinished only
+# An audience in words (the chat's summary, the console): audience-companies with its
+# conditions joined by audience-join, or audience-all.
+audience-all = Every company
+audience-companies = Companies { $conditions }
+audience-join = {", "}
+audience-in-stage = in stage { $number } “{ $stage }”
+audience-at-step = at the step “{ $step }”
+audience-using = using { $language }
+audience-idle-for = with no progress for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } or more
+audience-not-certified = not certified yet
 bc-ask-idle = ⏳ Idle for at least how many days? Pick one, or type a number (1–365).
 bc-idle-days = { $days ->
         [one] { $days } day
@@ -31,13 +44,13 @@ bc-preview-zh = 👀 Preview of the Chinese variant:
 bc-when-now = right after you confirm
 bc-when-at = at { $at }
 bc-when-held = after quiet hours, at { $at } (“Send now anyway” sends it at once)
-bc-summary = 📋 Audience <code>{ $audience }</code>: <b>{ $count }</b> { $count ->
-        [one] chat
-       *[other] chats
-    } (blocked and muted chats excluded). Sending { $when }.
+bc-summary = 📋 Audience: { $audience } · <b>{ $count }</b> { $count ->
+        [one] company
+       *[other] companies
+    } (blocked and muted ones excluded). Sending { $when }.
 bc-summary-muted = 🔕 Left out: { $muted } more { $muted ->
-        [one] chat that
-       *[other] chats that
+        [one] company that
+       *[other] companies that
     } turned reminders off (/mute).
 bc-btn-send = ✅ Confirm and send
 bc-btn-send-anyway = 🌙 Send now anyway (quiet hours)
@@ -88,13 +101,22 @@ unmute-already = 🔔 Reminders are already on.
 stats-title = 📊 Certification funnel
 stats-totals = Chats: { $total } · finished { $finished } · idle { $idle } · blocked { $blocked } · muted reminders { $muted }
 stats-by-stage = Now at each stage (reached so far · median days in stage)
-stats-stage = <b>{ $number } · { $stage }</b>: { $now } now · { $reached } reached · median { $median } days
+stats-stage = <b>{ $number } · { $stage }</b>: { $now } now · { $reached } reached · { $median }
+stats-median = median { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
+stats-no-median = no company has finished this stage yet
 stats-step = { "  " }• { $step }: { $count }
 stats-languages = Languages: { $languages }
+stats-language = { $language } { $count }
 stats-chart-title = Chats that reached each stage
 stats-chart-finished = Certified
 stats-chart-steps-title = Chats that reached each step
-stats-chart-subtitle = { $date } · percentages of the { $started } chats that started
+stats-chart-subtitle = { $date } · percentages of the { $started ->
+        [one] { $started } chat
+       *[other] { $started } chats
+    } that started
 
 ## the operators' console: the per-step funnel
 console-funnel-title = Certification funnel by step
@@ -104,6 +126,9 @@ console-funnel-reached = reached
 console-funnel-now = there now
 console-funnel-counts = reached { $reached } · now { $now } · left { $left }
 console-funnel-percent = { $percent } of started
-console-funnel-times = median { $median } · p90 { $p90 } working days
+console-funnel-times = median { $median } · p90 { $p90 ->
+        [one] { $p90 } working day
+       *[other] { $p90 } working days
+    }
 console-funnel-no-times = no one has moved on yet
 console-funnel-times-note = Times: working days in China, of the chats that moved on

@@ -60,6 +60,7 @@ help =
        *[no] {""}
     }
     /mute、/unmute – 关闭或重新开启提醒
+    /id – 查看您的用户 ID 和本对话的 ID
     /help – 显示本说明
 help-current = 您当前在：<b>{ $step }</b>
 
@@ -71,7 +72,9 @@ cmd-reset = 从头开始
 cmd-help = 使用说明
 cmd-mute = 关闭提醒
 cmd-unmute = 重新开启提醒
+# /id：先显示 id-info，客户再看到 id-purpose；客服团队及客服群中看到 id-setup-hint。
 id-info =
     🪪 您的用户 ID：<code>{ $user }</code>
-    本聊天的 ID：<code>{ $chat }</code>
-    （用于机器人设置：TPBOT_OPERATORS 填写用户 ID，TPBOT_SUPPORT_CHAT_ID 填写客服群的 ID。）
+    本对话的 ID：<code>{ $chat }</code>
+id-purpose = 我们的团队在协助您时，可能会请您提供这两个编号，以便找到您的对话。
+id-setup-hint = （用于机器人设置：TPBOT_OPERATORS 填写用户 ID，TPBOT_SUPPORT_CHAT_ID 填写客服群的 ID。）

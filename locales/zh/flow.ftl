@@ -1,7 +1,7 @@
 # 认证流程文案（flows/tmall_tp.yaml）。可使用 Telegram HTML。
 
 ## 阶段
-stage-eligibility = 开始之前：资格确认
+stage-eligibility = 开始前的资格确认
 stage-register = 入驻服务商
 stage-tmall-operator = 天猫代运营服务商（新）认证
 stage-international = 天猫国际代运营服务认证
@@ -39,7 +39,7 @@ step-op-apply =
 step-op-nickname =
     您填写的<b>店铺昵称</b>是否与上传到系统的<b>合同</b>完全一致？
 step-op-assessment =
-    店铺是否<b>通过了系统考核</b>？如未通过，系统会提示“店铺不合格”申请。
+    店铺是否<b>通过了系统考核</b>？如未通过，系统会将该申请标记为“店铺不合格”。
 step-op-info-complete =
     <b>所有必填信息</b>是否都已填写？请注意：以后信息如有变更，也须在系统中更新，以保证账号正常运行。
 step-op-submitted =
@@ -63,7 +63,7 @@ step-intl-apply =
 
     是否已发起申请并填写基本信息？
 step-intl-assessment =
-    本次申请中，店铺是否<b>通过了系统考核</b>？如未通过，系统会提示“店铺不合格”。
+    本次申请中，店铺是否<b>通过了系统考核</b>？如未通过，系统会将该申请标记为“店铺不合格”。
 step-intl-info =
     申请的<b>基本信息是否完整</b>，并以贵公司（服务商）为主体填写？公司信息以后如有变更，须在系统中更新，以保证账号正常运行。
 step-intl-submitted =
@@ -77,7 +77,7 @@ step-intl-audit =
 
     审核结果如何？
 step-intl-presentation =
-    🏢 公司资料审核已通过。现在请<b>上传公司介绍</b>：这往往是合作伙伴对贵公司的第一印象。
+    🏢 资质审核已通过。现在请<b>上传公司介绍</b>：这往往是合作伙伴对贵公司的第一印象。
 
     是否已上传？
 step-intl-release =
@@ -202,6 +202,6 @@ help-intl-submitted =
 help-intl-audit-rejected =
     🔁 审核被驳回。请查看后台给出的原因，补充或更正基本信息后重新提交。
 help-intl-presentation =
-    💡 准备一份简短的<b>公司介绍</b>：公司是谁、运营的品牌和类目、团队与服务、取得的成绩。公司资料审核通过后在后台上传：合作伙伴往往从这里初次了解贵公司。
+    💡 准备一份简短的<b>公司介绍</b>：公司概况、运营的品牌和类目、团队与服务、取得的成绩。资质审核通过后在后台上传：合作伙伴往往从这里初次了解贵公司。
 help-intl-release =
     💡 发布后，品牌方才能看到并订购贵公司提供的服务。如果后台暂时无法发布，请在后台确认各项审核均已显示通过。服务上线后，请选择“已发布”。

@@ -5,10 +5,10 @@ op-private-only = 🔒 请在与机器人的私聊中使用运营命令。
 
 ## /broadcast
 bc-ask-content = 📣 新建群发。现在请发送消息：文字（保留格式），或带说明文字的图片或文件。这是主版本，下一步可以添加中文版本。
-bc-ask-content-zh = 🇨🇳 请发送中文版本（语言为中文的会话收到此版本，其他会话收到主版本）。
+bc-ask-content-zh = 🇨🇳 请发送中文版本（语言为中文的公司收到此版本，其他公司收到主版本）。
 bc-bad-content = 🤔 请发送文字，或带说明文字的图片或文件。
 bc-too-long = ✂️ 内容过长：此处 Telegram 最多允许 { $limit } 个字符。请发送更短的版本。
-bc-ask-zh = 是否为使用中文的会话添加中文版本？
+bc-ask-zh = 是否为使用中文的公司添加中文版本？
 bc-btn-add-zh = ➕ 添加中文版本
 bc-btn-no-zh = ➡️ 不用，所有人相同
 bc-ask-audience = 👥 发送给谁？请选择受众（“仅未完成”可与任一选项组合）。
@@ -19,6 +19,15 @@ bc-aud-lang = 按语言
 bc-aud-idle = 闲置 N 天
 bc-aud-unfinished-on = ☑️ 仅未完成
 bc-aud-unfinished-off = ⬜ 仅未完成
+# 受众的文字说明（机器人中的摘要、控制台）：audience-companies 加上以 audience-join 连接的条件，或 audience-all。
+audience-all = 所有公司
+audience-companies = { $conditions }的公司
+audience-join = 、
+audience-in-stage = 处于第 { $number } 阶段“{ $stage }”
+audience-at-step = 处于“{ $step }”步骤
+audience-using = 使用{ $language }
+audience-idle-for = 连续 { $days } 天及以上没有进展
+audience-not-certified = 尚未完成认证
 bc-ask-idle = ⏳ 至少闲置多少天？请选择，或输入一个数字（1–365）。
 bc-idle-days = { $days } 天
 bc-bad-idle = 请输入 1 到 365 之间的整数天数。
@@ -28,8 +37,8 @@ bc-preview-zh = 👀 中文版本预览：
 bc-when-now = 确认后立即发送
 bc-when-at = 于 { $at } 发送
 bc-when-held = 免打扰时段结束后，于 { $at } 发送（点“仍然立即发送”可马上发出）
-bc-summary = 📋 受众 <code>{ $audience }</code>：<b>{ $count }</b> 个会话（已排除屏蔽机器人和关闭提醒的会话）。{ $when }。
-bc-summary-muted = 🔕 另有 { $muted } 个会话已关闭提醒（/mute），不会收到。
+bc-summary = 📋 受众：{ $audience } · <b>{ $count }</b> 家公司（已排除屏蔽机器人和关闭提醒的公司）。{ $when }。
+bc-summary-muted = 🔕 另有 { $muted } 家公司已关闭提醒（/mute），不会收到。
 bc-btn-send = ✅ 确认并发送
 bc-btn-send-anyway = 🌙 仍然立即发送（免打扰时段）
 bc-btn-schedule = 🕒 选择发送时间
@@ -69,31 +78,34 @@ reminder-audit-ask = ⏳ 已超过预计日期较久，<b>{ $step }</b>仍没有
     }
 reminder-idle = 👋 温馨提醒：您当前在<b>{ $step }</b>这一步。准备好后，请在下方作答。
 reminder-mute-hint = <i>发送 /mute 可关闭提醒。</i>
-mute-done = 🔕 本会话的提醒已关闭。发送 /unmute 可重新开启。
+mute-done = 🔕 本对话的提醒已关闭。发送 /unmute 可重新开启。
 mute-already = 🔕 提醒已经是关闭状态。发送 /unmute 可重新开启。
 unmute-done = 🔔 提醒已重新开启。
 unmute-already = 🔔 提醒已经是开启状态。
 
 ## /stats
 stats-title = 📊 认证漏斗
-stats-totals = 会话：{ $total } · 已完成 { $finished } · 闲置 { $idle } · 已屏蔽 { $blocked } · 已关闭提醒 { $muted }
-stats-by-stage = 各阶段当前人数（累计到达 · 阶段用时中位数）
-stats-stage = <b>{ $number } · { $stage }</b>：当前 { $now } · 累计到达 { $reached } · 中位数 { $median } 天
+stats-totals = 公司：{ $total } · 已完成 { $finished } · 闲置 { $idle } · 已屏蔽 { $blocked } · 已关闭提醒 { $muted }
+stats-by-stage = 各阶段当前公司数（累计到达 · 阶段用时中位数）
+stats-stage = <b>{ $number } · { $stage }</b>：当前 { $now } · 累计到达 { $reached } · { $median }
+stats-median = 中位数 { $days } 天
+stats-no-median = 尚无公司完成此阶段
 stats-step = { "  " }• { $step }：{ $count }
 stats-languages = 语言：{ $languages }
-stats-chart-title = 到达各阶段的会话数
+stats-language = { $language } { $count }
+stats-chart-title = 到达各阶段的公司数
 stats-chart-finished = 认证完成
-stats-chart-steps-title = 到达各步骤的会话数
-stats-chart-subtitle = { $date } · 百分比按已开始的 { $started } 个会话计算
+stats-chart-steps-title = 到达各步骤的公司数
+stats-chart-subtitle = { $date } · 百分比按已开始的 { $started } 家公司计算
 
 ## 客服控制台：分步骤漏斗
 console-funnel-title = 认证漏斗（按步骤）
 console-funnel-summary = 已开始 { $started } · 认证完成 { $finished } · 截至 { $date }
-console-funnel-desc = 每个步骤的浅色条表示到达该步骤的会话占已开始会话的比例，深色条表示当前停留在该步骤的比例。
+console-funnel-desc = 每个步骤的浅色条表示到达该步骤的公司占已开始公司的比例，深色条表示当前停留在该步骤的比例。
 console-funnel-reached = 累计到达
 console-funnel-now = 当前停留
 console-funnel-counts = 累计到达 { $reached } · 当前 { $now } · 流失 { $left }
 console-funnel-percent = 占已开始的 { $percent }
-console-funnel-times = 中位数 { $median } · P90 { $p90 } 个工作日
-console-funnel-no-times = 尚无会话离开
-console-funnel-times-note = 用时按中国工作日计算，仅统计已离开的会话
+console-funnel-times = 中位数 { $median } · 第 90 百分位 { $p90 } 个工作日
+console-funnel-no-times = 尚无公司离开此步骤
+console-funnel-times-note = 用时按中国工作日计算，仅统计已离开此步骤的公司

@@ -20,7 +20,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.operators.access import operator_only
 from bot.handlers.operators.runs import start_broadcast
 from bot.handlers.replies import reply
-from bot.services.audience import AudienceError, parse_audience
+from bot.services.audience import AudienceError, describe_audience, parse_audience
 from bot.services.clock import iso
 from bot.services.delivery import Payload
 from bot.services.drafts import Draft, DraftService
@@ -259,7 +259,8 @@ async def _summary(update: Update, context: BotContext, draft_id: int) -> None:
         when = _t(context, "bc-when-held", at=services.quiet.local(held))
     else:
         when = _t(context, "bc-when-now")
-    text = _t(context, "bc-summary", audience=escape(audience.text), count=size.chats, when=when)
+    words = describe_audience(audience, services.spec, services.catalog, context.sender_language)
+    text = _t(context, "bc-summary", audience=escape(words), count=size.chats, when=when)
     if size.muted:
         text += "\n" + _t(context, "bc-summary-muted", muted=size.muted)
     send = [[_button(context, "bc-btn-send", draft_id, "go")]]
