@@ -98,9 +98,7 @@ def test_the_image_runs_the_readme_commands() -> None:
 
 def _interpolate(value: str, env: dict[str, str]) -> str:
     """Compose's ``${NAME:-default}``, as ``docker compose`` fills it from ``.env``."""
-    return re.sub(
-        r"\$\{(\w+):-([^}]*)\}", lambda m: env.get(m.group(1)) or m.group(2), value
-    )
+    return re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: env.get(m.group(1)) or m.group(2), value)
 
 
 @pytest.mark.parametrize(
