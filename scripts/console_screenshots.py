@@ -67,7 +67,7 @@ async def main(out: Path) -> None:
                     if suffix == "":
                         await page.goto(f"{base}/console/funnel")
                         await page.screenshot(path=str(out / "funnel.png"), full_page=True)
-                        await page.goto(f"{base}/console/company/{FIRST_CHAT_ID + 3}")
+                        await page.goto(f"{base}/console/company/{FIRST_CHAT_ID}")
                         await page.screenshot(path=str(out / "company.png"), full_page=True)
                     await context.close()
                 await browser.close()

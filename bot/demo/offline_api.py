@@ -90,6 +90,8 @@ class OfflineBotAPI(BaseRequest):
     # (method, chat id or None for any) → an event the call waits for: a slow network, held.
     gates: dict[tuple[str, int | None], asyncio.Event] = field(default_factory=dict)
     latency: Callable[[str], float] | None = None  # seconds each call takes, by method
+    # Set after each call is answered: the demo's terminal shows what came, whoever caused it.
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
     # One rising counter: ids stay unique within each chat, and nothing grows per chat.
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
@@ -123,6 +125,12 @@ class OfflineBotAPI(BaseRequest):
         call = ApiCall(api_method, params, files=_uploads(request_data))
         if self.record:
             self.calls.append(call)
+        try:
+            return self._respond(call, api_method, params)
+        finally:
+            self.arrived.set()
+
+    def _respond(self, call: ApiCall, api_method: str, params: dict[str, Any]) -> tuple[int, bytes]:
         fault = self._take_fault(api_method, params)
         if fault is not None:
             if fault.error_code == 0:

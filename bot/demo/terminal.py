@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from bot import jobs
 from bot.app import build_application
 from bot.config import Settings
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
@@ -106,49 +107,94 @@ async def run_demo(
         made = await seed_sample(settings, sample)
         print(f"{made} sample companies added ({sample - made} were there already).")
     api = OfflineBotAPI()
-    application = build_application(settings, request=api, token="0:demo")
+    # With the periodic jobs, as ``run``: reminders, and broadcasts sent when their time comes.
+    application = build_application(settings, request=api, token="0:demo", job_queue=True)
     factory = UpdateFactory(application.bot, first_update_id=_first_update_id(application))
     user = factory.user(chat_id, "Demo", "zh-hans" if language == "zh" else "en")
-    progress_service = application.bot_data.services.progress
-    saved = progress_service.get(chat_id)
+    services = application.bot_data.services
+    saved = services.progress.get(chat_id)
     if language is not None and saved is not None and saved.language != language:
-        progress_service.set_language(saved, language)  # asked for now: it wins
+        services.progress.set_language(saved, language)  # asked for now: it wins
     print("tmall-tp-bot demo: offline, no token. Database:", settings.db_path)
     print("Type a number to press a button, /help for commands, Ctrl-D to quit.")
     await application.initialize()
-    message: dict[str, Any] | None = None
-    buttons: list[tuple[str, str]] = []
+    chat = TerminalChat(api, chat_id, settings.db_path)
     web = await DemoConsole.start(application, listening, chat_id) if listening else None
+    jobs.schedule(application)
+    await application.start()
     lines = input_lines()
+    next_line: asyncio.Future[str] = asyncio.ensure_future(lines.get())
     try:
         await application.process_update(factory.command(user, "/start"))
-        message, buttons = show(api.take(), settings.db_path)
+        chat.show_new()
         while True:
-            line = await lines.get()
+            # Whatever comes first: a line typed here, or a message the bot sends this chat
+            # on its own (a console move or message, a broadcast, a reminder).
+            arrival = asyncio.ensure_future(api.arrived.wait())
+            waiting: set[asyncio.Future[Any]] = {next_line, arrival}
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            arrival.cancel()
+            chat.show_new()
+            if not next_line.done():
+                continue
+            line = next_line.result()
             if not line:
                 if web is not None:
                     await web.serve_until_interrupted()
                 break
+            next_line = asyncio.ensure_future(lines.get())
             text = line.strip()
             if not text:
                 continue
-            if text.isdigit() and message is not None and 1 <= int(text) <= len(buttons):
-                update = factory.press(user, buttons[int(text) - 1][1], message)
+            if web is None and _is_console_command(text) and chat_id in services.roster:
+                print(NO_CONSOLE)
+                continue
+            if text.isdigit() and chat.message is not None and 1 <= int(text) <= len(chat.buttons):
+                update = factory.press(user, chat.buttons[int(text) - 1][1], chat.message)
             elif text.startswith("/"):
                 update = factory.command(user, text)
             else:
                 update = factory.message(user, text=text)
             await application.process_update(update)
-            shown_message, shown_buttons = show(api.take(), settings.db_path)
-            if shown_message is not None:
-                message, buttons = shown_message, shown_buttons
+            chat.show_new()
     finally:
+        next_line.cancel()
+        if application.running:
+            await application.stop()
         if web is not None:
             await web.stop()
         await application.shutdown()
-        application.bot_data.services.maintenance.close()
+        services.maintenance.close()
     print("\nbye — your progress is saved; run the demo again to continue.")
     return 0
+
+
+NO_CONSOLE = (
+    "  [the operators' console is not running in this demo: start it with "
+    "`tmall-tp-bot demo --console` (and --port N for another port than TPBOT_PORT)]"
+)
+
+
+def _is_console_command(text: str) -> bool:
+    """``/console``, also as ``/console@Bot`` or in capitals, as the bot's handler takes it."""
+    return text.split(maxsplit=1)[0].split("@", 1)[0].lower() == "/console"
+
+
+class TerminalChat:
+    """The demo chat as the terminal shows it: what the bot sent it since the last look (calls
+    to other chats, e.g. the sample companies, are not shown), and the last buttons."""
+
+    def __init__(self, api: OfflineBotAPI, chat_id: int, pictures_beside: Path) -> None:
+        self.api, self.chat_id, self.pictures_beside = api, chat_id, pictures_beside
+        self.message: dict[str, Any] | None = None
+        self.buttons: list[tuple[str, str]] = []
+
+    def show_new(self) -> None:
+        self.api.arrived.clear()
+        calls = [c for c in self.api.take() if c.chat_id in (None, self.chat_id)]
+        message, buttons = show(calls, self.pictures_beside)
+        if message is not None:
+            self.message, self.buttons = message, buttons
 
 
 def input_lines() -> asyncio.Queue[str]:
