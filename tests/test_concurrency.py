@@ -133,6 +133,40 @@ async def test_a_flood_of_ticket_messages_delays_only_the_sender(
         await desk.stop()
 
 
+async def test_a_press_is_answered_at_once_while_more_chats_than_slots_wait_for_the_limit(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """Chats whose replies wait for Telegram's overall limit give their slots up meanwhile:
+    a press from yet another chat is answered at once (its answer is not rate-limited)."""
+    harness = BotHarness(
+        replace(settings, concurrent_updates=2),
+        clock,
+        rate_limiter=lambda: ChatRateLimiter(
+            max_retries=0, overall_max_rate=2, overall_time_period=1
+        ),
+    )
+    await harness.start()
+    try:
+        await harness.command(EN_USER, "/start")
+        step = harness.last_buttons_message[EN_USER["id"]]
+        intake = await running(harness)
+        crowd = users(7000, 8)  # 8 welcomes at 2 a second: the last one goes after ~4 s
+        intake.accept_updates([harness.updates.command(user, "/start") for user in crowd])
+        await until(lambda: len([c for c in harness.api.calls if c.chat_id == crowd[0]["id"]]) > 0)
+        pressed = time.monotonic()
+        intake.accept_updates([harness.updates.press(EN_USER, PRESSES[0], step)])
+        await until(
+            lambda: any(c.method == "answerCallbackQuery" for c in harness.api.calls),
+            timeout=1.0,
+        )
+        assert time.monotonic() - pressed < 1.0
+        assert len([c for c in harness.api.calls if c.method == "sendMessage"]) < 1 + 8
+        await intake.drain(10)
+        assert all(harness.state(user["id"]) == "welcome" for user in crowd)
+    finally:
+        await harness.stop()
+
+
 async def test_one_chats_presses_interleaved_with_many_others_are_applied_in_order(
     harness: BotHarness,
 ) -> None:
