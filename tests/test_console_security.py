@@ -13,6 +13,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -229,6 +230,71 @@ async def test_ten_failed_sign_ins_then_429_but_not_for_others(
     assert "13 refused sign-in(s) from 1 address(es)" in summary[0]
     assert "2 of them over the limit of 10" in summary[0]
     assert token not in summary[0] and "guess" not in summary[0]
+
+
+async def _post_late(app: Any, path: str, body: bytes, release: asyncio.Event) -> int:
+    """A sign-in whose headers arrive at once and whose body only when ``release`` is set (as
+    from a client that opens many connections and then sends every body)."""
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        await release.wait()
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "client": ("203.0.113.7", 40000),
+        "server": ("127.0.0.1", 8080),
+    }
+    await app(scope, receive, send)
+    return int(next(m["status"] for m in sent if m["type"] == "http.response.start"))
+
+
+@pytest.mark.parametrize("path", ["/console/login", "/console/app"])
+async def test_attempts_made_at_once_cannot_pass_the_limit_together(
+    harness: BotHarness, path: str
+) -> None:
+    """Thirty attempts whose forms are all still on their way: each counts from the moment it
+    is let in, so only ten are looked at; the rest are 429."""
+    app, console = console_app(harness)
+    release = asyncio.Event()
+    try:
+        field = "token" if path == "/console/login" else "init_data"
+        posts = [
+            asyncio.create_task(_post_late(app, path, f"{field}=guess{n}".encode(), release))
+            for n in range(30)
+        ]
+        await asyncio.sleep(0.1)  # every one is waiting for its body
+        release.set()
+        statuses = sorted(await asyncio.gather(*posts))
+    finally:
+        console.close()
+    assert statuses == [403] * 10 + [429] * 20
+
+
+async def test_a_good_sign_in_does_not_count_against_the_address(harness: BotHarness) -> None:
+    """An office behind one address: its operators' good sign-ins use up nothing."""
+    async with client_at(harness, "192.0.2.10") as client:
+        for _ in range(12):
+            await signed_in(harness, client)
+            client.cookies.clear()
+        for n in range(10):
+            assert (await client.post("/console/login", data={"token": f"x{n}"})).status_code == 403
+        assert (await client.post("/console/login", data={"token": "x"})).status_code == 429
 
 
 async def test_the_summary_comes_a_minute_after_the_first_refusal(
