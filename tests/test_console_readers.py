@@ -17,16 +17,20 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from starlette.applications import Starlette
 
 from bot.config import Settings
 from bot.storage import board, chats
 from bot.storage.sql import transaction
 from bot.web.console import Console
-from bot.web.routes import console_routes
 from tests.conftest import EN_USER, ZH_USER, BotHarness
-from tests.console_support import OPERATOR, client_for, sign_in_link, signed_in, walk
+from tests.console_support import (
+    OPERATOR,
+    client_for,
+    served_console,
+    sign_in_link,
+    signed_in,
+    walk,
+)
 
 SLOW = 1.0  # seconds a deliberately slow read takes
 OTHER_OPERATOR = {**OPERATOR, "id": 901, "first_name": "Pavel"}
@@ -119,23 +123,8 @@ async def served(harness: BotHarness) -> AsyncIterator[tuple[int, Console]]:
                 for n in range(10_000, 10_000 + MANY)
             ],
         )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    console = Console.of(harness.application, harness.settings.token or "")
-    app = Starlette(routes=console_routes(console))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    try:
-        yield port, console
-    finally:
-        server.should_exit = True
-        await task
-        console.close()
+    async with served_console(harness) as served:
+        yield served
 
 
 @dataclass

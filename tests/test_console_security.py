@@ -23,7 +23,7 @@ from bot.cli import main
 from bot.services.console_auth import sign_init_data
 from bot.web.signin_guard import SignInGuard
 from tests.conftest import EN_USER, BotHarness, FrozenClock
-from tests.console_support import console_app, sign_in_link, signed_in, walk
+from tests.console_support import console_app, served_console, sign_in_link, signed_in, walk
 
 FORMULAS = [
     '=HYPERLINK("http://x","y")',
@@ -295,6 +295,30 @@ async def test_a_good_sign_in_does_not_count_against_the_address(harness: BotHar
         for n in range(10):
             assert (await client.post("/console/login", data={"token": f"x{n}"})).status_code == 403
         assert (await client.post("/console/login", data={"token": "x"})).status_code == 429
+
+
+async def test_behind_a_proxy_each_client_is_limited_by_its_own_address(
+    harness: BotHarness,
+) -> None:
+    """On the real server, behind a reverse proxy on the same machine that says who the
+    client is (``X-Forwarded-For``, as the README's nginx lines set it): an attacker's failures
+    do not lock out an operator coming through the same proxy."""
+    async with served_console(harness) as (port, _console):
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base) as proxy:
+            attacker = {"X-Forwarded-For": "203.0.113.7"}
+            for n in range(10):
+                wrong = await proxy.post(
+                    "/console/login", data={"token": f"g{n}"}, headers=attacker
+                )
+                assert wrong.status_code == 403
+            limited = await proxy.post("/console/login", data={"token": "g"}, headers=attacker)
+            assert limited.status_code == 429
+            token = (await sign_in_link(harness)).split("/console/login/", 1)[1].split("?")[0]
+            good = await proxy.post(
+                "/console/login", data={"token": token}, headers={"X-Forwarded-For": "192.0.2.1"}
+            )
+            assert good.status_code == 303
 
 
 async def test_the_summary_comes_a_minute_after_the_first_refusal(
