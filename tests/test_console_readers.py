@@ -32,7 +32,7 @@ from tests.console_support import (
     walk,
 )
 
-SLOW = 1.0  # seconds a deliberately slow read takes
+SLOW = 1.5  # seconds a deliberately slow read takes
 OTHER_OPERATOR = {**OPERATOR, "id": 901, "first_name": "Pavel"}
 MANY = 60_000  # companies: a CSV far larger than the sockets' buffers
 
