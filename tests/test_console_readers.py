@@ -231,3 +231,25 @@ async def test_one_export_at_a_time_per_operator(
     finally:
         await olga.aclose()
         await pavel.aclose()
+
+
+async def test_a_head_request_reads_nothing(
+    harness: BotHarness, served: tuple[int, Console], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A HEAD (a prefetch, a link checker) gets the download's headers; no export runs for a
+    body nobody receives, and the operator's slot stays free."""
+    port, console = served
+    counted = Counted(board.board_all)
+    monkeypatch.setattr(board, "board_all", counted)
+    client = await _client_of(harness, port, OPERATOR)
+    try:
+        head = await client.head("/console/board.csv")
+        assert head.status_code == 200
+        assert head.headers["content-type"].startswith("text/csv")
+        assert "attachment" in head.headers["content-disposition"]
+        assert head.headers.get("content-length") != "0"  # not "an empty file"
+        await asyncio.sleep(0.3)
+        assert counted.runs == 0 and not console.exporting
+        assert (await client.get("/console/board.csv?q=Company+number+10001")).status_code == 200
+    finally:
+        await client.aclose()
