@@ -21,6 +21,7 @@ import pytest
 
 from bot.cli import main
 from bot.services.console_auth import sign_init_data
+from bot.web.console import Console
 from bot.web.signin_guard import SignInGuard
 from tests.conftest import EN_USER, BotHarness, FrozenClock
 from tests.console_support import console_app, served_console, sign_in_link, signed_in, walk
@@ -37,13 +38,14 @@ GROUP_ID = -1001234567890
 
 
 @asynccontextmanager
-async def client_at(harness: BotHarness, address: str) -> AsyncIterator[httpx.AsyncClient]:
+async def client_at(
+    harness: BotHarness, address: str
+) -> AsyncIterator[tuple[httpx.AsyncClient, Console]]:
     """A client of one console, connecting from ``address`` (as uvicorn names the peer)."""
     app, console = console_app(harness)
     try:
         async with _client(app, console.public_url, address) as client:
-            client.console = console  # type: ignore[attr-defined]
-            yield client
+            yield client, console
     finally:
         console.close()
 
@@ -135,7 +137,7 @@ async def test_board_search_with_a_strange_number_is_a_page_not_a_500(
     harness: BotHarness, query: str
 ) -> None:
     await walk(harness, EN_USER, ["begin"])
-    async with client_at(harness, "127.0.0.1") as client:
+    async with client_at(harness, "127.0.0.1") as (client, _):
         await signed_in(harness, client)
         for params in ({"q": query}, {"q": query, "sort": "name"}, {"q": query, "page": query}):
             page = await client.get("/console/", params=params)
@@ -149,7 +151,7 @@ async def test_board_search_with_a_strange_number_is_a_page_not_a_500(
 
 async def test_board_search_by_id_still_finds_the_company(harness: BotHarness) -> None:
     await walk(harness, EN_USER, ["begin"])
-    async with client_at(harness, "127.0.0.1") as client:
+    async with client_at(harness, "127.0.0.1") as (client, _):
         await signed_in(harness, client)
         assert "Alice" in (await client.get("/console/", params={"q": "1001"})).text
         assert "Alice" in (await client.get("/console/", params={"q": " 1001 "})).text
@@ -164,7 +166,7 @@ def _init_data(token: str, auth_date: int, query_id: str = "AAH") -> str:
 async def test_init_data_signs_in_once(harness: BotHarness, clock: FrozenClock) -> None:
     token = harness.settings.token or ""
     data = _init_data(token, int(clock().timestamp()))
-    async with client_at(harness, "127.0.0.1") as client:
+    async with client_at(harness, "127.0.0.1") as (client, _):
         first = await client.post("/console/app", data={"init_data": data})
         assert first.status_code == 303 and "tpbot_console" in first.headers["set-cookie"]
         client.cookies.clear()
@@ -183,7 +185,7 @@ async def test_init_data_from_the_future_is_refused(
 ) -> None:
     token = harness.settings.token or ""
     now = int(clock().timestamp())
-    async with client_at(harness, "127.0.0.1") as client:
+    async with client_at(harness, "127.0.0.1") as (client, _):
         for ahead in (6, 30, 58):
             data = _init_data(token, now + ahead)
             response = await client.post("/console/app", data={"init_data": data})
@@ -288,7 +290,7 @@ async def test_attempts_made_at_once_cannot_pass_the_limit_together(
 
 async def test_a_good_sign_in_does_not_count_against_the_address(harness: BotHarness) -> None:
     """An office behind one address: its operators' good sign-ins use up nothing."""
-    async with client_at(harness, "192.0.2.10") as client:
+    async with client_at(harness, "192.0.2.10") as (client, _):
         for _ in range(12):
             await signed_in(harness, client)
             client.cookies.clear()
@@ -322,11 +324,11 @@ async def test_behind_a_proxy_each_client_is_limited_by_its_own_address(
 
 
 async def test_the_summary_comes_a_minute_after_the_first_refusal(
-    harness: BotHarness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    async with client_at(harness, "203.0.113.7") as client:
-        guard = client.console.guard  # type: ignore[attr-defined]
+    async with client_at(harness, "203.0.113.7") as (client, console):
+        guard = console.guard
         guard.window = 0.2  # a short minute
         for n in range(3):
             await client.post("/console/login", data={"token": f"guess{n}"})
@@ -352,7 +354,7 @@ async def test_a_notice_that_is_not_a_known_code_shows_nothing(
     harness: BotHarness, notice: str
 ) -> None:
     await walk(harness, EN_USER, ["begin"])
-    async with client_at(harness, "127.0.0.1") as client:
+    async with client_at(harness, "127.0.0.1") as (client, _):
         await signed_in(harness, client)
         for path in ("/console/company/1001", "/console/broadcasts"):
             page = await client.get(path, params={"notice": notice})
@@ -363,7 +365,7 @@ async def test_a_notice_that_is_not_a_known_code_shows_nothing(
 
 async def test_a_known_notice_code_shows_its_text(harness: BotHarness) -> None:
     await walk(harness, EN_USER, ["begin"])
-    async with client_at(harness, "127.0.0.1") as client:
+    async with client_at(harness, "127.0.0.1") as (client, _):
         await signed_in(harness, client)
         company = await client.get("/console/company/1001", params={"notice": "moved"})
         assert '<div class="notice" id="notice">Moved.' in company.text
