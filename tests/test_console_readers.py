@@ -253,3 +253,43 @@ async def test_a_head_request_reads_nothing(
         assert (await client.get("/console/board.csv?q=Company+number+10001")).status_code == 200
     finally:
         await client.aclose()
+
+
+async def test_no_console_page_reads_the_bots_database_on_the_loop(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every GET page, and the compose preview, reads in the reader threads: on the bot's own
+    connection (the event loop's) only the session is looked up."""
+    await walk(harness, EN_USER, ["begin"])
+    await walk(harness, ZH_USER, ["begin"])
+    async with client_for(harness) as (client, _):
+        csrf = await signed_in(harness, client)
+        on_loop: list[str] = []
+        execute = harness.db.execute
+
+        def noted(sql: str, *args: Any, **kwargs: Any) -> Any:
+            on_loop.append(sql)
+            return execute(sql, *args, **kwargs)
+
+        monkeypatch.setattr(harness.db, "execute", noted)
+        pages = [
+            "/console/",
+            "/console/?q=Alice&sort=name",
+            "/console/?stage=1&stuck=3&overdue=1&waiting=1",
+            "/console/company/1001",
+            "/console/funnel",
+            "/console/funnel.svg",
+            "/console/broadcasts",
+            "/console/broadcasts/new",
+            "/console/board.csv",
+        ]
+        for path in pages:
+            on_loop.clear()
+            response = await client.get(path)
+            assert response.status_code == 200, path
+            assert [sql for sql in on_loop if "console_sessions" not in sql] == [], path
+        on_loop.clear()
+        form = {"csrf": csrf, "audience": "lang:zh", "text_zh": "你好", "action": "preview"}
+        preview = await client.post("/console/broadcasts/new", data=form)
+        assert preview.status_code == 200
+        assert [sql for sql in on_loop if "console_sessions" not in sql] == []
