@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +26,15 @@ from bot.web.console import Console
 from bot.web.signin_guard import SignInGuard
 from tests.conftest import EN_USER, BotHarness, FrozenClock
 from tests.console_support import console_app, served_console, sign_in_link, signed_in, walk
+from tests.fake_bot_server import FakeBotServer
+from tests.test_cli import (  # noqa: F401 (env is a fixture)
+    _console_command,
+    _free_port,
+    _port_open,
+    _running_bot,
+    _wait_for,
+    env,
+)
 
 FORMULAS = [
     '=HYPERLINK("http://x","y")',
@@ -373,3 +383,38 @@ async def test_a_known_notice_code_shows_its_text(harness: BotHarness) -> None:
         assert "held until quiet hours end" in broadcasts.text
         elsewhere = await client.get("/console/broadcasts", params={"notice": "moved"})
         assert 'id="notice"' not in elsewhere.text  # a company's code means nothing here
+
+
+def test_the_real_process_limits_sign_ins_and_sums_them_up_once(
+    env: dict[str, str],  # noqa: F811 (the fixture imported above)
+) -> None:
+    """``tmall-tp-bot run`` over the fake Bot API: ten wrong tokens through the local proxy
+    for one client, then 429; the operator (another client) signs in; the log has one summary
+    line for all of them (written at the latest when the bot stops), none per attempt."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    attacker = {"X-Forwarded-For": "203.0.113.7"}
+    with (
+        FakeBotServer() as server,
+        _running_bot(env, server, TPBOT_OPERATORS="777", TPBOT_PORT=str(port)) as bot,
+    ):
+        server.updates.append(_console_command(61, 777))
+        _wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
+        _wait_for(lambda: _port_open(port))
+        text = next(c.text for c in server.sent() if "/console/login/" in c.text)
+        link = re.search(r"/console/login/([\w-]+)", text)
+        assert link
+        with httpx.Client(base_url=base, timeout=10) as client:
+            statuses = [
+                client.post("/console/login", data={"token": f"g{n}"}, headers=attacker)
+                for n in range(12)
+            ]
+            assert [r.status_code for r in statuses] == [403] * 10 + [429] * 2
+            good = client.post("/console/login", data={"token": link.group(1)})
+            assert good.status_code == 303
+    output = bot["output"]
+    refused = [line for line in output.splitlines() if "refused sign-in" in line]
+    assert len(refused) == 1, output
+    assert "12 refused sign-in(s) from 1 address(es)" in refused[0]
+    assert "2 of them over the limit of 10" in refused[0]
+    assert "203.0.113.7" not in output and "g1" not in output
