@@ -3,12 +3,15 @@ through the real ``/console`` command, and walking companies to a step."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import uvicorn
 from starlette.applications import Starlette
 
 from bot.web.console import Console
@@ -44,6 +47,28 @@ async def client_for(harness: BotHarness) -> AsyncIterator[tuple[httpx.AsyncClie
         async with httpx.AsyncClient(transport=transport, base_url=console.public_url) as client:
             yield client, console
     finally:
+        console.close()
+
+
+@asynccontextmanager
+async def served_console(harness: BotHarness) -> AsyncIterator[tuple[int, Console]]:
+    """The console on a real uvicorn server (its defaults, as ``run`` has them) on 127.0.0.1,
+    in this loop: its port and the console."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    app, console = console_app(harness)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    try:
+        yield port, console
+    finally:
+        server.should_exit = True
+        await task
         console.close()
 
 
