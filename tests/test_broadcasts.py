@@ -371,6 +371,7 @@ async def test_cli_broadcast_dry_run_send_resume_and_list(
     dry = args(audience="lang:zh,unfinished", dry_run=True, text_file=text)
     assert await broadcast_main(dry, settings, out=out) == 0
     assert "dry run: 17 chats in audience lang:zh,unfinished" in out.getvalue()
+    assert "using 中文, not certified yet" in out.getvalue()  # and in words
     assert "[en] Maintenance tonight" in out.getvalue()  # a preview of what would go out
     # a dry run checks what a real run would (#12): the file is required, its HTML checked
     code = await broadcast_main(args(dry_run=True), settings, err=err)
@@ -409,6 +410,7 @@ async def test_cli_broadcast_dry_run_send_resume_and_list(
     assert cmd_broadcasts(argparse.Namespace(limit=5), settings) == 0
     listing = capsys.readouterr().out
     assert "#1" in listing and "done" in listing and "sent 60" in listing
+    assert "Every company" in listing  # the audience in words, not only its code
 
 
 async def test_pacing_per_chat_and_group_and_a_429_holds_every_sender(
