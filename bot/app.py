@@ -72,6 +72,7 @@ COMMANDS = [
     ("ask", "cmd-ask"),
     ("mute", "cmd-mute"),
     ("unmute", "cmd-unmute"),
+    ("id", "cmd-id"),
     ("help", "cmd-help"),
 ]
 

@@ -226,6 +226,7 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
         "ask",
         "mute",
         "unmute",
+        "id",
         "help",
     ]
     assert commands["zh"][0]["description"] == "开始或继续认证"
