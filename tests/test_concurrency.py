@@ -256,6 +256,64 @@ async def test_a_stop_after_the_change_and_before_its_reply_shows_the_step_once_
             gate.set()
 
 
+async def killed_before_the_reply(harness: BotHarness) -> None:
+    """The press is saved and its reply never gets out: then the process dies."""
+    await harness.command(EN_USER, "/start")
+    intake = await running(harness)
+    harness.api.hold("editMessageText", EN_USER["id"])
+    harness.api.hold("sendMessage", EN_USER["id"])
+    press = harness.updates.press(EN_USER, PRESSES[0], harness.last_buttons_message[EN_USER["id"]])
+    intake.accept_updates([press])
+    await until(lambda: harness.state(EN_USER["id"]) == "owner_separate")
+
+
+async def test_an_owed_step_that_telegram_does_not_take_at_start_is_shown_a_little_later(
+    harness: BotHarness, settings: Settings, clock: FrozenClock
+) -> None:
+    await killed_before_the_reply(harness)
+    after = BotHarness(settings, clock)
+    await after.start()
+    try:
+        after.api.fail("sendMessage", 0, chat_id=EN_USER["id"])  # the network is not back yet
+        restarted = await running(after)
+        assert restarted.make_good_owed() == 1
+
+        def saved() -> list[ApiCall]:
+            return [c for c in to(after.api.calls, EN_USER["id"]) if "answer was saved" in c.text]
+
+        await until(lambda: len(saved()) == 2, timeout=5)  # the timed-out try, and the next
+        assert not after.services.ledger.owes(EN_USER["id"])
+        await restarted.drain(5)
+        await after.stop()
+    finally:
+        for gate in harness.api.gates.values():
+            gate.set()
+
+
+async def test_an_owed_step_for_a_chat_that_blocked_the_bot_is_not_tried_again(
+    harness: BotHarness, settings: Settings, clock: FrozenClock
+) -> None:
+    await killed_before_the_reply(harness)
+    after = BotHarness(settings, clock)
+    await after.start()
+    try:
+        after.api.fail("sendMessage", 403, chat_id=EN_USER["id"])
+        restarted = await running(after)
+        assert restarted.make_good_owed() == 1
+        await until(lambda: bool(to(after.api.calls, EN_USER["id"])))
+        await asyncio.sleep(1.5)  # longer than the first wait before another try
+        assert len(to(after.api.calls, EN_USER["id"])) == 1
+        assert not after.services.ledger.owes(EN_USER["id"])
+        await after.stop()
+        again = BotHarness(settings, clock)  # nor at the next start
+        await again.start()
+        assert Intake(again.application).make_good_owed() == 0
+        await again.stop()
+    finally:
+        for gate in harness.api.gates.values():
+            gate.set()
+
+
 def test_lanes_keep_each_chat_and_each_ticket_in_order() -> None:
     lanes = ChatLanes(8, support_chat_id=SUPPORT)
     factory = UpdateFactory(None, first_update_id=1)
