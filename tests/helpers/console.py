@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from bot.web.console import Console
 from bot.web.routes import console_routes
-from tests.conftest import BotHarness
+from tests.helpers.harness import BotHarness
 
 OPERATOR = {"id": 900, "is_bot": False, "first_name": "Olga", "language_code": "en"}
 TO_AUDIT = [
