@@ -24,7 +24,7 @@ from bot.services.broadcasts import report_text
 from bot.services.delivery import Ambiguous, Rejected, SendError, Transient
 from bot.storage import broadcasts as store
 from bot.telegram_sender import TelegramSender
-from tests.helpers.broadcasts import FAST, cli_args, delivered, fast, seed_chats
+from tests.helpers.broadcasts import FAST, cli_args, delivered, deliveries_of, fast, seed_chats
 from tests.helpers.harness import BotHarness, FrozenClock
 from tests.helpers.process import dead_pid
 
@@ -81,7 +81,7 @@ async def test_a_send_with_no_answer_is_not_resent_then_resend_unknown_sends_it(
         0,
         0,
     )
-    rows = {r.chat_id: r for r in store.deliveries_of(harness.db, bid)}
+    rows = {r.chat_id: r for r in deliveries_of(harness.db, bid)}
     assert {c for c, r in rows.items() if r.status == "unknown"} == late
     assert all("may have arrived" in (rows[c].error or "") for c in late)
     assert all(rows[c].status == "sent" for c in refused)  # a connect error is retried

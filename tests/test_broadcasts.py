@@ -21,7 +21,16 @@ from bot.jobs import tick
 from bot.services.delivery import Delivery
 from bot.storage import broadcasts as store
 from bot.telegram_sender import TelegramSender
-from tests.helpers.broadcasts import FAST, OPERATOR, STEPS, Sleeps, delivered, fast, seed_chats
+from tests.helpers.broadcasts import (
+    FAST,
+    OPERATOR,
+    STEPS,
+    Sleeps,
+    delivered,
+    deliveries_of,
+    fast,
+    seed_chats,
+)
 from tests.helpers.harness import EN_USER, BotHarness, FrozenClock, texts
 
 # PTB itself warns, when it builds a RetryAfter, that retry_after becomes a timedelta in v23;
@@ -91,7 +100,7 @@ async def test_a_few_hundred_chats_each_get_it_exactly_once_despite_faults(
     zh_calls = [c for c in api.calls if c.chat_id == ids[0] and c.result is not None]
     assert zh_calls[0].text == "大家好"
     # Each delivery is recorded; blocked chats are inactive and left out next time.
-    rows = {r.chat_id: r for r in store.deliveries_of(harness.db, bid)}
+    rows = {r.chat_id: r for r in deliveries_of(harness.db, bid)}
     assert rows[ids[20]].status == "blocked" and "blocked" in rows[ids[20]].error
     assert rows[ids[41]].status == "failed" and rows[ids[41]].attempts == 1
     assert rows[ids[30]].status == "sent"
@@ -255,7 +264,7 @@ async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(
         await task
     counts = store.delivery_counts(harness.db, bid)
     assert 0 < counts["sending"] <= FAST.concurrency  # the ambiguous in-flight sends
-    in_flight = {r.chat_id for r in store.deliveries_of(harness.db, bid) if r.status == "sending"}
+    in_flight = {r.chat_id for r in deliveries_of(harness.db, bid) if r.status == "sending"}
     await harness.restart()
     fast(harness)
     assert await tick(harness.application) == []  # the dead runner's lease is still fresh
@@ -269,7 +278,7 @@ async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(
     assert report.unknown == counts["sending"] and report.unknown <= FAST.concurrency
     assert report.sent + report.unknown == len(audience) and report.left == 0
     assert set(both) == set(audience)  # here every in-flight send had in fact arrived
-    rows = {r.chat_id: r.status for r in store.deliveries_of(harness.db, bid)}
+    rows = {r.chat_id: r.status for r in deliveries_of(harness.db, bid)}
     assert {c for c, status in rows.items() if status == "unknown"} == in_flight
 
 

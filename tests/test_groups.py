@@ -9,7 +9,7 @@ import pytest
 
 from bot.demo.updates import UpdateFactory
 from bot.storage.events import events_of
-from tests.helpers.groups import member, member_changed, membership
+from tests.helpers.groups import member, member_changed, membership, sent_message
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
 
 GROUP = UpdateFactory.chat(-200, "group", "Acme TP team")
@@ -107,7 +107,7 @@ async def test_reset_and_language_are_for_administrators(
     calls = await harness.command(EN_USER, "/reset", GROUP)
     confirm = calls[-1]
     yes = next(data for _, data in confirm.buttons() if data.endswith("|yes"))
-    message = UpdateFactory.sent_message(confirm, confirm.result["message_id"])
+    message = sent_message(confirm, confirm.result["message_id"])
     calls = await harness.press(BOB, yes, GROUP, message)
     assert "Only this group's administrators" in texts(calls)
     assert harness.state(GROUP["id"]) == "owner_separate"
@@ -121,7 +121,7 @@ async def test_reset_and_language_are_for_administrators(
     calls = await harness.command(BOB, "/language", GROUP)
     assert methods(calls) == ["getChatMember", "sendMessage"]
     assert "Choose your language" in calls[1].text
-    message = UpdateFactory.sent_message(calls[1], calls[1].result["message_id"])
+    message = sent_message(calls[1], calls[1].result["message_id"])
     calls = await harness.press(BOB, "l|zh", GROUP, message)
     assert "语言：中文" in texts(calls)
     assert harness.services.progress.get(GROUP["id"]).language == "zh"

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from bot.callbacks import parse_chat_id
-from bot.services.audience import Audience, chat_filter
 from bot.services.broadcasts import Report
 from bot.services.chat_progress import ChatProgress
 from bot.services.csv_cells import csv_writer
@@ -250,10 +249,6 @@ class Portfolio:
                 report.total = report.left = 0
             found.append((line, report))
         return found
-
-    def audience_size(self, audience: Audience) -> int:
-        """How many chats ``audience`` selects now (the compose page's preview)."""
-        return chats.count_matching(self.db, chat_filter(audience, self.spec, self.clock()))
 
     # -- one company ----------------------------------------------------------------------------
     def company(self, chat_id: int) -> Company | None:

@@ -272,13 +272,6 @@ def board_page(
     return total, page, _rows_of(db, ids, sort, descending)
 
 
-def board_rows(
-    db: Database, where: BoardWhere, sort: str, descending: bool, limit: int, offset: int
-) -> list[BoardRow]:
-    """One page of the board, sorted by ``sort`` (a key of :data:`SORT_COLUMNS`)."""
-    return _rows_of(db, _page_ids(db, where, sort, descending, limit, offset), sort, descending)
-
-
 def board_count(db: Database, where: BoardWhere) -> int:
     # Counted with the support group, then less it if it matches: with no other condition
     # SQLite counts the table from its pages' headers (2 ms at 1M chats, against 56 ms to

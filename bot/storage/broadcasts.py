@@ -297,12 +297,3 @@ def delivery_counts(db: Database, broadcast_id: int) -> dict[str, int]:
         [broadcast_id],
     )
     return {str(status): int(count) for status, count in cursor.fetchall()}
-
-
-def deliveries_of(db: Database, broadcast_id: int) -> list[DeliveryRow]:
-    cursor = db.execute(
-        f"SELECT {', '.join(DeliveryRow._fields)} FROM deliveries "
-        "WHERE broadcast_id = ? ORDER BY chat_id",
-        [broadcast_id],
-    )
-    return [DeliveryRow._make(row) for row in cursor.fetchall()]

@@ -9,9 +9,12 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
+from sqlite_utils import Database
+
 from bot.demo.offline_api import ApiCall
 from bot.demo.updates import UpdateFactory
 from bot.services.delivery import Delivery, Limits
+from bot.storage.broadcasts import DeliveryRow
 from bot.storage.sql import transaction
 from bot.telegram_sender import TelegramSender
 from tests.helpers.harness import BotHarness
@@ -101,3 +104,13 @@ def cli_args(**kw: Any) -> argparse.Namespace:
         resend_unknown=False,
     )
     return argparse.Namespace(**{**base, **kw})
+
+
+def deliveries_of(db: Database, broadcast_id: int) -> list[DeliveryRow]:
+    """Every delivery row of a broadcast, by chat id (as stored)."""
+    cursor = db.execute(
+        f"SELECT {', '.join(DeliveryRow._fields)} FROM deliveries "
+        "WHERE broadcast_id = ? ORDER BY chat_id",
+        [broadcast_id],
+    )
+    return [DeliveryRow._make(row) for row in cursor.fetchall()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.demo.offline_api import BOT_USER
+from bot.demo.offline_api import BOT_USER, ApiCall, chat_type_of
 
 ADMIN_RIGHTS = (
     "can_be_edited",
@@ -60,4 +60,16 @@ def member_changed(
             "old_chat_member": member(old, user),
             "new_chat_member": member(new, user),
         }
+    }
+
+
+def sent_message(call: ApiCall, result_id: int = 1) -> dict[str, Any]:
+    """A message dict as the bot's ``call`` produced it, for pressing its buttons."""
+    chat_id = call.chat_id or 0
+    return {
+        "message_id": int(call.params.get("message_id", result_id)),
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": chat_type_of(chat_id)},
+        "from": BOT_USER,
+        "text": call.text,
     }
