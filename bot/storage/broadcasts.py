@@ -203,15 +203,6 @@ def let_go(db: Database, broadcast_id: int, runner: str) -> None:
 
 
 # -- deliveries ------------------------------------------------------------------------------
-class DeliveryRow(NamedTuple):
-    chat_id: int
-    status: str
-    error: str | None
-    message_id: int | None
-    attempts: int
-    updated_at: str | None
-
-
 class PendingDelivery(NamedTuple):
     chat_id: int
     language: str

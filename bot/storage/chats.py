@@ -1,8 +1,8 @@
 """The ``chats`` table: one row per chat (private or group) and where it stands in the flow.
 
 Read and written on every update, so plain SQL through the connection, not sqlite-utils'
-table API (which the migrations use): its overhead per call would be paid by every update. Rows come back as :class:`ChatRow`,
-a ``NamedTuple``: as cheap as a tuple, read by name.
+table API (which the migrations use): its overhead per call would be paid by every update.
+Rows come back as :class:`ChatRow`, a ``NamedTuple``: as cheap as a tuple, read by name.
 """
 
 from __future__ import annotations

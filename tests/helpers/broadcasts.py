@@ -7,14 +7,13 @@ import argparse
 import asyncio
 from collections import Counter
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
 from bot.demo.offline_api import ApiCall
 from bot.demo.updates import UpdateFactory
 from bot.services.delivery import Delivery, Limits
-from bot.storage.broadcasts import DeliveryRow
 from bot.storage.sql import transaction
 from bot.telegram_sender import TelegramSender
 from tests.helpers.harness import BotHarness
@@ -104,6 +103,15 @@ def cli_args(**kw: Any) -> argparse.Namespace:
         resend_unknown=False,
     )
     return argparse.Namespace(**{**base, **kw})
+
+
+class DeliveryRow(NamedTuple):
+    chat_id: int
+    status: str
+    error: str | None
+    message_id: int | None
+    attempts: int
+    updated_at: str | None
 
 
 def deliveries_of(db: Database, broadcast_id: int) -> list[DeliveryRow]:
