@@ -5,10 +5,6 @@ from __future__ import annotations
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 from tests.helpers.paths import FULL_PATH, TO_OP_SUBMITTED, walk
 
-# Every branch and loop of the outline, in order: (answer, state after it).
-
-# The shortest way from the welcome to "submitted for quotation and second audit?".
-
 
 async def test_full_walk_in_english_covers_every_branch(harness: BotHarness) -> None:
     calls = await harness.command(EN_USER, "/start")

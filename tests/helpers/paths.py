@@ -7,6 +7,7 @@ from html import unescape
 
 from tests.helpers.harness import BotHarness, methods, texts
 
+# Every branch and loop of the outline, in order: (answer, state after it).
 FULL_PATH = [
     ("begin", "owner_separate"),
     ("no", "not_eligible"),  # same company: not the right path
@@ -62,6 +63,7 @@ FULL_PATH = [
 ]
 
 
+# The shortest way from the welcome to "submitted for quotation and second audit?".
 TO_OP_SUBMITTED = ["begin", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "passed", "yes"]
 
 
