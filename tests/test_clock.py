@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot.services.clock import iso
 from bot.services.progress import ProgressService
-from tests.conftest import BotHarness, FrozenClock
+from tests.helpers.harness import BotHarness, FrozenClock
 
 
 def test_iso_is_utc_to_the_second_across_seconds_and_zones() -> None:

@@ -24,8 +24,8 @@ from bot.demo.updates import UpdateFactory
 from bot.intake import Intake
 from bot.lanes import ChatLanes
 from bot.rate_limits import ChatRateLimiter
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock
-from tests.test_support import SUPPORT, support_chat_info
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
+from tests.helpers.support import SUPPORT, support_chat_info
 
 GROUP = UpdateFactory.chat(-200, "group", "Acme TP team")
 PRESSES = [  # one chat's way through the first steps, each press on the step it moved to

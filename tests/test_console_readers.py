@@ -22,8 +22,7 @@ from bot.config import Settings
 from bot.storage import board, chats
 from bot.storage.sql import transaction
 from bot.web.console import Console
-from tests.conftest import EN_USER, ZH_USER, BotHarness
-from tests.console_support import (
+from tests.helpers.console import (
     OPERATOR,
     client_for,
     served_console,
@@ -31,6 +30,7 @@ from tests.console_support import (
     signed_in,
     walk,
 )
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness
 
 SLOW = 1.5  # seconds a deliberately slow read takes
 OTHER_OPERATOR = {**OPERATOR, "id": 901, "first_name": "Pavel"}

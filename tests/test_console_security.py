@@ -21,20 +21,19 @@ import httpx
 import pytest
 
 from bot.cli import main
-from bot.services.console_auth import sign_init_data
 from bot.web.console import Console
 from bot.web.signin_guard import SignInGuard
-from tests.conftest import EN_USER, BotHarness, FrozenClock
-from tests.console_support import console_app, served_console, sign_in_link, signed_in, walk
-from tests.fake_bot_server import FakeBotServer
-from tests.test_cli import (  # noqa: F401 (env is a fixture)
-    _console_command,
-    _free_port,
-    _port_open,
-    _running_bot,
-    _wait_for,
-    env,
+from tests.helpers.console import (
+    console_app,
+    served_console,
+    sign_in_link,
+    sign_init_data,
+    signed_in,
+    walk,
 )
+from tests.helpers.fake_bot_server import FakeBotServer
+from tests.helpers.harness import EN_USER, BotHarness, FrozenClock
+from tests.helpers.process import console_command, free_port, port_open, running_bot, wait_for
 
 FORMULAS = [
     '=HYPERLINK("http://x","y")',
@@ -386,21 +385,21 @@ async def test_a_known_notice_code_shows_its_text(harness: BotHarness) -> None:
 
 
 def test_the_real_process_limits_sign_ins_and_sums_them_up_once(
-    env: dict[str, str],  # noqa: F811 (the fixture imported above)
+    env: dict[str, str],
 ) -> None:
     """``tmall-tp-bot run`` over the fake Bot API: ten wrong tokens through the local proxy
     for one client, then 429; the operator (another client) signs in; the log has one summary
     line for all of them (written at the latest when the bot stops), none per attempt."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     attacker = {"X-Forwarded-For": "203.0.113.7"}
     with (
         FakeBotServer() as server,
-        _running_bot(env, server, TPBOT_OPERATORS="777", TPBOT_PORT=str(port)) as bot,
+        running_bot(env, server, TPBOT_OPERATORS="777", TPBOT_PORT=str(port)) as bot,
     ):
-        server.updates.append(_console_command(61, 777))
-        _wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
-        _wait_for(lambda: _port_open(port))
+        server.updates.append(console_command(61, 777))
+        wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
+        wait_for(lambda: port_open(port))
         text = next(c.text for c in server.sent() if "/console/login/" in c.text)
         link = re.search(r"/console/login/([\w-]+)", text)
         assert link

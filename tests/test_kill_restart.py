@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from tests.fake_bot_server import FakeBotServer
-from tests.test_cli import _cli, _free_port, _wait_for
+from tests.helpers.fake_bot_server import FakeBotServer
+from tests.helpers.process import cli_argv, free_port, wait_for
 
 CHAT = 4343
 USER = {"id": CHAT, "is_bot": False, "first_name": "Emma", "language_code": "en"}
@@ -28,7 +28,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return {
         **clean,
         "TPBOT_DB": str(tmp_path / "kill.sqlite3"),
-        "TPBOT_PORT": str(_free_port()),
+        "TPBOT_PORT": str(free_port()),
         "TELEGRAM_BOT_TOKEN": "123456:KILL-abcdefghijklmnopqrstuvwxyz0123",
         "PYTHONPATH": str(PROJECT_ROOT),
     }
@@ -104,7 +104,7 @@ def _state(db_path: str) -> str | None:
 
 def _run(env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        cli_argv("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
 
 
@@ -122,10 +122,10 @@ def test_a_kill_after_the_answer_is_saved_and_before_its_reply_shows_the_step_on
         first = _run(env)
         try:
             server.updates.append(_start(60))
-            _wait_for(lambda: bool(_steps_shown(server, 0)))
+            wait_for(lambda: bool(_steps_shown(server, 0)))
             held = server.hold("editMessageText")  # the reply to the press never gets out
             server.updates.append(_press(61, "a|0|welcome|begin"))
-            _wait_for(lambda: server.sent("editMessageText") != [])
+            wait_for(lambda: server.sent("editMessageText") != [])
         finally:
             first.send_signal(signal.SIGKILL)  # killed while its reply is on the way
             first.communicate(timeout=30)
@@ -136,9 +136,9 @@ def test_a_kill_after_the_answer_is_saved_and_before_its_reply_shows_the_step_on
         restarted_at = len(server.calls)
         second = _run(env)
         try:
-            _wait_for(lambda: bool(_steps_shown(server, restarted_at)))
+            wait_for(lambda: bool(_steps_shown(server, restarted_at)))
             polling = len(server.calls)
-            _wait_for(lambda: _polling_since(server, polling))
+            wait_for(lambda: _polling_since(server, polling))
             time.sleep(1.0)  # time for a second showing, if one were coming
         finally:
             _stop(second)
@@ -153,7 +153,7 @@ def test_a_kill_after_the_answer_is_saved_and_before_its_reply_shows_the_step_on
         third_at = len(server.calls)  # a third start owes the chat nothing any more
         third = _run(env)
         try:
-            _wait_for(lambda: _polling_since(server, third_at))
+            wait_for(lambda: _polling_since(server, third_at))
             time.sleep(0.5)
         finally:
             _stop(third)

@@ -9,19 +9,18 @@ the first that knows a year wins for the whole year:
    file ``TPBOT_CALENDAR`` names (:func:`schedule_path`): the official schedule copied in by
    an operator once published, without a release. See the file's header for the format and
    :func:`check_schedule` for its validation (``tmall-tp-bot check``).
-2. ``chinesecalendar``: the published schedules it ships (1.11.0: 2004–2026).
+2. ``chinesecalendar``: the published schedules the installed version ships (``tmall-tp-bot
+   check`` says up to which date the official working days are known).
 3. Otherwise the year is *provisional*: weekends plus the statutory holidays of the
    ``holidays`` package (``holidays.China``) are days off, with no make-up working days, and a
    warning is logged once per year.
 
-What ``holidays.China`` (0.109) returns for a year without a published schedule, e.g. 2027:
-the statutory days only, under the 2025 rules (New Year 1 day, Spring Festival 4 days from New
-Year's Eve, Qingming 1, Labour Day 2, Dragon Boat 1, Mid-Autumn 1, National Day 3), plus an
-"observed" weekday for each statutory day that falls on a weekend. Not the multi-day breaks
-the State Council arranges with weekends worked in exchange. For 2027 that is Jan 1; Feb 5–10
-(Eve Fri 5, Sat 6 to Mon 8, observed Tue 9 and Wed 10); Apr 5; May 1–4; Jun 9; Sep 15;
-Oct 1–5. So a provisional date may be a few working days early around Spring Festival and
-National Day (the real breaks are usually 8–9 days) and ignores make-up Saturdays.
+What ``holidays.China`` returns for a year without a published schedule is the statutory
+days only, under the rules in force, plus an "observed" weekday for each statutory day that
+falls on a weekend; not the multi-day breaks the State Council arranges with weekends worked
+in exchange. So a provisional date may be a few working days early around Spring Festival and
+National Day (whose real breaks are longer than their statutory days) and ignores make-up
+Saturdays.
 """
 
 from __future__ import annotations

@@ -4,11 +4,14 @@ through the real ``/console`` command, and walking companies to a step."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import re
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import uvicorn
@@ -16,7 +19,7 @@ from starlette.applications import Starlette
 
 from bot.web.console import Console
 from bot.web.routes import console_routes
-from tests.conftest import BotHarness
+from tests.helpers.harness import BotHarness
 
 OPERATOR = {"id": 900, "is_bot": False, "first_name": "Olga", "language_code": "en"}
 TO_AUDIT = [
@@ -98,3 +101,11 @@ async def walk(harness: BotHarness, user: dict[str, Any], answers: list[str]) ->
     await harness.command(user, "/start")
     for answer in answers:
         await harness.answer(user, answer)
+
+
+def sign_init_data(fields: dict[str, str], token: str) -> str:
+    """``initData`` as Telegram would make it for a Mini App opened by ``fields["user"]``."""
+    check = "\n".join(f"{key}={value}" for key, value in sorted(fields.items()))
+    key = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, check.encode(), hashlib.sha256).hexdigest()
+    return urlencode({**fields, "hash": digest})
