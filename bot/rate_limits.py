@@ -13,6 +13,7 @@ do not keep other chats' presses from being answered.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -87,11 +88,7 @@ class ChatRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
         private: AsyncLimiter | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        if private is None:
-            return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
-        async with private:
+        async with private or contextlib.nullcontext():
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )

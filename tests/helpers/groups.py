@@ -5,22 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.demo.offline_api import BOT_USER, ApiCall, chat_type_of
-
-ADMIN_RIGHTS = (
-    "can_be_edited",
-    "is_anonymous",
-    "can_manage_chat",
-    "can_delete_messages",
-    "can_manage_video_chats",
-    "can_restrict_members",
-    "can_promote_members",
-    "can_change_info",
-    "can_invite_users",
-    "can_post_stories",
-    "can_edit_stories",
-    "can_delete_stories",
-)
+from bot.demo.offline_api import ADMIN_RIGHTS, BOT_USER, ApiCall, chat_type_of
 
 
 def member(status: str, user: dict[str, Any]) -> dict[str, Any]:
