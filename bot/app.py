@@ -53,6 +53,7 @@ from bot.services.roster import Roster
 from bot.services.step_view import StepViews
 from bot.services.tickets import TicketService
 from bot.storage.db import BackgroundCheckpointer, close_database, open_database
+from bot.storage.group_commit import GroupCommit
 from bot.telegram_sender import TelegramSender
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,8 @@ def build_application(
         connection_pool_size=settings.concurrent_updates + REPLY_POOL_SPARE
     )
     builder = builder.get_updates_request(fetched)
-    builder = builder.request(RetryingRequest(replies))
+    group = GroupCommit(db)  # the updates' changes, one commit per turn of the loop
+    builder = builder.request(RetryingRequest(replies, saved=group.durable))
     builder = builder.concurrent_updates(
         ChatLanes(settings.concurrent_updates, settings.support_chat_id)
     )
@@ -153,7 +155,7 @@ def build_application(
         for line in str(flow_versions.StrandedChats(spec, stranded)).splitlines():
             log.warning("started with --allow-stranded: %s", line.strip())
     quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
-    ledger = UpdateLedger(db, clock)
+    ledger = UpdateLedger(db, clock, group)
     progress = ProgressService(db, spec, ledger, clock)
     row_hooks: tuple[RowHook, ...] = (AskButtonRow(),) if settings.support_chat_id else ()
     services = Services(

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram.error import TimedOut
@@ -58,6 +59,12 @@ class _Wrapping(BaseRequest):
 
 
 class RetryingRequest(_Wrapping):
+    def __init__(
+        self, inner: BaseRequest, saved: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
+        super().__init__(inner)
+        self.saved = saved  # waits until the changes made so far are committed
+
     async def do_request(
         self,
         url: str,
@@ -68,6 +75,8 @@ class RetryingRequest(_Wrapping):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        if self.saved is not None:  # nothing is said about a change before it is saved
+            await self.saved()
         api_method = url.rsplit("/", 1)[-1]
         tries = len(RETRY_DELAYS) + 1 if api_method in SAFE_TO_REPEAT else 1
         for attempt in range(tries):

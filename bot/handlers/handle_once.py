@@ -6,6 +6,8 @@
 * a handler that found the database unavailable (another process holds the write lock, or
   the disk is full) wrote nothing: the update is tried again after a pause, in its lane, so
   the chat's later updates keep their order;
+* the handlers' changes share a commit with other chats' (``bot.storage.group_commit``); the
+  update ends once they are saved, and runs again if that commit failed;
 * when its handling ends, the ledger records it done (a handler that changed progress claimed
   it already, in the change's own transaction);
 * a chat owed a reply (its answer was saved, the step showing it did not get through, or a
@@ -132,8 +134,13 @@ class HandleOnceApplication(
     async def _run_handlers(self, update: Update) -> StoreUnavailable | None:
         attempt = _Attempt(update)
         token = _attempt.set(attempt)
+        ledger = self._ledger()
         try:
-            await super().process_update(update)
+            with ledger.handling():
+                await super().process_update(update)
+                await ledger.saved()  # done only once its changes are saved
+        except StoreUnavailable as exc:  # the group's commit failed: its changes were undone
+            attempt.unavailable = exc
         finally:
             _attempt.reset(token)
         return attempt.unavailable

@@ -11,6 +11,9 @@ change was saved and whose reply was never confirmed is still ``owed`` in SQLite
 Done marks are written in batches (with the next kept batch, or a few dozen at a time, or
 when the bot goes idle): a crash in between at worst shows a step once more, or answers a
 ``/status`` twice; it never loses or repeats a change.
+
+While updates are handled (:meth:`handling`), their changes share one commit per turn of the
+event loop (``bot.storage.group_commit``); :meth:`saved` waits for it.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ import datetime as dt
 import secrets
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 from sqlite_utils import Database
 
 from bot.services.clock import Clock, iso
 from bot.storage import inbox, meta
-from bot.storage.sql import transaction
+from bot.storage.group_commit import GroupCommit
+from bot.storage.sql import joining_group, transaction
 
 KEEP_FOR = dt.timedelta(days=2)  # Telegram redelivers only recent updates
 PRUNE_BATCH = 2_000
@@ -34,9 +39,10 @@ WEBHOOK_SECRET_KEY = "webhook.secret"
 
 
 class UpdateLedger:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, group: GroupCommit | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.group = group
         self._unhandled: set[int] = set()  # kept (or replayed) as new, not finished yet
         self._claimed: set[int] = set()  # claimed by a change in this process, not finished
         self._owed: dict[int, list[int]] = {}  # chat → its updates whose reply is owed
@@ -73,6 +79,17 @@ class UpdateLedger:
     def newest_update_id(self) -> int:
         """The highest update id recorded (0 if none): the demo numbers its updates on."""
         return inbox.newest(self.db) or 0
+
+    # -- saved together ------------------------------------------------------------------
+    def handling(self) -> AbstractContextManager[None]:
+        """Around an update's handlers: their changes join the group commit."""
+        return joining_group() if self.group is not None else nullcontext()
+
+    async def saved(self) -> None:
+        """Wait until the changes made so far are committed (raises what the commit raised:
+        then they were undone, and the updates that made them are handled again)."""
+        if self.group is not None:
+            await self.group.durable()
 
     # -- handled once ---------------------------------------------------------------------
     def seen(self, update_id: int) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.storage import migrations
+from bot.storage.sql import commit_group
 
 PAGE_SIZE = 2048
 JOURNAL_SIZE_LIMIT = 64 * 2**20  # bytes: a longer log is cut back to this
@@ -263,5 +264,6 @@ def _sync_file(path: str) -> None:
 
 
 def close_database(db: Database) -> None:
+    commit_group(db)
     checkpoint(db)
     db.close()

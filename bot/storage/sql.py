@@ -9,9 +9,12 @@ users; values are always bound.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
@@ -87,6 +90,70 @@ def update_row(db: Database, table: str, row_id: int, changes: dict[str, Any]) -
     write(db, f"UPDATE {table} SET {assignments} WHERE id = ?", [*changes.values(), row_id])
 
 
+class _Group(Protocol):
+    """What ``transaction`` needs of a :class:`bot.storage.group_commit.GroupCommit`."""
+
+    depth: int
+    grouped: bool
+
+    def begin_grouped(self, begin: Callable[[], None]) -> None: ...
+    def end_grouped(self, failed: bool) -> asyncio.Future[None] | None: ...
+    def commit(self) -> None: ...
+
+
+class Joined:
+    """The commits an update's changes wait in (its handling, and the tasks it starts)."""
+
+    __slots__ = ("commits",)
+
+    def __init__(self) -> None:
+        self.commits: list[asyncio.Future[None]] = []
+
+
+_groups: dict[sqlite3.Connection, _Group] = {}
+_joining: ContextVar[Joined | None] = ContextVar("tpbot_group_commit", default=None)
+
+
+def joined() -> Joined | None:
+    return _joining.get()
+
+
+def attach_group(conn: sqlite3.Connection, group: _Group) -> None:
+    _groups[conn] = group
+
+
+def detach_group(conn: sqlite3.Connection) -> None:
+    _groups.pop(conn, None)
+
+
+def commit_group(db: Database) -> None:
+    """Commit what the connection's group commit holds, and stop grouping (before closing)."""
+    group = _groups.pop(db.conn, None)
+    if group is not None:
+        group.commit()
+
+
+@contextmanager
+def joining_group() -> Iterator[None]:
+    """Transactions begun inside (in this task, and in tasks it starts) join the connection's
+    group commit, if it has one; elsewhere each commits at its end."""
+    token = _joining.set(Joined())
+    try:
+        yield
+    finally:
+        _joining.reset(token)
+
+
+def _begin(conn: sqlite3.Connection) -> None:
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        reason = unavailable(exc)
+        if reason is None:
+            raise
+        raise reason from exc
+
+
 class transaction:  # lower case: used like a function, ``with transaction(db):``
     """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises.
 
@@ -95,26 +162,53 @@ class transaction:  # lower case: used like a function, ``with transaction(db):`
     lock stays taken for the connection's busy timeout, :class:`Busy` is raised and nothing
     was done. Inside another ``transaction`` block it joins the outer one (which commits or
     rolls back the whole), so a service can call another's writes within its own transaction.
+
+    While updates are handled, a block is a savepoint of the connection's group commit
+    (``bot.storage.group_commit``), committed with the others on the next turn of the loop.
     """
 
-    __slots__ = ("conn", "owner")
+    __slots__ = ("conn", "group", "owner")
 
     def __init__(self, db: Database) -> None:
         self.conn = db.conn
         self.owner = False
+        self.group = _groups.get(self.conn)
 
     def __enter__(self) -> None:
-        if not self.conn.in_transaction:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                reason = unavailable(exc)
-                if reason is None:
-                    raise
-                raise reason from exc
-            self.owner = True
+        group = self.group
+        if group is None:
+            if not self.conn.in_transaction:
+                _begin(self.conn)
+                self.owner = True
+            return
+        if group.depth == 0:
+            group.grouped = _joining.get() is not None
+            if group.grouped:
+                group.begin_grouped(lambda: _begin(self.conn))
+            else:
+                group.commit()  # what the updates changed first, then this block on its own
+                _begin(self.conn)
+                self.owner = True
+        group.depth += 1
 
     def __exit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> None:
+        group = self.group
+        if group is not None:
+            group.depth -= 1
+            if group.depth == 0 and group.grouped:
+                try:
+                    commit = group.end_grouped(failed=exc is not None)
+                    waiting = _joining.get()
+                    if commit is not None and waiting is not None and commit not in waiting.commits:
+                        waiting.commits.append(commit)
+                except sqlite3.OperationalError as error:
+                    reason = unavailable(error)
+                    if reason is None:
+                        raise
+                    raise reason from error
+                if isinstance(exc, sqlite3.OperationalError) and (reason := unavailable(exc)):
+                    raise reason from exc
+                return
         if not self.owner:
             return
         if exc is None:

@@ -1,0 +1,125 @@
+"""One commit for the updates handled in the same turn of the event loop.
+
+Committing is the largest part of an update's own work. While updates of many chats are
+handled side by side, each one's ``transaction`` block becomes a savepoint inside one open
+transaction, and the transaction commits on the next turn of the event loop: every update
+that changed something meanwhile shares that commit.
+
+A change must be saved before anything is said about it, so whoever is about to tell
+Telegram (the request layer, before a reply) awaits :meth:`GroupCommit.durable` first, and an
+update is done only once its changes are saved. A block that raises undoes itself alone (its
+savepoint); a commit that fails undoes the group, and every update in it sees the error from
+``durable`` (and is handled again). Blocks outside update handling (the intake keeping a batch,
+jobs, the command line) commit at once, as before, after committing the group waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from bot.storage import sql
+
+
+class GroupCommit:
+    def __init__(self, db: Database) -> None:
+        self.conn = db.conn
+        self.depth = 0  # transaction blocks open (nested ones join the outermost)
+        self.grouped = False  # whether the outermost open block is a savepoint of the group
+        self._open = False  # BEGIN run, COMMIT not yet
+        self._saved: asyncio.Future[None] | None = None  # resolved by the group's commit
+        sql.attach_group(self.conn, self)
+
+    def detach(self) -> None:
+        """Commit what waits and stop grouping (before the connection closes)."""
+        try:
+            self.commit()
+        finally:
+            sql.detach_group(self.conn)
+
+    async def durable(self) -> None:
+        """Wait until the changes made so far (by this update's handling, or by anyone outside
+        one) are committed; raises what their commit raised, each time it is asked."""
+        waiting = sql.joined()
+        if waiting is None:
+            if self._saved is not None:
+                await asyncio.shield(self._saved)
+            return
+        while waiting.commits:
+            await asyncio.shield(waiting.commits[0])  # a failed one stays, and raises again
+            waiting.commits.pop(0)
+
+    # -- called by ``transaction`` ------------------------------------------------------
+    def begin_grouped(self, begin: Callable[[], None]) -> None:
+        """The outermost block of an update's handling: a savepoint in the open group."""
+        if not self._open:
+            begin()
+            self._open = True
+        self.conn.execute("SAVEPOINT grouped")
+
+    def end_grouped(self, failed: bool) -> asyncio.Future[None] | None:
+        """Close the block's savepoint; returns the commit its changes wait for."""
+        if failed:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO grouped")
+                self.conn.execute("RELEASE grouped")
+            else:  # SQLite undid the whole transaction (e.g. a full disk)
+                self._fail(sql.StoreUnavailable("the changes waiting to be saved were undone"))
+        else:
+            self.conn.execute("RELEASE grouped")
+        return self._schedule()
+
+    def commit(self) -> None:
+        """Commit the group now (before a block that commits at once, or at close)."""
+        saved, self._saved = self._saved, None
+        if not self._open:
+            if saved is not None and not saved.done():
+                saved.set_result(None)
+            return
+        self._open = False
+        try:
+            self.conn.commit()
+        except BaseException as error:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            reason = sql.unavailable(error) if isinstance(error, Exception) else None
+            if saved is not None and not saved.done():
+                saved.set_exception(reason or error)
+            if reason is not None:
+                raise reason from error
+            raise
+        if saved is not None and not saved.done():
+            saved.set_result(None)
+
+    # -- the commit on the next turn --------------------------------------------------------
+    def _schedule(self) -> asyncio.Future[None] | None:
+        if not self._open:
+            return None
+        if self._saved is None:
+            loop = asyncio.get_running_loop()
+            self._saved = loop.create_future()
+            self._saved.add_done_callback(_retrieve)
+            loop.call_soon(self._commit_when_idle)
+        return self._saved
+
+    def _commit_when_idle(self) -> None:
+        if self.depth:  # a block is open (cannot happen between tasks' steps; to be safe)
+            asyncio.get_running_loop().call_soon(self._commit_when_idle)
+            return
+        with contextlib.suppress(Exception):  # the updates waiting get it from ``durable``
+            self.commit()
+
+    def _fail(self, error: BaseException) -> None:
+        self._open = False
+        saved, self._saved = self._saved, None
+        if saved is not None and not saved.done():
+            saved.set_exception(error)
+
+
+def _retrieve(future: asyncio.Future[None]) -> None:
+    """A failed commit nobody awaited is not an unhandled error (the updates run again)."""
+    if not future.cancelled():
+        future.exception()

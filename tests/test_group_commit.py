@@ -1,0 +1,154 @@
+"""Chats handled side by side share commits, and nothing is said about a change before it is
+saved (``bot.storage.group_commit``), through the real path of ``run``: the intake, PTB's
+update queue and the bot's lanes, with the network faked."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from bot.demo.updates import UpdateFactory
+from bot.intake import Intake
+from bot.storage import events
+from tests.helpers.harness import BotHarness
+
+CROWD = [UpdateFactory.user(7000 + n, f"User {n}", "en") for n in range(30)]
+BEGIN = "a|0|welcome|begin"
+
+
+def saved_state(harness: BotHarness, chat_id: int) -> tuple[str, int] | None:
+    """The chat's step and counter as another connection sees them: what is committed."""
+    with sqlite3.connect(harness.settings.db_path) as other:
+        row = other.execute("SELECT state, seq FROM chats WHERE id = ?", [chat_id]).fetchone()
+    return (str(row[0]), int(row[1])) if row else None
+
+
+async def started(harness: BotHarness) -> Intake:
+    await harness.application.start()
+    intake = Intake(harness.application)
+    intake.accept_updates([harness.updates.command(user, "/start") for user in CROWD])
+    await intake.drain(10)
+    return intake
+
+
+def presses(harness: BotHarness) -> list[Any]:
+    return [
+        harness.updates.press(user, BEGIN, _step_message(harness, user["id"])) for user in CROWD
+    ]
+
+
+def _step_message(harness: BotHarness, chat_id: int) -> dict[str, Any]:
+    sent = [c for c in harness.api.calls if c.chat_id == chat_id and c.buttons()]
+    result = sent[-1].result
+    assert isinstance(result, dict)
+    return result
+
+
+async def test_presses_of_many_chats_share_commits(harness: BotHarness) -> None:
+    intake = await started(harness)
+    statements: Counter[str] = Counter()
+    harness.db.conn.set_trace_callback(lambda sql: statements.update([sql.split()[0].upper()]))
+    try:
+        intake.accept_updates(presses(harness))
+        await intake.drain(10)
+    finally:
+        harness.db.conn.set_trace_callback(None)
+    assert all(saved_state(harness, u["id"]) == ("owner_separate", 1) for u in CROWD)
+    # One commit each before; now the presses handled in the same turn share one.
+    assert statements["COMMIT"] <= len(CROWD) // 3, statements
+
+
+async def test_a_reply_goes_out_only_after_its_change_is_saved(harness: BotHarness) -> None:
+    intake = await started(harness)
+    seen_when_shown: dict[int, tuple[str, int] | None] = {}
+
+    def edit(params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        seen_when_shown[chat_id] = saved_state(harness, chat_id)
+        return {
+            "message_id": params["message_id"],
+            "date": 0,
+            "chat": {"id": chat_id, "type": "private"},
+            "text": params["text"],
+        }
+
+    harness.api.responders["editMessageText"] = edit
+    intake.accept_updates(presses(harness))
+    await intake.drain(10)
+    assert set(seen_when_shown) == {u["id"] for u in CROWD}
+    assert set(seen_when_shown.values()) == {("owner_separate", 1)}
+
+
+async def test_an_update_that_fails_undoes_only_its_own_change(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    intake = await started(harness)
+    unlucky = CROWD[7]["id"]
+    insert_event = events.insert_event
+
+    def failing_for_one(db: Any, row: Any) -> None:
+        insert_event(db, row)
+        if row[0] == unlucky:
+            raise RuntimeError("a bug in the middle of one chat's change")
+
+    monkeypatch.setattr(events, "insert_event", failing_for_one)
+    intake.accept_updates(presses(harness))
+    await intake.drain(10)
+    assert saved_state(harness, unlucky) == ("welcome", 0)  # its half-made change undone
+    others = [u["id"] for u in CROWD if u["id"] != unlucky]
+    assert all(saved_state(harness, chat_id) == ("owner_separate", 1) for chat_id in others)
+    with sqlite3.connect(harness.settings.db_path) as other:
+        logged = other.execute(
+            "SELECT COUNT(*) FROM events WHERE kind = 'answer' AND chat_id = ?", [unlucky]
+        ).fetchone()[0]
+    assert logged == 0
+
+
+class _CommitFailsOnce:
+    """The connection, except that its next COMMIT finds the disk full (and undoes all)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.failed = 0
+
+    def commit(self) -> None:
+        if not self.failed:
+            self.failed += 1
+            self._conn.rollback()
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorname = "SQLITE_FULL"  # type: ignore[attr-defined]
+            raise error
+        self._conn.commit()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+async def test_a_group_whose_commit_fails_is_handled_again_once(harness: BotHarness) -> None:
+    intake = await started(harness)
+    group = harness.services.ledger.group
+    assert group is not None
+    failing = _CommitFailsOnce(group.conn)
+    group.conn = failing  # type: ignore[assignment]
+    pressed = presses(harness)
+    harness.api.take()
+    intake.accept_updates(pressed)
+    await intake.drain(10)
+    await asyncio.sleep(0)
+    assert failing.failed == 1
+    # Every press is applied once (not lost with the undone commit, not twice on the retry).
+    assert all(saved_state(harness, u["id"]) == ("owner_separate", 1) for u in CROWD)
+    with sqlite3.connect(harness.settings.db_path) as other:
+        per_chat = dict(
+            other.execute(
+                "SELECT chat_id, COUNT(*) FROM events WHERE kind = 'answer' GROUP BY chat_id"
+            ).fetchall()
+        )
+    assert per_chat == {u["id"]: 1 for u in CROWD}
+    # And each chat is shown its next step.
+    shown = {c.chat_id for c in harness.api.calls if c.method in ("editMessageText", "sendMessage")}
+    assert shown >= {u["id"] for u in CROWD}
