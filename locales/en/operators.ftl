@@ -74,6 +74,7 @@ bc-status-cancelled = cancelled
 bc-progress-title = 📣 <b>Broadcast #{ $id }</b>: { $status }
 bc-progress-counts = ✅ sent { $sent } · 🚫 blocked { $blocked } · ❌ failed { $failed } · ⏳ left { $left } (of { $total })
 bc-progress-unknown = ❔ { $count } with no answer from Telegram (a timeout, or in flight when sending stopped): not resent, they may have arrived. `broadcast --resume ID --resend-unknown` sends them again.
+bc-progress-cancelled = ✖️ { $count } not sent: the broadcast was cancelled before their turn.
 bc-progress-eta = ⏱ about { $minutes } min to go
 bcs-title = 📣 Recent broadcasts
 bcs-none = No broadcasts yet. Send /broadcast to make one.

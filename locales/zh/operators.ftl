@@ -61,6 +61,7 @@ bc-status-cancelled = 已取消
 bc-progress-title = 📣 <b>群发 #{ $id }</b>：{ $status }
 bc-progress-counts = ✅ 已发送 { $sent } · 🚫 已屏蔽 { $blocked } · ❌ 失败 { $failed } · ⏳ 剩余 { $left }（共 { $total }）
 bc-progress-unknown = ❔ { $count } 条没有得到 Telegram 的答复（超时，或发送中断时正在发送）：不会自动重发，可能已经送达。用 `broadcast --resume ID --resend-unknown` 可再次发送。
+bc-progress-cancelled = ✖️ { $count } 条未发送：轮到它们之前，群发已取消。
 bc-progress-eta = ⏱ 预计还需约 { $minutes } 分钟
 bcs-title = 📣 最近的群发
 bcs-none = 还没有群发。发送 /broadcast 新建一个。

@@ -27,8 +27,6 @@ from bot.services.drafts import Draft, DraftService
 from bot.telegram_sender import send_payload
 
 IDLE_CHOICES = (3, 7, 14, 30)
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
 
 
 def _t(context: BotContext, message_id: str, **args: Any) -> str:
@@ -115,14 +113,15 @@ async def _take_content(
     update: Update, context: BotContext, draft: Draft, message: Message
 ) -> None:
     content = _content_of(message)
-    limit = MAX_TEXT if content and content["kind"] == "text" else MAX_CAPTION
-    if content is None or (content["kind"] == "text" and not content["html"].strip()):
+    main = draft.awaiting == "content"
+    faults = context.services.composer.faults("en" if main else "zh", content or {})
+    if content is None or any(fault.kind == "empty" for fault in faults):
         await reply(update, context, _t(context, "bc-bad-content"))
         return
-    if len(content["html"]) > limit:
-        await reply(update, context, _t(context, "bc-too-long", limit=limit))
+    too_long = next((fault for fault in faults if fault.kind == "too-long"), None)
+    if too_long is not None:
+        await reply(update, context, _t(context, "bc-too-long", limit=too_long.limit))
         return
-    main = draft.awaiting == "content"
     context.services.drafts.set_variant(draft, "en" if main else "zh", content)
     if main:
         keyboard = InlineKeyboardMarkup(
@@ -334,21 +333,13 @@ async def on_button(update: Update, context: BotContext) -> None:
 async def _confirm(update: Update, context: BotContext, draft: Draft, *, anyway: bool) -> None:
     """Send it now, or at its time; asked for now within quiet hours, it is held until they
     end unless the operator pressed "send now anyway" (the same rule as every door)."""
-    services = context.services
-    held = None
-    if not draft.send_at:
-        held = services.quiet.when_to_send(services.broadcasts.clock(), anyway=anyway)
-        if held is not None:
-            services.drafts.set_send_at(draft, iso(held))
-    if not services.drafts.confirm(draft):
+    scheduled = context.services.composer.confirm(draft, anyway=anyway)
+    if scheduled is None:
         return
-    if held is not None:
-        at = services.quiet.local(held)
-        await _show(update, context, _t(context, "bc-held", id=draft.id, at=at), None)
-        return
-    if draft.send_at:
-        at = _local(dt.datetime.fromisoformat(draft.send_at), context)
-        await _show(update, context, _t(context, "bc-scheduled", id=draft.id, at=at), None)
+    if scheduled.send_at is not None:
+        at = _local(scheduled.send_at, context)
+        said = "bc-held" if scheduled.held else "bc-scheduled"
+        await _show(update, context, _t(context, said, id=draft.id, at=at), None)
         return
     await _show(update, context, _t(context, "bc-started", id=draft.id), None)
     start_broadcast(context.bot_application, draft.id)
