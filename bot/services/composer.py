@@ -106,6 +106,25 @@ class BroadcastComposer:
         return [fault for lang, variant in content.items() for fault in self.faults(lang, variant)]
 
     # -- when -------------------------------------------------------------------------------
+    def parse_time(self, raw: str) -> dt.datetime | None:
+        """'YYYY-MM-DD HH:MM' or 'HH:MM' (the next such time) in the operators' zone, as UTC;
+        None unless it is a future time."""
+        tz = self.quiet.tz
+        now = self.broadcasts.clock()
+        raw = raw.strip()
+        try:
+            if len(raw) <= 5:
+                clock_time = dt.time.fromisoformat(raw.zfill(5))
+                local_now = now.astimezone(tz)
+                moment = dt.datetime.combine(local_now.date(), clock_time, tzinfo=tz)
+                if moment <= local_now:
+                    moment += dt.timedelta(days=1)
+            else:
+                moment = dt.datetime.strptime(raw, "%Y-%m-%d %H:%M").replace(tzinfo=tz)
+        except ValueError:
+            return None
+        return moment.astimezone(dt.UTC) if moment > now else None
+
     def when(self, *, anyway: bool = False) -> dt.datetime | None:
         """Asked to go now: None (at once), or the end of quiet hours it is held until."""
         return self.quiet.when_to_send(self.broadcasts.clock(), anyway=anyway)
@@ -171,3 +190,18 @@ def listing(db: Database, limit: int) -> list[Listed]:
         Listed(row, Report.of(row.id, row.status, counts))
         for row, counts in store.recent_with_counts(db, limit)
     ]
+
+
+def with_primary(audience: str, primary: str) -> str:
+    """The audience ``primary`` (all, stage:N...), keeping "unfinished only" if it was on."""
+    unfinished = "unfinished" in audience.split(",")
+    return f"{primary},unfinished" if unfinished else primary
+
+
+def toggle_unfinished(audience: str) -> str:
+    terms = [term for term in audience.split(",") if term and term != "all"]
+    if "unfinished" in terms:
+        terms.remove("unfinished")
+    else:
+        terms.append("unfinished")
+    return ",".join(terms) or "all"

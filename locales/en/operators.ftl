@@ -62,6 +62,7 @@ bc-bad-time = 🤔 I could not read that as a future time. Use <code>10:00</code
 bc-time-quiet = 🌙 That is within quiet hours, so it will go out at { $at } instead.
 bc-discarded = 🗑 Broadcast discarded.
 bc-not-draft = Broadcast #{ $id } was already confirmed or discarded.
+bc-out-of-date = That button belongs to an earlier step of this broadcast. Please use the newest message.
 bc-scheduled = 🕒 Broadcast #{ $id } scheduled for { $at }. /broadcasts shows it and can cancel it.
 bc-held = 🌙 Broadcast #{ $id } is held until { $at } (quiet hours). /broadcasts shows it and can cancel it.
 bc-started = 🚀 Broadcast #{ $id } is starting. Progress follows below.

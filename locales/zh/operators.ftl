@@ -49,6 +49,7 @@ bc-bad-time = 🤔 无法识别为将来的时间。请使用 <code>10:00</code>
 bc-time-quiet = 🌙 该时间处于免打扰时段，将改为在 { $at } 发送。
 bc-discarded = 🗑 已放弃此群发。
 bc-not-draft = 群发 #{ $id } 已确认或已放弃。
+bc-out-of-date = 该按钮属于这次群发之前的步骤，请使用最新的消息。
 bc-scheduled = 🕒 群发 #{ $id } 已定于 { $at } 发送。可用 /broadcasts 查看或取消。
 bc-held = 🌙 群发 #{ $id } 将在免打扰时段结束后于 { $at } 发送。可用 /broadcasts 查看或取消。
 bc-started = 🚀 群发 #{ $id } 正在开始，进度见下方。
