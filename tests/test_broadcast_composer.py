@@ -181,3 +181,52 @@ async def test_the_chat_dialog_goes_through_its_named_states_and_survives_a_rest
     # a button of the confirmed draft: answered, nothing changes
     calls = await harness.press(OPERATOR, summary["🗑 Discard"])
     assert "already confirmed or discarded" in texts(calls) and state(harness) == "scheduled"
+
+
+# -- cancel: the same at every door ----------------------------------------------------------
+@pytest.mark.parametrize("door", ["chat", "console", "command line"])
+async def test_cancel_stops_a_running_broadcast_at_the_next_chat_at_every_door(
+    harness: BotHarness, clock: FrozenClock, door: str
+) -> None:
+    import asyncio
+
+    from bot.handlers.operators.runs import start_broadcast
+    from tests.helpers.broadcasts import deliveries_of
+
+    fast(harness, concurrency=1)
+    harness.services.broadcasts.progress_every = 3.0  # the real heartbeat: it must not matter
+    ids = seed_chats(harness, 120)
+    bid = harness.services.broadcasts.create(
+        parse_audience("all", harness.services.spec), {"en": {"kind": "text", "html": "hi"}}
+    )
+    async with client_for(harness) as (client, _):
+        csrf = await signed_in(harness, client)
+
+        async def cancel() -> Any:
+            if door == "chat":
+                return await harness.press(OPERATOR, f"bcx|{bid}")
+            if door == "console":
+                return await client.post(f"/console/broadcasts/{bid}/cancel", data={"csrf": csrf})
+            out = io.StringIO()
+            args = cli_args(cancel=bid)
+            assert await broadcast_main(args, harness.settings, clock=clock, out=out) == 0
+            return out.getvalue()
+
+        sent, pending = 0, []
+
+        def respond(params: dict[str, Any]) -> Any:
+            nonlocal sent
+            if int(params["chat_id"]) in ids:
+                sent += 1
+                if sent == 20:
+                    pending.append(asyncio.get_running_loop().create_task(cancel()))
+            return harness.api._message("sendMessage", params)
+
+        harness.api.responders["sendMessage"] = respond
+        task = start_broadcast(harness.application, bid)
+        assert task is not None
+        report = await task
+        await asyncio.gather(*pending)
+    assert report.status == "cancelled" and 20 <= report.sent <= 22, report
+    assert report.cancelled == len(ids) - report.sent and report.left == 0
+    assert {row.status for row in deliveries_of(harness.db, bid)} == {"sent", "cancelled"}
