@@ -6,6 +6,11 @@ survives a restart. Four states wait for a typed message (:data:`WAITS_FOR_MESSA
 others for a button. A button shown in a message stays pressable after the dialog moved on,
 so a trigger's sources are every state in which its button can still be on screen; a press
 the machine does not allow from the draft's state is answered as out of date.
+
+Why not PTB's ``ConversationHandler``: its state lives in memory (or in PTB's persistence, a
+second record beside the draft's row) and does not know which draft a button belongs to; here
+the draft's row is the one record, restored after a restart, and the table says for each
+trigger in which states its button may still be pressed.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def draft_of(db: Database, user_id: int) -> BroadcastRow | None:
 
 
 def drafts_awaiting_input(db: Database) -> dict[int, str]:
-    """Operator → what their newest draft waits for, for drafts that wait for a message."""
+    """Operator → the state of their newest draft in the dialog (its ``awaiting``)."""
     cursor = db.execute(
         "SELECT created_by, awaiting FROM broadcasts WHERE status = 'draft' ORDER BY id"
     )
