@@ -147,8 +147,9 @@ async def _take_time(update: Update, context: BotContext, draft: Draft, message:
 
 
 Take = Callable[[Update, BotContext, Draft, Message], Awaitable[None]]
-_INPUT: dict[str, Take] = {CONTENT: _take_content, ZH: _take_content, IDLE: _take_idle}
-_INPUT[TIME] = _take_time  # each state of compose_dialog.WAITS_FOR_MESSAGE: what reads it
+_INPUT: dict[str, Take] = {  # what reads the message, in each state that waits for one
+    CONTENT: _take_content, ZH: _take_content, IDLE: _take_idle, TIME: _take_time,
+}  # fmt: skip
 
 
 def _local(moment: dt.datetime, context: BotContext) -> str:
