@@ -36,6 +36,7 @@ from bot.retrying_request import RawUpdatesRequest, RetryingRequest
 from bot.services import flow_versions
 from bot.services.broadcasts import BroadcastService
 from bot.services.clock import utc_now
+from bot.services.composer import BroadcastComposer
 from bot.services.console_auth import SignIn
 from bot.services.content import load_content
 from bot.services.delivery import Delivery, Limits
@@ -54,6 +55,7 @@ from bot.services.step_view import StepViews
 from bot.services.tickets import TicketService
 from bot.storage.db import BackgroundCheckpointer, close_database, open_database
 from bot.storage.group_commit import GroupCommit
+from bot.telegram.limits import TELEGRAM_TEXT_LIMITS
 from bot.telegram_sender import TelegramSender
 
 log = logging.getLogger(__name__)
@@ -157,6 +159,7 @@ def build_application(
     quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
     ledger = UpdateLedger(db, clock, group)
     progress = ProgressService(db, spec, ledger, clock)
+    broadcasts, drafts = BroadcastService(db, spec, clock), DraftService(db, clock)
     row_hooks: tuple[RowHook, ...] = (AskButtonRow(),) if settings.support_chat_id else ()
     services = Services(
         settings=settings,
@@ -167,8 +170,9 @@ def build_application(
         renderer=Renderer(catalog, spec, row_hooks, support=settings.support_chat_id is not None),
         tickets=TicketService(db, settings.support_chat_id, clock),
         groups=GroupService(db, clock),
-        broadcasts=BroadcastService(db, spec, clock),
-        drafts=DraftService(db, clock),
+        broadcasts=broadcasts,
+        drafts=drafts,
+        composer=BroadcastComposer(broadcasts, drafts, quiet, TELEGRAM_TEXT_LIMITS),
         reminders=ReminderService(db, spec, clock, quiet, settings.idle_days),
         funnel=FunnelService(db, spec, settings.idle_days),
         delivery=Delivery(

@@ -33,29 +33,36 @@ from bot.config import ConfigError, Settings
 from bot.services.audience import AudienceError, describe_audience, parse_audience
 from bot.services.broadcasts import AudienceSize, BroadcastService, Report
 from bot.services.clock import Clock, utc_now
+from bot.services.composer import BroadcastComposer
 from bot.services.delivery import Delivery, Limits
-from bot.services.message_html import html_faults, plain_preview
+from bot.services.message_html import plain_preview
 from bot.services.quiet_hours import QuietHours
+from bot.telegram.limits import TELEGRAM_TEXT_LIMITS
 from bot.telegram_sender import TelegramSender
 
-MAX_TEXT = 4096
 BAR = 30
 Ask = Callable[[str], bool]
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, composer: BroadcastComposer) -> dict[str, Any]:
+    """The file as one variant, checked as every door checks it."""
     try:
         text = path.read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-    if not text:
+    variant = {"kind": "text", "html": text}
+    faults = composer.faults("en", variant)
+    if any(fault.kind == "empty" for fault in faults):
         raise ConfigError(f"{path} is empty")
-    if len(text) > MAX_TEXT:
-        raise ConfigError(f"{path} has {len(text)} characters; Telegram allows {MAX_TEXT}")
-    faults = html_faults(text)
+    for fault in faults:
+        if fault.kind == "too-long":
+            raise ConfigError(
+                f"{path} has {fault.length} characters; Telegram allows {fault.limit}"
+            )
     if faults:
-        raise ConfigError(f"{path}: Telegram would refuse its HTML: {'; '.join(faults)}")
-    return text
+        details = "; ".join(fault.detail for fault in faults)
+        raise ConfigError(f"{path}: Telegram would refuse its HTML: {details}")
+    return variant
 
 
 def parse_at(raw: str, quiet: QuietHours, now: dt.datetime) -> tuple[dt.datetime | None, str]:
@@ -99,7 +106,7 @@ def progress_line(report: Report) -> str:
     return (
         f"[{'#' * filled}{'.' * (BAR - filled)}] {done}/{report.total} "
         f"sent {report.sent} blocked {report.blocked} failed {report.failed} "
-        f"unknown {report.unknown} left {report.left}{eta}"
+        f"unknown {report.unknown} cancelled {report.cancelled} left {report.left}{eta}"
     )
 
 
@@ -145,8 +152,9 @@ async def broadcast_main(
     db = open_database(settings.db_path)
     try:
         service = BroadcastService(db, spec, clock, progress_every=progress_every)
+        composer = BroadcastComposer(service, None, quiet, TELEGRAM_TEXT_LIMITS)
         if args.cancel is not None:
-            if service.cancel(args.cancel):
+            if composer.cancel(args.cancel):
                 print(f"broadcast {args.cancel} cancelled", file=out)
                 return 0
             print(f"error: broadcast {args.cancel} is not scheduled or running", file=err)
@@ -174,9 +182,9 @@ async def broadcast_main(
             if args.text_file is None:
                 print("error: --text-file is required (or --resume / --cancel)", file=err)
                 return 2
-            content = {"en": {"kind": "text", "html": _read(args.text_file)}}
+            content = {"en": _read(args.text_file, composer)}
             if args.text_file_zh is not None:
-                content["zh"] = {"kind": "text", "html": _read(args.text_file_zh)}
+                content["zh"] = _read(args.text_file_zh, composer)
             now = clock()
             send_at, moved = parse_at(args.at, quiet, now) if args.at else (None, "")
             held = False
@@ -211,7 +219,7 @@ async def broadcast_main(
                     )
                     return 1
             if send_at is not None:
-                broadcast_id = service.create(audience, content, send_at=send_at)
+                broadcast_id = composer.schedule(audience, content, send_at=send_at).broadcast_id
                 when = _held(quiet, send_at) if held else f"scheduled for {quiet.local(send_at)}"
                 print(
                     f"broadcast {broadcast_id} {when} ({chats_text(size)} now); "
@@ -228,8 +236,8 @@ async def broadcast_main(
             print(f"error: {connection_error(exc, settings)}; {kept}", file=err)
             return 1
         try:
-            if content is not None:
-                broadcast_id = service.create(audience, content)
+            if content is not None:  # held or not was decided above
+                broadcast_id = composer.schedule(audience, content, anyway=True).broadcast_id
                 print(f"broadcast {broadcast_id}: {chats_text(size)}", file=out)
             elif resend:
                 again = service.resend_unknown(broadcast_id)
@@ -252,7 +260,8 @@ async def broadcast_main(
         print(
             f"broadcast {broadcast_id} {report.status}: sent {report.sent}, blocked "
             f"{report.blocked}, failed {report.failed}, unknown (may have arrived, not "
-            f"resent; --resend-unknown sends them) {report.unknown}, not sent {report.left}",
+            f"resent; --resend-unknown sends them) {report.unknown}, cancelled "
+            f"{report.cancelled}, not sent {report.left}",
             file=out,
         )
         return 0
@@ -289,7 +298,7 @@ def _stopped(service: BroadcastService, broadcast_id: int, out: TextIO, err: Tex
     """After an error in the middle: cancelled if nothing went out, else resumable."""
     report = service.report(broadcast_id)
     went = report is not None and (report.sent + report.unknown + report.blocked + report.failed)
-    if not went and service.cancel(broadcast_id):
+    if not went and service.cancel(broadcast_id):  # as BroadcastComposer.cancel
         print(f"broadcast {broadcast_id} cancelled: nothing was sent", file=err)
         return 1
     service.let_go(broadcast_id)

@@ -91,22 +91,18 @@ def cmd_broadcast(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_broadcasts(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import load_catalog_and_flow
     from bot.services.audience import describe_audience
-    from bot.services.broadcasts import BroadcastService
-    from bot.services.clock import utc_now
+    from bot.services.composer import listing
     from bot.services.quiet_hours import QuietHours
     from bot.storage.db import close_database, open_database
 
     catalog, spec = load_catalog_and_flow(settings)
     db = open_database(settings.db_path)
     try:
-        service = BroadcastService(db, spec, utc_now)
         quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
-        rows = service.recent(args.limit)
-        if not rows:
+        listed = listing(db, args.limit)  # one query, as every door lists them
+        if not listed:
             print("no broadcasts yet")
-        for row in rows:
-            report = service.report(row.id)
-            assert report is not None
+        for row, report in ((item.row, item.report) for item in listed):
             at = ""
             if row.status == "scheduled" and row.send_at:
                 at = f"  at {quiet.local(dt.datetime.fromisoformat(row.send_at))}"
@@ -116,6 +112,7 @@ def cmd_broadcasts(args: argparse.Namespace, settings: Settings) -> int:
                 f"audience {row.audience:<20} total {row.total or 0:>6}  "
                 f"sent {report.sent}  blocked {report.blocked}  "
                 f"failed {report.failed}  unknown {report.unknown}  "
+                f"cancelled {report.cancelled}  "
                 f"left {report.left}{at}\n"
                 f"       {describe_audience(row.audience, spec, catalog, 'en')}"
             )

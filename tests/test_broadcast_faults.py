@@ -20,9 +20,9 @@ from bot.cli_broadcast import broadcast_main
 from bot.demo.offline_api import OfflineBotAPI
 from bot.jobs import tick
 from bot.services.audience import parse_audience
-from bot.services.broadcasts import report_text
 from bot.services.delivery import Ambiguous, Rejected, SendError, Transient
 from bot.storage import broadcasts as store
+from bot.telegram.broadcast_text import report_text
 from bot.telegram_sender import TelegramSender
 from tests.helpers.broadcasts import FAST, cli_args, delivered, deliveries_of, fast, seed_chats
 from tests.helpers.harness import BotHarness, FrozenClock

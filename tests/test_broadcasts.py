@@ -200,8 +200,13 @@ async def test_bad_input_in_the_conversation_gets_a_clear_answer(
     assert report.sent == 10 and report.status == "done"
 
 
-async def test_cancel_stops_a_running_broadcast(harness: BotHarness) -> None:
+async def test_cancel_from_the_chat_stops_a_running_broadcast_at_the_next_chat(
+    harness: BotHarness,
+) -> None:
+    """The same rule as every door: no further chat gets it (not a heartbeat later), and what
+    was still pending is recorded as cancelled, not left waiting."""
     fast(harness, concurrency=1)
+    harness.services.broadcasts.progress_every = 3.0  # the real heartbeat: it must not matter
     ids = seed_chats(harness, 200)
     ops = harness.services
     from bot.services.audience import parse_audience
@@ -228,8 +233,13 @@ async def test_cancel_stops_a_running_broadcast(harness: BotHarness) -> None:
     report = await task
     await asyncio.gather(*pending)
     assert report.status == "cancelled"
-    assert 50 <= report.sent < len(ids)
-    assert report.left == len(ids) - report.sent - report.unknown
+    assert 50 <= report.sent <= 52, report  # the press is handled between two sends
+    assert report.left == 0 and report.cancelled == len(ids) - report.sent - report.unknown
+    rows = deliveries_of(harness.db, bid)
+    assert {row.status for row in rows} == {"sent", "cancelled"}
+    assert len([row for row in rows if row.status == "sent"]) == report.sent
+    shown = [c for c in harness.api.calls if c.chat_id == 900 and "Broadcast #1" in (c.text or "")]
+    assert "cancelled" in shown[-1].text and f"{report.cancelled} not sent" in shown[-1].text
 
 
 async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(

@@ -20,6 +20,7 @@ import pytest
 
 from bot.config import Settings
 from bot.storage import board, chats
+from bot.storage import broadcasts as broadcast_store
 from bot.storage.sql import transaction
 from bot.web.console import Console
 from tests.helpers.console import (
@@ -82,8 +83,8 @@ async def test_the_broadcasts_page_reads_off_the_event_loop(
     harness: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await walk(harness, ZH_USER, ["begin"])
-    slow = SlowRead(board.broadcasts_with_counts)
-    monkeypatch.setattr(board, "broadcasts_with_counts", slow)
+    slow = SlowRead(broadcast_store.recent_with_counts)
+    monkeypatch.setattr(broadcast_store, "recent_with_counts", slow)
     async with client_for(harness) as (client, _):
         await signed_in(harness, client)
         page = await _press_elsewhere_while(harness, slow, client.get("/console/broadcasts"))

@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 from bot.config import Settings
 from bot.handlers.render import Renderer
 from bot.services.broadcasts import BroadcastService
+from bot.services.composer import BroadcastComposer
 from bot.services.console_auth import SignIn
 from bot.services.delivery import Delivery
 from bot.services.drafts import DraftService
@@ -51,6 +52,7 @@ class Services:
     groups: GroupService
     broadcasts: BroadcastService
     drafts: DraftService
+    composer: BroadcastComposer  # every broadcast action, as at the other doors
     reminders: ReminderService
     funnel: FunnelService
     delivery: Delivery

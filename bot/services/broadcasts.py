@@ -36,7 +36,7 @@ from bot.services.audience import Audience, chat_filter, parse_audience
 from bot.services.clock import Clock, iso
 from bot.services.delivery import Delivery, Payload
 from bot.services.flow_spec import FlowSpec
-from bot.services.i18n import LANGUAGES, Catalog, format_number
+from bot.services.i18n import LANGUAGES
 from bot.storage import broadcasts as store
 from bot.storage import chats
 from bot.storage.broadcasts import BroadcastRow, PendingDelivery
@@ -79,6 +79,7 @@ class Report:
     blocked: int = 0
     failed: int = 0
     unknown: int = 0
+    cancelled: int = 0  # not sent: still pending when the broadcast was cancelled
     left: int = 0
     eta_seconds: float | None = None
     final: bool = False
@@ -94,8 +95,17 @@ class Report:
             blocked=counts.get("blocked", 0),
             failed=counts.get("failed", 0),
             unknown=counts.get("unknown", 0),
+            cancelled=counts.get("cancelled", 0),
             left=counts.get("pending", 0) + counts.get("sending", 0),
         )
+
+    @classmethod
+    def of(cls, broadcast_id: int, status: str, counts: dict[str, int]) -> Report:
+        """As the operator reads it: a scheduled one has nothing due yet."""
+        report = cls.from_counts(broadcast_id, status, counts)
+        if status == "scheduled":
+            report.total = report.left = 0
+        return report
 
 
 ProgressSink = Callable[[Report], Awaitable[None]]
@@ -181,7 +191,8 @@ class BroadcastService:
         return store.recent_broadcasts(self.db, limit)
 
     def cancel(self, broadcast_id: int) -> bool:
-        """Stop a scheduled or running broadcast; what is not sent yet stays unsent."""
+        """Stop a scheduled or running broadcast: a run (of any process) sends to no further
+        chat, and what was still pending is recorded as ``cancelled``."""
         with transaction(self.db):
             return store.cancel(self.db, broadcast_id, self.now())
 
@@ -189,11 +200,7 @@ class BroadcastService:
         row = store.get_broadcast(self.db, broadcast_id)
         if row is None:
             return None
-        counts = store.delivery_counts(self.db, broadcast_id)
-        report = Report.from_counts(broadcast_id, row.status, counts)
-        if row.status == "scheduled":
-            report.total = report.left = 0
-        return report
+        return Report.of(broadcast_id, row.status, store.delivery_counts(self.db, broadcast_id))
 
     def due(self, *, quiet: bool = False) -> list[int]:
         """Broadcasts to (re)start now: scheduled ones due, running ones whose runner died.
@@ -369,31 +376,3 @@ class BroadcastService:
         if on_progress is not None:
             await on_progress(report)
         return report
-
-
-def report_text(catalog: Catalog, lang: str, report: Report) -> str:
-    """The live progress / final report of a broadcast, in the operator's language."""
-    t = catalog.text
-
-    def n(value: float) -> str:
-        return format_number(value, lang)
-
-    status_id = f"bc-status-{report.status}"
-    status = t(lang, status_id) if catalog.has(lang, status_id) else report.status
-    lines = [
-        t(lang, "bc-progress-title", id=report.broadcast_id, status=status),
-        t(
-            lang,
-            "bc-progress-counts",
-            sent=n(report.sent),
-            blocked=n(report.blocked),
-            failed=n(report.failed),
-            left=n(report.left),
-            total=n(report.total),
-        ),
-    ]
-    if report.unknown:
-        lines.append(t(lang, "bc-progress-unknown", count=n(report.unknown)))
-    if report.eta_seconds is not None and not report.final:
-        lines.append(t(lang, "bc-progress-eta", minutes=max(1, round(report.eta_seconds / 60))))
-    return "\n".join(lines)

@@ -1,10 +1,10 @@
 """Broadcasts being composed in an operator's private chat (``/broadcast``).
 
-A draft is a ``broadcasts`` row with status ``draft``; which input it waits for (its content,
-the Chinese variant, an idle threshold, a time) is in its ``awaiting`` column, so the
-conversation survives a restart. Who is being waited for is also kept in memory, so telling
-whether an operator's message is a draft's input needs no query while PTB matches handlers
-(drafts are only made in the bot's own process).
+A draft is a ``broadcasts`` row with status ``draft``; its state in the dialog (declared in
+:mod:`bot.services.compose_dialog`) is in its ``awaiting`` column, so the conversation
+survives a restart. Each operator's state is also kept in memory, so telling whether an
+operator's message is a draft's input needs no query while PTB matches handlers (drafts are
+only made in the bot's own process).
 """
 
 from __future__ import annotations
@@ -15,6 +15,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.services.clock import Clock, iso
+from bot.services.compose_dialog import (
+    CONFIRMED,
+    CONTENT,
+    DISCARDED,
+    WAITS_FOR_MESSAGE,
+    ComposeDialog,
+    state_of,
+)
 from bot.storage import broadcasts as store
 from bot.storage.broadcasts import BroadcastRow
 from bot.storage.sql import transaction
@@ -26,11 +34,20 @@ class DraftService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
-        self._awaiting: dict[int, str] = store.drafts_awaiting_input(db)
+        self.dialog = ComposeDialog()
+        self._states: dict[int, str] = store.drafts_awaiting_input(db)
 
     def awaiting(self, user_id: int) -> str | None:
-        """What the operator's draft waits for, if it waits for a message."""
-        return self._awaiting.get(user_id)
+        """The state of the operator's draft if it waits for a typed message (from memory)."""
+        state = self._states.get(user_id)
+        return state if state in WAITS_FOR_MESSAGE else None
+
+    def state(self, draft: Draft) -> str:
+        return state_of(draft.awaiting)
+
+    def allows(self, draft: Draft, trigger: str) -> bool:
+        """Whether the dialog allows ``trigger`` from the draft's state."""
+        return self.dialog.next(self.state(draft), trigger) is not None
 
     def start(self, user_id: int, chat_id: int, language: str) -> int:
         """A new draft (any older one of this operator is discarded), waiting for content."""
@@ -43,13 +60,13 @@ class DraftService:
                     "operator_chat_id": chat_id,
                     "operator_language": language,
                     "status": "draft",
-                    "awaiting": "content",
+                    "awaiting": CONTENT,
                     "audience": "all",
                     "content": "{}",
                     "created_at": iso(self.clock()),
                 },
             )
-        self._awaiting[user_id] = "content"
+        self._states[user_id] = CONTENT
         return draft_id
 
     def get(self, draft_id: int) -> Draft | None:
@@ -58,44 +75,48 @@ class DraftService:
     def of(self, user_id: int) -> Draft | None:
         return store.draft_of(self.db, user_id)
 
-    def wait_for(self, draft: Draft, awaiting: str | None) -> None:
-        self._change(draft, {"awaiting": awaiting})
+    def move(self, draft: Draft, trigger: str, **changes: Any) -> Draft | None:
+        """Take the dialog's ``trigger`` (with the draft's ``changes``: content, audience,
+        send_at); the draft as it is now, or None if its state does not allow the trigger.
+        ``confirm`` is :meth:`confirm`'s."""
+        dest = self.dialog.next(self.state(draft), trigger)
+        if dest is None or dest == CONFIRMED:
+            return None
+        if dest == DISCARDED:
+            changes.update(status="discarded", awaiting=None)
+        else:
+            changes["awaiting"] = dest
+        with transaction(self.db):
+            store.update_broadcast(self.db, draft.id, changes)
+        if dest == DISCARDED:
+            self._forget(draft.created_by, draft.id)
+        else:
+            self._states[draft.created_by] = dest
+        return draft._replace(**changes)
 
-    def set_variant(self, draft: Draft, language: str, content: dict[str, Any]) -> None:
-        """The message for chats in ``language`` (``en``: the main one)."""
+    @staticmethod
+    def with_variant(draft: Draft, language: str, content: dict[str, Any]) -> str:
+        """The draft's content JSON with the message for chats in ``language`` (en: main)."""
         stored = json.loads(draft.content or "{}")
         stored[language] = content
-        self._change(draft, {"content": json.dumps(stored, ensure_ascii=False), "awaiting": None})
-
-    def set_audience(self, draft: Draft, audience: str, *, done: bool = True) -> None:
-        changes: dict[str, Any] = {"audience": audience}
-        if done:
-            changes["awaiting"] = None
-        self._change(draft, changes)
+        return json.dumps(stored, ensure_ascii=False)
 
     def set_send_at(self, draft: Draft, send_at: str | None) -> None:
-        self._change(draft, {"send_at": send_at, "awaiting": None})
-
-    def discard(self, draft: Draft) -> None:
-        self._change(draft, {"status": "discarded", "awaiting": None})
+        """When it goes (held until the end of quiet hours), as it is confirmed."""
+        with transaction(self.db):
+            store.update_broadcast(self.db, draft.id, {"send_at": send_at})
 
     def confirm(self, draft: Draft) -> bool:
-        """The draft is scheduled (to go now or at its time); False if it already was."""
+        """The draft is scheduled (to go now or at its time); False if it already was, or its
+        state does not allow it."""
+        if self.dialog.next(self.state(draft), "confirm") != CONFIRMED:
+            return False
         with transaction(self.db):
             confirmed = store.confirm_draft(self.db, draft.id)
         self._forget(draft.created_by, draft.id)
         return confirmed
 
-    def _change(self, draft: Draft, changes: dict[str, Any]) -> None:
-        with transaction(self.db):
-            store.update_broadcast(self.db, draft.id, changes)
-        if "awaiting" in changes:
-            if changes["awaiting"] and changes.get("status", "draft") == "draft":
-                self._awaiting[draft.created_by] = changes["awaiting"]
-            else:
-                self._forget(draft.created_by, draft.id)
-
     def _forget(self, user_id: int, draft_id: int) -> None:
         newest = store.draft_of(self.db, user_id)
         if newest is None or newest.id == draft_id:
-            self._awaiting.pop(user_id, None)
+            self._states.pop(user_id, None)

@@ -68,3 +68,21 @@ def plain_preview(text: str, limit: int = 300) -> str:
     reader.close()
     plain = "".join(reader.parts).strip()
     return plain if len(plain) <= limit else plain[: limit - 1] + "…"
+
+
+def visible_length(text: str) -> int:
+    """How long Telegram takes ``text`` (HTML parse mode) to be: the text a reader sees, tags
+    left out and entities decoded, in UTF-16 code units (as Telegram counts)."""
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+
+        def handle_data(self, data: str) -> None:
+            self.parts.append(data)
+
+    reader = _Text()
+    reader.feed(text)
+    reader.close()
+    return len("".join(reader.parts).strip().encode("utf-16-le")) // 2

@@ -18,15 +18,16 @@ from sqlite_utils import Database
 
 from bot.callbacks import parse_chat_id
 from bot.services.audience import Audience, chat_filter
-from bot.services.broadcasts import AudienceSize, Report
+from bot.services.broadcasts import AudienceSize
 from bot.services.chat_progress import ChatProgress
+from bot.services.composer import Listed, listing
 from bot.services.csv_cells import csv_writer
 from bot.services.flow_spec import FlowSpec, Stage, Step
 from bot.services.journey import step_status
 from bot.services.workdays import CALENDAR_ZONE, WorkingCalendar
 from bot.storage import board as store
 from bot.storage import chats
-from bot.storage.board import BoardRow, BoardWhere, BroadcastLine, Received, TicketMessage
+from bot.storage.board import BoardRow, BoardWhere, Received, TicketMessage
 
 PER_PAGE = 50
 CSV_CHUNK = 64 * 1024  # characters of CSV handed over at a time
@@ -241,15 +242,10 @@ class Portfolio:
         yield out.getvalue()
 
     # -- broadcasts -----------------------------------------------------------------------------
-    def broadcasts(self, limit: int = 50) -> list[tuple[BroadcastLine, Report]]:
-        """The newest broadcasts and each one's delivery report, in one query."""
-        found = []
-        for line in store.broadcasts_with_counts(self.db, limit):
-            report = Report.from_counts(line.id, line.status, line.counts)
-            if line.status == "scheduled":  # as BroadcastService.report: nothing is due yet
-                report.total = report.left = 0
-            found.append((line, report))
-        return found
+    def broadcasts(self, limit: int = 50) -> list[Listed]:
+        """The newest broadcasts and each one's delivery report, in one query (the composer's
+        list, as every door shows it)."""
+        return listing(self.db, limit)
 
     def audience_size(self, audience: Audience) -> AudienceSize:
         """How many chats ``audience`` reaches now, and how many muted ones it leaves out (the

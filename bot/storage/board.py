@@ -334,36 +334,6 @@ def broadcasts_received(db: Database, chat_id: int, limit: int = 50) -> list[Rec
     return [Received._make(row) for row in cursor.fetchall()]
 
 
-class BroadcastLine(NamedTuple):
-    id: int
-    audience: str
-    status: str
-    created_at: str
-    send_at: str | None  # when a scheduled one goes
-    counts: dict[str, int]  # deliveries by status
-
-
-def broadcasts_with_counts(db: Database, limit: int = 50) -> list[BroadcastLine]:
-    """The newest broadcasts (not drafts) with their deliveries counted by status: one query
-    (the count of each is read from the deliveries' (broadcast, status) index)."""
-    cursor = db.execute(
-        "SELECT b.id, b.audience, b.status, b.created_at, b.send_at, d.status, "
-        "COUNT(d.broadcast_id) "
-        "FROM (SELECT id, audience, status, created_at, send_at FROM broadcasts "
-        "WHERE status NOT IN ('draft', 'discarded') ORDER BY id DESC LIMIT ?) b "
-        "LEFT JOIN deliveries d ON d.broadcast_id = b.id "
-        "GROUP BY b.id, d.status ORDER BY b.id DESC",
-        [limit],
-    )
-    lines: list[BroadcastLine] = []
-    for broadcast_id, audience, status, created_at, send_at, delivery, count in cursor:
-        if not lines or lines[-1].id != broadcast_id:
-            lines.append(BroadcastLine(broadcast_id, audience, status, created_at, send_at, {}))
-        if delivery is not None:
-            lines[-1].counts[str(delivery)] = int(count)
-    return lines
-
-
 def recent_events(db: Database, chat_id: int, limit: int = 300) -> list[tuple[Any, ...]]:
     """The chat's newest answers-log entries, oldest first:
     (kind, step, answer, to_state, detail, at, user_id, flow_version)."""

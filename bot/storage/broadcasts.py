@@ -5,8 +5,9 @@
   lease (``runner``, ``heartbeat_at``) so that only one process sends it at a time.
 * ``deliveries``: one row per (broadcast, chat), created when the broadcast starts. Its
   status is ``pending`` → ``sending`` (written *before* the send) → ``sent`` / ``blocked`` /
-  ``failed`` / ``unknown`` (after: no answer came, it may have arrived). A row left in
-  ``sending`` by a crash also becomes ``unknown``. An ``unknown`` row is never sent again (at
+  ``failed`` / ``unknown`` (after: no answer came, it may have arrived), or ``cancelled`` (still
+  pending when the broadcast was cancelled). A row left in ``sending`` by a crash also becomes
+  ``unknown``. An ``unknown`` row is never sent again (at
   most once) unless the operator asks for it (:func:`resend_unknown`).
 """
 
@@ -67,7 +68,7 @@ def draft_of(db: Database, user_id: int) -> BroadcastRow | None:
 
 
 def drafts_awaiting_input(db: Database) -> dict[int, str]:
-    """Operator → what their newest draft waits for, for drafts that wait for a message."""
+    """Operator → the state of their newest draft in the dialog (its ``awaiting``)."""
     cursor = db.execute(
         "SELECT created_by, awaiting FROM broadcasts WHERE status = 'draft' ORDER BY id"
     )
@@ -96,18 +97,49 @@ def confirm_draft(db: Database, broadcast_id: int) -> bool:
 
 
 def cancel(db: Database, broadcast_id: int, now: str) -> bool:
-    """Scheduled or running → cancelled; False if it was neither."""
+    """Scheduled or running → cancelled, and its pending deliveries with it (a sender claims
+    only pending ones, so it stops at the next chat; sends in flight finish and are recorded);
+    False if it was neither. Within a transaction."""
     cursor = write(
         db,
         "UPDATE broadcasts SET status = 'cancelled', finished_at = ? "
         "WHERE id = ? AND status IN ('scheduled', 'running')",
         [now, broadcast_id],
     )
-    return cursor.rowcount == 1
+    if cursor.rowcount != 1:
+        return False
+    write(
+        db,
+        "UPDATE deliveries SET status = 'cancelled', updated_at = ? "
+        "WHERE broadcast_id = ? AND status = 'pending'",
+        [now, broadcast_id],
+    )
+    return True
 
 
 def recent_broadcasts(db: Database, limit: int = 10) -> list[BroadcastRow]:
     return _rows(db, "status NOT IN ('draft', 'discarded') ORDER BY id DESC LIMIT ?", [limit])
+
+
+def recent_with_counts(db: Database, limit: int = 10) -> list[tuple[BroadcastRow, dict[str, int]]]:
+    """The newest broadcasts (not drafts), each with its deliveries counted by status, in one
+    query (the counts come from the deliveries' (broadcast, status) index)."""
+    columns = ", ".join(f"b.{name}" for name in BroadcastRow._fields)
+    cursor = db.execute(
+        f"SELECT {columns}, d.status, COUNT(d.broadcast_id) FROM (SELECT {_COLUMNS} "
+        "FROM broadcasts WHERE status NOT IN ('draft', 'discarded') ORDER BY id DESC LIMIT ?) b "
+        "LEFT JOIN deliveries d ON d.broadcast_id = b.id "
+        "GROUP BY b.id, d.status ORDER BY b.id DESC",
+        [limit],
+    )
+    width = len(BroadcastRow._fields)
+    found: list[tuple[BroadcastRow, dict[str, int]]] = []
+    for values in cursor.fetchall():
+        if not found or found[-1][0].id != values[0]:
+            found.append((BroadcastRow._make(values[:width]), {}))
+        if values[width] is not None:
+            found[-1][1][str(values[width])] = int(values[width + 1])
+    return found
 
 
 def running_broadcasts(db: Database) -> list[BroadcastRow]:

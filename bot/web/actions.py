@@ -103,10 +103,7 @@ def action_routes(console: Console) -> list[Route]:
         broadcast_id = parse_number(request.path_params["broadcast_id"])
         if form is None or broadcast_id is None:
             return console.page("error.html", operator, status=403, reason="console-bad-form")
-        cancelled = services.broadcasts.cancel(broadcast_id)
-        run = console.application.bot_data.broadcast_runs.get(broadcast_id)
-        if cancelled and run is not None:
-            run.cancel()
+        cancelled = services.composer.cancel(broadcast_id)  # a run stops at its next chat
         log.info("console: operator %s cancelled broadcast %s", operator.user_id, broadcast_id)
         notice = "cancelled" if cancelled else "not-cancelled"
         return RedirectResponse(f"/console/broadcasts?notice={notice}", status_code=303)

@@ -16,10 +16,21 @@ from starlette.routing import Route
 
 from bot.handlers.operators.runs import start_broadcast
 from bot.services.audience import AudienceError, describe_audience, parse_audience
-from bot.services.message_html import html_faults
+from bot.services.composer import Fault
+from bot.services.i18n import Catalog
 from bot.web.console import Console, Handler, Operator, checked_form, operators_only
 
-MAX_TEXT = 4096
+
+def fault_text(catalog: Catalog, lang: str, fault: Fault) -> str:
+    """One line of the page's list of what is wrong, in the operator's language."""
+    if fault.kind == "empty":
+        return catalog.text(lang, "console-compose-empty")
+    if fault.kind == "too-long":
+        return catalog.text(
+            lang, "console-compose-too-long", variant=fault.language, length=fault.length,
+            limit=fault.limit,
+        )  # fmt: skip
+    return f"{fault.language}: {fault.detail}"
 
 
 def audience_choices(console: Console, lang: str) -> list[tuple[str, str]]:
@@ -51,16 +62,14 @@ def compose_routes(console: Console) -> list[Route]:
             faults.append(str(exc))
             audience = None
         texts = {lang: draft[f"text_{lang}"].strip() for lang in ("en", "zh")}
-        if not texts["en"] and not texts["zh"]:
-            faults.append(services.catalog.text(operator.lang, "console-compose-empty"))
-        for lang, text in texts.items():
-            if len(text) > MAX_TEXT:
-                faults.append(f"{lang}: {len(text)} > {MAX_TEXT}")
-            faults.extend(f"{lang}: {fault}" for fault in html_faults(text))
+        content = {lang: {"kind": "text", "html": text} for lang, text in texts.items() if text}
+        composer = services.composer
+        faults.extend(
+            fault_text(services.catalog, operator.lang, f) for f in composer.check(content)
+        )
         action = form.get("action")
         quiet = services.quiet
-        now = services.broadcasts.clock()
-        held = quiet.when_to_send(now, anyway=action == "send-now")
+        held = composer.when(anyway=action == "send-now")
         if faults or action not in ("send", "send-now") or audience is None:
             wanted = audience
             size = (
@@ -81,17 +90,16 @@ def compose_routes(console: Console) -> list[Route]:
                 window=quiet.window,
                 preview=texts if not faults else None,
             )
-        content = {lang: {"kind": "text", "html": text} for lang, text in texts.items() if text}
-        broadcast_id = services.broadcasts.create(
+        scheduled = composer.schedule(
             audience,
             content,
             created_by=operator.user_id,
             operator_language=operator.lang,
-            send_at=held,
+            anyway=action == "send-now",
         )
-        if held is not None:
+        if scheduled.send_at is not None:
             return RedirectResponse("/console/broadcasts?notice=held", 303)
-        start_broadcast(console.application, broadcast_id)  # now, not on the bot's next check
+        start_broadcast(console.application, scheduled.broadcast_id)  # now, not on a tick
         return RedirectResponse("/console/broadcasts?notice=created", 303)
 
     def only(handler: Handler) -> Callable[[Request], Awaitable[Response]]:

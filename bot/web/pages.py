@@ -211,13 +211,13 @@ def page_routes(console: Console) -> list[Route]:
 
     async def broadcasts(request: Request, operator: Operator) -> Response:
         found = await console.readers.run(lambda p: p.broadcasts(50))
-        rows = [line for line, _ in found]
+        rows = [item.row for item in found]
         running = any(row.status == "running" for row in rows)  # a held one waits for hours
         return console.page(
             "broadcasts.html",
             operator,
             rows=rows,
-            reports={line.id: report for line, report in found},
+            reports={item.row.id: item.report for item in found},
             audiences={
                 row.id: describe_audience(row.audience, spec, catalog, operator.lang)
                 for row in rows

@@ -163,6 +163,7 @@ console-delivery-failed = Failed
 console-delivery-unknown = Unknown
 console-delivery-pending = Waiting
 console-delivery-sending = Sending
+console-delivery-cancelled = Cancelled
 console-notice-created = The broadcast is being sent; the table below shows its progress.
 console-notice-held = The broadcast is held until quiet hours end; the table shows when it goes.
 console-notice-cancelled = Cancelled. What was not sent yet stays unsent.
@@ -178,6 +179,7 @@ console-compose-preview-title = { $count ->
    *[other] Preview · { $count } companies in the audience
 }
 console-compose-empty = Write the message in at least one language.
+console-compose-too-long = { $variant }: the message is { $length } characters long; Telegram allows { $limit }.
 console-compose-send-held = { $count ->
     [one] Send to 1 company at { $at }
    *[other] Send to { $count } companies at { $at }

@@ -12,7 +12,7 @@ from bot.callbacks import CancelBroadcastButton
 from bot.handlers.context import BotContext
 from bot.handlers.operators.access import operator_only
 from bot.handlers.replies import reply
-from bot.services.broadcasts import report_text
+from bot.telegram.broadcast_text import report_text
 
 
 async def list_broadcasts(update: Update, context: BotContext) -> None:
@@ -21,15 +21,13 @@ async def list_broadcasts(update: Update, context: BotContext) -> None:
     services = context.services
     lang = context.sender_language
     t = services.catalog.text
-    rows = services.broadcasts.recent(10)
-    if not rows:
+    listed = services.composer.listing(10)
+    if not listed:
         await reply(update, context, t(lang, "bcs-none"))
         return
     lines = [f"<b>{escape(t(lang, 'bcs-title'))}</b>"]
     buttons = []
-    for row in rows:
-        report = services.broadcasts.report(row.id)
-        assert report is not None
+    for row, report in ((item.row, item.report) for item in listed):
         lines.append(report_text(services.catalog, lang, report))
         if row.status == "scheduled" and row.send_at:
             at = services.quiet.local(dt.datetime.fromisoformat(row.send_at))
@@ -58,7 +56,7 @@ async def cancel_broadcast(update: Update, context: BotContext) -> None:
         await query.answer(t(lang, "button-unknown"), show_alert=True)
         return
     broadcast_id = button.broadcast_id
-    if context.services.broadcasts.cancel(broadcast_id):
+    if context.services.composer.cancel(broadcast_id):
         await query.answer(t(lang, "bcs-cancelled", id=broadcast_id))
         await reply(update, context, t(lang, "bcs-cancelled", id=broadcast_id))
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Awaitable, Callable
 from html import escape
 from typing import Any
 
@@ -22,13 +23,13 @@ from bot.handlers.operators.runs import start_broadcast
 from bot.handlers.replies import reply
 from bot.services.audience import AudienceError, describe_audience, parse_audience
 from bot.services.clock import iso
+from bot.services.compose_dialog import CONTENT, IDLE, TIME, ZH
+from bot.services.composer import toggle_unfinished, with_primary
 from bot.services.delivery import Payload
 from bot.services.drafts import Draft, DraftService
 from bot.telegram_sender import send_payload
 
 IDLE_CHOICES = (3, 7, 14, 30)
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
 
 
 def _t(context: BotContext, message_id: str, **args: Any) -> str:
@@ -86,44 +87,30 @@ class AwaitingInput(filters.MessageFilter):
 async def on_input(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    drafts = context.services.drafts
-    draft = drafts.of(user.id)
-    if draft is None or not draft.awaiting:
-        return
-    if draft.awaiting in ("content", "zh"):
-        await _take_content(update, context, draft, message)
-    elif draft.awaiting == "idle":
-        days = parse_number((message.text or "").strip())
-        if days is None or not 1 <= days <= 365:
-            await reply(update, context, _t(context, "bc-bad-idle"))
-            return
-        drafts.set_audience(draft, _with_primary(draft.audience, f"idle:{days}"))
-        await _summary(update, context, draft.id)
-    elif draft.awaiting == "time":
-        at = _parse_time(message.text or "", context)
-        if at is None:
-            await reply(update, context, _t(context, "bc-bad-time"))
-            return
-        shifted = context.services.quiet.next_allowed(at)
-        drafts.set_send_at(draft, iso(shifted))
-        if shifted != at:
-            await reply(update, context, _t(context, "bc-time-quiet", at=_local(shifted, context)))
-        await _summary(update, context, draft.id)
+    draft = context.services.drafts.of(user.id)
+    take = _INPUT.get(draft.awaiting or "") if draft is not None else None
+    if draft is not None and take is not None:
+        await take(update, context, draft, message)
 
 
 async def _take_content(
     update: Update, context: BotContext, draft: Draft, message: Message
 ) -> None:
     content = _content_of(message)
-    limit = MAX_TEXT if content and content["kind"] == "text" else MAX_CAPTION
-    if content is None or (content["kind"] == "text" and not content["html"].strip()):
+    main = draft.awaiting == CONTENT
+    faults = context.services.composer.faults("en" if main else "zh", content or {})
+    if content is None or any(fault.kind == "empty" for fault in faults):
         await reply(update, context, _t(context, "bc-bad-content"))
         return
-    if len(content["html"]) > limit:
-        await reply(update, context, _t(context, "bc-too-long", limit=limit))
+    too_long = next((fault for fault in faults if fault.kind == "too-long"), None)
+    if too_long is not None:
+        await reply(update, context, _t(context, "bc-too-long", limit=too_long.limit))
         return
-    main = draft.awaiting == "content"
-    context.services.drafts.set_variant(draft, "en" if main else "zh", content)
+    drafts = context.services.drafts
+    variant = drafts.with_variant(draft, "en" if main else "zh", content)
+    moved = drafts.move(draft, "content_taken" if main else "zh_taken", content=variant)
+    if moved is None:
+        return
     if main:
         keyboard = InlineKeyboardMarkup(
             [
@@ -136,42 +123,37 @@ async def _take_content(
         await _audience_menu(update, context, draft.id, draft.audience)
 
 
+async def _take_idle(update: Update, context: BotContext, draft: Draft, message: Message) -> None:
+    days = parse_number((message.text or "").strip())
+    if days is None or not 1 <= days <= 365:
+        await reply(update, context, _t(context, "bc-bad-idle"))
+        return
+    audience = with_primary(draft.audience, f"idle:{days}")
+    if context.services.drafts.move(draft, "idle_taken", audience=audience) is not None:
+        await _summary(update, context, draft.id)
+
+
+async def _take_time(update: Update, context: BotContext, draft: Draft, message: Message) -> None:
+    at = context.services.composer.parse_time(message.text or "")
+    if at is None:
+        await reply(update, context, _t(context, "bc-bad-time"))
+        return
+    shifted = context.services.quiet.next_allowed(at)
+    if context.services.drafts.move(draft, "time_taken", send_at=iso(shifted)) is None:
+        return
+    if shifted != at:
+        await reply(update, context, _t(context, "bc-time-quiet", at=_local(shifted, context)))
+    await _summary(update, context, draft.id)
+
+
+Take = Callable[[Update, BotContext, Draft, Message], Awaitable[None]]
+_INPUT: dict[str, Take] = {  # what reads the message, in each state that waits for one
+    CONTENT: _take_content, ZH: _take_content, IDLE: _take_idle, TIME: _take_time,
+}  # fmt: skip
+
+
 def _local(moment: dt.datetime, context: BotContext) -> str:
     return context.services.quiet.local(moment)
-
-
-def _parse_time(raw: str, context: BotContext) -> dt.datetime | None:
-    """'YYYY-MM-DD HH:MM' or 'HH:MM' (the next such time) in the operators' zone, future only."""
-    tz = context.services.quiet.tz
-    now = context.services.broadcasts.clock()
-    raw = raw.strip()
-    try:
-        if len(raw) <= 5:
-            clock_time = dt.time.fromisoformat(raw.zfill(5))
-            local_now = now.astimezone(tz)
-            moment = dt.datetime.combine(local_now.date(), clock_time, tzinfo=tz)
-            if moment <= local_now:
-                moment += dt.timedelta(days=1)
-        else:
-            moment = dt.datetime.strptime(raw, "%Y-%m-%d %H:%M").replace(tzinfo=tz)
-    except ValueError:
-        return None
-    return moment.astimezone(dt.UTC) if moment > now else None
-
-
-# -- the audience --------------------------------------------------------------------------------
-def _with_primary(audience: str, primary: str) -> str:
-    unfinished = "unfinished" in audience.split(",")
-    return f"{primary},unfinished" if unfinished else primary
-
-
-def _toggle_unfinished(audience: str) -> str:
-    terms = [term for term in audience.split(",") if term and term != "all"]
-    if "unfinished" in terms:
-        terms.remove("unfinished")
-    else:
-        terms.append("unfinished")
-    return ",".join(terms) or "all"
 
 
 async def _show(
@@ -223,7 +205,6 @@ async def _submenu(update: Update, context: BotContext, draft: Draft, which: str
         choices = [
             (f"idle:{days}", _t(context, "bc-idle-days", days=days)) for days in IDLE_CHOICES
         ]
-        services.drafts.wait_for(draft, "idle")
     buttons = [
         InlineKeyboardButton(label, callback_data=ComposeButton(draft.id, "set", value).encode())
         for value, label in choices
@@ -280,6 +261,26 @@ async def _summary(update: Update, context: BotContext, draft_id: int) -> None:
 
 
 # -- the buttons ---------------------------------------------------------------------------------
+def _trigger(action: str, value: str) -> str | None:
+    """The dialog's trigger for a button (:mod:`bot.services.compose_dialog`)."""
+    if action == "zh":
+        return "add_zh" if value == "yes" else "skip_zh"
+    if action == "menu":
+        return "pick_idle" if value == "idle" else "browse"
+    return _TRIGGERS.get(action)
+
+
+_TRIGGERS = {
+    "aud": "change_audience",
+    "unf": "toggle_unfinished",
+    "set": "audience_set",
+    "when": "ask_time",
+    "x": "discard",
+    "go": "confirm",
+    "now": "confirm",
+}
+
+
 async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
@@ -289,66 +290,106 @@ async def on_button(update: Update, context: BotContext) -> None:
     button = ComposeButton.parse(query.data)
     draft = drafts.get(button.draft_id) if button is not None else None
     user = update.effective_user
+    trigger = _trigger(button.action, button.value) if button is not None else None
     if button is None or draft is None or user is None or draft.created_by != user.id:
         await query.answer(_t(context, "button-unknown"), show_alert=True)
         return
     if draft.status != "draft":
         await query.answer(_t(context, "bc-not-draft", id=draft.id), show_alert=True)
         return
+    if trigger is None or not drafts.allows(draft, trigger):
+        await query.answer(_t(context, "bc-out-of-date"), show_alert=True)
+        return
     await query.answer()
-    action, value = button.action, button.value
-    if action == "zh":
-        if value == "yes":
-            drafts.wait_for(draft, "zh")
-            await _show(update, context, _t(context, "bc-ask-content-zh"), None)
-        else:
-            await _audience_menu(update, context, draft.id, draft.audience)
-    elif action == "aud":
-        drafts.wait_for(draft, None)
+    await _PRESS[trigger](update, context, draft, trigger, button.value)
+
+
+async def _on_zh(
+    update: Update, context: BotContext, draft: Draft, trigger: str, value: str
+) -> None:
+    context.services.drafts.move(draft, trigger)
+    if trigger == "add_zh":
+        await _show(update, context, _t(context, "bc-ask-content-zh"), None)
+    else:
         await _audience_menu(update, context, draft.id, draft.audience)
-    elif action == "menu":
+
+
+async def _on_audience(
+    update: Update, context: BotContext, draft: Draft, trigger: str, value: str
+) -> None:
+    drafts = context.services.drafts
+    if trigger == "browse" or trigger == "pick_idle":
+        drafts.move(draft, trigger)
         await _submenu(update, context, draft, value)
-    elif action == "unf":
-        audience = _toggle_unfinished(draft.audience)
-        drafts.set_audience(draft, audience, done=False)
-        await _audience_menu(update, context, draft.id, audience)
-    elif action == "set":
-        try:
-            chosen = parse_audience(_with_primary(draft.audience, value), context.services.spec)
-        except AudienceError:
-            await query.answer(_t(context, "button-unknown"), show_alert=True)
-            return
-        drafts.set_audience(draft, chosen.text)
-        await _summary(update, context, draft.id)
-    elif action == "when":
-        drafts.wait_for(draft, "time")
-        zone = context.services.quiet.tz.key
-        await reply(update, context, _t(context, "bc-ask-time", zone=zone))
-    elif action == "x":
-        drafts.discard(draft)
-        await _show(update, context, _t(context, "bc-discarded"), None)
-    elif action in ("go", "now"):
-        await _confirm(update, context, draft, anyway=action == "now")
+        return
+    audience = toggle_unfinished(draft.audience) if trigger == "toggle_unfinished" else None
+    drafts.move(draft, trigger, **({"audience": audience} if audience else {}))
+    await _audience_menu(update, context, draft.id, audience or draft.audience)
+
+
+async def _on_set(
+    update: Update, context: BotContext, draft: Draft, trigger: str, value: str
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    try:
+        chosen = parse_audience(with_primary(draft.audience, value), context.services.spec)
+    except AudienceError:
+        await query.answer(_t(context, "button-unknown"), show_alert=True)
+        return
+    context.services.drafts.move(draft, trigger, audience=chosen.text)
+    await _summary(update, context, draft.id)
+
+
+async def _on_when(
+    update: Update, context: BotContext, draft: Draft, trigger: str, value: str
+) -> None:
+    context.services.drafts.move(draft, trigger)
+    zone = context.services.quiet.tz.key
+    await reply(update, context, _t(context, "bc-ask-time", zone=zone))
+
+
+async def _on_discard(
+    update: Update, context: BotContext, draft: Draft, trigger: str, value: str
+) -> None:
+    context.services.drafts.move(draft, trigger)
+    await _show(update, context, _t(context, "bc-discarded"), None)
+
+
+async def _on_confirm(
+    update: Update, context: BotContext, draft: Draft, trigger: str, value: str
+) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    button = ComposeButton.parse(query.data)
+    await _confirm(update, context, draft, anyway=button is not None and button.action == "now")
+
+
+Press = Callable[[Update, BotContext, Draft, str, str], Awaitable[None]]
+_PRESS: dict[str, Press] = {
+    "add_zh": _on_zh,
+    "skip_zh": _on_zh,
+    "change_audience": _on_audience,
+    "browse": _on_audience,
+    "pick_idle": _on_audience,
+    "toggle_unfinished": _on_audience,
+    "audience_set": _on_set,
+    "ask_time": _on_when,
+    "discard": _on_discard,
+    "confirm": _on_confirm,
+}
 
 
 async def _confirm(update: Update, context: BotContext, draft: Draft, *, anyway: bool) -> None:
     """Send it now, or at its time; asked for now within quiet hours, it is held until they
     end unless the operator pressed "send now anyway" (the same rule as every door)."""
-    services = context.services
-    held = None
-    if not draft.send_at:
-        held = services.quiet.when_to_send(services.broadcasts.clock(), anyway=anyway)
-        if held is not None:
-            services.drafts.set_send_at(draft, iso(held))
-    if not services.drafts.confirm(draft):
+    scheduled = context.services.composer.confirm(draft, anyway=anyway)
+    if scheduled is None:
         return
-    if held is not None:
-        at = services.quiet.local(held)
-        await _show(update, context, _t(context, "bc-held", id=draft.id, at=at), None)
-        return
-    if draft.send_at:
-        at = _local(dt.datetime.fromisoformat(draft.send_at), context)
-        await _show(update, context, _t(context, "bc-scheduled", id=draft.id, at=at), None)
+    if scheduled.send_at is not None:
+        at = _local(scheduled.send_at, context)
+        said = "bc-held" if scheduled.held else "bc-scheduled"
+        await _show(update, context, _t(context, said, id=draft.id, at=at), None)
         return
     await _show(update, context, _t(context, "bc-started", id=draft.id), None)
     start_broadcast(context.bot_application, draft.id)

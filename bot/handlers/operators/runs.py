@@ -9,7 +9,8 @@ import logging
 from telegram.constants import ParseMode
 
 from bot.handlers.context import BotApplication
-from bot.services.broadcasts import Report, report_text
+from bot.services.broadcasts import Report
+from bot.telegram.broadcast_text import report_text
 from bot.telegram_sender import TelegramSender
 
 log = logging.getLogger(__name__)
