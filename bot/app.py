@@ -52,6 +52,7 @@ from bot.services.reminders import ReminderService
 from bot.services.roster import Roster
 from bot.services.step_view import StepViews
 from bot.services.tickets import TicketService
+from bot.services.workdays import Calendar
 from bot.storage.db import BackgroundCheckpointer, close_database, open_database
 from bot.telegram_sender import TelegramSender
 
@@ -153,20 +154,24 @@ def build_application(
             log.warning("started with --allow-stranded: %s", line.strip())
     quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
     ledger = UpdateLedger(db, clock)
-    progress = ProgressService(db, spec, ledger, clock)
+    calendar = Calendar.load(settings.calendar_path, clock=clock)
+    progress = ProgressService(db, spec, ledger, calendar, clock)
     row_hooks: tuple[RowHook, ...] = (AskButtonRow(),) if settings.support_chat_id else ()
     services = Services(
         settings=settings,
         catalog=catalog,
         spec=spec,
+        calendar=calendar,
         progress=progress,
         views=StepViews(db, spec, progress),
-        renderer=Renderer(catalog, spec, row_hooks, support=settings.support_chat_id is not None),
+        renderer=Renderer(
+            catalog, spec, calendar, row_hooks, support=settings.support_chat_id is not None
+        ),
         tickets=TicketService(db, settings.support_chat_id, clock),
         groups=GroupService(db, clock),
         broadcasts=BroadcastService(db, spec, clock),
         drafts=DraftService(db, clock),
-        reminders=ReminderService(db, spec, clock, quiet, settings.idle_days),
+        reminders=ReminderService(db, spec, clock, quiet, calendar, settings.idle_days),
         funnel=FunnelService(db, spec, settings.idle_days),
         delivery=Delivery(
             TelegramSender(application.bot), Limits(per_second=settings.broadcast_rate)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.services.clock import iso
-from bot.services.progress import ProgressService
 from tests.conftest import BotHarness, FrozenClock
 
 
@@ -21,9 +20,9 @@ def test_iso_is_utc_to_the_second_across_seconds_and_zones() -> None:
 async def test_today_in_china_turns_at_midnight_beijing_time(
     harness: BotHarness, clock: FrozenClock
 ) -> None:
-    progress: ProgressService = harness.services.progress
+    calendar = harness.services.calendar
     clock.now = dt.datetime(2026, 9, 30, 15, 59, 59, tzinfo=dt.UTC)  # 23:59:59 in Beijing
-    assert progress.calendar_today() == dt.date(2026, 9, 30)
-    assert progress.calendar_today() == dt.date(2026, 9, 30)
+    assert calendar.today() == dt.date(2026, 9, 30)
+    assert calendar.today() == dt.date(2026, 9, 30)
     clock.advance(seconds=1)
-    assert progress.calendar_today() == dt.date(2026, 10, 1)
+    assert calendar.today() == dt.date(2026, 10, 1)

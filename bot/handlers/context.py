@@ -33,6 +33,7 @@ from bot.services.reminders import ReminderService
 from bot.services.roster import Roster
 from bot.services.step_view import StepViews
 from bot.services.tickets import TicketService
+from bot.services.workdays import Calendar
 
 # A guard decides whether the sender may run a command here (e.g. admins only in groups);
 # it answers the user itself and returns False to refuse.
@@ -44,6 +45,7 @@ class Services:
     settings: Settings
     catalog: Catalog
     spec: FlowSpec
+    calendar: Calendar  # mainland China's days and today, by the same clock as the services
     progress: ProgressService
     views: StepViews
     renderer: Renderer

@@ -23,7 +23,7 @@ from bot.services.chat_progress import ChatProgress
 from bot.services.csv_cells import csv_writer
 from bot.services.flow_spec import FlowSpec, Stage, Step
 from bot.services.journey import step_status
-from bot.services.workdays import CALENDAR_ZONE, WorkingCalendar
+from bot.services.workdays import Calendar, china_date, start_of_china_day
 from bot.storage import board as store
 from bot.storage import chats
 from bot.storage.board import BoardRow, BoardWhere, BroadcastLine, Received, TicketMessage
@@ -103,28 +103,23 @@ class CompanyPage:
     broadcasts: list[Received] = field(default_factory=list)
 
 
-def china_date(stamp: str) -> dt.date:
-    return dt.datetime.fromisoformat(stamp).astimezone(CALENDAR_ZONE).date()
-
-
 class Portfolio:
     def __init__(
         self,
         db: Database,
         spec: FlowSpec,
-        calendar: WorkingCalendar,
-        clock: Callable[[], dt.datetime],
+        calendar: Calendar,
         support_chat_id: int | None = None,
     ) -> None:
         self.db = db
         self.spec = spec
         self.calendar = calendar
-        self.clock = clock
+        self.clock = calendar.clock
         self.support_chat_id = support_chat_id
         store.tune_reader(db)
 
     def today(self) -> dt.date:
-        return self.clock().astimezone(CALENDAR_ZONE).date()
+        return self.calendar.today()
 
     # -- the board ----------------------------------------------------------------------------
     def where(self, wanted: BoardFilter) -> BoardWhere:
@@ -162,8 +157,7 @@ class Portfolio:
 
     @staticmethod
     def _start_of_day_after(day: dt.date) -> str:
-        midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), CALENDAR_ZONE)
-        return midnight.astimezone(dt.UTC).isoformat(timespec="seconds")
+        return start_of_china_day(day + dt.timedelta(days=1)).isoformat(timespec="seconds")
 
     def board(self, wanted: BoardFilter, per_page: int = PER_PAGE) -> BoardPage:
         where = self.where(wanted)

@@ -8,7 +8,6 @@ and the chat stays exactly where it was.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -18,11 +17,11 @@ from sqlite_utils import Database
 
 from bot.services import journey
 from bot.services.chat_progress import ChatProgress, parse_date
-from bot.services.clock import Clock, iso, per_second, utc_now
+from bot.services.clock import Clock, iso, utc_now
 from bot.services.engine import FlowEngine
 from bot.services.flow_spec import Answer, FlowSpec, Step
 from bot.services.ledger import UpdateLedger
-from bot.services.workdays import CALENDAR_ZONE, add_working_days
+from bot.services.workdays import Calendar
 from bot.storage import chats, events
 from bot.storage.sql import transaction
 
@@ -45,30 +44,26 @@ class AnswerResult:
     answer: Answer | None = None
 
 
-@per_second
-def _calendar_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(CALENDAR_ZONE).date()
-
-
 class ProgressService:
     def __init__(
-        self, db: Database, spec: FlowSpec, ledger: UpdateLedger, clock: Clock = utc_now
+        self,
+        db: Database,
+        spec: FlowSpec,
+        ledger: UpdateLedger,
+        calendar: Calendar,
+        clock: Clock = utc_now,
     ) -> None:
         self.db = db
         self.spec = spec
         self.ledger = ledger
         self.engine = FlowEngine(spec)
+        self.calendar = calendar
         self.clock = clock
 
     # -- reading ------------------------------------------------------------------------
     def get(self, chat_id: int) -> ChatProgress | None:
         row = chats.get_chat(self.db, chat_id)
         return ChatProgress.from_row(row) if row else None
-
-    def calendar_today(self) -> dt.date:
-        """Today in mainland China, whose working days audits are counted in (whatever
-        ``TPBOT_TIMEZONE`` says: that zone is for quiet hours and scheduled sends)."""
-        return _calendar_date(self.clock())
 
     def _claim(self, update_id: int | None, chat_id: int) -> bool:
         return update_id is None or self.ledger.claim(update_id, chat_id)
@@ -285,8 +280,8 @@ class ProgressService:
             changes["step_since"] = now
         target = self.spec.steps[new_state]
         if target.kind == "audit" and moved:
-            submitted = self.calendar_today()
-            due = add_working_days(submitted, target.working_days)
+            submitted = self.calendar.today()
+            due = self.calendar.add_working_days(submitted, target.working_days)
             changes.update(
                 audit_step=new_state,
                 audit_submitted_on=submitted.isoformat(),
@@ -302,8 +297,8 @@ class ProgressService:
         """The audit dates recorded when ``audit_step`` was last entered (for /back)."""
         logged = events.last_entry_detail(self.db, chat_id, audit_step)
         if logged is None:
-            today = self.calendar_today()
-            due = add_working_days(today, self.spec.steps[audit_step].working_days)
+            today = self.calendar.today()
+            due = self.calendar.add_working_days(today, self.spec.steps[audit_step].working_days)
             detail = {"submitted": today.isoformat(), "due": due.isoformat()}
         else:
             detail = json.loads(logged)

@@ -26,7 +26,6 @@ from bot.services.corrections import Corrections, MoveRefused
 from bot.services.i18n import LANGUAGES, language_from_code
 from bot.services.portfolio import Portfolio
 from bot.services.readers import ReadPool
-from bot.services.workdays import default_calendar
 from bot.web.body import read_body
 from bot.web.signin_guard import SignInGuard
 from bot.web.templating import make_environment, render
@@ -94,12 +93,11 @@ class Console:
     def of(cls, application: BotApplication, token: str) -> Console:
         services = application.bot_data.services
         settings = services.settings
-        calendar = default_calendar()
-        clock = services.progress.clock
+        calendar = services.calendar
         spec = services.spec
 
         def portfolio(db: Any) -> Portfolio:
-            return Portfolio(db, spec, calendar, clock, settings.support_chat_id)
+            return Portfolio(db, spec, calendar, settings.support_chat_id)
 
         return cls(
             application=application,
