@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 
+from bot.app import build_application
+from bot.config import Settings
 from bot.services.clock import iso
 from tests.conftest import BotHarness, FrozenClock
 
@@ -26,3 +30,20 @@ async def test_today_in_china_turns_at_midnight_beijing_time(
     assert calendar.today() == dt.date(2026, 9, 30)
     clock.advance(seconds=1)
     assert calendar.today() == dt.date(2026, 10, 1)
+
+
+def test_the_calendar_path_setting_is_the_schedule_the_application_counts_in(
+    settings: Settings, tmp_path: Path
+) -> None:
+    custom = tmp_path / "days.yaml"
+    custom.write_text("2031:\n  holidays: [2031-03-04]\n", encoding="utf-8")
+    application = build_application(replace(settings, calendar_path=custom))
+    services = application.bot_data.services
+    try:
+        assert services.progress.calendar is services.calendar
+        assert services.renderer.calendar is services.calendar
+        assert services.calendar.scheduled_years == frozenset({2031})
+        # Mon 2031-03-03 + 3 working days, Tue 4 off: Wed 5, Thu 6, Fri 7.
+        assert services.calendar.add_working_days(dt.date(2031, 3, 3), 3) == dt.date(2031, 3, 7)
+    finally:
+        services.maintenance.close()
