@@ -4,6 +4,7 @@ operators' tools (:mod:`bot.cli_operators`) and ``backup`` (:mod:`bot.cli_tools`
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -110,6 +111,13 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 CALENDAR_WARNING_DAYS = 90
 
 
+def _today() -> dt.date:
+    from bot.services.clock import utc_now
+    from bot.services.workdays import china_date
+
+    return china_date(utc_now())
+
+
 def _check_calendar(path: Path) -> bool:
     """The working-day schedule file is valid, and says how far the calendar is official."""
     from bot.services.schedule_file import check_schedule
@@ -123,7 +131,7 @@ def _check_calendar(path: Path) -> bool:
         return False
     calendar = Calendar.from_file(path)
     until = calendar.covered_until()
-    if (until - calendar.today()).days < CALENDAR_WARNING_DAYS:
+    if (until - _today()).days < CALENDAR_WARNING_DAYS:
         print(
             f"warning: official Chinese working days are known up to {until}; audit dates after "
             f"it are provisional (statutory holidays only, no make-up working days) until the "
