@@ -344,6 +344,8 @@ def bot_env(api: FakeBotAPI, tmp: Path, name: str) -> dict[str, str]:
         TPBOT_LISTEN="127.0.0.1",
         PYTHONPATH=str(PROJECT),
     )
+    if "TPBOT_CONCURRENT_UPDATES" in os.environ:  # the one setting passed on, to compare
+        env["TPBOT_CONCURRENT_UPDATES"] = os.environ["TPBOT_CONCURRENT_UPDATES"]
     return env
 
 

@@ -22,7 +22,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.config import Settings
 from bot.demo.offline_api import OfflineBotAPI
-from tests.fuzz_updates import OPERATOR, Fuzzer
+from tests.helpers.fuzz_updates import OPERATOR, Fuzzer
 
 
 class _Errors(logging.Handler):

@@ -73,6 +73,7 @@ COMMANDS = [
     ("ask", "cmd-ask"),
     ("mute", "cmd-mute"),
     ("unmute", "cmd-unmute"),
+    ("id", "cmd-id"),
     ("help", "cmd-help"),
 ]
 

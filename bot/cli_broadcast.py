@@ -30,7 +30,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.request import BaseRequest
 
 from bot.config import ConfigError, Settings
-from bot.services.audience import AudienceError, parse_audience
+from bot.services.audience import AudienceError, describe_audience, parse_audience
 from bot.services.broadcasts import AudienceSize, BroadcastService, Report
 from bot.services.clock import Clock, utc_now
 from bot.services.delivery import Delivery, Limits
@@ -140,7 +140,7 @@ async def broadcast_main(
 
     out = out or sys.stdout
     err = err or sys.stderr
-    _, spec = load_catalog_and_flow(settings)
+    catalog, spec = load_catalog_and_flow(settings)
     quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
     db = open_database(settings.db_path)
     try:
@@ -187,6 +187,7 @@ async def broadcast_main(
                 print(moved, file=out)
             if args.dry_run:  # everything a real run checks, and what it would send
                 print(f"dry run: {chats_text(size)} in audience {audience.text}", file=out)
+                print(f"  {describe_audience(audience, spec, catalog, 'en')}", file=out)
                 for lang, variant in content.items():
                     print(f"  [{lang}] {plain_preview(variant['html'])}", file=out)
                 if held and send_at is not None:

@@ -90,12 +90,13 @@ def cmd_broadcast(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_broadcasts(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import load_catalog_and_flow
+    from bot.services.audience import describe_audience
     from bot.services.broadcasts import BroadcastService
     from bot.services.clock import utc_now
     from bot.services.quiet_hours import QuietHours
     from bot.storage.db import close_database, open_database
 
-    _, spec = load_catalog_and_flow(settings)
+    catalog, spec = load_catalog_and_flow(settings)
     db = open_database(settings.db_path)
     try:
         service = BroadcastService(db, spec, utc_now)
@@ -115,7 +116,8 @@ def cmd_broadcasts(args: argparse.Namespace, settings: Settings) -> int:
                 f"audience {row.audience:<20} total {row.total or 0:>6}  "
                 f"sent {report.sent}  blocked {report.blocked}  "
                 f"failed {report.failed}  unknown {report.unknown}  "
-                f"left {report.left}{at}"
+                f"left {report.left}{at}\n"
+                f"       {describe_audience(row.audience, spec, catalog, 'en')}"
             )
         return 0
     finally:

@@ -40,6 +40,7 @@ POLL_LIMIT = 100
 RETRY_DELAYS = (1, 2, 5, 10, 30)  # seconds between tries while the Bot API is unreachable
 KEEP_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)  # while the database cannot take a batch
 ROOM_CHECK = 0.02  # seconds between looks while too many updates are inside
+MAKE_GOOD_DELAYS = (1, 2, 5, 10, 30, 60)  # seconds between tries to show a chat its owed step
 
 
 class FatalIntakeError(Exception):
@@ -136,13 +137,22 @@ class Intake:
         before the chat's next update); returns how many chats."""
         chats = self.ledger.load_owed()
         for chat_id in chats:
-            coroutine = make_good(self.application, chat_id)
-            if self.lanes is not None:
-                coroutine = self.lanes.run_in_lane(chat_id, coroutine)
-            self._make_good.append(asyncio.ensure_future(coroutine))
+            self._make_good.append(asyncio.ensure_future(self._make_good_until_shown(chat_id)))
         if chats:
             log.info("showing their step to %d chat(s) whose reply a stop cut off", len(chats))
         return len(chats)
+
+    async def _make_good_until_shown(self, chat_id: int) -> None:
+        """While Telegram cannot be reached the step is tried again a little later (each try
+        in the chat's lane), unless the chat's next update showed it meanwhile."""
+        for delay in (*MAKE_GOOD_DELAYS, None):
+            coroutine = make_good(self.application, chat_id)
+            if self.lanes is not None:
+                coroutine = self.lanes.run_in_lane(chat_id, coroutine)
+            await coroutine
+            if delay is None or not self.ledger.owes(chat_id):
+                return
+            await asyncio.sleep(delay)
 
     def _enqueue(self, body: str) -> None:
         update = Update.de_json(json.loads(body), self.application.bot)

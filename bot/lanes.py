@@ -17,6 +17,10 @@ Lanes (which orders matter):
   operator's reply there is no order to keep: both are written at the same time by different
   people, and each is relayed as it comes.
 * anything with no chat (an inline query): the sender's lane.
+
+A lane that waits for Telegram's rate limits (:mod:`bot.rate_limits`) gives its slot up
+meanwhile (:func:`current_slot`): the bound is on lanes doing work, so a press is answered
+at once even while many chats' replies wait their turn at 30 a second.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Hashable
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import Update
@@ -32,6 +37,34 @@ from telegram.ext import BaseUpdateProcessor
 WAITING_PER_LANE = 16  # updates accepted per running lane: the rest wait in the queue
 
 Lane = Hashable
+
+
+class Slot:
+    """One running lane's place among the ``in_flight``; given up while it only waits."""
+
+    __slots__ = ("_slots", "held")
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self._slots = slots
+        self.held = False
+
+    async def acquire(self) -> None:
+        if not self.held:
+            await self._slots.acquire()
+            self.held = True
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            self._slots.release()
+
+
+_current_slot: ContextVar[Slot | None] = ContextVar("tpbot_lane_slot", default=None)
+
+
+def current_slot() -> Slot | None:
+    """The slot of the lane running in this task, if any."""
+    return _current_slot.get()
 
 
 class ChatLanes(BaseUpdateProcessor):
@@ -87,18 +120,24 @@ class ChatLanes(BaseUpdateProcessor):
             if self._closing:
                 _drop(coroutine)
                 return
-            async with self._slots:
+            slot = Slot(self._slots)
+            await slot.acquire()
+            try:
                 if self._closing:
                     _drop(coroutine)
                     return
                 task = asyncio.current_task()
                 if task is not None:
                     self._running.add(task)
+                token = _current_slot.set(slot)
                 try:
                     await coroutine
                 finally:
+                    _current_slot.reset(token)
                     if task is not None:
                         self._running.discard(task)
+            finally:
+                slot.release()
         finally:
             mine.set_result(None)
             if self._tails.get(lane) is mine:

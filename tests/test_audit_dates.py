@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 
 TO_AUDIT = ["begin", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "passed", "yes", "yes"]
 

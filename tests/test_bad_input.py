@@ -8,7 +8,7 @@ import pytest
 
 from bot.services.ledger import UpdateLedger
 from bot.services.progress import ProgressService
-from tests.conftest import EN_USER, ZH_USER, BotHarness, methods, texts
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, methods, texts
 
 
 async def at_taobao_step(harness: BotHarness, user: dict = EN_USER) -> None:

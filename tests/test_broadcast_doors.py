@@ -19,13 +19,11 @@ from bot.demo.offline_api import OfflineBotAPI
 from bot.jobs import tick
 from bot.storage.db import close_database, open_database
 from bot.storage.sql import transaction
-from tests.conftest import BotHarness, FrozenClock
-from tests.test_broadcast_faults import cli_args
-from tests.test_broadcasts import FAST, delivered, fast, seed_chats
-from tests.test_cli import _cli, _free_port, env
+from tests.helpers.broadcasts import FAST, cli_args, delivered, fast, seed_chats
+from tests.helpers.harness import BotHarness, FrozenClock
+from tests.helpers.process import cli_argv, free_port
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-__all__ = ["env"]  # the fixture, used by the process tests below
 
 
 class Unreachable(OfflineBotAPI):
@@ -98,14 +96,14 @@ def test_the_command_against_an_unreachable_api_prints_one_line(env: dict, tmp_p
     env = {
         **env,
         "TELEGRAM_BOT_TOKEN": "123456:SOME-TOKEN-abcdefghijklmnopqrstuvwx",
-        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{_free_port()}/bot",  # nobody listens
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{free_port()}/bot",  # nobody listens
         "TPBOT_QUIET_HOURS": "",
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     close_database(open_database(Path(env["TPBOT_DB"])))  # the bot's database, as it ran before
     text = notice(tmp_path)
     result = subprocess.run(
-        _cli("broadcast", "--text-file", str(text)),
+        cli_argv("broadcast", "--text-file", str(text)),
         env=env,
         capture_output=True,
         text=True,
@@ -116,7 +114,7 @@ def test_the_command_against_an_unreachable_api_prints_one_line(env: dict, tmp_p
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "cannot reach the Bot API at" in result.stderr
     listing = subprocess.run(
-        _cli("broadcasts"), env=env, capture_output=True, text=True, timeout=60
+        cli_argv("broadcasts"), env=env, capture_output=True, text=True, timeout=60
     )
     assert "no broadcasts yet" in listing.stdout
 
@@ -271,13 +269,12 @@ def test_the_running_bot_takes_over_a_dead_senders_broadcast_within_seconds(
     from bot.services.broadcasts import BroadcastService
     from bot.services.clock import utc_now
     from bot.storage.db import close_database, open_database
-    from tests.fake_bot_server import FakeBotServer
-    from tests.test_broadcast_faults import dead_pid
-    from tests.test_cli import _running_bot, _wait_for
+    from tests.helpers.fake_bot_server import FakeBotServer
+    from tests.helpers.process import dead_pid, running_bot, wait_for
 
     settings = replace(Settings(), db_path=Path(env["TPBOT_DB"]))
-    with FakeBotServer() as server, _running_bot(env, server, TPBOT_QUIET_HOURS=""):
-        _wait_for(lambda: "getUpdates" in server.methods())
+    with FakeBotServer() as server, running_bot(env, server, TPBOT_QUIET_HOURS=""):
+        wait_for(lambda: "getUpdates" in server.methods())
         time.sleep(7)  # past the first tick
         _, spec = load_catalog_and_flow(settings)
         db = open_database(settings.db_path)
@@ -298,7 +295,7 @@ def test_the_running_bot_takes_over_a_dead_senders_broadcast_within_seconds(
             )
             assert crashed._begin(bid) is not None  # audience fixed, lease taken, then died
             begun = time.monotonic()
-            _wait_for(
+            wait_for(
                 lambda: len([c for c in server.sent() if c.text == "Taken over"]) == 3,
                 seconds=12,
             )
@@ -311,8 +308,8 @@ def test_the_running_bot_takes_over_a_dead_senders_broadcast_within_seconds(
 # -- the chat's /broadcast: the same rule, and it says so ------------------------------------
 async def compose_to_everyone(harness: BotHarness, text: str) -> tuple[str, dict[str, str]]:
     """/broadcast with ``text`` to everyone; the summary's text and its buttons."""
-    from tests.conftest import texts
-    from tests.test_broadcasts import OPERATOR
+    from tests.helpers.broadcasts import OPERATOR
+    from tests.helpers.harness import texts
 
     await harness.command(OPERATOR, "/broadcast")
     calls = await harness.send(OPERATOR, text)
@@ -324,8 +321,8 @@ async def compose_to_everyone(harness: BotHarness, text: str) -> tuple[str, dict
 async def test_the_chat_holds_a_broadcast_in_quiet_hours_says_until_when_or_sends_anyway(
     harness: BotHarness, clock: FrozenClock
 ) -> None:
-    from tests.conftest import texts
-    from tests.test_broadcasts import OPERATOR
+    from tests.helpers.broadcasts import OPERATOR
+    from tests.helpers.harness import texts
 
     fast(harness)
     ids = seed_chats(harness, 5)
@@ -361,7 +358,7 @@ async def test_the_chat_holds_a_broadcast_in_quiet_hours_says_until_when_or_send
 async def test_the_console_sends_at_once_or_holds_in_quiet_hours_and_counts_the_muted(
     harness: BotHarness, clock: FrozenClock
 ) -> None:
-    from tests.console_support import client_for, signed_in
+    from tests.helpers.console import client_for, signed_in
 
     fast(harness)
     ids = seed_chats(harness, 13)

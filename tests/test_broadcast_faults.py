@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import socket
-import subprocess
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -26,8 +24,9 @@ from bot.services.broadcasts import report_text
 from bot.services.delivery import Ambiguous, Rejected, SendError, Transient
 from bot.storage import broadcasts as store
 from bot.telegram_sender import TelegramSender
-from tests.conftest import BotHarness, FrozenClock
-from tests.test_broadcasts import FAST, delivered, fast, seed_chats
+from tests.helpers.broadcasts import FAST, cli_args, delivered, deliveries_of, fast, seed_chats
+from tests.helpers.harness import BotHarness, FrozenClock
+from tests.helpers.process import dead_pid
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -59,20 +58,6 @@ class LateAnswers(OfflineBotAPI):
         return answer
 
 
-def cli_args(**kw: Any) -> argparse.Namespace:
-    base: dict[str, Any] = dict(
-        audience="all",
-        text_file=None,
-        text_file_zh=None,
-        at=None,
-        dry_run=False,
-        resume=None,
-        cancel=None,
-        resend_unknown=False,
-    )
-    return argparse.Namespace(**{**base, **kw})
-
-
 async def test_a_send_with_no_answer_is_not_resent_then_resend_unknown_sends_it(
     harness: BotHarness, clock: FrozenClock
 ) -> None:
@@ -96,7 +81,7 @@ async def test_a_send_with_no_answer_is_not_resent_then_resend_unknown_sends_it(
         0,
         0,
     )
-    rows = {r.chat_id: r for r in store.deliveries_of(harness.db, bid)}
+    rows = {r.chat_id: r for r in deliveries_of(harness.db, bid)}
     assert {c for c, r in rows.items() if r.status == "unknown"} == late
     assert all("may have arrived" in (rows[c].error or "") for c in late)
     assert all(rows[c].status == "sent" for c in refused)  # a connect error is retried
@@ -185,12 +170,6 @@ async def test_the_adapter_tells_maybe_delivered_from_never_sent(
     with pytest.raises(SendError) as caught:
         await TelegramSender(Bot("1:x")).request(make)
     assert type(caught.value) is expected
-
-
-def dead_pid() -> int:
-    process = subprocess.Popen(["true"])
-    process.wait()
-    return process.pid
 
 
 async def test_a_lease_held_by_a_dead_process_of_this_host_is_taken_over_at_once(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,40 +15,27 @@ from telegram.error import TimedOut
 
 from bot.cli_broadcast import broadcast_main
 from bot.config import ConfigError
-from bot.demo.offline_api import ApiCall, OfflineBotAPI
-from bot.demo.updates import UpdateFactory
+from bot.demo.offline_api import OfflineBotAPI
 from bot.handlers.operators.runs import start_broadcast
 from bot.jobs import tick
-from bot.services.delivery import Delivery, Limits
+from bot.services.delivery import Delivery
 from bot.storage import broadcasts as store
-from bot.storage.sql import transaction
 from bot.telegram_sender import TelegramSender
-from tests.conftest import EN_USER, BotHarness, FrozenClock, texts
+from tests.helpers.broadcasts import (
+    FAST,
+    OPERATOR,
+    STEPS,
+    Sleeps,
+    delivered,
+    deliveries_of,
+    fast,
+    seed_chats,
+)
+from tests.helpers.harness import EN_USER, BotHarness, FrozenClock, texts
 
 # PTB itself warns, when it builds a RetryAfter, that retry_after becomes a timedelta in v23;
 # bot.services.delivery already accepts both.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-OPERATOR = UpdateFactory.user(900, "Olga", "en")
-STEPS = [
-    "welcome",
-    "owner_separate",
-    "taobao_corporate",
-    "op_apply",
-    "op_audit",
-    "intl_apply",
-    "finished",
-]
-
-
-class Sleeps:
-    """An injected sleep: records what the delivery waited, without waiting."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        await asyncio.sleep(0)
 
 
 class SlowAnswers(OfflineBotAPI):
@@ -73,54 +59,6 @@ def connect_timeouts(api: OfflineBotAPI, chat_ids: list[int], times: int) -> Non
         return api._message("sendMessage", params)
 
     api.responders["sendMessage"] = respond
-
-
-FAST = Limits(per_second=1_000_000, backoff=0.5, concurrency=4)
-
-
-def fast(harness: BotHarness, **limits: Any) -> Sleeps:
-    """Telegram's limits scaled up and sleeps skipped, so hundreds of sends take ms."""
-    sleeps = Sleeps()
-    sender = TelegramSender(harness.application.bot)
-    harness.use_delivery(Delivery(sender, replace(FAST, **limits), sleep=sleeps))
-    harness.services.broadcasts.progress_every = 0.005
-    return sleeps
-
-
-def seed_chats(harness: BotHarness, count: int, first: int = 5000) -> list[int]:
-    """``count`` private chats spread over steps and both languages, inserted directly."""
-    db = harness.db
-    now = "2026-09-20T02:00:00+00:00"
-    ids = list(range(first, first + count))
-    with transaction(db):
-        for i, chat_id in enumerate(ids):
-            state = STEPS[i % len(STEPS)]
-            db.execute(
-                "INSERT INTO chats (id, type, language, state, history, seq, active, "
-                "created_at, updated_at, finished_at) VALUES (?, 'private', ?, ?, '[]', 1, 1, "
-                "?, ?, ?)",
-                [
-                    chat_id,
-                    "zh" if i % 3 == 0 else "en",
-                    state,
-                    now,
-                    now,
-                    now if state == "finished" else None,
-                ],
-            )
-    return ids
-
-
-def delivered(calls: list[ApiCall], text: str | None = None) -> Counter[int]:
-    """Messages (with ``text``, if given) that reached each chat: Telegram answered them."""
-    return Counter(
-        c.chat_id
-        for c in calls
-        if c.method in ("sendMessage", "sendPhoto", "sendDocument")
-        and c.result is not None
-        and c.chat_id is not None
-        and (text is None or c.text == text)
-    )
 
 
 async def test_a_few_hundred_chats_each_get_it_exactly_once_despite_faults(
@@ -162,7 +100,7 @@ async def test_a_few_hundred_chats_each_get_it_exactly_once_despite_faults(
     zh_calls = [c for c in api.calls if c.chat_id == ids[0] and c.result is not None]
     assert zh_calls[0].text == "大家好"
     # Each delivery is recorded; blocked chats are inactive and left out next time.
-    rows = {r.chat_id: r for r in store.deliveries_of(harness.db, bid)}
+    rows = {r.chat_id: r for r in deliveries_of(harness.db, bid)}
     assert rows[ids[20]].status == "blocked" and "blocked" in rows[ids[20]].error
     assert rows[ids[41]].status == "failed" and rows[ids[41]].attempts == 1
     assert rows[ids[30]].status == "sent"
@@ -326,7 +264,7 @@ async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(
         await task
     counts = store.delivery_counts(harness.db, bid)
     assert 0 < counts["sending"] <= FAST.concurrency  # the ambiguous in-flight sends
-    in_flight = {r.chat_id for r in store.deliveries_of(harness.db, bid) if r.status == "sending"}
+    in_flight = {r.chat_id for r in deliveries_of(harness.db, bid) if r.status == "sending"}
     await harness.restart()
     fast(harness)
     assert await tick(harness.application) == []  # the dead runner's lease is still fresh
@@ -340,7 +278,7 @@ async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(
     assert report.unknown == counts["sending"] and report.unknown <= FAST.concurrency
     assert report.sent + report.unknown == len(audience) and report.left == 0
     assert set(both) == set(audience)  # here every in-flight send had in fact arrived
-    rows = {r.chat_id: r.status for r in store.deliveries_of(harness.db, bid)}
+    rows = {r.chat_id: r.status for r in deliveries_of(harness.db, bid)}
     assert {c for c, status in rows.items() if status == "unknown"} == in_flight
 
 
@@ -371,6 +309,7 @@ async def test_cli_broadcast_dry_run_send_resume_and_list(
     dry = args(audience="lang:zh,unfinished", dry_run=True, text_file=text)
     assert await broadcast_main(dry, settings, out=out) == 0
     assert "dry run: 17 chats in audience lang:zh,unfinished" in out.getvalue()
+    assert "using 中文, not certified yet" in out.getvalue()  # and in words
     assert "[en] Maintenance tonight" in out.getvalue()  # a preview of what would go out
     # a dry run checks what a real run would (#12): the file is required, its HTML checked
     code = await broadcast_main(args(dry_run=True), settings, err=err)
@@ -409,6 +348,7 @@ async def test_cli_broadcast_dry_run_send_resume_and_list(
     assert cmd_broadcasts(argparse.Namespace(limit=5), settings) == 0
     listing = capsys.readouterr().out
     assert "#1" in listing and "done" in listing and "sent 60" in listing
+    assert "Every company" in listing  # the audience in words, not only its code
 
 
 async def test_pacing_per_chat_and_group_and_a_429_holds_every_sender(

@@ -2,38 +2,32 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.config import PROJECT_ROOT
-from tests.fake_bot_server import FakeBotServer
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """A clean environment for the CLI, in an empty directory (so no stray .env is read)."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("TPBOT_", "TELEGRAM_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TPBOT_DB", str(tmp_path / "cli.sqlite3"))
-    # `run` stops if its port is taken: not the shared default 8080, which others may hold
-    monkeypatch.setenv("TPBOT_PORT", str(_free_port()))
-    return {k: v for k, v in os.environ.items()}
+from tests.helpers.fake_bot_server import FakeBotServer
+from tests.helpers.process import (
+    cli_argv,
+    console_command,
+    free_port,
+    port_open,
+    post_update,
+    press_update,
+    running_bot,
+    start_update,
+    taken_port,
+    wait_for,
+)
 
 
 def test_check_passes_on_the_real_flow(env: dict, capsys: pytest.CaptureFixture[str]) -> None:
@@ -115,14 +109,10 @@ def test_every_faulty_setting_is_one_line_before_anything_runs(
     assert not Path(env["TPBOT_DB"]).exists()  # refused before the database was touched
 
 
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "bot", *args]
-
-
 def test_demo_in_the_terminal(env: dict) -> None:
     env = {**env, "PYTHONPATH": str(PROJECT_ROOT)}
     result = subprocess.run(
-        _cli("demo"),
+        cli_argv("demo"),
         input="1\n1\nhello\n/status\n",
         capture_output=True,
         text=True,
@@ -137,7 +127,7 @@ def test_demo_in_the_terminal(env: dict) -> None:
     assert "2 of 21 steps done" in result.stdout
     # a second session continues where the first one stopped
     again = subprocess.run(
-        _cli("demo", "--language", "zh"),
+        cli_argv("demo", "--language", "zh"),
         input="/status\n",
         capture_output=True,
         text=True,
@@ -150,46 +140,6 @@ def test_demo_in_the_terminal(env: dict) -> None:
     assert not Path(env["TPBOT_DB"]).exists()
 
 
-def _wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
-
-
-def _start_update(update_id: int) -> dict:
-    user = {"id": 4242, "is_bot": False, "first_name": "Zhang", "language_code": "zh-hans"}
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": 1,
-            "date": int(time.time()),
-            "text": "/start",
-            "from": user,
-            "chat": {"id": 4242, "type": "private"},
-            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-        },
-    }
-
-
-def _press_update(update_id: int, data: str) -> dict:
-    user = {"id": 4242, "is_bot": False, "first_name": "Zhang", "language_code": "zh-hans"}
-    chat = {"id": 4242, "type": "private"}
-    message = {"message_id": 2, "date": int(time.time()), "chat": chat, "text": "…"}
-    return {
-        "update_id": update_id,
-        "callback_query": {
-            "id": "q1",
-            "from": user,
-            "chat_instance": "1",
-            "data": data,
-            "message": {**message, "from": {"id": 1, "is_bot": True, "first_name": "Bot"}},
-        },
-    }
-
-
 def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
     assert main(["health"]) == 1  # no bot has run on this database yet
     with FakeBotServer() as server:
@@ -200,14 +150,14 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
             "PYTHONPATH": str(PROJECT_ROOT),
         }
         process = subprocess.Popen(
-            _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            cli_argv("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         try:
-            server.updates.append(_start_update(50))
-            _wait_for(lambda: bool(server.sent("sendMessage")))
-            _wait_for(lambda: len(server.sent("setMyCommands")) == 2)
-            server.updates.append(_press_update(51, "a|0|welcome|begin"))
-            _wait_for(lambda: bool(server.sent("editMessageText")))
+            server.updates.append(start_update(50))
+            wait_for(lambda: bool(server.sent("sendMessage")))
+            wait_for(lambda: len(server.sent("setMyCommands")) == 2)
+            server.updates.append(press_update(51, "a|0|welcome|begin"))
+            wait_for(lambda: bool(server.sent("editMessageText")))
             assert main(["health"]) == 0  # the running bot takes updates in
         finally:
             process.send_signal(signal.SIGINT)
@@ -226,6 +176,7 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
         "ask",
         "mute",
         "unmute",
+        "id",
         "help",
     ]
     assert commands["zh"][0]["description"] == "开始或继续认证"
@@ -236,55 +187,11 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
     assert "transitions" not in output  # no log lines per press
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _post_update(port: int, secret: str | None, update_id: int = 7) -> int:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/tg-hook",
-        data=json.dumps(_start_update(update_id)).encode(),
-        headers={
-            "Content-Type": "application/json",
-            **({"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}),
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
-
-
-@contextlib.contextmanager
-def _running_bot(env: dict, server: FakeBotServer, **settings: str) -> Iterator[dict[str, str]]:
-    """``tmall-tp-bot run`` against ``server`` with ``settings`` on top of ``env``; stopped
-    with Ctrl-C on the way out, its log then in the yielded ``["output"]``."""
-    full = {
-        **env,
-        "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
-        "TELEGRAM_API_BASE_URL": server.base_url,
-        "PYTHONPATH": str(PROJECT_ROOT),
-        **settings,
-    }
-    process = subprocess.Popen(
-        _cli("run"), env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    result = {"output": ""}
-    try:
-        yield result
-    finally:
-        process.send_signal(signal.SIGINT)
-        result["output"], _ = process.communicate(timeout=30)
-
-
 def test_run_webhook_checks_the_secret(env: dict) -> None:
-    port = _free_port()
+    port = free_port()
     with (
         FakeBotServer() as server,
-        _running_bot(
+        running_bot(
             env,
             server,
             TPBOT_WEBHOOK_URL="https://bot.example.test/tg-hook",
@@ -293,31 +200,26 @@ def test_run_webhook_checks_the_secret(env: dict) -> None:
             TPBOT_PORT=str(port),
         ),
     ):
-        _wait_for(lambda: bool(server.sent("setWebhook")))
+        wait_for(lambda: bool(server.sent("setWebhook")))
         webhook = server.sent("setWebhook")[0].params
         assert webhook["url"] == "https://bot.example.test/tg-hook"
         assert webhook["secret_token"] == "s3cret"
 
         def post(secret: str | None) -> int:
-            return _post_update(port, secret)
+            return post_update(port, secret)
 
-        _wait_for(lambda: _port_open(port))
+        wait_for(lambda: port_open(port))
         assert post("wrong") == 403
         assert post(None) == 403
         assert not server.sent("sendMessage")
         assert post("s3cret") == 200
-        _wait_for(lambda: bool(server.sent("sendMessage")))
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+        wait_for(lambda: bool(server.sent("sendMessage")))
 
 
 def test_a_webhook_without_a_configured_secret_gets_a_generated_one(env: dict) -> None:
     """Forged updates posted to the port must not pass for Telegram's: with no
     TPBOT_WEBHOOK_SECRET set, the bot makes one, registers it and keeps it across restarts."""
-    port = _free_port()
+    port = free_port()
     with FakeBotServer() as server:
         env = {
             **env,
@@ -331,17 +233,21 @@ def test_a_webhook_without_a_configured_secret_gets_a_generated_one(env: dict) -
         secrets = []
         for attempt in range(2):
             process = subprocess.Popen(
-                _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+                cli_argv("run"),
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
             )
             try:
-                _wait_for(lambda n=attempt: len(server.sent("setWebhook")) > n)
+                wait_for(lambda n=attempt: len(server.sent("setWebhook")) > n)
                 secret = server.sent("setWebhook")[attempt].params.get("secret_token")
                 assert secret and len(secret) >= 32
                 secrets.append(secret)
-                _wait_for(lambda: _port_open(port))
-                assert _post_update(port, None, 100 + attempt) == 403
-                assert _post_update(port, "guess", 100 + attempt) == 403
-                assert _post_update(port, secret, 100 + attempt) == 200
+                wait_for(lambda: port_open(port))
+                assert post_update(port, None, 100 + attempt) == 403
+                assert post_update(port, "guess", 100 + attempt) == 403
+                assert post_update(port, secret, 100 + attempt) == 200
             finally:
                 process.send_signal(signal.SIGINT)
                 output, _ = process.communicate(timeout=30)
@@ -358,7 +264,9 @@ def test_run_with_a_rejected_token_is_one_line(env: dict) -> None:
             "TELEGRAM_API_BASE_URL": server.base_url,
             "PYTHONPATH": str(PROJECT_ROOT),
         }
-        result = subprocess.run(_cli("run"), env=env, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            cli_argv("run"), env=env, capture_output=True, text=True, timeout=60
+        )
     assert result.returncode == 2
     output = result.stdout + result.stderr
     assert "the token was rejected by Telegram" in output
@@ -377,7 +285,7 @@ def test_run_with_a_rejected_token_is_one_line(env: dict) -> None:
 def test_run_retries_while_the_bot_api_is_unreachable_saying_why_and_how_long(
     env: dict, base_url: str, because: str
 ) -> None:
-    port = _free_port()
+    port = free_port()
     base_url, because = base_url.format(port=port), because.format(port=port)
     env = {
         **env,
@@ -386,7 +294,7 @@ def test_run_retries_while_the_bot_api_is_unreachable_saying_why_and_how_long(
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     process = subprocess.Popen(
-        _cli("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        cli_argv("run"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     assert process.stdout is not None
     seen: list[str] = []
@@ -405,33 +313,21 @@ def test_run_retries_while_the_bot_api_is_unreachable_saying_why_and_how_long(
     assert "Traceback" not in output and "SOME-TOKEN" not in output
 
 
-def _console_command(update_id: int, user_id: int) -> dict:
-    update = _start_update(update_id)
-    message = update["message"]
-    message.update(
-        text="/console",
-        entities=[{"type": "bot_command", "offset": 0, "length": 8}],
-        chat={"id": user_id, "type": "private"},
-    )
-    message["from"] = {**message["from"], "id": user_id, "language_code": "en"}
-    return update
-
-
 def test_run_serves_the_console_in_polling_mode(env: dict) -> None:
     """The real process: /console from an operator gives a one-time link to the console that
     the same process serves on 127.0.0.1; without a session it shows nothing."""
     import http.cookiejar
     import urllib.parse
 
-    port = _free_port()
+    port = free_port()
     with (
         FakeBotServer() as server,
-        _running_bot(env, server, TPBOT_OPERATORS="777", TPBOT_PORT=str(port)) as bot,
+        running_bot(env, server, TPBOT_OPERATORS="777", TPBOT_PORT=str(port)) as bot,
     ):
-        server.updates.append(_start_update(60))  # a company: Zhang
-        server.updates.append(_console_command(61, 777))
-        _wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
-        _wait_for(lambda: _port_open(port))
+        server.updates.append(start_update(60))  # a company: Zhang
+        server.updates.append(console_command(61, 777))
+        wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
+        wait_for(lambda: port_open(port))
         base = f"http://127.0.0.1:{port}"
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(base + "/console/", timeout=5)
@@ -450,10 +346,10 @@ def test_run_serves_the_console_in_polling_mode(env: dict) -> None:
 
 
 def test_run_gives_operators_the_console_as_their_menu_button_over_https(env: dict) -> None:
-    port = _free_port()
+    port = free_port()
     with (
         FakeBotServer() as server,
-        _running_bot(
+        running_bot(
             env,
             server,
             TPBOT_WEBHOOK_URL="https://bot.example.test/tg-hook",
@@ -462,8 +358,8 @@ def test_run_gives_operators_the_console_as_their_menu_button_over_https(env: di
             TPBOT_PORT=str(port),
         ),
     ):
-        _wait_for(lambda: bool(server.sent("setChatMenuButton")))
-        _wait_for(lambda: _port_open(port))
+        wait_for(lambda: bool(server.sent("setChatMenuButton")))
+        wait_for(lambda: port_open(port))
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/console/", timeout=5)
         assert refused.value.code == 401
@@ -480,9 +376,9 @@ def test_demo_serves_the_console_over_its_sample_companies(env: dict) -> None:
     import http.cookiejar
     import urllib.parse
 
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
-        _cli("demo", "--console", "--sample", "6", "--port", str(port)),
+        cli_argv("demo", "--console", "--sample", "6", "--port", str(port)),
         env={**env, "PYTHONPATH": str(PROJECT_ROOT)},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -517,17 +413,8 @@ def test_demo_serves_the_console_over_its_sample_companies(env: dict) -> None:
     assert process.returncode == 0
 
 
-@contextlib.contextmanager
-def _taken_port() -> Iterator[int]:
-    """A port another program listens on, for as long as the block runs."""
-    with socket.socket() as other:
-        other.bind(("127.0.0.1", 0))
-        other.listen()
-        yield int(other.getsockname()[1])
-
-
 def test_run_on_a_taken_port_is_one_line_and_asks_telegram_nothing(env: dict) -> None:
-    with _taken_port() as port, FakeBotServer() as server:
+    with taken_port() as port, FakeBotServer() as server:
         full = {
             **env,
             "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
@@ -535,7 +422,9 @@ def test_run_on_a_taken_port_is_one_line_and_asks_telegram_nothing(env: dict) ->
             "TPBOT_PORT": str(port),
             "PYTHONPATH": str(PROJECT_ROOT),
         }
-        result = subprocess.run(_cli("run"), env=full, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            cli_argv("run"), env=full, capture_output=True, text=True, timeout=60
+        )
         assert not server.sent()  # no getUpdates: a second copy must not poll beside the first
     assert result.returncode == 2
     assert result.stdout == ""
@@ -548,9 +437,9 @@ def test_run_on_a_taken_port_is_one_line_and_asks_telegram_nothing(env: dict) ->
 
 
 def test_demo_console_on_a_taken_port_exits_cleanly(env: dict) -> None:
-    with _taken_port() as port:
+    with taken_port() as port:
         result = subprocess.run(
-            _cli("demo", "--console", "--port", str(port)),
+            cli_argv("demo", "--console", "--port", str(port)),
             env={**env, "PYTHONPATH": str(PROJECT_ROOT)},
             input="",
             capture_output=True,
@@ -578,21 +467,21 @@ def test_run_follows_the_operators_in_env_and_reads_them_at_once_on_sighup(
             **env,
             "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
             "TELEGRAM_API_BASE_URL": server.base_url,
-            "TPBOT_PORT": str(_free_port()),
+            "TPBOT_PORT": str(free_port()),
             "PYTHONPATH": str(PROJECT_ROOT),
         }
         process = subprocess.Popen(
-            _cli("run"), env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            cli_argv("run"), env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         try:
-            server.updates.append(_console_command(70, 777))
-            _wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
+            server.updates.append(console_command(70, 777))
+            wait_for(lambda: any("/console/login/" in c.text for c in server.sent()))
             env_file.write_text("TPBOT_OPERATORS=778\n", encoding="utf-8")
             process.send_signal(signal.SIGHUP)
             time.sleep(0.5)
             before = len(server.sent("sendMessage"))
-            server.updates.append(_console_command(71, 777))
-            _wait_for(lambda: len(server.sent("sendMessage")) > before)
+            server.updates.append(console_command(71, 777))
+            wait_for(lambda: len(server.sent("sendMessage")) > before)
         finally:
             process.send_signal(signal.SIGINT)
             output, _ = process.communicate(timeout=30)

@@ -16,6 +16,7 @@ from bot.cli import main
 from bot.config import PROJECT_ROOT
 from bot.storage.db import close_database, open_database
 from bot.storage.sql import transaction
+from tests.helpers.process import cli_argv
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def test_a_set_database_is_used_and_run_and_demo_still_create_theirs(
     assert main(["export"]) == 0
     assert "Company number 2" in capsys.readouterr().out
     demo = subprocess.run(
-        _cli("demo", "--db", str(folder / "new" / "demo.sqlite3")),
+        cli_argv("demo", "--db", str(folder / "new" / "demo.sqlite3")),
         env=_env(folder),
         stdin=subprocess.DEVNULL,  # the terminal demo ends at the end of its input
         capture_output=True,
@@ -126,10 +127,6 @@ def test_backup_copies_what_is_still_in_the_log_and_never_overwrites(
 # --- broken pipes -------------------------------------------------------------------------------
 
 
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "bot", *args]
-
-
 def _env(folder: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TPBOT_", "TELEGRAM_"))}
     return {**env, "PYTHONPATH": str(PROJECT_ROOT), "TPBOT_DB": str(folder / "bot.sqlite3")}
@@ -147,7 +144,7 @@ def test_a_closed_pipe_ends_quietly(folder: Path, command: list[str]) -> None:
     os.close(read)
     try:
         result = subprocess.run(
-            _cli(*command),
+            cli_argv(*command),
             stdin=subprocess.DEVNULL,
             stdout=write,
             stderr=subprocess.PIPE,
@@ -166,7 +163,7 @@ def test_a_closed_pipe_ends_quietly(folder: Path, command: list[str]) -> None:
 def test_export_into_head_with_a_long_output(folder: Path) -> None:
     """The real pipeline: ``export | head -1`` over more rows than a pipe holds."""
     make_chats(folder / "bot.sqlite3", 3_000)
-    exe = " ".join(_cli("export"))
+    exe = " ".join(cli_argv("export"))
     result = subprocess.run(
         ["bash", "-c", f"set -o pipefail; {exe} | head -1"],
         capture_output=True,

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.app import build_application
 from bot.config import Settings
 from bot.services.clock import iso
-from tests.conftest import BotHarness, FrozenClock
+from tests.helpers.harness import BotHarness, FrozenClock
 
 
 def test_iso_is_utc_to_the_second_across_seconds_and_zones() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import EN_USER, ZH_USER, BotHarness, methods, texts
-from tests.test_walk import TO_OP_SUBMITTED
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, methods, texts
+from tests.helpers.paths import TO_OP_SUBMITTED
 
 
 async def start_and_answer(harness: BotHarness, user: dict, answers: list[str]) -> None:

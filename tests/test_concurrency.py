@@ -24,8 +24,8 @@ from bot.demo.updates import UpdateFactory
 from bot.intake import Intake
 from bot.lanes import ChatLanes
 from bot.rate_limits import ChatRateLimiter
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock
-from tests.test_support import SUPPORT, support_chat_info
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
+from tests.helpers.support import SUPPORT, support_chat_info
 
 GROUP = UpdateFactory.chat(-200, "group", "Acme TP team")
 PRESSES = [  # one chat's way through the first steps, each press on the step it moved to
@@ -133,6 +133,40 @@ async def test_a_flood_of_ticket_messages_delays_only_the_sender(
         await desk.stop()
 
 
+async def test_a_press_is_answered_at_once_while_more_chats_than_slots_wait_for_the_limit(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """Chats whose replies wait for Telegram's overall limit give their slots up meanwhile:
+    a press from yet another chat is answered at once (its answer is not rate-limited)."""
+    harness = BotHarness(
+        replace(settings, concurrent_updates=2),
+        clock,
+        rate_limiter=lambda: ChatRateLimiter(
+            max_retries=0, overall_max_rate=2, overall_time_period=1
+        ),
+    )
+    await harness.start()
+    try:
+        await harness.command(EN_USER, "/start")
+        step = harness.last_buttons_message[EN_USER["id"]]
+        intake = await running(harness)
+        crowd = users(7000, 8)  # 8 welcomes at 2 a second: the last one goes after ~4 s
+        intake.accept_updates([harness.updates.command(user, "/start") for user in crowd])
+        await until(lambda: len([c for c in harness.api.calls if c.chat_id == crowd[0]["id"]]) > 0)
+        pressed = time.monotonic()
+        intake.accept_updates([harness.updates.press(EN_USER, PRESSES[0], step)])
+        await until(
+            lambda: any(c.method == "answerCallbackQuery" for c in harness.api.calls),
+            timeout=1.0,
+        )
+        assert time.monotonic() - pressed < 1.0
+        assert len([c for c in harness.api.calls if c.method == "sendMessage"]) < 1 + 8
+        await intake.drain(10)
+        assert all(harness.state(user["id"]) == "welcome" for user in crowd)
+    finally:
+        await harness.stop()
+
+
 async def test_one_chats_presses_interleaved_with_many_others_are_applied_in_order(
     harness: BotHarness,
 ) -> None:
@@ -214,6 +248,64 @@ async def test_a_stop_after_the_change_and_before_its_reply_shows_the_step_once_
         assert after.state(EN_USER["id"]) == "owner_separate"
         await after.stop()
         again = BotHarness(settings, clock)  # and a third start owes nothing any more
+        await again.start()
+        assert Intake(again.application).make_good_owed() == 0
+        await again.stop()
+    finally:
+        for gate in harness.api.gates.values():
+            gate.set()
+
+
+async def killed_before_the_reply(harness: BotHarness) -> None:
+    """The press is saved and its reply never gets out: then the process dies."""
+    await harness.command(EN_USER, "/start")
+    intake = await running(harness)
+    harness.api.hold("editMessageText", EN_USER["id"])
+    harness.api.hold("sendMessage", EN_USER["id"])
+    press = harness.updates.press(EN_USER, PRESSES[0], harness.last_buttons_message[EN_USER["id"]])
+    intake.accept_updates([press])
+    await until(lambda: harness.state(EN_USER["id"]) == "owner_separate")
+
+
+async def test_an_owed_step_that_telegram_does_not_take_at_start_is_shown_a_little_later(
+    harness: BotHarness, settings: Settings, clock: FrozenClock
+) -> None:
+    await killed_before_the_reply(harness)
+    after = BotHarness(settings, clock)
+    await after.start()
+    try:
+        after.api.fail("sendMessage", 0, chat_id=EN_USER["id"])  # the network is not back yet
+        restarted = await running(after)
+        assert restarted.make_good_owed() == 1
+
+        def saved() -> list[ApiCall]:
+            return [c for c in to(after.api.calls, EN_USER["id"]) if "answer was saved" in c.text]
+
+        await until(lambda: len(saved()) == 2, timeout=5)  # the timed-out try, and the next
+        assert not after.services.ledger.owes(EN_USER["id"])
+        await restarted.drain(5)
+        await after.stop()
+    finally:
+        for gate in harness.api.gates.values():
+            gate.set()
+
+
+async def test_an_owed_step_for_a_chat_that_blocked_the_bot_is_not_tried_again(
+    harness: BotHarness, settings: Settings, clock: FrozenClock
+) -> None:
+    await killed_before_the_reply(harness)
+    after = BotHarness(settings, clock)
+    await after.start()
+    try:
+        after.api.fail("sendMessage", 403, chat_id=EN_USER["id"])
+        restarted = await running(after)
+        assert restarted.make_good_owed() == 1
+        await until(lambda: bool(to(after.api.calls, EN_USER["id"])))
+        await asyncio.sleep(1.5)  # longer than the first wait before another try
+        assert len(to(after.api.calls, EN_USER["id"])) == 1
+        assert not after.services.ledger.owes(EN_USER["id"])
+        await after.stop()
+        again = BotHarness(settings, clock)  # nor at the next start
         await again.start()
         assert Intake(again.application).make_good_owed() == 0
         await again.stop()

@@ -13,10 +13,17 @@ import pytest
 from bot.config import Settings
 from bot.demo.updates import UpdateFactory
 from bot.services import roster
-from bot.services.console_auth import sign_init_data
 from bot.storage import events
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
-from tests.console_support import OPERATOR, TO_AUDIT, client_for, sign_in_link, signed_in, walk
+from tests.helpers.console import (
+    OPERATOR,
+    TO_AUDIT,
+    client_for,
+    sign_in_link,
+    sign_init_data,
+    signed_in,
+    walk,
+)
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 
 TAG_MUTED = 'class="tag">reminders off<'
 STRANGER = UpdateFactory.user(1500, "Mallory", "en")

@@ -22,11 +22,10 @@ import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
 
 from bot.demo.updates import UpdateFactory
-from bot.services.console_auth import sign_init_data
 from bot.web.routes import console_routes
 from bot.web.webhook import webhook_app
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock
-from tests.console_support import TO_AUDIT, sign_in_link, walk
+from tests.helpers.console import TO_AUDIT, sign_in_link, sign_init_data, walk
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 
 CHROMIUM = os.environ.get("TPBOT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 NO_CHROMIUM = f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set TPBOT_CHROMIUM)"

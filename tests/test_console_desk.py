@@ -3,12 +3,12 @@ the console reaching the company as the desk's answer, with a copy for the desk.
 
 from __future__ import annotations
 
-from tests.conftest import EN_USER, ZH_USER, BotHarness
-from tests.console_support import client_for, signed_in
-from tests.test_support import SUPPORT, ask_and_write, desk  # noqa: F401  (the fixture)
+from tests.helpers.console import client_for, signed_in
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness
+from tests.helpers.support import SUPPORT, ask_and_write
 
 
-async def test_waiting_for_us_until_the_desk_answers(desk: BotHarness) -> None:  # noqa: F811
+async def test_waiting_for_us_until_the_desk_answers(desk: BotHarness) -> None:
     await ask_and_write(desk, EN_USER, "Where do I find the Tmall menu?")
     await desk.command(ZH_USER, "/start")
     async with client_for(desk) as (client, _):

@@ -20,7 +20,8 @@ from starlette.applications import Starlette
 from bot.web.console import MAX_FORM_BYTES, Console
 from bot.web.routes import console_routes
 from bot.web.webhook import MAX_BODY, webhook_app
-from tests.conftest import BotHarness
+from tests.helpers.harness import BotHarness
+from tests.helpers.process import free_port
 
 SECRET = "s3cret"
 CHUNK = 64 * 1024
@@ -111,16 +112,10 @@ async def test_the_webhook_reads_nothing_without_its_secret(harness: BotHarness)
 
 
 # -- a real server ---------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 async def server(harness: BotHarness) -> AsyncIterator[int]:
     """The bot's web server (webhook and console) on uvicorn, 127.0.0.1, in this loop."""
-    port = _free_port()
+    port = free_port()
     services = harness.services
     settings = replace(services.settings, port=port, webhook_url=None, public_url=None)
     harness.application.bot_data.services = replace(services, settings=settings)

@@ -8,8 +8,8 @@ from html import unescape
 
 import httpx
 
-from tests.conftest import EN_USER, ZH_USER, BotHarness
-from tests.console_support import TO_AUDIT, client_for, sign_in_link, walk
+from tests.helpers.console import TO_AUDIT, client_for, sign_in_link, walk
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness
 
 STAGE_3 = {
     "en": "Companies in stage 3 “Tmall International operation service certification”",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import http.cookiejar
-import os
 import queue
 import re
 import signal
@@ -22,25 +21,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 from bot.app import build_application
 from bot.config import PROJECT_ROOT, Settings
 from bot.demo.offline_api import OfflineBotAPI
 from bot.services.audience import parse_audience
-from tests.test_cli import _free_port
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """A clean environment, in an empty directory (no stray .env), as tests/test_cli.py's."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("TPBOT_", "TELEGRAM_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TPBOT_DB", str(tmp_path / "cli.sqlite3"))
-    monkeypatch.setenv("TPBOT_PORT", str(_free_port()))
-    return dict(os.environ)
+from tests.helpers.process import free_port
 
 
 class Terminal:
@@ -96,7 +81,7 @@ def _post(opener: urllib.request.OpenerDirector, url: str, fields: dict[str, str
 
 
 def test_a_console_move_and_message_appear_in_the_terminal(env: dict[str, str]) -> None:
-    port = _free_port()
+    port = free_port()
     with demo(env, "--console", "--port", str(port)) as terminal:
         link = re.search(
             r"http://127\.0\.0\.1:\d+/console/login/([\w-]+)", terminal.wait_for("login/")

@@ -12,7 +12,7 @@ from bot.app import COMMANDS as CHAT_COMMANDS
 from bot.cli import build_parser
 from bot.config import PROJECT_ROOT
 from bot.config_checks import SETTING_NAMES
-from tests.conftest import BotHarness
+from tests.helpers.harness import BotHarness
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 ENV_EXAMPLE = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")

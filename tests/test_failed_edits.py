@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.demo.offline_api import ApiCall
-from tests.conftest import EN_USER, BotHarness, methods, texts
+from tests.helpers.harness import EN_USER, BotHarness, methods, texts
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "

@@ -8,36 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.cli import main
-from bot.config import PROJECT_ROOT
 from bot.services.flow_versions import StrandedChats
 from bot.storage.events import events_of
-from tests.conftest import EN_USER, BotHarness, texts
+from tests.helpers.flows import FLOW, new_flow, rename_nickname, step
+from tests.helpers.harness import EN_USER, BotHarness, texts
 
-FLOW = PROJECT_ROOT / "flows" / "tmall_tp.yaml"
 TO_NICKNAME = ["begin", "yes", "yes", "yes", "yes", "yes", "yes"]  # welcome → op_nickname
-
-
-def step(data: dict[str, Any], step_id: str) -> dict[str, Any]:
-    return next(s for s in data["steps"] if s["id"] == step_id)
-
-
-def new_flow(tmp_path: Path, change: Any, version: int = 2, **moves: str) -> Path:
-    data = yaml.safe_load(FLOW.read_text(encoding="utf-8"))
-    change(data)
-    data["version"] = version
-    if moves:
-        data["migrations"] = [{"version": version, "moves": moves}]
-    path = tmp_path / f"flow-v{version}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def rename_nickname(data: dict[str, Any]) -> None:
-    step(data, "op_nickname")["id"] = "op_shop_name"
-    step(data, "op_apply")["answers"][0]["next"] = "op_shop_name"
 
 
 def remove_nickname(data: dict[str, Any]) -> None:

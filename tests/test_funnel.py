@@ -20,7 +20,7 @@ from bot.services.chart import Bar
 from bot.services.funnel import chart_bars, funnel_chart, funnel_stats, write_csv
 from bot.services.step_funnel import percent_text
 from bot.storage.sql import transaction
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 
 OPERATOR = UpdateFactory.user(900, "Olga", "en")
 ZH_OPERATOR = UpdateFactory.user(901, "李娜", "zh-hans")

@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 from telegram import Update
 
-from tests.conftest import BotHarness
-from tests.fuzz_updates import Fuzzer
+from tests.helpers.fuzz_updates import Fuzzer
+from tests.helpers.harness import BotHarness
 
 UPDATES = int(os.environ.get("TPBOT_FUZZ_UPDATES", "3000"))
 

@@ -3,47 +3,18 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import pytest
 
-from bot.demo.offline_api import BOT_USER
 from bot.demo.updates import UpdateFactory
 from bot.storage.events import events_of
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
+from tests.helpers.groups import member, member_changed, membership, sent_message
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
 
 GROUP = UpdateFactory.chat(-200, "group", "Acme TP team")
 SUPERGROUP = UpdateFactory.chat(-100200, "supergroup", "Acme TP team")
 BOB = UpdateFactory.user(1003, "Bob", "en")
-
-
-ADMIN_RIGHTS = (
-    "can_be_edited",
-    "is_anonymous",
-    "can_manage_chat",
-    "can_delete_messages",
-    "can_manage_video_chats",
-    "can_restrict_members",
-    "can_promote_members",
-    "can_change_info",
-    "can_invite_users",
-    "can_post_stories",
-    "can_edit_stories",
-    "can_delete_stories",
-)
-
-
-def member(status: str, user: dict[str, Any]) -> dict[str, Any]:
-    """A ChatMember as Telegram sends it (with the fields python-telegram-bot requires)."""
-    data: dict[str, Any] = {"status": status, "user": user}
-    if status == "kicked":
-        data["until_date"] = 0
-    elif status == "creator":
-        data["is_anonymous"] = False
-    elif status == "administrator":
-        data.update(dict.fromkeys(ADMIN_RIGHTS, False))
-    return data
 
 
 def answer_members(harness: BotHarness) -> None:
@@ -55,34 +26,6 @@ def answer_members(harness: BotHarness) -> None:
         return member(harness.api.chat_members.get(key, "member"), user)
 
     harness.api.responders["getChatMember"] = respond
-
-
-def membership(chat: dict[str, Any], old: str, new: str, by: dict[str, Any]) -> dict[str, Any]:
-    """A ``my_chat_member`` update: the bot's status in ``chat`` changed from old to new."""
-    return {
-        "my_chat_member": {
-            "chat": chat,
-            "from": by,
-            "date": int(time.time()),
-            "old_chat_member": member(old, BOT_USER),
-            "new_chat_member": member(new, BOT_USER),
-        }
-    }
-
-
-def member_changed(
-    chat: dict[str, Any], user: dict[str, Any], old: str, new: str, by: dict[str, Any]
-) -> dict[str, Any]:
-    """A ``chat_member`` update: ``user``'s status in ``chat`` changed from old to new."""
-    return {
-        "chat_member": {
-            "chat": chat,
-            "from": by,
-            "date": int(time.time()),
-            "old_chat_member": member(old, user),
-            "new_chat_member": member(new, user),
-        }
-    }
 
 
 async def test_two_members_walk_one_group_progress_and_the_log_says_who(
@@ -164,7 +107,7 @@ async def test_reset_and_language_are_for_administrators(
     calls = await harness.command(EN_USER, "/reset", GROUP)
     confirm = calls[-1]
     yes = next(data for _, data in confirm.buttons() if data.endswith("|yes"))
-    message = UpdateFactory.sent_message(confirm, confirm.result["message_id"])
+    message = sent_message(confirm, confirm.result["message_id"])
     calls = await harness.press(BOB, yes, GROUP, message)
     assert "Only this group's administrators" in texts(calls)
     assert harness.state(GROUP["id"]) == "owner_separate"
@@ -178,7 +121,7 @@ async def test_reset_and_language_are_for_administrators(
     calls = await harness.command(BOB, "/language", GROUP)
     assert methods(calls) == ["getChatMember", "sendMessage"]
     assert "Choose your language" in calls[1].text
-    message = UpdateFactory.sent_message(calls[1], calls[1].result["message_id"])
+    message = sent_message(calls[1], calls[1].result["message_id"])
     calls = await harness.press(BOB, "l|zh", GROUP, message)
     assert "语言：中文" in texts(calls)
     assert harness.services.progress.get(GROUP["id"]).language == "zh"

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from bot.intake import Intake
-from tests.conftest import EN_USER, BotHarness, texts
+from tests.helpers.harness import EN_USER, BotHarness, texts
 
 
 async def handle_all(intake: Intake) -> None:

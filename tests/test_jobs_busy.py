@@ -14,7 +14,7 @@ from bot import jobs
 from bot.app import build_application
 from bot.config import Settings
 from bot.demo.offline_api import OfflineBotAPI
-from tests.conftest import FrozenClock
+from tests.helpers.harness import FrozenClock
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ import pytest
 from bot.config import Settings
 from bot.services import roster
 from bot.services.roster import Roster
-from tests.conftest import BotHarness, FrozenClock, texts
-from tests.console_support import OPERATOR
+from tests.helpers.console import OPERATOR
+from tests.helpers.harness import BotHarness, FrozenClock, texts
 
 
 class Ticking:

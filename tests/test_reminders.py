@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import replace
 from typing import Any
 
 import pytest
 
 import bot.services.reminders as reminders_module
 from bot.demo.offline_api import ApiCall
-from bot.jobs import tick
-from bot.services.delivery import Delivery, Limits
 from bot.services.reminders import ReminderService
 from bot.storage import meta
 from bot.storage import reminders as store
 from bot.storage.sql import transaction
-from bot.telegram_sender import TelegramSender
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
-from tests.test_walk import TO_OP_SUBMITTED
-
-
-async def run_tick(harness: BotHarness) -> list[ApiCall]:
-    """One round of the periodic job; the Bot API calls it made."""
-
-    async def no_wait(seconds: float) -> None:
-        await asyncio.sleep(0)
-
-    sender = TelegramSender(harness.application.bot)
-    limits = replace(Limits(), per_second=1_000_000)
-    harness.use_delivery(Delivery(sender, limits, sleep=no_wait))
-    harness.api.take()
-    await tick(harness.application)
-    return [c for c in harness.api.take() if c.method == "sendMessage" and c.result is not None]
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
+from tests.helpers.paths import TO_OP_SUBMITTED
+from tests.helpers.reminders import run_tick
 
 
 async def press_on(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import EN_USER, BotHarness, methods, texts
+from tests.helpers.harness import EN_USER, BotHarness, methods, texts
 
 
 async def test_a_reply_is_retried_after_a_server_error(harness: BotHarness) -> None:

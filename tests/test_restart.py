@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
-from tests.test_walk import TO_OP_SUBMITTED
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
+from tests.helpers.paths import TO_OP_SUBMITTED
 
 
 async def test_a_new_application_continues_every_chat(

@@ -19,13 +19,13 @@ from bot.services.step_funnel import (
     StepFunnel,
     WorkdayIndex,
     median_p90,
-    median_p90_of,
     step_funnel,
 )
 from bot.services.workdays import Calendar as WorkingCalendar
 from bot.storage import chats, events
 from bot.storage.sql import transaction
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock
+from tests.helpers.funnel import median_p90_of
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 
 THIRD_USER = UpdateFactory.user(1003, "Chen", "en")
 SVG = "{http://www.w3.org/2000/svg}"

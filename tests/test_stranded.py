@@ -17,18 +17,13 @@ import pytest
 from bot.cli import main
 from bot.config import Settings
 from bot.services.flow_versions import StrandedChats
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
-from tests.console_support import client_for, signed_in
-from tests.fake_bot_server import FakeBotServer
-from tests.test_cli import (  # env: the clean CLI environment fixture
-    _cli,
-    _start_update,
-    _wait_for,
-    env,  # noqa: F401
-)
-from tests.test_flow_versions import FLOW, new_flow, rename_nickname
-from tests.test_reminders import run_tick
-from tests.test_support import OPERATOR, PLAIN, SUPPORT, bot_message, one, support_chat_info
+from tests.helpers.console import client_for, signed_in
+from tests.helpers.fake_bot_server import FakeBotServer
+from tests.helpers.flows import FLOW, new_flow, rename_nickname
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
+from tests.helpers.process import cli_argv, start_update, wait_for
+from tests.helpers.reminders import run_tick
+from tests.helpers.support import OPERATOR, PLAIN, SUPPORT, bot_message, one, support_chat_info
 
 TO_NICKNAME = ["begin", "yes", "yes", "yes", "yes", "yes", "yes"]  # welcome → op_nickname
 UNKNOWN_EN = "a step this version of the guide does not have"
@@ -116,7 +111,7 @@ async def test_run_refuses_to_start_with_the_same_line(harness: BotHarness, tmp_
 
 
 async def test_the_real_run_refuses_in_one_line_unless_allowed(
-    env: dict[str, str],  # noqa: F811
+    env: dict[str, str],
     harness: BotHarness,
     tmp_path: Path,
 ) -> None:
@@ -129,7 +124,7 @@ async def test_the_real_run_refuses_in_one_line_unless_allowed(
         "TELEGRAM_BOT_TOKEN": "123456:TOKEN-abcdefghijklmnopqrstuvwxyz01",
         "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",  # never reached: it stops first
     }
-    result = subprocess.run(_cli("run"), env=full, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(cli_argv("run"), env=full, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     output = result.stdout + result.stderr
     assert "Traceback" not in output
@@ -140,19 +135,19 @@ async def test_the_real_run_refuses_in_one_line_unless_allowed(
     with FakeBotServer() as server:  # allowed: it starts, says so, and the chat gets its answer
         full["TELEGRAM_API_BASE_URL"] = server.base_url
         process = subprocess.Popen(
-            _cli("run", "--allow-stranded"),
+            cli_argv("run", "--allow-stranded"),
             env=full,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
         try:
-            status = _start_update(60)
+            status = start_update(60)
             status["message"].update(text="/status", chat={"id": 1001, "type": "private"})
             status["message"]["from"] = EN_USER
             status["message"]["entities"][0]["length"] = 7
             server.updates.append(status)
-            _wait_for(lambda: bool(server.sent("sendMessage")))
+            wait_for(lambda: bool(server.sent("sendMessage")))
         finally:
             process.send_signal(signal.SIGINT)
             output, _ = process.communicate(timeout=30)

@@ -3,104 +3,31 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Any
 
 import pytest
 
 from bot.config import Settings
-from bot.demo.offline_api import BOT_USER, ApiCall
+from bot.demo.offline_api import BOT_USER
 from bot.demo.updates import UpdateFactory
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
-from tests.test_walk import TO_OP_SUBMITTED
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
+from tests.helpers.paths import TO_OP_SUBMITTED
+from tests.helpers.support import (
+    FORUM,
+    LISTED,
+    OPERATOR,
+    PLAIN,
+    SUPPORT,
+    ask_and_write,
+    bot_message,
+    make_forum,
+    one,
+    operator_in_topic,
+    to_chat,
+)
 
-SUPPORT = -100555
-OPERATOR = UpdateFactory.user(901, "Olga", "en", username="olga_ops")  # a support-group member
-LISTED = UpdateFactory.user(900, "Listed", "en")  # in TPBOT_OPERATORS
-FORUM = UpdateFactory.chat(SUPPORT, "supergroup", "TP support", is_forum=True)
-PLAIN = UpdateFactory.chat(SUPPORT, "supergroup", "TP support")
 TEAM = UpdateFactory.chat(-300, "group", "Acme <Team>")
 BOB = UpdateFactory.user(1003, "Bob", "en")
-
-
-def support_chat_info(forum: bool) -> Any:
-    """getChat's answer (a full ChatFullInfo, as Telegram sends it) for the support group."""
-
-    def respond(params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": int(params["chat_id"]),
-            "type": "supergroup",
-            "title": "TP support",
-            "is_forum": forum,
-            "accent_color_id": 0,
-            "max_reaction_count": 11,
-            "accepted_gift_types": {
-                "unlimited_gifts": False,
-                "limited_gifts": False,
-                "unique_gifts": False,
-                "premium_subscription": False,
-                "gifts_from_channels": False,
-            },
-        }
-
-    return respond
-
-
-def make_forum(harness: BotHarness) -> None:
-    harness.api.responders["getChat"] = support_chat_info(forum=True)
-
-
-@pytest.fixture
-async def desk(settings: Settings, clock: FrozenClock) -> AsyncIterator[BotHarness]:
-    """A bot with a support group (plain, unless the test makes it a forum)."""
-    bot = BotHarness(replace(settings, support_chat_id=SUPPORT, operators=frozenset({900})), clock)
-    await bot.start()
-    bot.api.responders["getChat"] = support_chat_info(forum=False)
-    yield bot
-    await bot.stop()
-
-
-def one(calls: list[ApiCall], method: str, **params: Any) -> ApiCall:
-    found = [
-        c
-        for c in calls
-        if c.method == method and all(str(c.params.get(k)) == str(v) for k, v in params.items())
-    ]
-    assert len(found) == 1, (method, params, calls)
-    return found[0]
-
-
-def to_chat(calls: list[ApiCall], chat_id: int) -> list[ApiCall]:
-    return [c for c in calls if c.chat_id == chat_id]
-
-
-def bot_message(chat: dict[str, Any], message_id: int, **extra: Any) -> dict[str, Any]:
-    """A message the bot posted, as it appears in ``reply_to_message``."""
-    return {
-        "message_id": message_id,
-        "date": int(time.time()),
-        "chat": chat,
-        "from": BOT_USER,
-        "text": "...",
-        **extra,
-    }
-
-
-async def ask_and_write(desk: BotHarness, user: dict[str, Any], text: str) -> list[ApiCall]:
-    await desk.command(user, "/start")
-    await desk.command(user, "/ask")
-    return await desk.send(user, text)
-
-
-async def operator_in_topic(
-    desk: BotHarness, thread: int, text: str, user: dict[str, Any] = OPERATOR, **extra: Any
-) -> list[ApiCall]:
-    return await desk.feed(
-        desk.updates.message(
-            user, FORUM, text=text, message_thread_id=thread, is_topic_message=True, **extra
-        )
-    )
 
 
 async def test_without_a_support_group_there_is_no_button_and_ask_explains(

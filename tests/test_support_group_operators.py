@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 
 from bot.config import Settings
-from tests.conftest import EN_USER, BotHarness, FrozenClock, methods, texts
-from tests.test_groups import member_changed
-from tests.test_support import (
+from tests.helpers.groups import member_changed
+from tests.helpers.harness import EN_USER, BotHarness, FrozenClock, methods, texts
+from tests.helpers.support import (
     FORUM,
     LISTED,
     OPERATOR,

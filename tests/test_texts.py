@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from html import unescape
 
 import pytest
 
@@ -14,23 +13,13 @@ from bot.services.diagram import mermaid
 from bot.services.flow_spec import load_flow
 from bot.services.i18n import Catalog
 from bot.services.journey import read_journey
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
-from tests.test_walk import FULL_PATH, TO_OP_SUBMITTED, walk
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
+from tests.helpers.paths import FULL_PATH, TO_OP_SUBMITTED, go, plain, walk
 
 OPERATOR = UpdateFactory.user(900, "Olga", "en")
 # From the welcome to op_apply, and on to intl_apply.
 TO_OP_APPLY = TO_OP_SUBMITTED[:6]
 TO_INTL_APPLY = [*TO_OP_SUBMITTED, "yes", "passed", "tp_only"]
-
-
-async def go(harness: BotHarness, user: dict, answers: list[str]) -> None:
-    await harness.command(user, "/start")
-    for answer in answers:
-        await harness.answer(user, answer)
-
-
-def plain(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", "", html))
 
 
 # -- 1. "where you are" names the step; "done" titles only for what is done ----------------

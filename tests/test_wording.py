@@ -12,9 +12,8 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.demo.updates import UpdateFactory
 from bot.services import funnel as funnel_module
 from bot.services.i18n import Catalog
-from tests.conftest import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
-from tests.test_texts import go, plain
-from tests.test_walk import FULL_PATH, TO_OP_SUBMITTED, walk
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
+from tests.helpers.paths import FULL_PATH, TO_OP_SUBMITTED, go, plain, walk
 
 CATALOG = Catalog(PROJECT_ROOT / "locales")
 # From the welcome to op_assessment, and on to intl_assessment.

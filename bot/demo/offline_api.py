@@ -282,7 +282,7 @@ class OfflineBotAPI(BaseRequest):
         return [c for c in self.calls if c.method == method]
 
 
-_ADMIN_RIGHTS = (
+ADMIN_RIGHTS = (  # every right an administrator's ChatMember carries
     "can_be_edited",
     "is_anonymous",
     "can_manage_chat",
@@ -306,7 +306,7 @@ def _chat_member(user_id: int, status: str) -> dict[str, Any]:
     }
     if status == "administrator":
         member.update(
-            dict.fromkeys(_ADMIN_RIGHTS, True),
+            dict.fromkeys(ADMIN_RIGHTS, True),
             can_be_edited=False,
             is_anonymous=False,
             can_manage_topics=True,

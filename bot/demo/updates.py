@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.demo.offline_api import BOT_USER, ApiCall, chat_type_of
+from bot.demo.offline_api import BOT_USER, chat_type_of
 
 
 class UpdateFactory:
@@ -141,16 +141,3 @@ class UpdateFactory:
             "data": data,
         }
         return self.from_dict({"callback_query": query})
-
-    @staticmethod
-    def sent_message(call: ApiCall, result_id: int = 1) -> dict[str, Any]:
-        """A message dict as the bot's ``call`` produced it, for pressing its buttons."""
-        chat_id = call.chat_id or 0
-        message: dict[str, Any] = {
-            "message_id": int(call.params.get("message_id", result_id)),
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": chat_type_of(chat_id)},
-            "from": BOT_USER,
-            "text": call.text,
-        }
-        return message

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ExtBot, Job, JobQueue
 
 from bot.handlers.context import BotApplication, BotContext, BotData
@@ -168,8 +168,9 @@ class HandleOnceApplication(
 
 async def make_good(application: BotApplication, chat_id: int) -> None:
     """At start: show a chat its current step, saying its answer was saved (a stop came
-    between the change and its reply). If it still cannot be shown, the chat's next update
-    shows it."""
+    between the change and its reply). If Telegram cannot be reached, the chat stays owed (the
+    caller tries again, and the chat's next update shows it); a chat that blocked the bot or
+    is gone is owed nothing any more."""
     services = application.bot_data.services
     try:
         progress = services.progress.get(chat_id)
@@ -181,6 +182,9 @@ async def make_good(application: BotApplication, chat_id: int) -> None:
         saved = services.catalog.text(progress.language, "answer-saved")
         text, keyboard = step_message(context, progress, saved)
         await application.bot.send_message(chat_id, text, reply_markup=keyboard)
+        services.ledger.settle(chat_id)
+    except (Forbidden, BadRequest) as exc:  # blocked, or gone: trying again cannot help
+        log.info("chat %s: the step it is owed cannot be shown: %r", chat_id, exc)
         services.ledger.settle(chat_id)
     except TelegramError as exc:
         log.info("chat %s: the step it is owed could not be shown yet: %r", chat_id, exc)

@@ -23,7 +23,7 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 from sqlite_utils import Database
 
@@ -71,14 +71,6 @@ def verify_init_data(
     return TelegramUser(
         user_id, str(user.get("first_name", "")), user.get("language_code"), given, signed_at
     )
-
-
-def sign_init_data(fields: dict[str, str], token: str) -> str:
-    """``initData`` as Telegram would make it (for the demo and the tests)."""
-    check = "\n".join(f"{key}={value}" for key, value in sorted(fields.items()))
-    key = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
-    digest = hmac.new(key, check.encode(), hashlib.sha256).hexdigest()
-    return urlencode({**fields, "hash": digest})
 
 
 def _hash(secret: str) -> str:

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from bot.callbacks import parse_chat_id
 from bot.services.audience import Audience, chat_filter
-from bot.services.broadcasts import Report
+from bot.services.broadcasts import AudienceSize, Report
 from bot.services.chat_progress import ChatProgress
 from bot.services.csv_cells import csv_writer
 from bot.services.flow_spec import FlowSpec, Stage, Step
@@ -245,9 +245,13 @@ class Portfolio:
             found.append((line, report))
         return found
 
-    def audience_size(self, audience: Audience) -> int:
-        """How many chats ``audience`` selects now (the compose page's preview)."""
-        return chats.count_matching(self.db, chat_filter(audience, self.spec, self.clock()))
+    def audience_size(self, audience: Audience) -> AudienceSize:
+        """How many chats ``audience`` reaches now, and how many muted ones it leaves out (the
+        compose page's preview; as :meth:`BroadcastService.size`)."""
+        where = chat_filter(audience, self.spec, self.clock())
+        return AudienceSize(
+            chats.count_matching(self.db, where), chats.count_matching(self.db, where, muted=True)
+        )
 
     # -- one company ----------------------------------------------------------------------------
     def company(self, chat_id: int) -> Company | None:

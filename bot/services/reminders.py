@@ -67,9 +67,8 @@ class ReminderService:
         """Re-plan the reminders of every chat changed since the last sync; returns how many.
 
         The answers log is the change feed: each run reads the entries after the last one it
-        looked at. At most about ``max_chats`` chats and ``max_pages`` pages per call (about
-        0.05 s a page of 5,000 changed chats), so that a backlog is caught up over a few
-        ticks instead of stalling the event loop.
+        looked at. At most about ``max_chats`` chats and ``max_pages`` pages per call, so that
+        a backlog is caught up over a few ticks instead of stalling the event loop.
         """
         after = self._cursor()
         seen = 0

@@ -37,7 +37,6 @@ by one dict lookup on its UTC hour, so a visit's length is the difference of two
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -123,15 +122,6 @@ def median_p90(histogram: dict[int, int]) -> tuple[float | None, float | None]:
     middle = total // 2
     median = float(nth(middle)) if total % 2 else (nth(middle - 1) + nth(middle)) / 2
     return median, float(nth((9 * total + 9) // 10 - 1))  # rank ceil(0.9 n), from 1
-
-
-def median_p90_of(values: Iterable[int]) -> tuple[float | None, float | None]:
-    """The same as :func:`median_p90` for plain values (a reference for tests)."""
-    data = sorted(values)
-    if not data:
-        return None, None
-    rank = -(-9 * len(data) // 10)
-    return float(statistics.median(data)), float(data[rank - 1])
 
 
 class WorkdayIndex:

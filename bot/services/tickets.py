@@ -1,7 +1,7 @@
 """Support tickets: who is asking, whether their messages are relayed, where their topic is.
 
 This is the decision side of the support channel; the Telegram side (copying messages,
-creating topics) is in ``bot/handlers/support.py``. A chat has at most one ticket: ``/ask``
+creating topics) is in ``bot/handlers/support/``. A chat has at most one ticket: ``/ask``
 opens it (or reopens it after ``/close``) and turns on *relaying*: the chat's next messages go
 to the support group until the user presses "Done" or an operator closes the ticket. While the
 ticket is open, operators' answers reach the user whether or not relaying is on, and a user's

@@ -6,16 +6,22 @@ off, and some weekends are make-up working days (调休). Each year's schedule i
 the State Council around November–December. Three sources, the first that knows a year wins
 for the whole year:
 
-1. the schedule file (``Settings.calendar_path``, ``TPBOT_CALENDAR``; see
-   :mod:`bot.services.schedule_file`): the official schedule copied in by an operator once
-   published, without a release.
-2. ``chinesecalendar``: the published schedules it ships.
+1. ``calendar/cn_workdays.yaml`` (shipped with the package), or the file
+   ``Settings.calendar_path`` (``TPBOT_CALENDAR``) names: the official schedule copied in by an
+   operator once published, without a release. See the file's header for the format and
+   :func:`bot.services.schedule_file.check_schedule` for its validation (``tmall-tp-bot check``).
+2. ``chinesecalendar``: the published schedules the installed version ships (``tmall-tp-bot
+   check`` says up to which date the official working days are known).
 3. Otherwise the year is *provisional*: weekends plus the statutory holidays of the
    ``holidays`` package (``holidays.China``) are days off, with no make-up working days, and a
-   warning is logged once per year. ``holidays.China`` gives the statutory days only (plus an
-   "observed" weekday for one that falls on a weekend), not the multi-day breaks the State
-   Council arranges with weekends worked in exchange, so a provisional date may be a few
-   working days early around Spring Festival and National Day.
+   warning is logged once per year.
+
+What ``holidays.China`` returns for a year without a published schedule is the statutory
+days only, under the rules in force, plus an "observed" weekday for each statutory day that
+falls on a weekend; not the multi-day breaks the State Council arranges with weekends worked
+in exchange. So a provisional date may be a few working days early around Spring Festival and
+National Day (whose real breaks are longer than their statutory days) and ignores make-up
+Saturdays.
 
 One :class:`Calendar` is built from the settings in the composition root (``bot.app``,
 ``tmall-tp-bot check``) and handed to every service that counts days, as the clock is.

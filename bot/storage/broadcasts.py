@@ -203,15 +203,6 @@ def let_go(db: Database, broadcast_id: int, runner: str) -> None:
 
 
 # -- deliveries ------------------------------------------------------------------------------
-class DeliveryRow(NamedTuple):
-    chat_id: int
-    status: str
-    error: str | None
-    message_id: int | None
-    attempts: int
-    updated_at: str | None
-
-
 class PendingDelivery(NamedTuple):
     chat_id: int
     language: str
@@ -297,12 +288,3 @@ def delivery_counts(db: Database, broadcast_id: int) -> dict[str, int]:
         [broadcast_id],
     )
     return {str(status): int(count) for status, count in cursor.fetchall()}
-
-
-def deliveries_of(db: Database, broadcast_id: int) -> list[DeliveryRow]:
-    cursor = db.execute(
-        f"SELECT {', '.join(DeliveryRow._fields)} FROM deliveries "
-        "WHERE broadcast_id = ? ORDER BY chat_id",
-        [broadcast_id],
-    )
-    return [DeliveryRow._make(row) for row in cursor.fetchall()]

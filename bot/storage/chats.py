@@ -1,8 +1,8 @@
 """The ``chats`` table: one row per chat (private or group) and where it stands in the flow.
 
-Read and written on every update, so plain SQL through the connection (several times cheaper
-than sqlite-utils' table API, which the migrations use). Rows come back as :class:`ChatRow`,
-a ``NamedTuple``: as cheap as a tuple, read by name.
+Read and written on every update, so plain SQL through the connection, not sqlite-utils'
+table API (which the migrations use): its overhead per call would be paid by every update.
+Rows come back as :class:`ChatRow`, a ``NamedTuple``: as cheap as a tuple, read by name.
 """
 
 from __future__ import annotations
@@ -254,13 +254,3 @@ def move_state(
         f"{audit if clear_audit else ''} WHERE state = ? AND flow_version = ?",
         [new_state, new_version, at, old_state, old_version],
     ).rowcount
-
-
-def chats_in_unknown_states(db: Database, known: frozenset[str]) -> list[tuple[str, int]]:
-    """(state, chats) for states the flow does not have (e.g. a database edited by hand)."""
-    marks = ", ".join("?" for _ in known)
-    cursor = db.execute(
-        f"SELECT state, COUNT(*) FROM chats WHERE state NOT IN ({marks}) GROUP BY state",
-        sorted(known),
-    )
-    return [(str(state), int(n)) for state, n in cursor.fetchall()]

@@ -34,9 +34,9 @@ def open_database(
 ) -> Database:
     """Open (creating if needed) the SQLite file at ``path`` and bring its schema up to date.
 
-    The file is checked first (``PRAGMA quick_check`` reads every page: per 100 MB about
-    0.3 s, or 1.4 s from a cold disk) and must be writable; if it is not usable,
-    :class:`DatabaseProblem` says why.
+    The file is checked first (``PRAGMA quick_check``, which reads every page, so a large file
+    takes a moment) and must be writable; if it is not usable, :class:`DatabaseProblem` says
+    why.
     With ``manual_checkpoints`` SQLite never checkpoints inside a commit; the caller must run
     :func:`checkpoint` periodically (the bot's job queue does), or the log grows unbounded.
     ``busy_timeout_ms``: how long a write waits for another process's lock before
@@ -176,12 +176,12 @@ class BackgroundCheckpointer:
     passive passes until little is left and then, once the log is ``restart_frames`` long,
     makes it start over with ``PRAGMA wal_checkpoint(RESTART)``. That one holds the write lock
     (a commit of the bot waits for it) while it copies the rest and syncs the database file,
-    and that sync also writes out every page the passive passes copied since the last one: on
-    a million chats, 20-40 ms. So the file is synced just before (:func:`_sync_file`), in the
-    worker, and the restart's own sync is left with the last few pages (about 2 ms). With no
-    busy timeout it never waits while holding the lock either: if the bot is inside a
-    transaction, or a reader (an ``export``) still needs the log, it gives up at once, copying
-    what it can, and tries again after a pause, a few times, then at the next run.
+    and that sync also writes out every page the passive passes copied since the last one,
+    which on a large database holds the bot's commits up. So the file is synced just before
+    (:func:`_sync_file`), in the worker, and the restart's own sync is left with the last few
+    pages. With no busy timeout it never waits while holding the lock either: if the bot is
+    inside a transaction, or a reader (an ``export``) still needs the log, it gives up at once,
+    copying what it can, and tries again after a pause, a few times, then at the next run.
     """
 
     def __init__(

@@ -134,7 +134,7 @@ def m001_broadcasts_deliveries_reminders(db: Database) -> None:
             "progress_message_id": int,
             "status": str,  # draft / scheduled / running / done / cancelled
             "awaiting": str,  # draft only: which input the conversation waits for
-            "audience": str,  # e.g. "all", "stage:2,unfinished" (see services.broadcasts)
+            "audience": str,  # e.g. "all", "stage:2,unfinished" (see services.audience)
             "content": str,  # JSON {"en": {kind, html, file_id}, "zh": {...}}
             "send_at": str,  # UTC ISO; None: immediately
             "total": int,

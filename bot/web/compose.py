@@ -57,12 +57,17 @@ def compose_routes(console: Console) -> list[Route]:
             if len(text) > MAX_TEXT:
                 faults.append(f"{lang}: {len(text)} > {MAX_TEXT}")
             faults.extend(f"{lang}: {fault}" for fault in html_faults(text))
-        size = services.broadcasts.size(audience) if audience is not None else None
         action = form.get("action")
         quiet = services.quiet
         now = services.broadcasts.clock()
         held = quiet.when_to_send(now, anyway=action == "send-now")
         if faults or action not in ("send", "send-now") or audience is None:
+            wanted = audience
+            size = (
+                await console.readers.run(lambda p: p.audience_size(wanted))
+                if wanted is not None
+                else None
+            )
             return console.page(
                 "compose.html",
                 operator,

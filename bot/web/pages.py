@@ -126,6 +126,14 @@ def page_routes(console: Console) -> list[Route]:
     async def board_csv(request: Request, operator: Operator) -> Response:
         """The view as CSV, streamed from an export thread as it is read; one at a time per
         operator; it stops when the client goes."""
+        headers = {
+            **SECURITY_HEADERS,
+            "Content-Disposition": 'attachment; filename="tmall-tp-companies.csv"',
+        }
+        if request.method == "HEAD":  # the server sends no body: nothing to read for it
+            head = Response(media_type="text/csv; charset=utf-8", headers=headers)
+            del head.headers["content-length"]  # as the streamed download's: not known
+            return head
         if operator.user_id in console.exporting:
             response = console.page(
                 "error.html", operator, status=429, reason="console-export-busy"
@@ -140,10 +148,7 @@ def page_routes(console: Console) -> list[Route]:
             stream,
             done=lambda: console.exporting.discard(operator.user_id),
             media_type="text/csv; charset=utf-8",
-            headers={
-                **SECURITY_HEADERS,
-                "Content-Disposition": 'attachment; filename="tmall-tp-companies.csv"',
-            },
+            headers=headers,
         )
 
     async def company(request: Request, operator: Operator) -> Response:

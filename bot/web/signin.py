@@ -29,8 +29,9 @@ def signin_routes(console: Console) -> list[Route]:
         return console.page("signin.html", None, lang=lang, token=token)
 
     def too_many(request: Request) -> Response | None:
-        """429 for an address that failed too often lately (nothing it sent is read)."""
-        wait = console.guard.retry_after(client_address(request))
+        """429 for an address that failed too often lately (nothing it sent is read); else
+        None, and the attempt counts until it signs in."""
+        wait = console.guard.attempt(client_address(request))
         if wait is None:
             return None
         lang = language_from_code(request.headers.get("accept-language", "")[:2])
@@ -52,6 +53,7 @@ def signin_routes(console: Console) -> list[Route]:
         user_id = console.signin.redeem_link(form.get("token", "")) if form else None
         if user_id is None or not console.is_operator(user_id):
             return refused(request, lang, "console-link-refused")
+        console.guard.succeeded(client_address(request))
         return _signed_in(console, user_id, lang)
 
     async def app_page(request: Request) -> Response:
@@ -69,6 +71,7 @@ def signin_routes(console: Console) -> list[Route]:
             return refused(request, lang, "console-app-refused")
         if not console.signin.spend_init_data(user):
             return refused(request, lang, "console-app-used")
+        console.guard.succeeded(client_address(request))
         return _signed_in(console, user.id, lang)
 
     async def sign_out(request: Request, operator: Operator) -> Response:

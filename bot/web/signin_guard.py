@@ -3,9 +3,13 @@
 Each address (the connecting peer's, or the forwarding proxy's client when uvicorn trusts the
 proxy: ``FORWARDED_ALLOW_IPS``, 127.0.0.1 by default) may fail :data:`LIMIT` times within
 :data:`WINDOW` seconds; after that its attempts are answered 429 with ``Retry-After`` until
-its oldest failure is a window old, without a look at what it sent. A refusal is not logged on
-its own: the first one of a quiet spell starts a minute, at whose end one WARNING says how many
-there were, from how many addresses, and how many were over the limit.
+its oldest failure is a window old, without a look at what it sent. An attempt counts as a
+failure from the moment it is let in, before its form is read, and stops counting only when it
+signs in: many attempts sent at once, their forms still on the way, cannot all pass.
+
+A refusal is not logged on its own: the first one of a quiet spell starts a minute, at whose
+end one WARNING says how many there were, from how many addresses, and how many were over the
+limit.
 """
 
 from __future__ import annotations
@@ -55,13 +59,30 @@ class SignInGuard:
         self._count(address)
         return max(1, math.ceil(recent[0] + self.window - self.clock()))
 
-    def failed(self, address: str) -> None:
+    def attempt(self, address: str) -> int | None:
+        """Let an attempt in (None: it now counts against ``address``), or the seconds until
+        the address may try again (it is refused, unread)."""
+        wait = self.retry_after(address)
+        if wait is not None:
+            return wait
         recent = self._recent(address)
         if recent is None:
             if len(self.failures) >= MOST_ADDRESSES:
                 self._forget_old()
             recent = self.failures[address] = deque()
         recent.append(self.clock())
+        return None
+
+    def succeeded(self, address: str) -> None:
+        """The attempt signed in: it does not count."""
+        recent = self.failures.get(address)
+        if recent:
+            recent.pop()
+            if not recent:
+                del self.failures[address]
+
+    def failed(self, address: str) -> None:
+        """The attempt was refused (it still counts): for the summary."""
         self._count(address)
 
     def _recent(self, address: str) -> deque[float] | None:

@@ -77,6 +77,7 @@ cmd-reset = Start over
 cmd-help = How this bot works
 cmd-mute = Stop reminders
 cmd-unmute = Restart reminders
+cmd-id = Your chat's id, for our team
 # /id: id-info, then id-purpose for clients, or id-setup-hint for operators and in the support group.
 id-info =
     🪪 Your user id: <code>{ $user }</code>

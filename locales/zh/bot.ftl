@@ -72,6 +72,7 @@ cmd-reset = 从头开始
 cmd-help = 使用说明
 cmd-mute = 关闭提醒
 cmd-unmute = 重新开启提醒
+cmd-id = 查看对话编号（供我们的团队查找）
 # /id：先显示 id-info，客户再看到 id-purpose；客服团队及客服群中看到 id-setup-hint。
 id-info =
     🪪 您的用户 ID：<code>{ $user }</code>

@@ -1,7 +1,8 @@
 """A fake Telegram Bot API server on 127.0.0.1, for running the real ``tmall-tp-bot run``.
 
 It answers every method like Telegram (via the same ``OfflineBotAPI.answer``), hands out
-queued updates on ``getUpdates``, and records each call.
+queued updates on ``getUpdates``, and records each call. :meth:`FakeBotServer.hold` makes
+calls of a method wait, as a stalled connection would (e.g. to kill the bot meanwhile).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class FakeBotServer:
         self.calls: list[ApiCall] = []
         self.updates: list[dict[str, Any]] = []
         self.lock = threading.Lock()
+        self.held: dict[str, threading.Event] = {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,11 +49,14 @@ class FakeBotServer:
                 else:
                     body_out = {"ok": True, "result": server.handle(method, params)}
                 payload = json.dumps(body_out).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:  # the bot was killed while the call was held
+                    return
 
             do_GET = do_POST
 
@@ -63,9 +68,16 @@ class FakeBotServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
 
+    def hold(self, method: str) -> threading.Event:
+        """Calls of ``method`` (recorded as they arrive) wait until the event is set."""
+        return self.held.setdefault(method, threading.Event())
+
     def handle(self, method: str, params: dict[str, Any]) -> Any:
         with self.lock:
             self.calls.append(ApiCall(method, params))
+            gate = self.held.get(method)
+        if gate is not None:
+            gate.wait(60)
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
             deadline = time.monotonic() + 0.3
@@ -91,5 +103,7 @@ class FakeBotServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        for gate in self.held.values():
+            gate.set()
         self.httpd.shutdown()
         self.httpd.server_close()

@@ -3,17 +3,23 @@ through the real ``/console`` command, and walking companies to a step."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import hmac
 import re
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
+import uvicorn
 from starlette.applications import Starlette
 
 from bot.web.console import Console
 from bot.web.routes import console_routes
-from tests.conftest import BotHarness
+from tests.helpers.harness import BotHarness
 
 OPERATOR = {"id": 900, "is_bot": False, "first_name": "Olga", "language_code": "en"}
 TO_AUDIT = [
@@ -47,6 +53,28 @@ async def client_for(harness: BotHarness) -> AsyncIterator[tuple[httpx.AsyncClie
         console.close()
 
 
+@asynccontextmanager
+async def served_console(harness: BotHarness) -> AsyncIterator[tuple[int, Console]]:
+    """The console on a real uvicorn server (its defaults, as ``run`` has them) on 127.0.0.1,
+    in this loop: its port and the console."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    app, console = console_app(harness)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    try:
+        yield port, console
+    finally:
+        server.should_exit = True
+        await task
+        console.close()
+
+
 async def sign_in_link(harness: BotHarness, user: dict[str, Any] = OPERATOR) -> str:
     """The one-time link ``/console`` sends the operator (its path and query)."""
     calls = await harness.command(user, "/console")
@@ -73,3 +101,11 @@ async def walk(harness: BotHarness, user: dict[str, Any], answers: list[str]) ->
     await harness.command(user, "/start")
     for answer in answers:
         await harness.answer(user, answer)
+
+
+def sign_init_data(fields: dict[str, str], token: str) -> str:
+    """``initData`` as Telegram would make it for a Mini App opened by ``fields["user"]``."""
+    check = "\n".join(f"{key}={value}" for key, value in sorted(fields.items()))
+    key = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, check.encode(), hashlib.sha256).hexdigest()
+    return urlencode({**fields, "hash": digest})
