@@ -40,6 +40,7 @@ from bot.services.console_auth import SignIn
 from bot.services.content import load_content
 from bot.services.delivery import Delivery, Limits
 from bot.services.drafts import DraftService
+from bot.services.event_log import EventLog
 from bot.services.flow_spec import FlowSpec
 from bot.services.funnel import FunnelService
 from bot.services.groups import GroupService
@@ -156,13 +157,15 @@ def build_application(
     quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
     ledger = UpdateLedger(db, clock)
     calendar = Calendar.load(settings.calendar_path, clock=clock)
-    progress = ProgressService(db, spec, ledger, calendar, clock)
+    event_log = EventLog(db, spec.version, clock)
+    progress = ProgressService(db, spec, ledger, calendar, event_log, clock)
     row_hooks: tuple[RowHook, ...] = (AskButtonRow(),) if settings.support_chat_id else ()
     services = Services(
         settings=settings,
         catalog=catalog,
         spec=spec,
         calendar=calendar,
+        event_log=event_log,
         progress=progress,
         views=StepViews(db, spec, progress),
         renderer=Renderer(

@@ -144,10 +144,8 @@ def seed_log(
                 },
             )
             for at, to_state in moves:
-                events.log_event(
-                    db, {"chat_id": chat_id, "kind": "answer", "to_state": to_state, "at": at}
-                )
-            events.log_event(db, {"chat_id": chat_id, "kind": "language", "at": moves[-1][0]})
+                events.append(db, events.Event(chat_id, "answer", at, to_state=to_state))
+            events.append(db, events.Event(chat_id, "language", moves[-1][0]))
 
 
 def test_finish_days_in_china_and_steps_of_no_flow(harness: BotHarness) -> None:

@@ -21,6 +21,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.console_auth import SignIn
 from bot.services.delivery import Delivery
 from bot.services.drafts import DraftService
+from bot.services.event_log import EventLog
 from bot.services.flow_spec import FlowSpec
 from bot.services.funnel import FunnelService
 from bot.services.groups import GroupService
@@ -46,6 +47,7 @@ class Services:
     catalog: Catalog
     spec: FlowSpec
     calendar: Calendar  # mainland China's days and today, by the same clock as the services
+    event_log: EventLog  # the answers log's one writer (progress, corrections)
     progress: ProgressService
     views: StepViews
     renderer: Renderer

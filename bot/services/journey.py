@@ -12,7 +12,6 @@ again, before stage 1, is neither)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -21,6 +20,7 @@ from bot.services.chat_progress import ChatProgress
 from bot.services.flow_spec import FlowSpec, Step
 from bot.services.workdays import china_date
 from bot.storage import events as log
+from bot.storage.event_details import AuditDates
 
 
 @dataclass
@@ -119,10 +119,8 @@ def read_journey(db: Database, spec: FlowSpec, chat_id: int) -> Journey:
             journey.stages_completed[from_stage] = day
         if order[target] < order[step] and stage_number[spec.steps[target].stage] > 0:
             journey.loops += 1
-        if event.detail and spec.steps[target].kind == "audit":
-            detail = json.loads(event.detail)
-            record = AuditRecord(target, dt.date.fromisoformat(detail["submitted"]))
-            open_audits[target] = record
+        if isinstance(event.detail, AuditDates) and spec.steps[target].kind == "audit":
+            open_audits[target] = AuditRecord(target, event.detail.submitted)
         elif spec.steps[step].kind == "audit" and target != step:
             record_open = open_audits.pop(step, None)
             if record_open is not None and order[target] > order[step]:

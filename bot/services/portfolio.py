@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from bot.services.workdays import Calendar, china_date, start_of_china_day
 from bot.storage import board as store
 from bot.storage import chats
 from bot.storage.board import BoardRow, BoardWhere, BroadcastLine, Received, TicketMessage
+from bot.storage.event_details import EventDetail, decode
 
 PER_PAGE = 50
 CSV_CHUNK = 64 * 1024  # characters of CSV handed over at a time
@@ -89,7 +89,7 @@ class TimelineEntry:
     step: Step | None
     answer_label: str | None  # a Fluent id
     to_step: Step | None
-    detail: dict[str, object]
+    detail: EventDetail | None
     flow_version: int | None
 
 
@@ -282,12 +282,6 @@ class Portfolio:
         kind, step_id, answer_id, to_state, detail, at, user_id, version = event
         step = self.spec.steps.get(str(step_id)) if step_id else None
         answer = step.answer(str(answer_id)) if step is not None and answer_id else None
-        try:
-            parsed = json.loads(str(detail)) if detail else {}
-        except ValueError:
-            parsed = {"text": str(detail)}
-        if not isinstance(parsed, dict):
-            parsed = {"value": parsed}
         return TimelineEntry(
             kind=str(kind),
             at=dt.datetime.fromisoformat(str(at)),
@@ -295,7 +289,7 @@ class Portfolio:
             step=step,
             answer_label=answer.label if answer is not None else None,
             to_step=self.spec.steps.get(str(to_state)) if to_state else None,
-            detail=parsed,
+            detail=decode(str(kind), str(detail) if detail is not None else None),
             flow_version=int(str(version)) if version is not None else None,
         )
 

@@ -22,8 +22,9 @@ from starlette.responses import HTMLResponse, Response
 
 from bot.handlers.context import BotApplication, Services
 from bot.services.console_auth import Session, SignIn
-from bot.services.corrections import Corrections, MoveRefused
+from bot.services.corrections import Corrections
 from bot.services.i18n import LANGUAGES, language_from_code
+from bot.services.moves import MoveRefused
 from bot.services.portfolio import Portfolio
 from bot.services.readers import ReadPool
 from bot.web.body import read_body
@@ -106,7 +107,7 @@ class Console:
             env=make_environment(services.catalog),
             readers=ReadPool(settings.db_path, portfolio),
             exports=ReadPool(settings.db_path, portfolio, EXPORT_THREADS, "console-export"),
-            corrections=Corrections(services.progress, services.reminders),
+            corrections=Corrections(services.progress, services.reminders, services.event_log),
             signin=services.signin,
             cache={},
         )
