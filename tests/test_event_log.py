@@ -124,3 +124,16 @@ async def test_an_operators_move_into_an_audit_goes_through_move_to(harness: Bot
     # the same counter again: the chat moved meanwhile
     again = progress.move_to(1001, "eligibility", by=900, reason="x", override=True, seq=seq)
     assert again is MoveRefused.CHANGED
+
+
+def test_the_answers_log_has_one_writer() -> None:
+    """Only bot/storage/events.py inserts into ``events`` (``append``, and the flow-version
+    moves' set-based INSERT); services write through it, with typed details (a guard: no
+    service grows its own writer again)."""
+    bot = Path(__file__).resolve().parents[1] / "bot"
+    writers = {
+        str(path.relative_to(bot.parent))
+        for path in bot.rglob("*.py")
+        if "INSERT INTO events" in path.read_text(encoding="utf-8")
+    }
+    assert writers == {"bot/storage/events.py"}
