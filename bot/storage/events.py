@@ -8,7 +8,6 @@ journey summary and the funnel, and the change feed the reminders follow (by eve
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlite_utils import Database
@@ -34,8 +33,7 @@ _INSERT_EVENT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One entry to append: who (``user_id``) changed which chat how, and when."""
 
     chat_id: int
