@@ -259,8 +259,6 @@ TEST_ONLY_FOR_NOW = {
     # to fail or stall a call, which only tests do
     "fail",
     "hold",
-    # left to the calendar part of issue 20, which rewrites workdays.py and the tests reading it
-    "scheduled_years",
 }
 
 

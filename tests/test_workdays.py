@@ -180,4 +180,4 @@ def test_the_shipped_schedule_is_valid_and_a_missing_one_is_no_fault(tmp_path: P
     assert DEFAULT_SCHEDULE.is_file()
     assert schedule_faults() == []
     assert check_schedule(tmp_path / "absent.yaml") == []
-    assert WorkingCalendar.from_file(tmp_path / "absent.yaml").scheduled_years == frozenset()
+    assert WorkingCalendar.from_file(tmp_path / "absent.yaml").is_provisional(dt.date(2031, 1, 1))

@@ -123,11 +123,6 @@ class Calendar:
         ``TPBOT_TIMEZONE`` says: that zone is for quiet hours and scheduled sends)."""
         return self._today(self.clock())
 
-    @property
-    def scheduled_years(self) -> frozenset[int]:
-        """The years the schedule file gives (authoritative for those years)."""
-        return frozenset(self._schedule)
-
     def is_provisional(self, day: dt.date) -> bool:
         """True when neither the schedule file nor chinesecalendar covers ``day``'s year."""
         year = day.year
