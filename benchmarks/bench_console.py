@@ -64,12 +64,12 @@ from benchmarks import bench_updates
 from benchmarks.bench_latency import NetworkLikeAPI
 from benchmarks.bench_updates import PRESSES, build_stream, run_stream
 from bot.app import build_application
-from bot.config import PROJECT_ROOT, Settings
+from bot.config import DEFAULT_CALENDAR, PROJECT_ROOT, Settings
 from bot.demo.updates import UpdateFactory
 from bot.jobs import housekeeping
 from bot.services.flow_spec import FlowSpec, load_flow
 from bot.services.portfolio import BoardFilter, Portfolio
-from bot.services.workdays import default_calendar
+from bot.services.workdays import Calendar
 from bot.storage.db import close_database, open_database
 from bot.storage.sql import transaction, write
 from bot.web.console import Console
@@ -238,7 +238,7 @@ class Simulation:
         self.now = now
         self.rng = random.Random(seed)
         self.stamps = Stamps()
-        self.calendar = default_calendar()
+        self.calendar = Calendar.load(DEFAULT_CALENDAR)
         self.due: dict[tuple[dt.date, int], dt.date] = {}
         self.events = 0
 

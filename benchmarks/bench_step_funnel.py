@@ -19,10 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
+from bot.config import DEFAULT_CALENDAR, PROJECT_ROOT
 from bot.services.flow_spec import FlowSpec, load_flow
 from bot.services.step_funnel import funnel_of_moves, step_funnel
-from bot.services.workdays import default_calendar
+from bot.services.workdays import Calendar
 from bot.storage import events
 from bot.storage.db import close_database, open_database
 from bot.storage.sql import transaction
@@ -104,7 +104,7 @@ def main() -> None:
     if args.quick:
         args.chats, args.rounds = 5_000, 1
     spec = load_flow(PROJECT_ROOT / "flows" / "tmall_tp.yaml")
-    calendar = default_calendar()
+    calendar = Calendar.load(DEFAULT_CALENDAR)
     now = dt.datetime.now(dt.UTC)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "funnel.sqlite3"

@@ -41,6 +41,7 @@ from bot.services.console_auth import SignIn
 from bot.services.content import load_content
 from bot.services.delivery import Delivery, Limits
 from bot.services.drafts import DraftService
+from bot.services.event_log import EventLog
 from bot.services.flow_spec import FlowSpec
 from bot.services.funnel import FunnelService
 from bot.services.groups import GroupService
@@ -53,6 +54,7 @@ from bot.services.reminders import ReminderService
 from bot.services.roster import Roster
 from bot.services.step_view import StepViews
 from bot.services.tickets import TicketService
+from bot.services.workdays import Calendar
 from bot.storage.db import BackgroundCheckpointer, close_database, open_database
 from bot.storage.group_commit import GroupCommit
 from bot.telegram.limits import TELEGRAM_TEXT_LIMITS
@@ -158,22 +160,28 @@ def build_application(
             log.warning("started with --allow-stranded: %s", line.strip())
     quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
     ledger = UpdateLedger(db, clock, group)
-    progress = ProgressService(db, spec, ledger, clock)
+    calendar = Calendar.load(settings.calendar_path, clock=clock)
+    event_log = EventLog(db, spec.version, clock)
+    progress = ProgressService(db, spec, ledger, calendar, event_log, clock)
     broadcasts, drafts = BroadcastService(db, spec, clock), DraftService(db, clock)
     row_hooks: tuple[RowHook, ...] = (AskButtonRow(),) if settings.support_chat_id else ()
     services = Services(
         settings=settings,
         catalog=catalog,
         spec=spec,
+        calendar=calendar,
+        event_log=event_log,
         progress=progress,
         views=StepViews(db, spec, progress),
-        renderer=Renderer(catalog, spec, row_hooks, support=settings.support_chat_id is not None),
+        renderer=Renderer(
+            catalog, spec, calendar, row_hooks, support=settings.support_chat_id is not None
+        ),
         tickets=TicketService(db, settings.support_chat_id, clock),
         groups=GroupService(db, clock),
         broadcasts=broadcasts,
         drafts=drafts,
         composer=BroadcastComposer(broadcasts, drafts, quiet, TELEGRAM_TEXT_LIMITS),
-        reminders=ReminderService(db, spec, clock, quiet, settings.idle_days),
+        reminders=ReminderService(db, spec, clock, quiet, calendar, settings.idle_days),
         funnel=FunnelService(db, spec, settings.idle_days),
         delivery=Delivery(
             TelegramSender(application.bot), Limits(per_second=settings.broadcast_rate)

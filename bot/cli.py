@@ -101,7 +101,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         f"answers, texts complete in {', '.join(sorted(catalog.message_ids()))}; "
         f"flow version {spec.version}"
     )
-    if not _check_calendar():
+    if not _check_calendar(settings.calendar_path):
         return 2
     if args.db is not None:
         return _check_database(args.db, spec)
@@ -112,23 +112,25 @@ CALENDAR_WARNING_DAYS = 90
 
 
 def _today() -> dt.date:
-    from bot.services.workdays import CALENDAR_ZONE
+    from bot.services.clock import utc_now
+    from bot.services.workdays import china_date
 
-    return dt.datetime.now(CALENDAR_ZONE).date()
+    return china_date(utc_now())
 
 
-def _check_calendar() -> bool:
+def _check_calendar(path: Path) -> bool:
     """The working-day schedule file is valid, and says how far the calendar is official."""
-    from bot.services.workdays import covered_until, schedule_faults, schedule_path
+    from bot.services.schedule_file import check_schedule
+    from bot.services.workdays import Calendar
 
-    path = schedule_path()
-    faults = schedule_faults(path)
+    faults = check_schedule(path)
     if faults:
         print(f"error: {len(faults)} problem(s) in the working-day calendar:", file=sys.stderr)
         for fault in faults:
             print(f"  - {fault}", file=sys.stderr)
         return False
-    until = covered_until()
+    calendar = Calendar.from_file(path)
+    until = calendar.covered_until()
     if (until - _today()).days < CALENDAR_WARNING_DAYS:
         print(
             f"warning: official Chinese working days are known up to {until}; audit dates after "

@@ -99,11 +99,3 @@ class Settings:
             parts = urlsplit(self.webhook_url)
             return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
         return f"http://127.0.0.1:{self.port}"
-
-
-def calendar_path_from_env() -> Path:
-    """``TPBOT_CALENDAR``, else the shipped working-day calendar. A function of its own: the
-    calendar is process-wide (``bot.services.workdays``), read at its first use, after
-    :meth:`Settings.from_env` has read the ``.env`` file."""
-    env = os.environ
-    return Path(env.get("TPBOT_CALENDAR") or DEFAULT_CALENDAR)

@@ -128,6 +128,34 @@ def test_modules_stay_small() -> None:
         assert lines <= 400, f"{path.relative_to(PROJECT_ROOT)} has {lines} lines"
 
 
+def test_services_never_read_the_settings() -> None:
+    """The calendar, the clock and the settings' values are handed in by the composition root."""
+    readers = {
+        name
+        for name, path in MODULES.items()
+        if name.startswith("bot.services") and "bot.config" in imports_of(path)
+    }
+    assert readers == set(), readers
+
+
+def test_only_config_reads_the_environment() -> None:
+    readers = {
+        str(path.relative_to(PROJECT_ROOT))
+        for path in BOT.rglob("*.py")
+        if "os.environ" in (text := path.read_text(encoding="utf-8")) or "getenv(" in text
+    }
+    assert readers <= {"bot/config.py", "bot/config_checks.py"}, readers
+
+
+def test_one_babel_locale_table() -> None:
+    tables = {
+        str(path.relative_to(PROJECT_ROOT))
+        for path in BOT.rglob("*.py")
+        if "zh_Hans" in path.read_text(encoding="utf-8")
+    }
+    assert tables == {"bot/services/i18n.py"}, tables
+
+
 # -- the tests' own house -------------------------------------------------------------------
 TESTS = PROJECT_ROOT / "tests"
 BENCHMARKS = PROJECT_ROOT / "benchmarks"
@@ -231,8 +259,6 @@ TEST_ONLY_FOR_NOW = {
     # to fail or stall a call, which only tests do
     "fail",
     "hold",
-    # left to the calendar part of issue 20, which rewrites workdays.py and the tests reading it
-    "scheduled_years",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,8 @@ from bot.config import (
     Settings,
     data_path,
 )
-from bot.services import workdays
+from bot.services.schedule_file import check_schedule
+from bot.services.workdays import Calendar
 
 
 @pytest.fixture
@@ -77,16 +79,13 @@ def test_tpbot_calendar_is_the_schedule_the_bot_reads(
     custom = env / "days.yaml"
     custom.write_text("2031:\n  holidays: [2031-03-03]\n", encoding="utf-8")
     monkeypatch.setenv("TPBOT_CALENDAR", str(custom))
-    workdays.default_calendar.cache_clear()
-    try:
-        assert workdays.schedule_path() == custom
-        assert workdays.default_calendar().scheduled_years == frozenset({2031})
-        custom.write_text("2031:\n  holidays: [2031-02-30]\n", encoding="utf-8")
-        assert workdays.schedule_faults() != []  # what `check` validates by default
-    finally:
-        workdays.default_calendar.cache_clear()
+    settings = load()
+    assert settings.calendar_path == custom
+    assert not Calendar.load(settings.calendar_path).is_provisional(dt.date(2031, 1, 1))
+    custom.write_text("2031:\n  holidays: [2031-02-30]\n", encoding="utf-8")
+    assert check_schedule(settings.calendar_path) != []  # what `check` validates
     monkeypatch.delenv("TPBOT_CALENDAR")
-    assert workdays.schedule_path() == workdays.DEFAULT_SCHEDULE == DEFAULT_CALENDAR
+    assert load().calendar_path == DEFAULT_CALENDAR
 
 
 @pytest.mark.parametrize(

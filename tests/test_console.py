@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.demo.updates import UpdateFactory
 from bot.services import roster
 from bot.storage import events
+from bot.storage.event_details import OperatorMove
 from tests.helpers.console import (
     OPERATOR,
     TO_AUDIT,
@@ -218,7 +219,7 @@ async def test_move_by_the_rules_shows_the_step_in_the_chat(harness: BotHarness)
     assert sent[0].buttons()  # with the new step's own buttons
     last = events.latest_event(harness.db, 1001)
     assert last is not None and last.kind == "operator-move" and last.user_id == 900
-    assert json.loads(last.detail or "{}")["reason"] == "confirmed by phone"
+    assert last.detail == OperatorMove("confirmed by phone", override=False)
     # the company's own next press, on the message the console sent, works on the new step
     harness.last_buttons_message[1001] = sent[0].result
     await harness.answer(EN_USER, "yes")

@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.services.flow_versions import StrandedChats
+from bot.storage.event_details import FlowMigrated
 from bot.storage.events import events_of
 from tests.helpers.flows import FLOW, new_flow, rename_nickname, step
 from tests.helpers.harness import EN_USER, BotHarness, texts
@@ -43,7 +44,7 @@ async def test_a_renamed_step_takes_its_chats_along(harness: BotHarness, tmp_pat
     assert harness.state(EN_USER["id"]) == "op_shop_name"
     moved = events_of(harness.db, EN_USER["id"])[-1]
     assert (moved.kind, moved.step, moved.to_state) == ("migrate", "op_nickname", "op_shop_name")
-    assert '"flow_version": 2' in (moved.detail or "")
+    assert moved.detail == FlowMigrated(flow_version=2)
     for command in ("/status", "/help", "/start"):
         calls = await harness.command(EN_USER, command)
         assert "went wrong" not in texts(calls)

@@ -10,6 +10,7 @@ import time
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from bot.config import DEFAULT_CALENDAR
 from bot.demo.offline_api import BOT_USER
 from bot.demo.updates import UpdateFactory
 from bot.services.funnel_svg import funnel_svg
@@ -20,7 +21,7 @@ from bot.services.step_funnel import (
     median_p90,
     step_funnel,
 )
-from bot.services.workdays import WorkingCalendar, default_calendar
+from bot.services.workdays import Calendar as WorkingCalendar
 from bot.storage import chats, events
 from bot.storage.sql import transaction
 from tests.helpers.funnel import median_p90_of
@@ -83,7 +84,9 @@ async def test_reached_now_left_and_working_days_from_a_real_answers_log(
 ) -> None:
     await walk(harness, clock)
     now = dt.datetime(2026, 10, 13, 2, 0, tzinfo=dt.UTC)
-    funnel = step_funnel(harness.db, harness.services.spec, default_calendar(), now)
+    funnel = step_funnel(
+        harness.db, harness.services.spec, WorkingCalendar.load(DEFAULT_CALENDAR), now
+    )
     assert (funnel.started, funnel.finished, funnel.computed_at) == (
         3,
         0,
@@ -141,10 +144,8 @@ def seed_log(
                 },
             )
             for at, to_state in moves:
-                events.log_event(
-                    db, {"chat_id": chat_id, "kind": "answer", "to_state": to_state, "at": at}
-                )
-            events.log_event(db, {"chat_id": chat_id, "kind": "language", "at": moves[-1][0]})
+                events.append(db, events.Event(chat_id, "answer", at, to_state=to_state))
+            events.append(db, events.Event(chat_id, "language", moves[-1][0]))
 
 
 def test_finish_days_in_china_and_steps_of_no_flow(harness: BotHarness) -> None:
@@ -179,7 +180,9 @@ def test_finish_days_in_china_and_steps_of_no_flow(harness: BotHarness) -> None:
         },
     )
     now = dt.datetime(2026, 10, 13, tzinfo=dt.UTC)
-    funnel = step_funnel(harness.db, harness.services.spec, default_calendar(), now)
+    funnel = step_funnel(
+        harness.db, harness.services.spec, WorkingCalendar.load(DEFAULT_CALENDAR), now
+    )
     assert (funnel.started, funnel.finished) == (3, 1)
     assert as_rows(funnel) == {
         # China's dates: 30 Sep → 9 Oct is 2 working days (8 and 9 Oct), where the UTC dates
@@ -239,7 +242,7 @@ async def test_the_svg_is_valid_escaped_and_in_the_language_asked(
     await walk(harness, clock)
     spec = harness.services.spec
     now = dt.datetime(2026, 9, 30, 17, 0, tzinfo=dt.UTC)  # 1 October in China
-    funnel = step_funnel(harness.db, spec, default_calendar(), now)
+    funnel = step_funnel(harness.db, spec, WorkingCalendar.load(DEFAULT_CALENDAR), now)
     catalog = TrickyCatalog(harness.settings.locales_dir)
     real = harness.services.catalog
     svgs = {lang: funnel_svg(funnel, spec, catalog, lang) for lang in ("en", "zh")}

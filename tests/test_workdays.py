@@ -9,17 +9,20 @@ from pathlib import Path
 import holidays
 import pytest
 
+from bot.config import DEFAULT_CALENDAR as DEFAULT_SCHEDULE
 from bot.services import workdays
-from bot.services.workdays import (
-    DEFAULT_SCHEDULE,
-    ScheduleError,
-    WorkingCalendar,
-    add_working_days,
-    check_schedule,
-    is_working_day,
-    schedule_faults,
-    working_days_between,
-)
+from bot.services.schedule_file import ScheduleError, check_schedule
+from bot.services.workdays import Calendar as WorkingCalendar
+
+SHIPPED = WorkingCalendar.load(DEFAULT_SCHEDULE)
+add_working_days = SHIPPED.add_working_days
+is_working_day = SHIPPED.is_working_day
+working_days_between = SHIPPED.working_days_between
+
+
+def schedule_faults() -> list[str]:
+    return check_schedule(DEFAULT_SCHEDULE)
+
 
 D = dt.date
 
@@ -92,7 +95,7 @@ def test_uncovered_years_are_provisional() -> None:
     assert calendar.is_provisional(D(2027, 3, 1))
     assert not calendar.is_provisional(D(2026, 12, 31))
     assert calendar.covered_until() == D(2026, 12, 31)
-    assert workdays.is_provisional(D(2026, 6, 1)) is False
+    assert SHIPPED.is_provisional(D(2026, 6, 1)) is False
 
 
 SCHEDULE = """\
@@ -177,4 +180,4 @@ def test_the_shipped_schedule_is_valid_and_a_missing_one_is_no_fault(tmp_path: P
     assert DEFAULT_SCHEDULE.is_file()
     assert schedule_faults() == []
     assert check_schedule(tmp_path / "absent.yaml") == []
-    assert WorkingCalendar.from_file(tmp_path / "absent.yaml").scheduled_years == frozenset()
+    assert WorkingCalendar.from_file(tmp_path / "absent.yaml").is_provisional(dt.date(2031, 1, 1))

@@ -25,7 +25,7 @@ from bot.demo.names import company_names
 from bot.demo.offline_api import BOT_USER, ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
 from bot.handlers.context import BotApplication
-from bot.services.workdays import is_working_day
+from bot.services.workdays import Calendar
 
 FIRST_CHAT_ID = 500_000
 FIRST_GROUP_ID = -1_002_000_500_000  # team groups: supergroups, counting down
@@ -72,18 +72,19 @@ class _Clock:
 class WorkingTime:
     """Moments within working hours on working days, in one time zone (kept in UTC)."""
 
-    def __init__(self, timezone: str) -> None:
+    def __init__(self, timezone: str, calendar: Calendar) -> None:
         self.zone = ZoneInfo(timezone)
+        self.is_working_day = calendar.is_working_day
 
     def _day_start(self, day: dt.date) -> dt.datetime:
-        while not is_working_day(day):
+        while not self.is_working_day(day):
             day += dt.timedelta(days=1)
         return dt.datetime.combine(day, DAY_STARTS, self.zone)
 
     def at_work(self, at: dt.datetime) -> dt.datetime:
         """``at``, or the next moment someone is at work after it."""
         local = at.astimezone(self.zone)
-        if not is_working_day(local.date()) or local.time() >= DAY_ENDS:
+        if not self.is_working_day(local.date()) or local.time() >= DAY_ENDS:
             local = self._day_start(local.date() + dt.timedelta(days=1))
         elif local.time() < DAY_STARTS:
             local = self._day_start(local.date())
@@ -127,7 +128,7 @@ class _Seeder:
     ) -> None:
         self.application, self.api, self.clock, self.end = application, api, clock, end
         self.services = application.bot_data.services
-        self.working = WorkingTime(self.services.settings.timezone)
+        self.working = WorkingTime(self.services.settings.timezone, self.services.calendar)
         self.factory = UpdateFactory(
             application.bot, first_update_id=self.services.ledger.newest_update_id() + 1
         )

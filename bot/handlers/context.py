@@ -22,6 +22,7 @@ from bot.services.composer import BroadcastComposer
 from bot.services.console_auth import SignIn
 from bot.services.delivery import Delivery
 from bot.services.drafts import DraftService
+from bot.services.event_log import EventLog
 from bot.services.flow_spec import FlowSpec
 from bot.services.funnel import FunnelService
 from bot.services.groups import GroupService
@@ -34,6 +35,7 @@ from bot.services.reminders import ReminderService
 from bot.services.roster import Roster
 from bot.services.step_view import StepViews
 from bot.services.tickets import TicketService
+from bot.services.workdays import Calendar
 
 # A guard decides whether the sender may run a command here (e.g. admins only in groups);
 # it answers the user itself and returns False to refuse.
@@ -45,6 +47,8 @@ class Services:
     settings: Settings
     catalog: Catalog
     spec: FlowSpec
+    calendar: Calendar  # mainland China's days and today, by the same clock as the services
+    event_log: EventLog  # the answers log's one writer (progress, corrections)
     progress: ProgressService
     views: StepViews
     renderer: Renderer

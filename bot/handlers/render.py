@@ -19,15 +19,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import AnswerButton
 from bot.services.chat_progress import ChatProgress
 from bot.services.flow_spec import FlowSpec, Step
-from bot.services.i18n import Catalog, format_date, format_money
+from bot.services.i18n import Catalog, babel_locale, format_date, format_money
 from bot.services.journey import Journey, step_status
 from bot.services.step_view import StepView
-from bot.services.workdays import is_provisional, working_days_between
+from bot.services.workdays import Calendar
 
 BAR_WIDTH = 10
 ANSWER_KEYBOARDS_LIMIT = 10_000
 STATUS_MARKS = {"done": "✅", "current": "▶️", "failed": "❌", "open": "⬜"}
-_BABEL = {"en": "en", "zh": "zh_Hans_CN"}
 
 
 # A feature's row of buttons under every step (e.g. "Ask an operator"): ``hook(renderer,
@@ -40,12 +39,14 @@ class Renderer:
         self,
         catalog: Catalog,
         spec: FlowSpec,
+        calendar: Calendar,
         row_hooks: Sequence[RowHook] = (),
         *,
         support: bool = False,
     ) -> None:
         self.catalog = catalog
         self.spec = spec
+        self.calendar = calendar
         self.row_hooks = tuple(row_hooks)
         self.support = support  # a support group is set up: /ask is offered
         # A step's answer buttons depend only on (language, step, change counter), and PTB's
@@ -85,11 +86,11 @@ class Renderer:
         if progress.audit_submitted_on and progress.audit_due_on:
             args["submitted"] = format_date(progress.audit_submitted_on, lang)
             args["due"] = format_date(progress.audit_due_on, lang)
-            if is_provisional(progress.audit_due_on):
+            if self.calendar.is_provisional(progress.audit_due_on):
                 year = progress.audit_due_on.year
                 args["due"] += self.t(lang, "date-provisional", year=str(year))
             assert today is not None, "audit dates need today's date"
-            args["remaining"] = working_days_between(today, progress.audit_due_on)
+            args["remaining"] = self.calendar.working_days_between(today, progress.audit_due_on)
         return args
 
     def stage_header(self, progress: ChatProgress) -> str:
@@ -218,7 +219,7 @@ class Renderer:
         ratio = done / len(statuses) if statuses else 1.0
         filled = round(ratio * BAR_WIDTH)
         bar = "▓" * filled + "░" * (BAR_WIDTH - filled)
-        percent = format_percent(ratio, locale=_BABEL.get(lang, "en"))
+        percent = format_percent(ratio, locale=babel_locale(lang))
         lines = [
             f"<b>{escape(self.t(lang, 'status-title'))}</b>",
             f"{bar} {percent}",

@@ -16,14 +16,13 @@ others a little over half; a row's times move to a line of their own when they w
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from html import escape
 
 from bot.services.flow_spec import FlowSpec
 from bot.services.i18n import Catalog, format_date, format_number, plural_number
 from bot.services.step_funnel import StepFunnel, percent_text
-from bot.services.workdays import CALENDAR_ZONE
+from bot.services.workdays import china_date
 
 ACCENT = "#FF5000"  # Tmall orange, (255, 80, 0)
 INK, MUTED, TRACK = "#222222", "#595959", "#F1F1F1"
@@ -135,7 +134,7 @@ def funnel_svg(funnel: StepFunnel, spec: FlowSpec, catalog: Catalog, lang: str) 
             p90=plural_number(round(p90, 1)),
         )
 
-    day = dt.datetime.fromisoformat(funnel.computed_at).astimezone(CALENDAR_ZONE).date()
+    day = china_date(funnel.computed_at)
     title = t("console-funnel-title")
     summary = t(
         "console-funnel-summary",

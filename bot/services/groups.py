@@ -9,7 +9,6 @@ follow the new id in one transaction, idempotently).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from sqlite_utils import Database
 
 from bot.services.clock import Clock, iso
 from bot.storage import chats, events, tickets
+from bot.storage.event_details import ChatMigrated
 from bot.storage.sql import transaction
 
 log = logging.getLogger(__name__)
@@ -92,14 +92,7 @@ class GroupService:
             chats.move_chat(self.db, old_id, new_id, new_type)
             events.move_events(self.db, old_id, new_id)
             tickets.move_tickets(self.db, old_id, new_id, new_type)
-            events.log_event(
-                self.db,
-                {
-                    "chat_id": new_id,
-                    "user_id": user_id,
-                    "kind": "migrate",
-                    "detail": json.dumps({"from": old_id}),
-                    "at": iso(self.clock()),
-                },
-            )
+            moved = ChatMigrated(old_id)
+            at = iso(self.clock())
+            events.append(self.db, events.Event(new_id, "migrate", at, user_id, detail=moved))
         return True

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_compact_decimal, format_currency, format_decimal
 from fluent.runtime import FluentBundle
@@ -24,9 +25,17 @@ log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
-_BABEL_LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
+# Our language → Babel's locale, the one table for every date, number and percentage. Parsed
+# once: a console page formats hundreds of values, and a locale given as text is parsed on
+# every call.
+BABEL_LOCALES = {"en": Locale.parse("en"), "zh": Locale.parse("zh_Hans_CN")}
 _FLUENT_LOCALES = {"en": "en-US", "zh": "zh-CN"}
 MEMO_LIMIT = 20_000
+
+
+def babel_locale(lang: str) -> Locale:
+    """Babel's locale for one of our languages (English for any other)."""
+    return BABEL_LOCALES.get(lang, BABEL_LOCALES[DEFAULT_LANGUAGE])
 
 
 def language_from_code(code: str | None) -> str:
@@ -130,14 +139,14 @@ class Catalog:
 @lru_cache(maxsize=4096)
 def format_date(day: dt.date, lang: str) -> str:
     """``2026年12月2日`` / ``December 2, 2026``."""
-    return babel_format_date(day, format="long", locale=_BABEL_LOCALES.get(lang, "en"))
+    return babel_format_date(day, format="long", locale=babel_locale(lang))
 
 
 @lru_cache(maxsize=256)
 def format_money(amount: float, currency: str, lang: str) -> str:
     """``10万元`` / ``CN¥100,000.00``: in Chinese a round sum of yuan reads in 万 (Babel's
     compact form, used only where it is exact); anything else as the currency."""
-    locale = _BABEL_LOCALES.get(lang, "en")
+    locale = babel_locale(lang)
     if lang == "zh" and currency == "CNY" and amount and amount % 10_000 == 0:
         return f"{format_compact_decimal(amount, locale=locale, fraction_digits=0)}元"
     return format_currency(amount, currency, locale=locale)
@@ -150,4 +159,4 @@ def plural_number(value: float) -> int | float:
 
 
 def format_number(value: float, lang: str) -> str:
-    return format_decimal(value, locale=_BABEL_LOCALES.get(lang, "en"))
+    return format_decimal(value, locale=babel_locale(lang))

@@ -12,15 +12,15 @@ again, before stage 1, is neither)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
 from bot.services.chat_progress import ChatProgress
 from bot.services.flow_spec import FlowSpec, Step
-from bot.services.workdays import CALENDAR_ZONE
+from bot.services.workdays import china_date
 from bot.storage import events as log
+from bot.storage.event_details import AuditDates
 
 
 @dataclass
@@ -37,10 +37,6 @@ class Journey:
     stages_completed: dict[str, dt.date] = field(default_factory=dict)
     audits: list[AuditRecord] = field(default_factory=list)
     loops: int = 0  # new applications and resubmissions: back to an earlier stage-1+ step
-
-
-def _calendar_date(stamp: str) -> dt.date:
-    return dt.datetime.fromisoformat(stamp).astimezone(CALENDAR_ZONE).date()
 
 
 def path_of(progress: ChatProgress) -> frozenset[str]:
@@ -109,7 +105,7 @@ def read_journey(db: Database, spec: FlowSpec, chat_id: int) -> Journey:
     stage_number = {stage.id: stage.number for stage in spec.stages}
     journey = Journey()
     if events:
-        journey.started = _calendar_date(events[0].at)
+        journey.started = china_date(events[0].at)
     open_audits: dict[str, AuditRecord] = {}
     for event in events:
         if event.kind != "answer" or event.step is None or event.step not in spec.steps:
@@ -117,16 +113,14 @@ def read_journey(db: Database, spec: FlowSpec, chat_id: int) -> Journey:
         step, target = event.step, event.to_state
         if target is None or target not in spec.steps:
             continue
-        day = _calendar_date(event.at)
+        day = china_date(event.at)
         from_stage = spec.steps[step].stage
         if stage_number[spec.steps[target].stage] > stage_number[from_stage]:
             journey.stages_completed[from_stage] = day
         if order[target] < order[step] and stage_number[spec.steps[target].stage] > 0:
             journey.loops += 1
-        if event.detail and spec.steps[target].kind == "audit":
-            detail = json.loads(event.detail)
-            record = AuditRecord(target, dt.date.fromisoformat(detail["submitted"]))
-            open_audits[target] = record
+        if isinstance(event.detail, AuditDates) and spec.steps[target].kind == "audit":
+            open_audits[target] = AuditRecord(target, event.detail.submitted)
         elif spec.steps[step].kind == "audit" and target != step:
             record_open = open_audits.pop(step, None)
             if record_open is not None and order[target] > order[step]:

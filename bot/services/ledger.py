@@ -113,6 +113,15 @@ class UpdateLedger:
         self._claimed.add(update_id)
         return True
 
+    def claim_change(self, update_id: int | None, chat_id: int) -> bool:
+        """:meth:`claim` for a change that may come from no update (the console, a tool): then
+        there is nothing to record, and the change goes ahead."""
+        return update_id is None or self.claim(update_id, chat_id)
+
+    def redelivered(self, update_id: int | None) -> bool:
+        """:meth:`seen`, for an update that may be none (then it is not)."""
+        return update_id is not None and self.seen(update_id)
+
     def finish(self, update_id: int) -> None:
         """The update's handling ended (and its reply, if any, went out or is owed)."""
         self._unhandled.discard(update_id)

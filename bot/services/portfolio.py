@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,10 +23,11 @@ from bot.services.composer import Listed, listing
 from bot.services.csv_cells import csv_writer
 from bot.services.flow_spec import FlowSpec, Stage, Step
 from bot.services.journey import step_status
-from bot.services.workdays import CALENDAR_ZONE, WorkingCalendar
+from bot.services.workdays import Calendar, china_date, start_of_china_day
 from bot.storage import board as store
 from bot.storage import chats
 from bot.storage.board import BoardRow, BoardWhere, Received, TicketMessage
+from bot.storage.event_details import EventDetail, decode
 
 PER_PAGE = 50
 CSV_CHUNK = 64 * 1024  # characters of CSV handed over at a time
@@ -90,7 +90,7 @@ class TimelineEntry:
     step: Step | None
     answer_label: str | None  # a Fluent id
     to_step: Step | None
-    detail: dict[str, object]
+    detail: EventDetail | None
     flow_version: int | None
 
 
@@ -104,28 +104,23 @@ class CompanyPage:
     broadcasts: list[Received] = field(default_factory=list)
 
 
-def china_date(stamp: str) -> dt.date:
-    return dt.datetime.fromisoformat(stamp).astimezone(CALENDAR_ZONE).date()
-
-
 class Portfolio:
     def __init__(
         self,
         db: Database,
         spec: FlowSpec,
-        calendar: WorkingCalendar,
-        clock: Callable[[], dt.datetime],
+        calendar: Calendar,
         support_chat_id: int | None = None,
     ) -> None:
         self.db = db
         self.spec = spec
         self.calendar = calendar
-        self.clock = clock
+        self.clock = calendar.clock
         self.support_chat_id = support_chat_id
         store.tune_reader(db)
 
     def today(self) -> dt.date:
-        return self.clock().astimezone(CALENDAR_ZONE).date()
+        return self.calendar.today()
 
     # -- the board ----------------------------------------------------------------------------
     def where(self, wanted: BoardFilter) -> BoardWhere:
@@ -163,8 +158,7 @@ class Portfolio:
 
     @staticmethod
     def _start_of_day_after(day: dt.date) -> str:
-        midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), CALENDAR_ZONE)
-        return midnight.astimezone(dt.UTC).isoformat(timespec="seconds")
+        return start_of_china_day(day + dt.timedelta(days=1)).isoformat(timespec="seconds")
 
     def board(self, wanted: BoardFilter, per_page: int = PER_PAGE) -> BoardPage:
         where = self.where(wanted)
@@ -284,12 +278,6 @@ class Portfolio:
         kind, step_id, answer_id, to_state, detail, at, user_id, version = event
         step = self.spec.steps.get(str(step_id)) if step_id else None
         answer = step.answer(str(answer_id)) if step is not None and answer_id else None
-        try:
-            parsed = json.loads(str(detail)) if detail else {}
-        except ValueError:
-            parsed = {"text": str(detail)}
-        if not isinstance(parsed, dict):
-            parsed = {"value": parsed}
         return TimelineEntry(
             kind=str(kind),
             at=dt.datetime.fromisoformat(str(at)),
@@ -297,7 +285,7 @@ class Portfolio:
             step=step,
             answer_label=answer.label if answer is not None else None,
             to_step=self.spec.steps.get(str(to_state)) if to_state else None,
-            detail=parsed,
+            detail=decode(str(kind), str(detail) if detail is not None else None),
             flow_version=int(str(version)) if version is not None else None,
         )
 

@@ -4,11 +4,15 @@ Every change is one SQLite transaction holding the claim of its update in the up
 a redelivered update is recognised, and a reply the change owes is known even after a crash),
 the chat's new state and the answers-log entry. If anything fails, nothing of it is written,
 and the chat stays exactly where it was.
+
+It moves chats and nothing else: what a move changes comes from :mod:`bot.services.moves`,
+whether an update was handled from the ledger, the log entry goes through the one
+:class:`~bot.services.event_log.EventLog`. An operator's correction is a move too
+(:meth:`ProgressService.move_to`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -18,12 +22,14 @@ from sqlite_utils import Database
 
 from bot.services import journey
 from bot.services.chat_progress import ChatProgress, parse_date
-from bot.services.clock import Clock, iso, per_second, utc_now
-from bot.services.engine import FlowEngine
+from bot.services.clock import Clock, iso, utc_now
+from bot.services.event_log import EventLog
 from bot.services.flow_spec import Answer, FlowSpec, Step
 from bot.services.ledger import UpdateLedger
-from bot.services.workdays import CALENDAR_ZONE, add_working_days
+from bot.services.moves import REASON_LIMIT, Moved, MovePlanner, MoveRefused, audit_dates
+from bot.services.workdays import Calendar
 from bot.storage import chats, events
+from bot.storage.event_details import EventDetail, LanguageSet, OperatorMove
 from bot.storage.sql import transaction
 
 HISTORY_LIMIT = 100
@@ -45,33 +51,28 @@ class AnswerResult:
     answer: Answer | None = None
 
 
-@per_second
-def _calendar_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(CALENDAR_ZONE).date()
-
-
 class ProgressService:
     def __init__(
-        self, db: Database, spec: FlowSpec, ledger: UpdateLedger, clock: Clock = utc_now
+        self,
+        db: Database,
+        spec: FlowSpec,
+        ledger: UpdateLedger,
+        calendar: Calendar,
+        log: EventLog,
+        clock: Clock = utc_now,
     ) -> None:
         self.db = db
         self.spec = spec
         self.ledger = ledger
-        self.engine = FlowEngine(spec)
+        self.plan = MovePlanner(spec, calendar)
+        self.calendar = calendar
+        self.log = log
         self.clock = clock
 
     # -- reading ------------------------------------------------------------------------
     def get(self, chat_id: int) -> ChatProgress | None:
         row = chats.get_chat(self.db, chat_id)
         return ChatProgress.from_row(row) if row else None
-
-    def calendar_today(self) -> dt.date:
-        """Today in mainland China, whose working days audits are counted in (whatever
-        ``TPBOT_TIMEZONE`` says: that zone is for quiet hours and scheduled sends)."""
-        return _calendar_date(self.clock())
-
-    def _claim(self, update_id: int | None, chat_id: int) -> bool:
-        return update_id is None or self.ledger.claim(update_id, chat_id)
 
     # -- changes ------------------------------------------------------------------------------
     def start(
@@ -106,7 +107,7 @@ class ProgressService:
                 updated_at=now,
                 step_since=now,
             )
-            self._claim(update_id, chat_id)
+            self.ledger.claim_change(update_id, chat_id)
             chats.insert_chat(
                 self.db,
                 {
@@ -150,15 +151,11 @@ class ProgressService:
         """
         step = self.spec.steps.get(step_id)
         answer = step.answer(answer_id) if step else None
-        new_state = self.engine.allowed(step_id, answer_id)
+        new_state = self.plan.engine.allowed(step_id, answer_id)
         now = self._now()
-        changes, detail = {}, None
+        changes: dict[str, Any] = {}
         if step is not None and new_state is not None:
-            changes = self.move_changes(step, new_state, now)
-            if changes.get("audit_due_on"):  # entering an audit: its dates go in the log
-                detail = json.dumps(
-                    {"submitted": changes["audit_submitted_on"], "due": changes["audit_due_on"]}
-                )
+            changes = self.plan.answer(step, new_state, now)
         with transaction(self.db):
             row = None
             if changes:
@@ -173,7 +170,7 @@ class ProgressService:
                 )
             if row is None:
                 return self._refused_press(chat_id, step_id, seq, update_id)
-            self._claim(update_id, chat_id)
+            self.ledger.claim_change(update_id, chat_id)
             self._log(
                 chat_id,
                 user_id,
@@ -183,7 +180,7 @@ class ProgressService:
                 step=step_id,
                 answer=answer_id,
                 to_state=new_state,
-                detail=detail,
+                detail=audit_dates(changes),  # entering an audit: its dates go in the log
             )
         assert step is not None and answer is not None
         return AnswerResult(Outcome.MOVED, ChatProgress.from_row(row), step, answer)
@@ -197,7 +194,7 @@ class ProgressService:
         progress = ChatProgress.from_row(row)
         if step_id == progress.state and seq == progress.seq:
             return AnswerResult(Outcome.INVALID, progress)  # a current button, a forged answer
-        if update_id is not None and self.ledger.seen(update_id):
+        if self.ledger.redelivered(update_id):
             return AnswerResult(Outcome.DUPLICATE, progress)
         return AnswerResult(Outcome.STALE, progress)
 
@@ -230,7 +227,7 @@ class ProgressService:
             changes.update(self._last_submission(progress.chat_id, previous))
         now = self._now()
         with transaction(self.db):
-            if not self._claim(update_id, progress.chat_id):
+            if not self.ledger.claim_change(update_id, progress.chat_id):
                 return None
             updated = self._apply(progress, changes, now)
             self._log(progress.chat_id, user_id, update_id, "back", now, to_state=previous)
@@ -249,7 +246,7 @@ class ProgressService:
         }
         now = changes["step_since"] = self._now()
         with transaction(self.db):
-            if not self._claim(update_id, progress.chat_id):
+            if not self.ledger.claim_change(update_id, progress.chat_id):
                 return None
             updated = self._apply(progress, changes, now)
             self._log(progress.chat_id, user_id, update_id, "reset", now, to_state=self.spec.start)
@@ -265,52 +262,87 @@ class ProgressService:
     ) -> ChatProgress | None:
         now = self._now()
         with transaction(self.db):
-            if not self._claim(update_id, progress.chat_id):
+            if not self.ledger.claim_change(update_id, progress.chat_id):
                 return None
             # The step is shown again with new buttons, so the old ones become stale.
             updated = self._apply(progress, {"language": language}, now)
-            self._log(progress.chat_id, user_id, update_id, "language", now, detail=language)
+            self._log(
+                progress.chat_id, user_id, update_id, "language", now, detail=LanguageSet(language)
+            )
         return updated
 
-    # -- internals ------------------------------------------------------------------------
-    def move_changes(self, step: Step, new_state: str, now: str) -> dict[str, Any]:
-        """The columns an answer at ``step`` leading to ``new_state`` sets (history apart)."""
-        changes: dict[str, Any] = {
-            "state": new_state,
-            "updated_at": now,
-            "flow_version": self.spec.version,
-        }
-        moved = new_state != step.id
-        if moved:
-            changes["step_since"] = now
-        target = self.spec.steps[new_state]
-        if target.kind == "audit" and moved:
-            submitted = self.calendar_today()
-            due = add_working_days(submitted, target.working_days)
-            changes.update(
-                audit_step=new_state,
-                audit_submitted_on=submitted.isoformat(),
-                audit_due_on=due.isoformat(),
-            )
-        elif step.kind == "audit" and moved:
-            changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
-        if target.kind == "finish":
-            changes["finished_at"] = now
-        return changes
+    def by_the_rules(self, current: ChatProgress) -> list[str]:
+        """The steps an operator may move the chat to without overriding the flow's rules."""
+        return self.plan.by_the_rules(current)
 
+    def move_to(
+        self,
+        chat_id: int,
+        to_step: str,
+        *,
+        by: int,
+        reason: str,
+        override: bool,
+        seq: int | None = None,
+    ) -> Moved | MoveRefused:
+        """An operator's correction: move the chat to ``to_step``, with a reason.
+
+        By the flow's rules (a step one of the current step's answers leads to, or one the
+        chat has been at before) unless ``override``; ``seq``, the counter the operator saw,
+        refuses the move if the chat changed meanwhile. Written like an answer: one
+        compare-and-set UPDATE on the chat's step and counter, and its log entry."""
+        current = self.get(chat_id)
+        if current is None:
+            return MoveRefused.UNKNOWN_CHAT
+        if seq is not None and seq != current.seq:
+            return MoveRefused.CHANGED
+        if to_step not in self.spec.steps:
+            return MoveRefused.UNKNOWN_STEP
+        if to_step == current.state:
+            return MoveRefused.SAME_STEP
+        reason = reason.strip()[:REASON_LIMIT]
+        if not reason:
+            return MoveRefused.NO_REASON
+        by_rules = to_step in self.plan.by_the_rules(current)
+        if not by_rules and not override:
+            return MoveRefused.NOT_ALLOWED
+        now = self._now()
+        changes = self.plan.correction(current, to_step, now)
+        detail = OperatorMove(reason, not by_rules, audit_dates(changes))
+        with transaction(self.db):
+            row = chats.advance_chat(
+                self.db,
+                chat_id,
+                current.state,
+                current.seq,
+                changes,
+                push_history=True,
+                history_limit=HISTORY_LIMIT,
+            )
+            if row is None:
+                return MoveRefused.CHANGED
+            self._log(
+                chat_id,
+                by,
+                None,
+                "operator-move",
+                now,
+                step=current.state,
+                to_state=to_step,
+                detail=detail,
+            )
+        return Moved(ChatProgress.from_row(row), overridden=not by_rules)
+
+    # -- internals ------------------------------------------------------------------------
     def _last_submission(self, chat_id: int, audit_step: str) -> dict[str, Any]:
         """The audit dates recorded when ``audit_step`` was last entered (for /back)."""
-        logged = events.last_entry_detail(self.db, chat_id, audit_step)
-        if logged is None:
-            today = self.calendar_today()
-            due = add_working_days(today, self.spec.steps[audit_step].working_days)
-            detail = {"submitted": today.isoformat(), "due": due.isoformat()}
-        else:
-            detail = json.loads(logged)
+        dates = events.last_audit_dates(self.db, chat_id, audit_step)
+        if dates is None:
+            dates = self.plan.fresh_audit(audit_step)
         return {
             "audit_step": audit_step,
-            "audit_submitted_on": detail["submitted"],
-            "audit_due_on": detail["due"],
+            "audit_submitted_on": dates.submitted.isoformat(),
+            "audit_due_on": dates.due.isoformat(),
         }
 
     def _apply(self, progress: ChatProgress, changes: dict[str, Any], now: str) -> ChatProgress:
@@ -349,10 +381,19 @@ class ProgressService:
         step: str | None = None,
         answer: str | None = None,
         to_state: str | None = None,
-        detail: str | None = None,
+        detail: EventDetail | None = None,
     ) -> None:
-        row = (chat_id, user_id, update_id, kind, step, answer, to_state, detail, at)
-        events.insert_event(self.db, (*row, self.spec.version))
+        self.log.write(
+            chat_id,
+            kind,
+            at,
+            user_id=user_id,
+            update_id=update_id,
+            step=step,
+            answer=answer,
+            to_state=to_state,
+            detail=detail,
+        )
 
     def _now(self) -> str:
         return iso(self.clock())

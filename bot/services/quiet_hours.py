@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config import ConfigError
+from bot.config_checks import ConfigError
 
 
 def zone(name: str) -> ZoneInfo:

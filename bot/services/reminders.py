@@ -30,7 +30,7 @@ from sqlite_utils import Database
 from bot.services.clock import Clock, iso
 from bot.services.flow_spec import FlowSpec
 from bot.services.quiet_hours import QuietHours
-from bot.services.workdays import add_working_days
+from bot.services.workdays import Calendar
 from bot.storage import chats, events, meta
 from bot.storage import reminders as store
 from bot.storage.chats import PlanRow
@@ -59,6 +59,7 @@ class ReminderService:
     spec: FlowSpec
     clock: Clock
     quiet: QuietHours
+    calendar: Calendar
     idle_days: int = 3
 
     # -- planning ---------------------------------------------------------------------------
@@ -139,7 +140,7 @@ class ReminderService:
         waited = self._waiting_pressed(chat.id, chat.state, current.sent_at)
         if current.status == "sent" and current.kind == "audit" and waited:
             kind = "audit" if current.followups < AUDIT_FOLLOWUPS else "audit_ask"
-            next_day = add_working_days(waited, 1)  # one working day after the press
+            next_day = self.calendar.add_working_days(waited, 1)  # one working day after the press
             self._put(chat, kind, self._at_followup_time(next_day), current.followups, key)
             return
         # Same audit, nothing to react to (e.g. a language switch): keep the plan, new seq.

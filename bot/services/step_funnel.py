@@ -17,7 +17,7 @@ row joined to the chat's current step), over the chats with at least one logged 
   the next change that put it anywhere else (an answer that keeps the step open, a "not yet",
   continues the visit). Its length is the number of Chinese working days after the day it
   began up to and including the day it ended, both days taken in China's time zone, as
-  :meth:`WorkingCalendar.working_days_between` counts them (same day 0, Friday to Monday 1,
+  :meth:`Calendar.working_days_between` counts them (same day 0, Friday to Monday 1,
   30 Sep to 8 Oct 2026 also 1: National Day). A chat's time at a step is the sum of its
   visits (loops count each visit).
 * **median / p90**: over the chats that have *left* the step, i.e. whose every visit there is
@@ -44,7 +44,7 @@ from sqlite_utils import Database
 
 from bot.services.clock import iso
 from bot.services.flow_spec import FlowSpec
-from bot.services.workdays import CALENDAR_ZONE, WorkingCalendar
+from bot.services.workdays import Calendar, china_date
 from bot.storage import events
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -127,9 +127,9 @@ def median_p90(histogram: dict[int, int]) -> tuple[float | None, float | None]:
 class WorkdayIndex:
     """A running count of working days per date, so that the working days after one date up
     to and including another are ``index(end) - index(start)``. Grown lazily around the dates
-    met, one :meth:`WorkingCalendar.is_working_day` per date; timestamps are cached per hour."""
+    met, one :meth:`Calendar.is_working_day` per date; timestamps are cached per hour."""
 
-    def __init__(self, calendar: WorkingCalendar) -> None:
+    def __init__(self, calendar: Calendar) -> None:
         self._calendar = calendar
         self._by_date: dict[dt.date, int] = {}
         self._first: dt.date | None = None
@@ -157,10 +157,7 @@ class WorkdayIndex:
 
     def of_stamp(self, at: str) -> int:
         """The count for the date in China of a stored timestamp (naive ones read as UTC)."""
-        moment = dt.datetime.fromisoformat(at)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=dt.UTC)
-        value = self.of_date(moment.astimezone(CALENDAR_ZONE).date())
+        value = self.of_date(china_date(at))
         if at.endswith("+00:00"):  # the stored form (clock.iso): the hour decides the date
             self.by_hour[at[:13]] = value
         return value
@@ -192,9 +189,7 @@ class _Tally:
                 left[unit] += 1
 
 
-def step_funnel(
-    db: Database, spec: FlowSpec, calendar: WorkingCalendar, now: dt.datetime
-) -> StepFunnel:
+def step_funnel(db: Database, spec: FlowSpec, calendar: Calendar, now: dt.datetime) -> StepFunnel:
     """The per-step and per-stage funnel of every chat in the log (see the module's notes);
     ``now`` is when it was computed (open visits are not timed, so it changes no figure)."""
     return funnel_of_moves(events.moves_with_current_step(db), spec, calendar, now)
@@ -204,7 +199,7 @@ Moves = Iterable[tuple[int, str, str, str, int]]  # (chat, to_state, at, its sta
 
 
 def funnel_of_moves(
-    moves: Moves, spec: FlowSpec, calendar: WorkingCalendar, now: dt.datetime
+    moves: Moves, spec: FlowSpec, calendar: Calendar, now: dt.datetime
 ) -> StepFunnel:
     """:func:`step_funnel` of log rows given chat by chat, oldest first, as
     :func:`bot.storage.events.moves_with_current_step` streams them."""

@@ -40,5 +40,5 @@ class StepViews:
         step = self.spec.steps.get(progress.state)  # None: a step the flow does not have
         if step is not None and step.kind == "finish":
             journey = read_journey(self.db, self.spec, progress.chat_id)
-        today = self.progress.calendar_today() if progress.audit_submitted_on else None
+        today = self.progress.calendar.today() if progress.audit_submitted_on else None
         return StepView(progress, today, journey)

@@ -7,12 +7,12 @@ journey summary and the funnel, and the change feed the reminders follow (by eve
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
+from bot.storage.event_details import AuditDates, EventDetail, FlowMigrated, decode, encode
 from bot.storage.sql import write
 
 EVENT_COLUMNS = (
@@ -27,11 +27,25 @@ EVENT_COLUMNS = (
     "at",
     "flow_version",
 )
-_EVENT_COLUMN_SET = frozenset(EVENT_COLUMNS)
 _INSERT_EVENT = (
     f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})"
 )
+
+
+class Event(NamedTuple):
+    """One entry to append: who (``user_id``) changed which chat how, and when."""
+
+    chat_id: int
+    kind: str  # start / answer / back / reset / language / migrate / operator-* ...
+    at: str
+    user_id: int | None = None
+    update_id: int | None = None
+    step: str | None = None
+    answer: str | None = None
+    to_state: str | None = None
+    detail: EventDetail | None = None
+    flow_version: int | None = None
 
 
 class EventRow(NamedTuple):
@@ -39,22 +53,34 @@ class EventRow(NamedTuple):
     step: str | None
     answer: str | None
     to_state: str | None
-    detail: str | None
+    detail: EventDetail | None
     at: str
     user_id: int | None
 
 
-def insert_event(db: Database, values: Sequence[Any]) -> None:
-    """Append to the answers log: ``values`` in :data:`EVENT_COLUMNS` order."""
-    write(db, _INSERT_EVENT, values)
+def append(db: Database, event: Event) -> None:
+    """Append to the answers log: the one writer of its entries (its detail as JSON)."""
+    write(
+        db,
+        _INSERT_EVENT,
+        (
+            event.chat_id,
+            event.user_id,
+            event.update_id,
+            event.kind,
+            event.step,
+            event.answer,
+            event.to_state,
+            encode(event.detail),
+            event.at,
+            event.flow_version,
+        ),
+    )
 
 
-def log_event(db: Database, event: dict[str, Any]) -> None:
-    """Append to the answers log by column name (columns missing from ``event`` are NULL)."""
-    unknown = event.keys() - _EVENT_COLUMN_SET
-    if unknown:
-        raise ValueError(f"not event columns: {sorted(unknown)}")
-    insert_event(db, [event.get(column) for column in EVENT_COLUMNS])
+def _event_row(row: Any) -> EventRow:
+    kind, step, answer, to_state, detail, at, user_id = row
+    return EventRow(kind, step, answer, to_state, decode(kind, detail), at, user_id)
 
 
 def events_of(db: Database, chat_id: int) -> list[EventRow]:
@@ -63,7 +89,7 @@ def events_of(db: Database, chat_id: int) -> list[EventRow]:
         f"SELECT {', '.join(EventRow._fields)} FROM events WHERE chat_id = ? ORDER BY id",
         [chat_id],
     )
-    return [EventRow._make(row) for row in cursor.fetchall()]
+    return [_event_row(row) for row in cursor.fetchall()]
 
 
 def latest_event(db: Database, chat_id: int) -> EventRow | None:
@@ -72,17 +98,20 @@ def latest_event(db: Database, chat_id: int) -> EventRow | None:
         "ORDER BY id DESC LIMIT 1",
         [chat_id],
     ).fetchone()
-    return EventRow._make(row) if row is not None else None
+    return _event_row(row) if row is not None else None
 
 
-def last_entry_detail(db: Database, chat_id: int, to_state: str) -> str | None:
-    """The detail of the chat's last answer that entered ``to_state`` with one (audit dates)."""
+def last_audit_dates(db: Database, chat_id: int, to_state: str) -> AuditDates | None:
+    """The audit dates of the chat's last answer that entered ``to_state`` with them."""
     row = db.execute(
         "SELECT detail FROM events WHERE chat_id = ? AND to_state = ? AND detail IS NOT NULL "
         "AND kind = 'answer' ORDER BY id DESC LIMIT 1",
         [chat_id, to_state],
     ).fetchone()
-    return str(row[0]) if row is not None else None
+    if row is None:
+        return None
+    dates = decode("answer", row[0])
+    return dates if isinstance(dates, AuditDates) else None
 
 
 def newest_event(db: Database) -> int:
@@ -122,7 +151,7 @@ def log_state_moves(
     db: Database, old_state: str, old_version: int, new_state: str, new_version: int, at: str
 ) -> int:
     """One 'migrate' entry per chat about to move from ``old_state`` (run before the move)."""
-    detail = json.dumps({"flow_version": new_version})
+    detail = encode(FlowMigrated(new_version))
     return write(
         db,
         "INSERT INTO events (chat_id, kind, step, to_state, detail, at, flow_version) "

@@ -123,6 +123,16 @@ def m007_update_ledger(db: Database) -> None:
     db.execute("DROP TABLE handled_updates")
 
 
+@core()
+def m008_language_detail_json(db: Database) -> None:
+    # A language switch logged its code bare ("zh"); every detail is now one JSON object of
+    # a known shape per kind (bot.storage.event_details), so readers never guess.
+    db.execute(
+        "UPDATE events SET detail = json_object('language', detail) "
+        "WHERE kind = 'language' AND detail IS NOT NULL AND NOT json_valid(detail)"
+    )
+
+
 @operators()
 def m001_broadcasts_deliveries_reminders(db: Database) -> None:
     db.table("broadcasts").create(

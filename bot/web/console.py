@@ -22,11 +22,11 @@ from starlette.responses import HTMLResponse, Response
 
 from bot.handlers.context import BotApplication, Services
 from bot.services.console_auth import Session, SignIn
-from bot.services.corrections import Corrections, MoveRefused
+from bot.services.corrections import Corrections
 from bot.services.i18n import LANGUAGES, language_from_code
+from bot.services.moves import MoveRefused
 from bot.services.portfolio import Portfolio
 from bot.services.readers import ReadPool
-from bot.services.workdays import default_calendar
 from bot.web.body import read_body
 from bot.web.signin_guard import SignInGuard
 from bot.web.templating import make_environment, render
@@ -94,12 +94,11 @@ class Console:
     def of(cls, application: BotApplication, token: str) -> Console:
         services = application.bot_data.services
         settings = services.settings
-        calendar = default_calendar()
-        clock = services.progress.clock
+        calendar = services.calendar
         spec = services.spec
 
         def portfolio(db: Any) -> Portfolio:
-            return Portfolio(db, spec, calendar, clock, settings.support_chat_id)
+            return Portfolio(db, spec, calendar, settings.support_chat_id)
 
         return cls(
             application=application,
@@ -108,7 +107,7 @@ class Console:
             env=make_environment(services.catalog),
             readers=ReadPool(settings.db_path, portfolio),
             exports=ReadPool(settings.db_path, portfolio, EXPORT_THREADS, "console-export"),
-            corrections=Corrections(services.progress, services.reminders),
+            corrections=Corrections(services.progress, services.reminders, services.event_log),
             signin=services.signin,
             cache={},
         )

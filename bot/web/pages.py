@@ -120,7 +120,7 @@ def page_routes(console: Console) -> list[Route]:
             spec=spec,
             stuck_choices=STUCK_CHOICES,
             query_of=lambda **c: query_of(page.filter, **c),
-            today=services.progress.calendar_today(),
+            today=services.calendar.today(),
         )
 
     async def board_csv(request: Request, operator: Operator) -> Response:

@@ -9,18 +9,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from bot.services.i18n import Catalog
+from bot.services.i18n import Catalog, babel_locale
 from bot.services.workdays import CALENDAR_ZONE
 
 TEMPLATES = Path(__file__).parent / "templates"
-BABEL = {"en": Locale.parse("en"), "zh": Locale.parse("zh_Hans_CN")}  # parsed once: a page
-# formats hundreds of dates and numbers, and a locale given as text is parsed on every call
 
 
 def make_environment(catalog: Catalog) -> Environment:
@@ -38,7 +35,7 @@ def make_environment(catalog: Catalog) -> Environment:
         if isinstance(moment, str):
             moment = dt.datetime.fromisoformat(moment)
         local = moment.astimezone(CALENDAR_ZONE)
-        locale = BABEL.get(lang, BABEL["en"])
+        locale = babel_locale(lang)
         # The date as ``day`` shows it (one style in a row), then the time without seconds,
         # in the locale's own pattern: "Dec 7, 2026, 4:46 AM", "2026年12月7日 04:46".
         pattern = str(locale.datetime_formats["medium"])
@@ -47,14 +44,10 @@ def make_environment(catalog: Catalog) -> Environment:
         )
 
     def day(value: dt.date | None, lang: str) -> str:
-        return (
-            "–"
-            if value is None
-            else format_date(value, "medium", locale=BABEL.get(lang, BABEL["en"]))
-        )
+        return "–" if value is None else format_date(value, "medium", locale=babel_locale(lang))
 
     def number(value: float | None, lang: str) -> str:
-        return "–" if value is None else format_decimal(value, locale=BABEL.get(lang, BABEL["en"]))
+        return "–" if value is None else format_decimal(value, locale=babel_locale(lang))
 
     env.filters["when"] = when
     env.filters["day"] = day

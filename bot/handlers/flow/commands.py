@@ -187,7 +187,7 @@ async def show_status(update: Update, context: BotContext, progress: ChatProgres
     if not services.renderer.knows(progress):  # no checklist to speak of: the way on
         await send_step(update, context, progress)
         return
-    text = services.renderer.status(progress, services.progress.calendar_today())
+    text = services.renderer.status(progress, services.calendar.today())
     await reply(update, context, text)
 
 

@@ -128,7 +128,7 @@ async def support_status(update: Update, context: BotContext) -> None:
         return
     title = services.catalog.text(lang, "support-status-title", name=name, number=str(ticket.id))
     checklist = services.renderer.status(
-        replace(progress, language=lang), services.progress.calendar_today()
+        replace(progress, language=lang), services.calendar.today()
     )
     await _answer_operator(update, context, f"{title}\n\n{checklist}")
 

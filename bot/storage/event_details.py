@@ -1,0 +1,114 @@
+"""The ``detail`` of an answers-log entry: one small value per kind of entry, stored as JSON.
+
+Each kind has one known shape, so a reader gets a typed value (or None: a kind that carries
+no detail) and never has to guess:
+
+- ``answer`` entering an audit step: :class:`AuditDates` ``{"submitted": d, "due": d}``
+- ``language``: :class:`LanguageSet` ``{"language": code}`` (entries written before held the
+  bare code; the ``tpbot.core`` migration ``m008_language_detail_json`` rewrote them)
+- ``migrate``: :class:`FlowMigrated` ``{"flow_version": n}`` (a flow change moved the chat) or
+  :class:`ChatMigrated` ``{"from": id}`` (the group became a supergroup)
+- ``operator-move``: :class:`OperatorMove` ``{"reason", "override", "submitted"?, "due"?}``
+- ``operator-message``: :class:`OperatorMessage` ``{"text": ...}``
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class AuditDates:
+    """The audit's dates, logged when the chat enters an audit step (for /back and the
+    journey)."""
+
+    submitted: dt.date
+    due: dt.date
+
+    def as_json(self) -> dict[str, Any]:
+        return {"submitted": self.submitted.isoformat(), "due": self.due.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSet:
+    language: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"language": self.language}
+
+
+@dataclass(frozen=True, slots=True)
+class FlowMigrated:
+    flow_version: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"flow_version": self.flow_version}
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMigrated:
+    from_chat_id: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"from": self.from_chat_id}
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorMove:
+    reason: str
+    override: bool
+    audit: AuditDates | None = None  # the move entered an audit step
+
+    def as_json(self) -> dict[str, Any]:
+        dates = self.audit.as_json() if self.audit is not None else {}
+        return {"reason": self.reason, "override": self.override, **dates}
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorMessage:
+    text: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"text": self.text}
+
+
+EventDetail = (
+    AuditDates | LanguageSet | FlowMigrated | ChatMigrated | OperatorMove | OperatorMessage
+)
+
+
+def encode(detail: EventDetail | None) -> str | None:
+    """The ``detail`` column's text for ``detail``."""
+    if detail is None:
+        return None
+    return json.dumps(detail.as_json(), ensure_ascii=False)
+
+
+def _audit(data: dict[str, Any]) -> AuditDates | None:
+    if "due" not in data:
+        return None
+    return AuditDates(dt.date.fromisoformat(data["submitted"]), dt.date.fromisoformat(data["due"]))
+
+
+def decode(kind: str, text: str | None) -> EventDetail | None:
+    """The typed detail of an entry of ``kind`` from its column (None: the kind has none)."""
+    if text is None:
+        return None
+    if kind == "answer":
+        return _audit(json.loads(text))
+    if kind == "language":
+        return LanguageSet(str(json.loads(text)["language"]))
+    if kind == "migrate":
+        data = json.loads(text)
+        if "from" in data:
+            return ChatMigrated(int(data["from"]))
+        return FlowMigrated(int(data["flow_version"]))
+    if kind == "operator-move":
+        data = json.loads(text)
+        return OperatorMove(str(data["reason"]), bool(data["override"]), _audit(data))
+    if kind == "operator-message":
+        return OperatorMessage(str(json.loads(text)["text"]))
+    return None
