@@ -88,14 +88,14 @@ async def test_an_update_that_fails_undoes_only_its_own_change(
 ) -> None:
     intake = await started(harness)
     unlucky = CROWD[7]["id"]
-    insert_event = events.insert_event
+    append = events.append
 
-    def failing_for_one(db: Any, row: Any) -> None:
-        insert_event(db, row)
-        if row[0] == unlucky:
+    def failing_for_one(db: Any, event: events.Event) -> None:
+        append(db, event)
+        if event.chat_id == unlucky:
             raise RuntimeError("a bug in the middle of one chat's change")
 
-    monkeypatch.setattr(events, "insert_event", failing_for_one)
+    monkeypatch.setattr(events, "append", failing_for_one)
     intake.accept_updates(presses(harness))
     await intake.drain(10)
     assert saved_state(harness, unlucky) == ("welcome", 0)  # its half-made change undone

@@ -33,13 +33,6 @@ class GroupCommit:
         self._saved: asyncio.Future[None] | None = None  # resolved by the group's commit
         sql.attach_group(self.conn, self)
 
-    def detach(self) -> None:
-        """Commit what waits and stop grouping (before the connection closes)."""
-        try:
-            self.commit()
-        finally:
-            sql.detach_group(self.conn)
-
     async def durable(self) -> None:
         """Wait until the changes made so far (by this update's handling, or by anyone outside
         one) are committed; raises what their commit raised, each time it is asked."""

@@ -122,10 +122,6 @@ def attach_group(conn: sqlite3.Connection, group: _Group) -> None:
     _groups[conn] = group
 
 
-def detach_group(conn: sqlite3.Connection) -> None:
-    _groups.pop(conn, None)
-
-
 def commit_group(db: Database) -> None:
     """Commit what the connection's group commit holds, and stop grouping (before closing)."""
     group = _groups.pop(db.conn, None)
