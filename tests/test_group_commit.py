@@ -152,3 +152,23 @@ async def test_a_group_whose_commit_fails_is_handled_again_once(harness: BotHarn
     # And each chat is shown its next step.
     shown = {c.chat_id for c in harness.api.calls if c.method in ("editMessageText", "sendMessage")}
     assert shown >= {u["id"] for u in CROWD}
+
+
+async def test_a_press_answered_is_recorded_done_with_the_next_commit(harness: BotHarness) -> None:
+    """A crash right after the reply must not find the press still owed (and show its step
+    once more at the next start)."""
+    intake = await started(harness)
+    pressed = presses(harness)
+    intake.accept_updates(pressed)
+    await intake.drain(10)
+    for _ in range(3):  # the group's commit comes on the next turn of the loop
+        await asyncio.sleep(0)
+    with sqlite3.connect(harness.settings.db_path) as other:
+        statuses = Counter(
+            status
+            for (status,) in other.execute(
+                f"SELECT status FROM inbox WHERE update_id IN ({','.join('?' * len(pressed))})",
+                [u.update_id for u in pressed],
+            )
+        )
+    assert statuses == {"done": len(CROWD)}

@@ -75,7 +75,8 @@ class HandleOnceApplication(
             return
         await self._handle_until_stored(update)
         try:
-            ledger.finish(update.update_id)
+            with ledger.handling():  # the done mark shares the group's commit
+                ledger.finish(update.update_id)
         except StoreUnavailable as exc:  # handled all the same; the mark is written later
             log.info("update %s: handled, its record waits (%s)", update.update_id, exc)
         except Exception as exc:

@@ -8,8 +8,10 @@ a crash or a second press can never apply it twice. When the update's handling e
 (:meth:`owe`) and made good later (:meth:`settle`), including after a crash: an update whose
 change was saved and whose reply was never confirmed is still ``owed`` in SQLite.
 
-Done marks are written in batches (with the next kept batch, or a few dozen at a time, or
-when the bot goes idle): a crash in between at worst shows a step once more, or answers a
+While the bot handles updates, an update's done mark shares the commit of the changes made
+beside it (see below), so a crash after a reply does not show that step once more. Elsewhere
+done marks are written in batches (with the next kept batch, or a few dozen at a time, or when
+the bot goes idle): a crash in between at worst shows a step once more, or answers a
 ``/status`` twice; it never loses or repeats a change.
 
 While updates are handled (:meth:`handling`), their changes share one commit per turn of the
@@ -29,7 +31,7 @@ from sqlite_utils import Database
 from bot.services.clock import Clock, iso
 from bot.storage import inbox, meta
 from bot.storage.group_commit import GroupCommit
-from bot.storage.sql import joining_group, transaction
+from bot.storage.sql import joined, joining_group, transaction
 
 KEEP_FOR = dt.timedelta(days=2)  # Telegram redelivers only recent updates
 PRUNE_BATCH = 2_000
@@ -127,6 +129,12 @@ class UpdateLedger:
         self._unhandled.discard(update_id)
         self._claimed.discard(update_id)
         if update_id in self._owed_updates:
+            return
+        if self.group is not None and joined() is not None:
+            # Sharing the group's commit costs no commit of its own, and a crash after the
+            # reply no longer shows the step once more.
+            with transaction(self.db):
+                inbox.mark_done(self.db, [update_id], iso(self.clock()))
             return
         if not self._to_finish:
             self._finishing_since = time.monotonic()
