@@ -52,6 +52,7 @@ from bot.services.reminders import ReminderService
 from bot.services.roster import Roster
 from bot.services.step_view import StepViews
 from bot.services.tickets import TicketService
+from bot.services.workdays import default_calendar
 from bot.storage.db import BackgroundCheckpointer, close_database, open_database
 from bot.telegram_sender import TelegramSender
 
@@ -168,7 +169,7 @@ def build_application(
         broadcasts=BroadcastService(db, spec, clock),
         drafts=DraftService(db, clock),
         reminders=ReminderService(db, spec, clock, quiet, settings.idle_days),
-        funnel=FunnelService(db, spec, settings.idle_days),
+        funnel=FunnelService(db, spec, default_calendar(), settings.idle_days),
         delivery=Delivery(
             TelegramSender(application.bot), Limits(per_second=settings.broadcast_rate)
         ),
