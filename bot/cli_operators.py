@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -140,9 +140,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     def step_name(step_id: str) -> str:
         return catalog.text("en", spec.steps[step_id].name)
 
+    chunks = Portfolio(db, spec, default_calendar(), utc_now).csv_chunks(BoardFilter(), step_name)
     try:
-        portfolio = Portfolio(db, spec, default_calendar(), utc_now)
-        chunks = portfolio.csv_chunks(BoardFilter(), step_name)
         if args.output is None:
             rows = _write_rows(chunks, sys.stdout, bom=False)
         else:
@@ -151,10 +150,14 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{rows} chats written to {args.output}", file=sys.stderr)
         return 0
     finally:
+        # Before the database, also when the reader went away (``export | head``): its open
+        # read would keep the connection from closing.
+        if isinstance(chunks, Generator):
+            chunks.close()
         close_database(db)
 
 
-def _write_rows(chunks: Iterator[str], out: TextIO, *, bom: bool) -> int:
+def _write_rows(chunks: Iterable[str], out: TextIO, *, bom: bool) -> int:
     """Write the CSV ``chunks`` (a BOM first; each one whole rows) to ``out``; returns the rows
     under the header."""
     import csv
