@@ -4,7 +4,8 @@ Seeds ``--chats`` companies with about ``--events`` logged moves each along the 
 (answers that keep a step open, loops back, a few blocked chats), written in time order across
 chats as the bot writes them (so reading the log chat by chat jumps around the table), then
 times ``step_funnel`` against a bare baseline: iterating the same query and doing nothing.
-Also shown: the counting alone, over the same rows already in memory.
+Also shown: the counting alone, over the same rows already in memory, and the whole model
+``/stats`` and the console read (``funnel_model``: the step funnel and the chats' counts).
 
     python -m benchmarks.bench_step_funnel [--chats 100000] [--events 15] [--rounds 3]
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from bot.config import DEFAULT_CALENDAR, PROJECT_ROOT
 from bot.services.flow_spec import FlowSpec, load_flow
+from bot.services.funnel import funnel_model
 from bot.services.step_funnel import funnel_of_moves, step_funnel
 from bot.services.workdays import Calendar
 from bot.storage import events
@@ -121,7 +123,7 @@ def main() -> None:
             "ORDER BY c.id, e.id"
         ).fetchall()
         print(f"  plan: {' | '.join(str(row[-1]) for row in plan)}")
-        bare, full = [], []
+        bare, full, whole = [], [], []
         result = None
         for _ in range(args.rounds):  # alternated, so drift hits both alike
             t0 = time.perf_counter()
@@ -131,6 +133,9 @@ def main() -> None:
             t0 = time.perf_counter()
             result = step_funnel(db, spec, calendar, now)
             full.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            funnel_model(db, spec, calendar, now, 3)
+            whole.append(time.perf_counter() - t0)
         rows_in_memory = list(events.moves_with_current_step(db))
         close_database(db)
     counting = []
@@ -144,6 +149,8 @@ def main() -> None:
     print(f"  bare query streamed    {base:8.2f} s   ({rows / base:,.0f} rows/s)")
     print(f"  step_funnel            {mine:8.2f} s   ({rows / mine:,.0f} rows/s)")
     print(f"  ratio                  {mine / base:8.2f}x  (median of {args.rounds} rounds)")
+    model = statistics.median(whole)
+    print(f"  funnel_model           {model:8.2f} s   (/stats and the console: with the counts)")
     alone = statistics.median(counting)
     print(f"  counting alone         {alone:8.2f} s   (the rows already in memory)")
     print(

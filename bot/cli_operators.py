@@ -16,8 +16,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Generator, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -122,20 +123,47 @@ def cmd_broadcasts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Every chat, as the console's ``board.csv`` of an unfiltered board gives them (the same
+    columns, steps by their English names; a file gets the BOM, standard output not)."""
     from bot.app import load_catalog_and_flow
     from bot.services.clock import utc_now
-    from bot.services.funnel import write_csv
+    from bot.services.portfolio import BoardFilter, Portfolio
+    from bot.services.workdays import Calendar
     from bot.storage.db import close_database, open_database
 
     catalog, spec = load_catalog_and_flow(settings)
     db = open_database(settings.db_path)
+
+    def step_name(step_id: str) -> str:
+        return catalog.text("en", spec.steps[step_id].name)
+
+    calendar = Calendar.load(settings.calendar_path, clock=utc_now)
+    chunks = Portfolio(db, spec, calendar).csv_chunks(BoardFilter(), step_name)
     try:
         if args.output is None:
-            rows = write_csv(db, spec, catalog, sys.stdout, utc_now())
+            rows = _write_rows(chunks, sys.stdout, bom=False)
         else:
-            with args.output.open("w", encoding="utf-8-sig", newline="") as handle:
-                rows = write_csv(db, spec, catalog, handle, utc_now())
+            with args.output.open("w", encoding="utf-8", newline="") as handle:
+                rows = _write_rows(chunks, handle, bom=True)
             print(f"{rows} chats written to {args.output}", file=sys.stderr)
         return 0
     finally:
+        # Before the database, also when the reader went away (``export | head``): its open
+        # read would keep the connection from closing.
+        if isinstance(chunks, Generator):
+            chunks.close()
         close_database(db)
+
+
+def _write_rows(chunks: Iterable[str], out: TextIO, *, bom: bool) -> int:
+    """Write the CSV ``chunks`` (a BOM first; each one whole rows) to ``out``; returns the rows
+    under the header."""
+    import csv
+    import io
+
+    rows = 0
+    for number, chunk in enumerate(chunks):
+        text = chunk if bom or number else chunk.removeprefix("\ufeff")
+        out.write(text)
+        rows += sum(1 for _ in csv.reader(io.StringIO(text)))
+    return max(rows - 1, 0)

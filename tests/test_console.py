@@ -350,13 +350,13 @@ async def test_a_slow_funnel_never_holds_the_page(
     import bot.web.pages as pages
 
     release = threading.Event()
-    real = pages.step_funnel
+    real = pages.funnel_model
 
     def slow(*args: object) -> object:
         release.wait(10)
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pages, "step_funnel", slow)
+    monkeypatch.setattr(pages, "funnel_model", slow)
     monkeypatch.setattr(pages, "FUNNEL_WAIT_SECONDS", 0.05)
     await walk(harness, EN_USER, ["begin"])
     async with client_for(harness) as (client, console):

@@ -106,9 +106,9 @@ async def test_formula_names_are_escaped_in_board_csv_and_export(
 
     for n, formula in enumerate(FORMULAS):
         assert by_id[str(5000 + n)]["name"] == "'" + formula, formula
-        assert exported[str(5000 + n)]["title"] == "'" + formula, formula
-    for table, name in ((by_id, "name"), (exported, "title")):
-        assert table[str(GROUP_ID)][name] == "'" + FORMULAS[0]  # the group's title too
+        assert exported[str(5000 + n)]["name"] == "'" + formula, formula  # one format
+    for table in (by_id, exported):
+        assert table[str(GROUP_ID)]["name"] == "'" + FORMULAS[0]  # the group's title too
         assert str(GROUP_ID) in table  # its id is written as the number it is, no quote
     assert '"\'=HYPERLINK(""http://x"",""y"")"' in board.text  # quoted as CSV, too
     assert f"\n{GROUP_ID}," in written

@@ -90,7 +90,7 @@ async def test_the_funnel_counts_working_days_in_the_singular_too(harness: BotHa
         await sign_in(harness, client, "zh")
         page = unescape((await client.get("/console/funnel")).text)
         assert "中位数 1 · 第 90 百分位 1 个工作日" in page and "P90" not in page
-        assert "已阅读路线：占已开始的 100%" in page  # a row's tooltip, full-width colon
+        assert "认证路线：占已开始的 100%" in page  # a row's tooltip, full-width colon
 
 
 async def test_the_broadcasts_page_names_the_audience_in_words(harness: BotHarness) -> None:

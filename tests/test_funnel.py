@@ -1,4 +1,4 @@
-"""The funnel: /stats (text and chart) for operators, and the CSV export."""
+"""The funnel: /stats (text and chart) for operators, and the command line's CSV export."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from PIL import Image
 
 from bot.cli_operators import cmd_export
 from bot.demo.updates import UpdateFactory
-from bot.services import funnel as funnel_module
-from bot.services.chart import Bar
-from bot.services.funnel import chart_bars, funnel_chart, funnel_stats, write_csv
+from bot.services.funnel import Funnel, funnel_model
 from bot.services.step_funnel import percent_text
 from bot.storage.sql import transaction
+from bot.telegram import funnel_chart as chart_module
+from bot.telegram.funnel_chart import Bar, chart_bars, funnel_chart
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 
 OPERATOR = UpdateFactory.user(900, "Olga", "en")
@@ -72,30 +72,42 @@ def seed(harness: BotHarness) -> None:
         db.execute("UPDATE chats SET active = 0 WHERE id = 7003")
 
 
-def test_counts_reached_and_median_days_per_stage(harness: BotHarness) -> None:
+def model(harness: BotHarness, days: int = 30) -> Funnel:
+    spec = harness.services.spec
+    return funnel_model(
+        harness.db, spec, harness.services.calendar, DAY0 + dt.timedelta(days=days), 3
+    )
+
+
+def test_counts_reached_and_working_days_per_stage(harness: BotHarness) -> None:
     seed(harness)
     spec = harness.services.spec
-    result = funnel_stats(harness.db, spec, DAY0 + dt.timedelta(days=30), 3)
-    assert (result.total, result.finished, result.blocked, result.idle) == (3, 1, 1, 1)
-    assert result.by_step == {"op_apply": 1}
-    assert result.by_stage == {"tmall_operator": 1}
-    assert result.by_language == {"en": 2, "zh": 1}
-    assert result.reached == {
-        "eligibility": 3,
-        "register": 2,
-        "tmall_operator": 2,
-        "international": 1,
+    result = model(harness)
+    counts = result.chats
+    assert (counts.total, counts.finished, counts.blocked, counts.idle) == (3, 1, 1, 1)
+    assert counts.by_language == {"en": 2, "zh": 1}
+    now = {s.step_id: s.now for s in result.flow.steps if s.now}
+    assert now == {"op_apply": 1, "finished": 1}
+    stages = {s.stage_id: (s.now, s.reached) for s in result.flow.stages}
+    assert stages == {
+        "eligibility": (0, 3),
+        "register": (0, 2),
+        "tmall_operator": (1, 2),
+        "international": (0, 1),
     }
-    assert result.median_days == {
-        "eligibility": 3.0,
-        "register": 4.5,
-        "tmall_operator": 1.0,
-        "international": 9.0,
+    # Working days in China (1 September 2026 is a Tuesday): 7001 Tue→Thu 2, Thu→Sun 1;
+    # 7002 Tue→Sat 3, Sat→Fri 5, Fri→Sat 0, Sat 12→Mon 21 7 (Sunday 20 a working day).
+    times = {s.stage_id: (s.median_workdays, s.p90_workdays) for s in result.flow.stages}
+    assert times == {
+        "eligibility": (2.5, 3.0),
+        "register": (3.0, 5.0),
+        "tmall_operator": (0.0, 0.0),  # 7001 is still there: not timed
+        "international": (7.0, 7.0),
     }
-    assert result.started == 3
-    assert result.step_reached["welcome"] == 3
-    assert result.step_reached["taobao_corporate"] == 2
-    assert result.step_reached["finished"] == 1
+    assert result.flow.started == 3 and result.flow.finished == 1
+    assert result.step("welcome").reached == 3
+    assert result.step("taobao_corporate").reached == 2
+    assert result.step("finished").reached == 1
     day = dt.date(2026, 10, 1)
     for lang in ("en", "zh"):
         for by_step in (False, True):
@@ -115,7 +127,7 @@ def test_percent_text_rounds_half_up_and_never_shows_a_false_0_or_100() -> None:
 def test_chart_rows_per_stage_and_per_step(harness: BotHarness) -> None:
     seed(harness)
     spec, catalog = harness.services.spec, harness.services.catalog
-    result = funnel_stats(harness.db, spec, DAY0 + dt.timedelta(days=30), 3)
+    result = model(harness)
     assert chart_bars(result, spec, catalog, "en") == [
         Bar("0 · Eligibility check before you start", 3, "100%"),
         Bar("1 · Register as a service provider", 2, "67%"),
@@ -125,15 +137,17 @@ def test_chart_rows_per_stage_and_per_step(harness: BotHarness) -> None:
     ]
     assert chart_bars(result, spec, catalog, "zh")[-1] == Bar("认证完成", 1, "33%")
     steps = chart_bars(result, spec, catalog, "en", by_step=True)
+
+    def name(step_id: str) -> str:  # a step as a place, as the console names it
+        return catalog.text("en", spec.steps[step_id].name)
+
     assert len(steps) == len(spec.steps)  # every step but the finish, then "Certified"
     by_label = {bar.label: bar for bar in steps}
-    assert by_label["0 · Roadmap read"] == Bar("0 · Roadmap read", 3, "100%")
-    assert by_label["1 · Taobao corporate account"].percent == "67%"
-    assert by_label["2 · Application started"].value == 2
-    assert by_label["3 · International application started"] == Bar(
-        "3 · International application started", 1, "33%"
-    )
-    assert by_label["0 · Not eligible (same company)"].percent == "0%"
+    assert by_label["0 · The roadmap"] == Bar("0 · The roadmap", 3, "100%")
+    assert by_label[f"1 · {name('taobao_corporate')}"].percent == "67%"
+    assert by_label["2 · Applying for Tmall Operator (New)"].value == 2
+    assert by_label[f"3 · {name('intl_apply')}"] == Bar(f"3 · {name('intl_apply')}", 1, "33%")
+    assert by_label[f"0 · {name('not_eligible')}"].percent == "0%"
     assert steps[-1] == Bar("Certified", 1, "33%")
     assert steps[0].value_text == "3 · 100%"
 
@@ -146,8 +160,10 @@ async def test_stats_for_operators_with_a_chart(harness: BotHarness, clock: Froz
     assert [c.method for c in calls] == ["sendMessage", "sendPhoto"]
     text = texts(calls)
     assert "Chats: 4 · finished 1 · idle 1 · blocked 1" in text
-    assert "Tmall Operator (New) certification</b>: 1 now · 2 reached · median 1 day" in text
-    assert "median 4.5 days" in text
+    assert (
+        "Tmall Operator (New) certification</b>: 1 now · 2 reached · median 0 · p90 0 working days"
+    ) in text
+    assert "median 3 · p90 5 working days" in text
     assert "The roadmap: 1" in text  # EN_USER at the welcome step
     assert "Languages: English 3 · 中文 1" in text
     calls = await harness.command(ZH_OPERATOR, "/stats")
@@ -186,8 +202,8 @@ async def test_the_chart_says_the_day_and_the_share_of_the_started(
         drawn.append({"title": title, "bars": bars, **options})
         return b"\x89PNG fake"
 
-    monkeypatch.setattr(funnel_module, "bar_chart", record)
-    monkeypatch.setattr(funnel_module, "cjk_font_file", lambda: "/a/cjk/font.ttc")
+    monkeypatch.setattr(chart_module, "bar_chart", record)
+    monkeypatch.setattr(chart_module, "cjk_font_file", lambda: "/a/cjk/font.ttc")
     clock.now = dt.datetime(2026, 9, 30, 17, 0, tzinfo=dt.UTC)  # already 1 October in China
     await harness.command(OPERATOR, "/stats")
     await harness.command(ZH_OPERATOR, "/stats 步骤")
@@ -197,7 +213,7 @@ async def test_the_chart_says_the_day_and_the_share_of_the_started(
     assert en["cjk"] is False and [bar.percent for bar in en["bars"]][:2] == ["100%", "67%"]
     assert zh["title"] == "到达各步骤的公司数"
     assert zh["subtitle"] == "2026年10月1日 · 百分比按已开始的 3 家公司计算"
-    assert zh["cjk"] is True and zh["bars"][0] == Bar("0 · 已阅读路线", 3, "100%")
+    assert zh["cjk"] is True and zh["bars"][0] == Bar("0 · 认证路线", 3, "100%")
 
 
 async def test_stats_in_chinese_for_a_chinese_operator(harness: BotHarness) -> None:
@@ -205,27 +221,28 @@ async def test_stats_in_chinese_for_a_chinese_operator(harness: BotHarness) -> N
     await harness.restart()
     seed(harness)
     calls = await harness.command(ZH_OPERATOR, "/stats")
-    assert "认证漏斗" in texts(calls) and "中位数 4.5 天" in texts(calls)
+    assert "认证漏斗" in texts(calls) and "中位数 3 · 第 90 百分位 5 个工作日" in texts(calls)
     calls = await harness.command(ZH_USER, "/stats")  # a user: refused, in Chinese
     assert [c.method for c in calls] == ["sendMessage"] and "仅限客服团队" in texts(calls)
 
 
-def test_export_writes_every_chat_as_csv(harness: BotHarness, tmp_path: Path) -> None:
+def test_export_writes_every_chat_as_csv(
+    harness: BotHarness, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     seed(harness)
-    spec, catalog = harness.services.spec, harness.services.catalog
-    out = io.StringIO()
-    rows = write_csv(harness.db, spec, catalog, out, DAY0 + dt.timedelta(days=30))
-    assert rows == 3
-    table = list(csv.DictReader(io.StringIO(out.getvalue())))
+    target = tmp_path / "chats.csv"
+    assert cmd_export(argparse.Namespace(output=target), harness.settings) == 0
+    assert "3 chats written to" in capsys.readouterr().err
+    text = target.read_text(encoding="utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(text)))
     by_id = {row["chat_id"]: row for row in table}
     assert by_id["7001"]["stage_number"] == "2"
     # The step it is at, as a place (not its "done" title, as it has not applied yet).
     assert by_id["7001"]["step_title"] == "Applying for Tmall Operator (New)"
-    assert by_id["7001"]["idle_days"] == "25.0"
-    assert by_id["7002"]["finished_at"].startswith("2026-09-21")
+    assert by_id["7002"]["finished"] == "1" and by_id["7002"]["working_days_at_step"] == ""
     assert by_id["7003"]["active"] == "0" and by_id["7003"]["language"] == "zh"
-    target = tmp_path / "chats.csv"
-    assert cmd_export(argparse.Namespace(output=target), harness.settings) == 0
-    text = target.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("chat_id,type,title,language,stage_number")
+    assert text.splitlines()[0].startswith("chat_id,type,name,language,stage_number")
     assert len(text.splitlines()) == 4
+    assert cmd_export(argparse.Namespace(output=None), harness.settings) == 0
+    out = capsys.readouterr().out
+    assert not out.startswith("\ufeff") and out.splitlines() == text.splitlines()

@@ -13,7 +13,7 @@ from typing import Any
 from bot.config import DEFAULT_CALENDAR
 from bot.demo.offline_api import BOT_USER
 from bot.demo.updates import UpdateFactory
-from bot.services.funnel_svg import funnel_svg
+from bot.services.funnel import funnel_model
 from bot.services.i18n import Catalog
 from bot.services.step_funnel import (
     StepFunnel,
@@ -24,6 +24,7 @@ from bot.services.step_funnel import (
 from bot.services.workdays import Calendar as WorkingCalendar
 from bot.storage import chats, events
 from bot.storage.sql import transaction
+from bot.web.funnel_svg import funnel_svg
 from tests.helpers.funnel import median_p90_of
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 
@@ -231,7 +232,7 @@ class TrickyCatalog(Catalog):
     """The real catalogs, with a step title that needs escaping."""
 
     def text(self, lang: str, message_id: str, **args: Any) -> str:
-        if message_id == "title-welcome":
+        if message_id == "name-welcome":
             return f'<Roadmap> & "{lang}"'
         return super().text(lang, message_id, **args)
 
@@ -242,7 +243,7 @@ async def test_the_svg_is_valid_escaped_and_in_the_language_asked(
     await walk(harness, clock)
     spec = harness.services.spec
     now = dt.datetime(2026, 9, 30, 17, 0, tzinfo=dt.UTC)  # 1 October in China
-    funnel = step_funnel(harness.db, spec, WorkingCalendar.load(DEFAULT_CALENDAR), now)
+    funnel = funnel_model(harness.db, spec, WorkingCalendar.load(DEFAULT_CALENDAR), now, 3)
     catalog = TrickyCatalog(harness.settings.locales_dir)
     real = harness.services.catalog
     svgs = {lang: funnel_svg(funnel, spec, catalog, lang) for lang in ("en", "zh")}
@@ -257,7 +258,7 @@ async def test_the_svg_is_valid_escaped_and_in_the_language_asked(
         assert f'<Roadmap> & "{lang}"' in texts  # escaped in the source, itself when read
         rows = [row.findtext(f"{SVG}title") or "" for row in root.iter(f"{SVG}g")]
         assert len(rows) == len(spec.steps)
-        manages = real.text(lang, "title-manages-shops")  # step names in that language
+        manages = real.text(lang, "name-manages-shops")  # step names in that language
         colon = ": " if lang == "en" else "："
         assert any(row.startswith(f"{manages}{colon}") for row in rows)
         assert manages.replace(" ", "") in "".join(texts).replace(" ", "")  # maybe wrapped

@@ -10,8 +10,8 @@ import pytest
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.demo.updates import UpdateFactory
-from bot.services import funnel as funnel_module
 from bot.services.i18n import Catalog
+from bot.telegram import funnel_chart as chart_module
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 from tests.helpers.paths import FULL_PATH, TO_OP_SUBMITTED, go, plain, walk
 
@@ -100,25 +100,26 @@ async def test_stats_names_languages_says_when_there_is_no_median_and_counts_rig
         drawn.append(options["subtitle"])
         return b"\x89PNG fake"
 
-    monkeypatch.setattr(funnel_module, "bar_chart", record)
-    monkeypatch.setattr(funnel_module, "cjk_font_file", lambda: "/a/cjk/font.ttc")
+    monkeypatch.setattr(chart_module, "bar_chart", record)
+    monkeypatch.setattr(chart_module, "cjk_font_file", lambda: "/a/cjk/font.ttc")
     await harness.command(ZH_USER, "/start")  # one chat, which has finished no stage
     en = texts(await harness.command(OPERATOR, "/stats"))
     zh = texts(await harness.command(ZH_OPERATOR, "/stats"))
     assert "Languages: 中文 1" in en and "语言：中文 1" in zh
     assert "zh:" not in en + zh and "–" not in en + zh
-    assert "1 reached · no company has finished this stage yet" in en
-    assert "累计到达 1 · 尚无公司完成此阶段" in zh
+    assert "1 reached · no company has moved on from this stage yet" in en
+    assert "累计到达 1 · 尚无公司离开此阶段" in zh
     assert drawn[0].endswith("percentages of the 1 chat that started")
     await go(harness, EN_USER, [])
     harness.clock.advance(days=1)
     await harness.answer(EN_USER, "begin")
     await harness.answer(EN_USER, "yes")
     harness.clock.advance(days=1)
-    await harness.answer(EN_USER, "yes")  # past the eligibility check: 1 day there
+    await harness.answer(EN_USER, "yes")  # past the eligibility check: 2 working days there
     en = texts(await harness.command(OPERATOR, "/stats"))
     assert "Languages: English 1 · 中文 1" in en
-    assert "2 reached · median 2 days" in en and drawn[-1].endswith("of the 2 chats that started")
+    assert "2 reached · median 2 · p90 2 working days" in en
+    assert drawn[-1].endswith("of the 2 chats that started")
 
 
 # -- 7. /id: a plain sentence for clients, the settings only for operators; /help lists it ---

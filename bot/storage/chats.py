@@ -7,7 +7,6 @@ Rows come back as :class:`ChatRow`, a ``NamedTuple``: as cheap as a tuple, read 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -159,34 +158,6 @@ def progress_counts(db: Database, idle_before: str) -> list[ProgressCount]:
         [idle_before],
     )
     return [ProgressCount._make(row) for row in cursor.fetchall()]
-
-
-class ExportRow(NamedTuple):
-    id: int
-    type: str
-    title: str | None
-    language: str
-    state: str
-    finished_at: str | None
-    active: int
-    muted: int
-    audit_step: str | None
-    audit_submitted_on: str | None
-    audit_due_on: str | None
-    created_at: str | None
-    updated_at: str | None
-
-
-def export_rows(db: Database) -> Iterator[ExportRow]:
-    """Every chat in id order, with whether it muted reminders (streamed, not loaded)."""
-    cursor = db.execute(
-        "SELECT c.id, c.type, c.title, c.language, c.state, c.finished_at, c.active, "
-        "m.chat_id IS NOT NULL, c.audit_step, c.audit_submitted_on, c.audit_due_on, "
-        "c.created_at, c.updated_at FROM chats c "
-        "LEFT JOIN muted_chats m ON m.chat_id = c.id ORDER BY c.id"
-    )
-    for row in cursor:
-        yield ExportRow._make(row)
 
 
 class PlanRow(NamedTuple):

@@ -127,21 +127,6 @@ def first_event_at_or_after(db: Database, at: str) -> int:
     return newest_event(db) + 1
 
 
-class Move(NamedTuple):
-    chat_id: int
-    to_state: str
-    at: str
-
-
-def moves_by_chat(db: Database) -> Iterator[Move]:
-    """Every logged change that put a chat at a step, chat by chat, oldest first (streamed)."""
-    cursor = db.execute(
-        "SELECT chat_id, to_state, at FROM events WHERE to_state IS NOT NULL ORDER BY chat_id, id"
-    )
-    for row in cursor:
-        yield Move._make(row)
-
-
 def move_events(db: Database, old_chat_id: int, new_chat_id: int) -> None:
     """A group became a supergroup: its history follows the new id."""
     write(db, "UPDATE events SET chat_id = ? WHERE chat_id = ?", [new_chat_id, old_chat_id])

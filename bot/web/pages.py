@@ -19,11 +19,10 @@ from starlette.types import Receive, Scope, Send
 
 from bot.callbacks import parse_chat_id, parse_number
 from bot.services.audience import describe_audience
-from bot.services.funnel_svg import funnel_svg
+from bot.services.funnel import Funnel, funnel_model
 from bot.services.i18n import LANGUAGES
 from bot.services.portfolio import SORTS, BoardFilter
 from bot.services.readers import ReadStream
-from bot.services.step_funnel import StepFunnel, step_funnel
 from bot.web.console import (
     BROADCAST_NOTICES,
     COMPANY_NOTICES,
@@ -34,6 +33,7 @@ from bot.web.console import (
     notice_of,
     operators_only,
 )
+from bot.web.funnel_svg import funnel_svg
 
 FUNNEL_FRESH = dt.timedelta(minutes=2)
 FUNNEL_WAIT_SECONDS = 3.0
@@ -171,7 +171,9 @@ def page_routes(console: Console) -> list[Route]:
             support=services.tickets.configured,
         )
 
-    async def funnel_data() -> StepFunnel | None:
+    idle_days = services.settings.idle_days
+
+    async def funnel_data() -> Funnel | None:
         """The last funnel computed, refreshed in the background when older than
         :data:`FUNNEL_FRESH` (over a large log it takes a while: a page never waits long)."""
         cached = console.cache.get("funnel")
@@ -181,7 +183,7 @@ def page_routes(console: Console) -> list[Route]:
 
             async def compute() -> None:
                 result = await console.readers.run(
-                    lambda p: step_funnel(p.db, p.spec, p.calendar, now)
+                    lambda p: funnel_model(p.db, p.spec, p.calendar, now, idle_days)
                 )
                 console.cache["funnel"] = (now, result)
 

@@ -102,13 +102,13 @@ unmute-already = 🔔 Reminders are already on.
 ## /stats
 stats-title = 📊 Certification funnel
 stats-totals = Chats: { $total } · finished { $finished } · idle { $idle } · blocked { $blocked } · muted reminders { $muted }
-stats-by-stage = Now at each stage (reached so far · median days in stage)
+stats-by-stage = Now at each stage (reached so far · working days in China spent in the stage by the chats that moved on: median and 90th percentile)
 stats-stage = <b>{ $number } · { $stage }</b>: { $now } now · { $reached } reached · { $median }
-stats-median = median { $days ->
-        [one] { $days } day
-       *[other] { $days } days
+stats-median = median { $median } · p90 { $p90 ->
+        [one] { $p90 } working day
+       *[other] { $p90 } working days
     }
-stats-no-median = no company has finished this stage yet
+stats-no-median = no company has moved on from this stage yet
 stats-step = { "  " }• { $step }: { $count }
 stats-languages = Languages: { $languages }
 stats-language = { $language } { $count }

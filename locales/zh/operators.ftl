@@ -88,10 +88,10 @@ unmute-already = 🔔 提醒已经是开启状态。
 ## /stats
 stats-title = 📊 认证漏斗
 stats-totals = 公司：{ $total } · 已完成 { $finished } · 闲置 { $idle } · 已屏蔽 { $blocked } · 已关闭提醒 { $muted }
-stats-by-stage = 各阶段当前公司数（累计到达 · 阶段用时中位数）
+stats-by-stage = 各阶段当前公司数（累计到达 · 已离开该阶段的公司在该阶段所用的中国工作日：中位数和第 90 百分位）
 stats-stage = <b>{ $number } · { $stage }</b>：当前 { $now } · 累计到达 { $reached } · { $median }
-stats-median = 中位数 { $days } 天
-stats-no-median = 尚无公司完成此阶段
+stats-median = 中位数 { $median } · 第 90 百分位 { $p90 } 个工作日
+stats-no-median = 尚无公司离开此阶段
 stats-step = { "  " }• { $step }：{ $count }
 stats-languages = 语言：{ $languages }
 stats-language = { $language } { $count }

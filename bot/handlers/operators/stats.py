@@ -10,7 +10,8 @@ from telegram import InputFile, Update
 from bot.handlers.context import BotContext
 from bot.handlers.operators.access import operator_only
 from bot.handlers.replies import reply
-from bot.services.funnel import funnel_chart, stats_text
+from bot.telegram.funnel_chart import funnel_chart
+from bot.telegram.funnel_text import stats_text
 
 STEP_WORDS = frozenset({"steps", "step", "步骤"})
 
@@ -31,7 +32,7 @@ async def stats(update: Update, context: BotContext) -> None:
         services.spec,
         services.catalog,
         lang,
-        day=now.astimezone(services.quiet.tz).date(),
+        day=result.day,
         by_step=by_step,
     )
     await context.bot.send_photo(chat.id, InputFile(png, filename="funnel.png"))

@@ -1,5 +1,6 @@
-"""The per-step funnel as an inline SVG for the operators' console: no script, no external
-assets, every text escaped, drawn for a phone's width and scaling to whatever it is given.
+"""The funnel model (:mod:`bot.services.funnel`) as an inline SVG for the operators' console:
+no script, no external assets, every text escaped, drawn for a phone's width and scaling to
+whatever it is given.
 
 One row per step, grouped under its stage's heading (with the stage's own figures): the step's
 title and its share of the chats that started, a light bar for the chats that reached it and
@@ -7,7 +8,8 @@ a solid one for those there now (both as a share of the started, so a bar's leng
 percentage), and a line with the counts and the median / p90 working days. The root is
 ``role="img"`` named by its ``<title>``; its ``<desc>`` reads the whole chart out as text, one
 sentence per row, for screen readers; each row's ``<title>`` is its tooltip. Labels come from
-the catalog (``console-funnel-*``, the stage and step titles).
+the catalog (``console-funnel-*``, the stage titles and the steps' titles as places, "The
+roadmap", as the table beside it names them).
 
 SVG text does not wrap, and the fonts are the reader's: long titles are broken at spaces (or
 anywhere, in Chinese) by an estimate of their width, wide characters counting one em and
@@ -20,9 +22,9 @@ import unicodedata
 from html import escape
 
 from bot.services.flow_spec import FlowSpec
+from bot.services.funnel import Funnel
 from bot.services.i18n import Catalog, format_date, format_number, plural_number
-from bot.services.step_funnel import StepFunnel, percent_text
-from bot.services.workdays import china_date
+from bot.services.step_funnel import percent_text
 
 ACCENT = "#FF5000"  # Tmall orange, (255, 80, 0)
 INK, MUTED, TRACK = "#222222", "#595959", "#F1F1F1"
@@ -112,9 +114,10 @@ class _Canvas:
             self.parts.append(_text(x, self.y, right, size=size, fill=MUTED, text_anchor="end"))
 
 
-def funnel_svg(funnel: StepFunnel, spec: FlowSpec, catalog: Catalog, lang: str) -> str:
+def funnel_svg(model: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> str:
     """The funnel as an ``<svg>`` element (a string to put inline in a page), in ``lang``;
-    the date is the day ``computed_at`` falls on in China."""
+    the date is the day it was computed on in China."""
+    funnel = model.flow
 
     def t(message_id: str, **args: object) -> str:
         return catalog.text(lang, message_id, **args)
@@ -134,7 +137,7 @@ def funnel_svg(funnel: StepFunnel, spec: FlowSpec, catalog: Catalog, lang: str) 
             p90=plural_number(round(p90, 1)),
         )
 
-    day = china_date(funnel.computed_at)
+    day = model.day
     title = t("console-funnel-title")
     summary = t(
         "console-funnel-summary",
@@ -180,7 +183,7 @@ def funnel_svg(funnel: StepFunnel, spec: FlowSpec, catalog: Catalog, lang: str) 
         for step in funnel.steps:
             if step.stage_id != stage.id:
                 continue
-            name = t(spec.steps[step.step_id].title)
+            name = t(spec.steps[step.step_id].name)
             share = t("console-funnel-percent", percent=percent_text(step.reached, funnel.started))
             left = counts(step.reached, step.now, step.left)
             right = times(step.median_workdays, step.p90_workdays)

@@ -1,19 +1,25 @@
-"""A horizontal bar chart as PNG bytes, drawn with Pillow (the funnel for /stats).
+"""The ``/stats`` chart: the funnel model as a horizontal bar chart, PNG bytes drawn with Pillow.
 
 One small function instead of a plotting stack: a title and a subtitle line, labels on the
 left, one bar per row scaled to the largest value, the value and its percentage at the end of
-each bar. Chinese labels need a CJK font; when none is installed the caller is told, so it can
-label in English rather than draw boxes.
+each bar. Chinese labels need a CJK font; when none is installed the chart is labelled in
+English rather than with boxes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont
+
+from bot.services.flow_spec import FlowSpec
+from bot.services.funnel import Funnel
+from bot.services.i18n import Catalog, format_date
+from bot.services.step_funnel import percent_text
 
 CJK_FONT_FILES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -80,3 +86,59 @@ def _fit(draw: ImageDraw.ImageDraw, label: str, font: object) -> str:
     while text and draw.textlength(text, font=font) > limit:  # type: ignore[arg-type]
         text = text[:-1]
     return text if text == label else text.rstrip() + "…"
+
+
+def chart_bars(
+    funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str, *, by_step: bool = False
+) -> list[Bar]:
+    """The chart's rows, top to bottom: each stage (or, ``by_step``, each step but the finish,
+    by its title as a place) with the chats that reached it, then the certified ones;
+    percentages of the started."""
+    t = catalog.text
+    flow = funnel.flow
+    bars: list[Bar] = []
+    if by_step:
+        for stat in flow.steps:
+            step = spec.steps[stat.step_id]
+            if step.kind != "finish":
+                label = f"{spec.stage_of(step.id).number} · {t(lang, step.name)}"
+                bars.append(Bar(label, stat.reached, percent_text(stat.reached, flow.started)))
+    else:
+        for stage in spec.stages:
+            value = flow.stage(stage.id).reached
+            label = f"{stage.number} · {t(lang, stage.title)}"
+            bars.append(Bar(label, value, percent_text(value, flow.started)))
+    finished = t(lang, "stats-chart-finished")
+    bars.append(Bar(finished, flow.finished, percent_text(flow.finished, flow.started)))
+    return bars
+
+
+def funnel_chart(
+    funnel: Funnel,
+    spec: FlowSpec,
+    catalog: Catalog,
+    lang: str,
+    *,
+    day: dt.date,
+    by_step: bool = False,
+) -> bytes:
+    """A horizontal bar chart (PNG) of chats reaching each stage (or step), and finishing,
+    with the percentage of the started and ``day`` (when it was drawn) under the title.
+
+    Labels are in ``lang`` when a font for it is installed (Chinese needs a CJK font);
+    otherwise in English rather than as empty boxes.
+    """
+    label_lang = lang if lang == "en" or cjk_font_file() else "en"
+    title = "stats-chart-steps-title" if by_step else "stats-chart-title"
+    subtitle = catalog.text(
+        label_lang,
+        "stats-chart-subtitle",
+        date=format_date(day, label_lang),
+        started=funnel.flow.started,
+    )
+    return bar_chart(
+        catalog.text(label_lang, title),
+        chart_bars(funnel, spec, catalog, label_lang, by_step=by_step),
+        subtitle=subtitle,
+        cjk=label_lang == "zh",
+    )
