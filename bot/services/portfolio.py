@@ -12,7 +12,7 @@ import io
 import json
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
@@ -25,8 +25,9 @@ from bot.services.flow_spec import FlowSpec, Stage, Step
 from bot.services.journey import step_status
 from bot.services.workdays import CALENDAR_ZONE, WorkingCalendar
 from bot.storage import board as store
-from bot.storage import chats
-from bot.storage.board import BoardRow, BoardWhere, BroadcastLine, Received, TicketMessage
+from bot.storage import chat_query, chats
+from bot.storage.board import BroadcastLine, Received, TicketMessage
+from bot.storage.chat_query import ChatQuery, CompanyRow
 
 PER_PAGE = 50
 CSV_CHUNK = 64 * 1024  # characters of CSV handed over at a time
@@ -127,7 +128,7 @@ class Portfolio:
         return self.clock().astimezone(CALENDAR_ZONE).date()
 
     # -- the board ----------------------------------------------------------------------------
-    def where(self, wanted: BoardFilter) -> BoardWhere:
+    def where(self, wanted: BoardFilter) -> ChatQuery:
         """The storage filter for what the operator asked for."""
         states: tuple[str, ...] | None = None
         if wanted.step is not None and wanted.step in self.spec.steps:
@@ -139,7 +140,7 @@ class Portfolio:
         at_step_before = None
         if wanted.stuck_days:
             at_step_before = self._start_of_day_after(self.stuck_since(wanted.stuck_days))
-        return BoardWhere(
+        return ChatQuery(
             states=states,
             language=wanted.language,
             at_step_before=at_step_before,
@@ -174,7 +175,7 @@ class Portfolio:
         today = self.today()
         return BoardPage([self._company(row, today) for row in rows], total, page, pages, wanted)
 
-    def _company(self, row: BoardRow, today: dt.date) -> Company:
+    def _company(self, row: CompanyRow, today: dt.date) -> Company:
         step = self.spec.steps.get(row.state)
         stage = self.spec.stage_of(row.state) if step is not None else None
         days = None
@@ -255,17 +256,16 @@ class Portfolio:
         """How many chats ``audience`` reaches now, and how many muted ones it leaves out (the
         compose page's preview; as :meth:`BroadcastService.size`)."""
         where = chat_filter(audience, self.spec, self.clock())
-        return AudienceSize(
-            chats.count_matching(self.db, where), chats.count_matching(self.db, where, muted=True)
-        )
+        muted = replace(where, muted=True)
+        return AudienceSize(chat_query.count(self.db, where), chat_query.count(self.db, muted))
 
     # -- one company ----------------------------------------------------------------------------
     def company(self, chat_id: int) -> Company | None:
-        row = store.board_row(self.db, chat_id)
+        row = chat_query.company(self.db, chat_id)
         return self._company(row, self.today()) if row is not None else None
 
     def company_page(self, chat_id: int) -> CompanyPage | None:
-        row = store.board_row(self.db, chat_id)
+        row = chat_query.company(self.db, chat_id)
         chat = chats.get_chat(self.db, chat_id)
         if row is None or chat is None:
             return None

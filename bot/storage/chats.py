@@ -8,11 +8,11 @@ Rows come back as :class:`ChatRow`, a ``NamedTuple``: as cheap as a tuple, read 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
+from bot.storage.chat_query import ChatQuery, CompanyRow, companies
 from bot.storage.sql import insert_row, update_row, write
 
 
@@ -104,43 +104,6 @@ def advance_chat(
     return get_chat(db, chat_id) if moved else None
 
 
-# -- selecting chats (audiences) -------------------------------------------------------------
-@dataclass(frozen=True)
-class ChatFilter:
-    """Which chats: every condition given must hold. Inactive and muted chats never match."""
-
-    states: frozenset[str] | None = None  # at one of these steps
-    language: str | None = None
-    updated_before: str | None = None  # no change since (UTC ISO)
-    unfinished: bool = False
-
-
-def filter_sql(where: ChatFilter, *, muted: bool = False) -> tuple[str, list[Any]]:
-    """The WHERE clause on ``chats`` selecting ``where`` (and its parameters); ``muted``: the
-    chats it would select but leaves out because they muted the bot's messages."""
-    mute = "IN" if muted else "NOT IN"
-    clauses = ["active = 1", f"id {mute} (SELECT chat_id FROM muted_chats)"]
-    params: list[Any] = []
-    if where.states is not None:
-        states = sorted(where.states)
-        clauses.append(f"state IN ({', '.join('?' for _ in states)})")
-        params.extend(states)
-    if where.language is not None:
-        clauses.append("language = ?")
-        params.append(where.language)
-    if where.updated_before is not None:
-        clauses.append("updated_at <= ?")
-        params.append(where.updated_before)
-    if where.unfinished:
-        clauses.append("finished_at IS NULL")
-    return " AND ".join(clauses), params
-
-
-def count_matching(db: Database, where: ChatFilter, *, muted: bool = False) -> int:
-    clause, params = filter_sql(where, muted=muted)
-    return int(db.execute(f"SELECT COUNT(*) FROM chats WHERE {clause}", params).fetchone()[0])
-
-
 # -- reading many (operators' figures, exports, reminders) -----------------------------------
 class ProgressCount(NamedTuple):
     state: str
@@ -161,68 +124,25 @@ def progress_counts(db: Database, idle_before: str) -> list[ProgressCount]:
     return [ProgressCount._make(row) for row in cursor.fetchall()]
 
 
-class ExportRow(NamedTuple):
-    id: int
-    type: str
-    title: str | None
-    language: str
-    state: str
-    finished_at: str | None
-    active: int
-    muted: int
-    audit_step: str | None
-    audit_submitted_on: str | None
-    audit_due_on: str | None
-    created_at: str | None
-    updated_at: str | None
+def export_rows(db: Database) -> Iterator[CompanyRow]:
+    """Every chat in id order, with whether it muted the bot (streamed, not loaded)."""
+    return companies(db, ChatQuery())
 
 
-def export_rows(db: Database) -> Iterator[ExportRow]:
-    """Every chat in id order, with whether it muted reminders (streamed, not loaded)."""
-    cursor = db.execute(
-        "SELECT c.id, c.type, c.title, c.language, c.state, c.finished_at, c.active, "
-        "m.chat_id IS NOT NULL, c.audit_step, c.audit_submitted_on, c.audit_due_on, "
-        "c.created_at, c.updated_at FROM chats c "
-        "LEFT JOIN muted_chats m ON m.chat_id = c.id ORDER BY c.id"
-    )
-    for row in cursor:
-        yield ExportRow._make(row)
+_CHAT_COLUMNS_OF_C = ", ".join(f"c.{name}" for name in ChatRow._fields)
 
 
-class PlanRow(NamedTuple):
-    """What planning a chat's reminder needs to know of it."""
-
-    id: int
-    language: str
-    state: str
-    seq: int
-    audit_step: str | None
-    audit_submitted_on: str | None
-    audit_due_on: str | None
-    active: int
-    updated_at: str | None
-    finished_at: str | None
-
-
-_PLAN_COLUMNS = ", ".join(f"c.{name}" for name in PlanRow._fields)
-
-
-def plan_row(db: Database, chat_id: int) -> PlanRow | None:
-    row = db.execute(f"SELECT {_PLAN_COLUMNS} FROM chats c WHERE c.id = ?", [chat_id]).fetchone()
-    return PlanRow._make(row) if row is not None else None
-
-
-def changed_between_events(db: Database, after_event: int, upper: int) -> list[PlanRow]:
+def changed_between_events(db: Database, after_event: int, upper: int) -> list[ChatRow]:
     """The chats with an answers-log entry with id in (``after_event``, ``upper``], each
     once, in the order of their last such entry. Every change of progress is logged, so the
     log is the change feed, and paging on its ids needs no index of its own."""
     cursor = db.execute(
-        f"SELECT {_PLAN_COLUMNS}, MAX(e.id) AS last_event "
+        f"SELECT {_CHAT_COLUMNS_OF_C}, MAX(e.id) AS last_event "
         "FROM events e JOIN chats c ON c.id = e.chat_id WHERE e.id > ? AND e.id <= ? "
         "GROUP BY e.chat_id ORDER BY last_event",
         [after_event, upper],
     )
-    return [PlanRow._make(row[:-1]) for row in cursor.fetchall()]
+    return [ChatRow._make(row[:-1]) for row in cursor.fetchall()]
 
 
 # -- flow versions -----------------------------------------------------------------------------
