@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
+from bot.storage.board import recent_events
 from bot.storage.chats import ChatRow, advance_chat, get_chat, insert_chat
 from bot.storage.db import open_database
 from bot.storage.sql import OutsideTransaction, transaction
@@ -74,3 +75,20 @@ def test_a_write_outside_a_transaction_is_refused(tmp_path: Path) -> None:
         advance_chat(db, 7, "s2", 5, {"state": "s3"}, push_history=True, history_limit=100)
     assert get_chat(db, 7).state == "s2"
     assert not db.conn.in_transaction  # nothing left open that other connections cannot see
+
+
+def test_a_timeline_gets_each_entrys_detail_decoded_whatever_was_written(tmp_path: Path) -> None:
+    """JSON is read in storage: an object as it is, bare text (older ``language`` entries)
+    and other JSON under a key, nothing as an empty mapping."""
+    db = a_chat(tmp_path, [])
+    details = ['{"from": 5}', "zh", "[1, 2]", None, ""]
+    with transaction(db):
+        for detail in details:
+            db.execute(
+                "INSERT INTO events (chat_id, user_id, kind, detail, at, flow_version) "
+                "VALUES (7, 42, 'language', ?, '2026-09-01T00:00:00+00:00', 3)",
+                [detail],
+            )
+    entries = recent_events(db, 7)
+    assert [e.detail for e in entries] == [{"from": 5}, {"text": "zh"}, {"value": [1, 2]}, {}, {}]
+    assert (entries[0].user_id, entries[0].flow_version, entries[0].step) == (42, 3, None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -26,7 +25,7 @@ from bot.services.journey import step_status
 from bot.services.workdays import CALENDAR_ZONE, WorkingCalendar
 from bot.storage import board as store
 from bot.storage import chat_query, chats
-from bot.storage.board import BroadcastLine, Received, TicketMessage
+from bot.storage.board import BroadcastLine, LoggedEvent, Received, TicketMessage
 from bot.storage.chat_query import ChatQuery, CompanyRow
 
 PER_PAGE = 50
@@ -284,25 +283,18 @@ class Portfolio:
             broadcasts=store.broadcasts_received(self.db, chat_id),
         )
 
-    def _entry(self, event: tuple[object, ...]) -> TimelineEntry:
-        kind, step_id, answer_id, to_state, detail, at, user_id, version = event
-        step = self.spec.steps.get(str(step_id)) if step_id else None
-        answer = step.answer(str(answer_id)) if step is not None and answer_id else None
-        try:
-            parsed = json.loads(str(detail)) if detail else {}
-        except ValueError:
-            parsed = {"text": str(detail)}
-        if not isinstance(parsed, dict):
-            parsed = {"value": parsed}
+    def _entry(self, event: LoggedEvent) -> TimelineEntry:
+        step = self.spec.steps.get(event.step) if event.step else None
+        answer = step.answer(event.answer) if step is not None and event.answer else None
         return TimelineEntry(
-            kind=str(kind),
-            at=dt.datetime.fromisoformat(str(at)),
-            user_id=int(str(user_id)) if user_id is not None else None,
+            kind=event.kind,
+            at=dt.datetime.fromisoformat(event.at),
+            user_id=event.user_id,
             step=step,
             answer_label=answer.label if answer is not None else None,
-            to_step=self.spec.steps.get(str(to_state)) if to_state else None,
-            detail=parsed,
-            flow_version=int(str(version)) if version is not None else None,
+            to_step=self.spec.steps.get(event.to_state) if event.to_state else None,
+            detail=event.detail,
+            flow_version=event.flow_version,
         )
 
 

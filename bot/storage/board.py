@@ -19,9 +19,10 @@ matter more than an operator's page (benchmarks/README.md has the figures at 1M 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -281,12 +282,39 @@ def broadcasts_with_counts(db: Database, limit: int = 50) -> list[BroadcastLine]
     return lines
 
 
-def recent_events(db: Database, chat_id: int, limit: int = 300) -> list[tuple[Any, ...]]:
-    """The chat's newest answers-log entries, oldest first:
-    (kind, step, answer, to_state, detail, at, user_id, flow_version)."""
+class LoggedEvent(NamedTuple):
+    """An answers-log entry as a company's timeline shows it, its detail decoded."""
+
+    kind: str
+    step: str | None
+    answer: str | None
+    to_state: str | None
+    detail: dict[str, object]
+    at: str
+    user_id: int | None
+    flow_version: int | None
+
+
+def decode_detail(detail: str | None) -> dict[str, object]:
+    """An entry's JSON detail as a mapping: ``{}`` if none; one that is not a JSON object
+    (older entries wrote bare text) under ``text`` / ``value``."""
+    if not detail:
+        return {}
+    try:
+        parsed = json.loads(detail)
+    except ValueError:
+        return {"text": detail}
+    return parsed if isinstance(parsed, dict) else {"value": parsed}
+
+
+def recent_events(db: Database, chat_id: int, limit: int = 300) -> list[LoggedEvent]:
+    """The chat's newest answers-log entries, oldest first."""
     cursor = db.execute(
         "SELECT kind, step, answer, to_state, detail, at, user_id, flow_version FROM "
         "(SELECT * FROM events WHERE chat_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
         [chat_id, limit],
     )
-    return list(cursor.fetchall())
+    return [
+        LoggedEvent(kind, step, answer, to, decode_detail(detail), at, user, version)
+        for kind, step, answer, to, detail, at, user, version in cursor.fetchall()
+    ]
