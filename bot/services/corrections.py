@@ -19,6 +19,7 @@ from bot.services.clock import iso
 from bot.services.progress import HISTORY_LIMIT, ProgressService
 from bot.services.reminders import ReminderService
 from bot.storage import chats, events
+from bot.storage.chats import ChatChanges
 from bot.storage.sql import transaction
 
 REASON_LIMIT = 500
@@ -108,7 +109,7 @@ class Corrections:
             self._log(chat_id, operator_id, "operator-move", now, current.state, to_step, detail)
         return Moved(ChatProgress.from_row(row), overridden=not by_rules)
 
-    def _changes(self, current: ChatProgress, to_step: str, now: str) -> dict[str, Any]:
+    def _changes(self, current: ChatProgress, to_step: str, now: str) -> ChatChanges:
         step = self.spec.steps.get(current.state)
         if step is not None:
             changes = self.progress.move_changes(step, to_step, now)
@@ -118,7 +119,7 @@ class Corrections:
         if self.spec.steps[to_step].kind != "finish":
             changes["finished_at"] = None
         if self.spec.steps[to_step].kind != "audit" and current.audit_step:
-            changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
+            changes.update(chats.NO_AUDIT)
         return changes
 
     def set_muted(self, chat_id: int, muted: bool, *, operator_id: int) -> bool:
@@ -163,7 +164,7 @@ class Corrections:
         )
 
 
-def _audit_detail(changes: dict[str, Any]) -> dict[str, Any]:
+def _audit_detail(changes: ChatChanges) -> dict[str, Any]:
     if changes.get("audit_due_on"):
         return {"submitted": changes["audit_submitted_on"], "due": changes["audit_due_on"]}
     return {}

@@ -24,6 +24,7 @@ from bot.services.flow_spec import Answer, FlowSpec, Step
 from bot.services.ledger import UpdateLedger
 from bot.services.workdays import CALENDAR_ZONE, add_working_days
 from bot.storage import chats, events
+from bot.storage.chats import ChatChanges, NewChat
 from bot.storage.sql import transaction
 
 HISTORY_LIMIT = 100
@@ -109,20 +110,16 @@ class ProgressService:
             self._claim(update_id, chat_id)
             chats.insert_chat(
                 self.db,
-                {
-                    "id": chat_id,
-                    "type": chat_type,
-                    "title": title,
-                    "language": language,
-                    "state": progress.state,
-                    "history": "[]",
-                    "seq": progress.seq,
-                    "active": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                    "flow_version": self.spec.version,
-                    "step_since": now,
-                },
+                NewChat(
+                    chat_id,
+                    chat_type,
+                    title,
+                    language,
+                    progress.state,
+                    progress.seq,
+                    now,
+                    self.spec.version,
+                ),
             )
             self._log(chat_id, user_id, update_id, "start", now, to_state=progress.state)
         return progress, True
@@ -152,7 +149,8 @@ class ProgressService:
         answer = step.answer(answer_id) if step else None
         new_state = self.engine.allowed(step_id, answer_id)
         now = self._now()
-        changes, detail = {}, None
+        changes: ChatChanges = {}
+        detail = None
         if step is not None and new_state is not None:
             changes = self.move_changes(step, new_state, now)
             if changes.get("audit_due_on"):  # entering an audit: its dates go in the log
@@ -218,14 +216,14 @@ class ProgressService:
             previous = self.spec.migrate(history.pop(), 0)
         if previous is None:
             return None
-        changes: dict[str, Any] = {
+        changes: ChatChanges = {
             "state": previous,
             "history": history,
             "finished_at": None,
             "step_since": self._now(),
         }
         if progress.audit_step and previous != progress.audit_step:
-            changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
+            changes.update(chats.NO_AUDIT)
         if self.spec.steps[previous].kind == "audit" and previous != progress.audit_step:
             changes.update(self._last_submission(progress.chat_id, previous))
         now = self._now()
@@ -239,7 +237,7 @@ class ProgressService:
     def reset(
         self, progress: ChatProgress, *, user_id: int | None = None, update_id: int | None = None
     ) -> ChatProgress | None:
-        changes: dict[str, Any] = {
+        changes: ChatChanges = {
             "state": self.spec.start,
             "history": [],
             "audit_step": None,
@@ -268,14 +266,14 @@ class ProgressService:
             if not self._claim(update_id, progress.chat_id):
                 return None
             # The step is shown again with new buttons, so the old ones become stale.
-            updated = self._apply(progress, {"language": language}, now)
+            updated = self._apply(progress, ChatChanges(language=language), now)
             self._log(progress.chat_id, user_id, update_id, "language", now, detail=language)
         return updated
 
     # -- internals ------------------------------------------------------------------------
-    def move_changes(self, step: Step, new_state: str, now: str) -> dict[str, Any]:
+    def move_changes(self, step: Step, new_state: str, now: str) -> ChatChanges:
         """The columns an answer at ``step`` leading to ``new_state`` sets (history apart)."""
-        changes: dict[str, Any] = {
+        changes: ChatChanges = {
             "state": new_state,
             "updated_at": now,
             "flow_version": self.spec.version,
@@ -287,18 +285,16 @@ class ProgressService:
         if target.kind == "audit" and moved:
             submitted = self.calendar_today()
             due = add_working_days(submitted, target.working_days)
-            changes.update(
-                audit_step=new_state,
-                audit_submitted_on=submitted.isoformat(),
-                audit_due_on=due.isoformat(),
-            )
+            changes["audit_step"] = new_state
+            changes["audit_submitted_on"] = submitted.isoformat()
+            changes["audit_due_on"] = due.isoformat()
         elif step.kind == "audit" and moved:
-            changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
+            changes.update(chats.NO_AUDIT)
         if target.kind == "finish":
             changes["finished_at"] = now
         return changes
 
-    def _last_submission(self, chat_id: int, audit_step: str) -> dict[str, Any]:
+    def _last_submission(self, chat_id: int, audit_step: str) -> ChatChanges:
         """The audit dates recorded when ``audit_step`` was last entered (for /back)."""
         logged = events.last_entry_detail(self.db, chat_id, audit_step)
         if logged is None:
@@ -313,29 +309,21 @@ class ProgressService:
             "audit_due_on": detail["due"],
         }
 
-    def _apply(self, progress: ChatProgress, changes: dict[str, Any], now: str) -> ChatProgress:
-        """Write ``changes`` (column → value) and return the progress as it now is."""
+    def _apply(self, progress: ChatProgress, changes: ChatChanges, now: str) -> ChatProgress:
+        """Write ``changes`` and return the progress as it now is."""
         changes = {**changes, "seq": progress.seq + 1, "updated_at": now}
         if changes.get("state", progress.state) in self.spec.steps:
             # A chat left at a step the flow does not have keeps its version: the migration
             # that will move it is written for that version.
             changes["flow_version"] = self.spec.version
-        chats.update_chat(
-            self.db,
-            progress.chat_id,
-            {
-                column: json.dumps(value) if isinstance(value, list) else value
-                for column, value in changes.items()
-            },
-        )
-        fields: dict[str, Any] = {}
-        for column, value in changes.items():
-            if column == "history":
-                fields["history"] = value if isinstance(value, list) else json.loads(value)
-            elif column in ("audit_submitted_on", "audit_due_on"):
-                fields[column] = parse_date(value)
-            else:
-                fields[column] = value
+        chats.update_chat(self.db, progress.chat_id, changes)
+        fields: dict[str, Any] = dict(changes)
+        if "history" in changes:
+            fields["history"] = list(changes["history"])
+        if "audit_submitted_on" in changes:
+            fields["audit_submitted_on"] = parse_date(changes["audit_submitted_on"])
+        if "audit_due_on" in changes:
+            fields["audit_due_on"] = parse_date(changes["audit_due_on"])
         return replace(progress, **fields)
 
     def _log(

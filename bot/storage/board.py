@@ -91,8 +91,10 @@ def _recent_page(
     the entries looked at, and the chats changed after ``edge`` come first on the board: if
     enough of them match to fill the page, the page is theirs.
     """
-    if where.at_step_before is not None or where.audit_due_before is not None or (
-        where.updated_before is not None
+    if (
+        where.at_step_before is not None
+        or where.audit_due_before is not None
+        or (where.updated_before is not None)
     ):
         return None  # such chats have not moved lately: the log's newest entries seldom help
     if where.waiting or where.search:

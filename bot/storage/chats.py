@@ -7,13 +7,15 @@ Rows come back as :class:`ChatRow`, a ``NamedTuple``: as cheap as a tuple, read 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, NamedTuple
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypedDict, cast
 
 from sqlite_utils import Database
 
 from bot.storage.chat_query import ChatQuery, CompanyRow, companies
-from bot.storage.sql import insert_row, update_row, write
+from bot.storage.sql import update_row, write
 
 
 class ChatRow(NamedTuple):
@@ -22,7 +24,7 @@ class ChatRow(NamedTuple):
     title: str | None
     language: str
     state: str
-    history: str  # JSON list of previous states, for /back
+    history: tuple[str, ...]  # previous states, oldest first, for /back (JSON in the table)
     seq: int  # bumps on every change: buttons carry it, so old ones are detected
     audit_step: str | None
     audit_submitted_on: str | None
@@ -35,22 +37,82 @@ class ChatRow(NamedTuple):
     step_since: str | None  # when it came to its current step (UTC ISO)
 
 
+class ChatChanges(TypedDict, total=False):
+    """The columns a change of a chat sets, each with its type (only those given are
+    written; ``None`` clears). ``seq`` and ``history`` on a move are the storage's job."""
+
+    title: str | None
+    language: str
+    state: str
+    history: list[str]
+    audit_step: str | None
+    audit_submitted_on: str | None  # ISO date
+    audit_due_on: str | None  # ISO date
+    active: int
+    updated_at: str
+    finished_at: str | None
+    flow_version: int
+    step_since: str | None
+    seq: int
+
+
+NO_AUDIT: ChatChanges = {"audit_step": None, "audit_submitted_on": None, "audit_due_on": None}
+
+
+@dataclass(frozen=True)
+class NewChat:
+    """A chat's row when it starts: at the flow's start, no history, active."""
+
+    id: int
+    type: str
+    title: str | None
+    language: str
+    state: str
+    seq: int
+    at: str  # created, updated and at its step since (UTC ISO)
+    flow_version: int
+
+
 CHAT_COLUMNS = ", ".join(ChatRow._fields)
 _SELECT_CHAT = f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?"
+_HISTORY = ChatRow._fields.index("history")
+
+
+def chat_row(row: Sequence[Any]) -> ChatRow:
+    """A ``chats`` row (its columns in :data:`CHAT_COLUMNS` order) as a value."""
+    values = list(row)
+    history = values[_HISTORY]
+    values[_HISTORY] = tuple(json.loads(history)) if history and history != "[]" else ()
+    return ChatRow._make(values)
 
 
 def get_chat(db: Database, chat_id: int) -> ChatRow | None:
     """The chat's row (read on every update), or None for a chat that never started."""
     row = db.conn.execute(_SELECT_CHAT, [chat_id]).fetchone()
-    return ChatRow._make(row) if row is not None else None
+    return chat_row(row) if row is not None else None
 
 
-def insert_chat(db: Database, row: dict[str, Any]) -> None:
-    insert_row(db, "chats", row)
+def insert_chat(db: Database, chat: NewChat) -> None:
+    write(
+        db,
+        "INSERT INTO chats (id, type, title, language, state, history, seq, active, created_at, "
+        "updated_at, flow_version, step_since) VALUES (?, ?, ?, ?, ?, '[]', ?, 1, ?, ?, ?, ?)",
+        [
+            *(chat.id, chat.type, chat.title, chat.language, chat.state, chat.seq),
+            *(chat.at, chat.at, chat.flow_version, chat.at),
+        ],
+    )
 
 
-def update_chat(db: Database, chat_id: int, changes: dict[str, Any]) -> None:
-    update_row(db, "chats", chat_id, changes)
+def _columns(changes: ChatChanges) -> dict[str, Any]:
+    """Column → value as stored (the history as JSON)."""
+    if "history" not in changes:
+        return cast(dict[str, Any], changes)
+    return {**changes, "history": json.dumps(changes["history"])}
+
+
+def update_chat(db: Database, chat_id: int, changes: ChatChanges) -> None:
+    update_row(db, "chats", chat_id, _columns(changes))
 
 
 def set_active(db: Database, chat_id: int, active: bool) -> None:
@@ -80,7 +142,7 @@ def advance_chat(
     chat_id: int,
     state: str,
     seq: int,
-    changes: dict[str, Any],
+    changes: ChatChanges,
     *,
     push_history: bool,
     history_limit: int,
@@ -98,7 +160,8 @@ def advance_chat(
         sql = _ADVANCE_SQL[key] = (
             f"UPDATE chats SET {', '.join(assignments)} WHERE id = ? AND state = ? AND seq = ?"
         )
-    params = [*changes.values(), history_limit] if push_history else [*changes.values()]
+    columns = _columns(changes)
+    params = [*columns.values(), history_limit] if push_history else [*columns.values()]
     # Read back with a SELECT: RETURNING measured slower here.
     moved = write(db, sql, [*params, chat_id, state, seq]).rowcount
     return get_chat(db, chat_id) if moved else None
@@ -142,7 +205,7 @@ def changed_between_events(db: Database, after_event: int, upper: int) -> list[C
         "GROUP BY e.chat_id ORDER BY last_event",
         [after_event, upper],
     )
-    return [ChatRow._make(row[:-1]) for row in cursor.fetchall()]
+    return [chat_row(row[:-1]) for row in cursor.fetchall()]
 
 
 # -- flow versions -----------------------------------------------------------------------------
