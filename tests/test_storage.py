@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
+from bot.storage import tickets
 from bot.storage.board import recent_events
 from bot.storage.chats import ChatRow, NewChat, advance_chat, get_chat, insert_chat, update_chat
 from bot.storage.db import open_database
@@ -98,3 +99,23 @@ def test_storage_keeps_the_history_as_json_and_hands_out_values(tmp_path: Path) 
     stored = db.execute("SELECT history, title FROM chats WHERE id = 8").fetchone()
     assert json.loads(stored[0]) == ["s0", "步骤"] and stored[1] is None
     assert get_chat(db, 8).history == ("s0", "步骤")
+
+
+def test_tickets_are_written_from_values(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "chats.sqlite3")
+    at = "2026-09-01T00:00:00+00:00"
+    with transaction(db):
+        number = tickets.insert_ticket(db, tickets.NewTicket(8, "private", 42, "Olga", "zh", at))
+        tickets.add_message(db, tickets.RelayedMessage(number, -100, 555, 77, "in", at))
+        tickets.update_ticket(db, number, {"status": tickets.CLOSED, "relaying": 0})
+    ticket = tickets.ticket_of_support_message(db, -100, 555)
+    assert ticket is not None and ticket == tickets.get_ticket(db, number)
+    assert (ticket.chat_id, ticket.user_id, ticket.name, ticket.language) == (8, 42, "Olga", "zh")
+    assert (ticket.status, ticket.relaying, ticket.card_pending, ticket.blocked) == (
+        "closed",
+        0,
+        1,
+        0,
+    )
+    assert (ticket.opened_count, ticket.created_at, ticket.updated_at) == (1, at, at)
+    assert tickets.is_operator_copy(db, number, 77) is False  # the user's message, not ours
