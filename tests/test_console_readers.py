@@ -19,8 +19,9 @@ import httpx
 import pytest
 
 from bot.config import Settings
-from bot.storage import board, chats
+from bot.storage import board, chat_query
 from bot.storage import broadcasts as broadcast_store
+from bot.storage.chat_query import CompanyRow
 from bot.storage.sql import transaction
 from bot.web.console import Console
 from tests.helpers.console import (
@@ -97,8 +98,8 @@ async def test_the_compose_preview_counts_its_audience_off_the_event_loop(
     await walk(harness, EN_USER, ["begin"])
     await walk(harness, ZH_USER, ["begin"])
     await harness.command(EN_USER, "/mute")
-    slow = SlowRead(chats.count_matching)
-    monkeypatch.setattr(chats, "count_matching", slow)
+    slow = SlowRead(chat_query.count)
+    monkeypatch.setattr(chat_query, "count", slow)
     async with client_for(harness) as (client, _):
         csrf = await signed_in(harness, client)
         form = {"csrf": csrf, "audience": "all", "text_en": "Hello", "action": "preview"}
@@ -132,12 +133,12 @@ async def served(harness: BotHarness) -> AsyncIterator[tuple[int, Console]]:
 class Counted:
     """Wraps :func:`bot.storage.board.board_all`: counts the rows it made, notes when it ends."""
 
-    original: Callable[..., Iterator[board.BoardRow]]
+    original: Callable[..., Iterator[CompanyRow]]
     rows: int = 0
     runs: int = 0
     ended: threading.Event = field(default_factory=threading.Event)
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Iterator[board.BoardRow]:
+    def __call__(self, *args: Any, **kwargs: Any) -> Iterator[CompanyRow]:
         self.runs += 1
         try:
             for row in self.original(*args, **kwargs):

@@ -131,19 +131,9 @@ def seed_log(
     with transaction(db):
         for chat_id, (state, active, moves) in journeys.items():
             chats.insert_chat(
-                db,
-                {
-                    "id": chat_id,
-                    "type": "private",
-                    "language": "en",
-                    "state": state,
-                    "history": "[]",
-                    "seq": len(moves),
-                    "active": active,
-                    "created_at": moves[0][0],
-                    "updated_at": moves[-1][0],
-                },
+                db, chats.NewChat(chat_id, "private", None, "en", state, len(moves), moves[0][0], 1)
             )
+            chats.update_chat(db, chat_id, {"updated_at": moves[-1][0], "active": active})
             for at, to_state in moves:
                 events.append(db, events.Event(chat_id, "answer", at, to_state=to_state))
             events.append(db, events.Event(chat_id, "language", moves[-1][0]))

@@ -77,7 +77,9 @@ class HandleOnceApplication(
         try:
             with ledger.handling():  # the done mark shares the group's commit
                 ledger.finish(update.update_id)
+                await ledger.saved()  # nothing of the update's left uncommitted
         except StoreUnavailable as exc:  # handled all the same; the mark is written later
+            ledger.finish_later(update.update_id)
             log.info("update %s: handled, its record waits (%s)", update.update_id, exc)
         except Exception as exc:
             await self.process_error(update=update, error=exc)

@@ -15,7 +15,7 @@ from bot.callbacks import parse_number
 from bot.services.clock import iso
 from bot.services.flow_spec import FlowSpec
 from bot.services.i18n import LANGUAGES, Catalog
-from bot.storage.chats import ChatFilter
+from bot.storage.chat_query import ChatQuery
 
 MAX_IDLE_DAYS = 36_500
 
@@ -96,8 +96,9 @@ def describe_audience(audience: Audience | str, spec: FlowSpec, catalog: Catalog
     return catalog.text(lang, "audience-companies", conditions=joined)
 
 
-def chat_filter(audience: Audience, spec: FlowSpec, now: dt.datetime) -> ChatFilter:
-    """The chats ``audience`` selects at ``now``: stages become their steps, idle a cutoff."""
+def chat_filter(audience: Audience, spec: FlowSpec, now: dt.datetime) -> ChatQuery:
+    """The chats ``audience`` selects at ``now`` (active and not muted ones only): stages
+    become their steps, idle a cutoff."""
     states: frozenset[str] | None = None
     languages: set[str] = set()
     updated_before: str | None = None
@@ -118,8 +119,10 @@ def chat_filter(audience: Audience, spec: FlowSpec, now: dt.datetime) -> ChatFil
             unfinished = True
     if len(languages) > 1:  # two languages at once: no chat is in both
         states = frozenset()
-    return ChatFilter(
-        states=states,
+    return ChatQuery(
+        active=True,
+        muted=False,
+        states=None if states is None else tuple(sorted(states)),
         language=next(iter(languages), None),
         updated_before=updated_before,
         unfinished=unfinished,

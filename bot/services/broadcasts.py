@@ -26,7 +26,7 @@ import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -38,7 +38,7 @@ from bot.services.delivery import Delivery, Payload
 from bot.services.flow_spec import FlowSpec
 from bot.services.i18n import LANGUAGES
 from bot.storage import broadcasts as store
-from bot.storage import chats
+from bot.storage import chat_query, chats
 from bot.storage.broadcasts import BroadcastRow, PendingDelivery
 from bot.storage.sql import transaction
 
@@ -145,13 +145,12 @@ class BroadcastService:
 
     # -- composing --------------------------------------------------------------------------
     def count(self, audience: Audience) -> int:
-        return chats.count_matching(self.db, chat_filter(audience, self.spec, self.clock()))
+        return chat_query.count(self.db, chat_filter(audience, self.spec, self.clock()))
 
     def size(self, audience: Audience) -> AudienceSize:
         where = chat_filter(audience, self.spec, self.clock())
-        return AudienceSize(
-            chats.count_matching(self.db, where), chats.count_matching(self.db, where, muted=True)
-        )
+        muted = replace(where, muted=True)
+        return AudienceSize(chat_query.count(self.db, where), chat_query.count(self.db, muted))
 
     def pending_like(self, audience: Audience, content: dict[str, Any]) -> list[BroadcastRow]:
         """Scheduled or running broadcasts of this very content to this audience."""

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 from bot.storage.chats import ChatRow
@@ -42,7 +41,7 @@ class ChatProgress:
             state=row.state,
             seq=row.seq,
             title=row.title,
-            history=json.loads(row.history) if row.history and row.history != "[]" else [],
+            history=list(row.history),
             audit_step=row.audit_step,
             audit_submitted_on=parse_date(row.audit_submitted_on),
             audit_due_on=parse_date(row.audit_due_on),

@@ -145,6 +145,13 @@ class UpdateLedger:
         ):
             self.flush()
 
+    def finish_later(self, update_id: int) -> None:
+        """The update's done mark could not be written now: it goes with the next batch."""
+        if update_id not in self._to_finish and update_id not in self._owed_updates:
+            if not self._to_finish:
+                self._finishing_since = time.monotonic()
+            self._to_finish.append(update_id)
+
     @property
     def unwritten(self) -> bool:
         """Whether done marks wait to be written."""

@@ -10,16 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 from bot.services.chat_progress import ChatProgress
 from bot.services.engine import FlowEngine
 from bot.services.flow_spec import FlowSpec, Step
 from bot.services.workdays import Calendar
+from bot.storage.chats import NO_AUDIT, ChatChanges
 from bot.storage.event_details import AuditDates
 
 REASON_LIMIT = 500
-_NO_AUDIT = {"audit_step": None, "audit_submitted_on": None, "audit_due_on": None}
 
 
 class MoveRefused(Enum):
@@ -43,9 +42,9 @@ class MovePlanner:
         self.engine = FlowEngine(spec)
         self.calendar = calendar
 
-    def answer(self, step: Step, new_state: str, now: str) -> dict[str, Any]:
+    def answer(self, step: Step, new_state: str, now: str) -> ChatChanges:
         """The columns an answer at ``step`` leading to ``new_state`` sets (history apart)."""
-        changes: dict[str, Any] = {
+        changes: ChatChanges = {
             "state": new_state,
             "updated_at": now,
             "flow_version": self.spec.version,
@@ -56,29 +55,31 @@ class MovePlanner:
         target = self.spec.steps[new_state]
         if target.kind == "audit" and moved:
             dates = self.fresh_audit(new_state)
-            changes.update(
-                audit_step=new_state,
-                audit_submitted_on=dates.submitted.isoformat(),
-                audit_due_on=dates.due.isoformat(),
-            )
+            changes["audit_step"] = new_state
+            changes["audit_submitted_on"] = dates.submitted.isoformat()
+            changes["audit_due_on"] = dates.due.isoformat()
         elif step.kind == "audit" and moved:
-            changes.update(_NO_AUDIT)
+            changes.update(NO_AUDIT)
         if target.kind == "finish":
             changes["finished_at"] = now
         return changes
 
-    def correction(self, current: ChatProgress, to_step: str, now: str) -> dict[str, Any]:
+    def correction(self, current: ChatProgress, to_step: str, now: str) -> ChatChanges:
         """The columns an operator's move of ``current`` to ``to_step`` sets (history apart)."""
         step = self.spec.steps.get(current.state)
         if step is not None:
             changes = self.answer(step, to_step, now)
         else:  # at a step the flow no longer has
-            changes = {"state": to_step, "updated_at": now, "step_since": now}
-            changes["flow_version"] = self.spec.version
+            changes = {
+                "state": to_step,
+                "updated_at": now,
+                "step_since": now,
+                "flow_version": self.spec.version,
+            }
         if self.spec.steps[to_step].kind != "finish":
             changes["finished_at"] = None
         if self.spec.steps[to_step].kind != "audit" and current.audit_step:
-            changes.update(_NO_AUDIT)
+            changes.update(NO_AUDIT)
         return changes
 
     def by_the_rules(self, current: ChatProgress) -> list[str]:
@@ -103,11 +104,9 @@ class MovePlanner:
         return AuditDates(today, due)
 
 
-def audit_dates(changes: dict[str, Any]) -> AuditDates | None:
+def audit_dates(changes: ChatChanges) -> AuditDates | None:
     """The audit dates ``changes`` enter, for the answers log (None: no audit entered)."""
-    if not changes.get("audit_due_on"):
+    submitted, due = changes.get("audit_submitted_on"), changes.get("audit_due_on")
+    if not submitted or not due:
         return None
-    return AuditDates(
-        dt.date.fromisoformat(changes["audit_submitted_on"]),
-        dt.date.fromisoformat(changes["audit_due_on"]),
-    )
+    return AuditDates(dt.date.fromisoformat(submitted), dt.date.fromisoformat(due))

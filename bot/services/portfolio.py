@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
@@ -25,9 +25,10 @@ from bot.services.flow_spec import FlowSpec, Stage, Step
 from bot.services.journey import step_status
 from bot.services.workdays import Calendar, china_date, start_of_china_day
 from bot.storage import board as store
-from bot.storage import chats
-from bot.storage.board import BoardRow, BoardWhere, Received, TicketMessage
-from bot.storage.event_details import EventDetail, decode
+from bot.storage import chat_query, chats
+from bot.storage.board import LoggedEvent, Received, TicketMessage
+from bot.storage.chat_query import ChatQuery, CompanyRow
+from bot.storage.event_details import EventDetail
 
 PER_PAGE = 50
 CSV_CHUNK = 64 * 1024  # characters of CSV handed over at a time
@@ -123,7 +124,7 @@ class Portfolio:
         return self.calendar.today()
 
     # -- the board ----------------------------------------------------------------------------
-    def where(self, wanted: BoardFilter) -> BoardWhere:
+    def where(self, wanted: BoardFilter) -> ChatQuery:
         """The storage filter for what the operator asked for."""
         states: tuple[str, ...] | None = None
         if wanted.step is not None and wanted.step in self.spec.steps:
@@ -135,7 +136,7 @@ class Portfolio:
         at_step_before = None
         if wanted.stuck_days:
             at_step_before = self._start_of_day_after(self.stuck_since(wanted.stuck_days))
-        return BoardWhere(
+        return ChatQuery(
             states=states,
             language=wanted.language,
             at_step_before=at_step_before,
@@ -169,7 +170,7 @@ class Portfolio:
         today = self.today()
         return BoardPage([self._company(row, today) for row in rows], total, page, pages, wanted)
 
-    def _company(self, row: BoardRow, today: dt.date) -> Company:
+    def _company(self, row: CompanyRow, today: dt.date) -> Company:
         step = self.spec.steps.get(row.state)
         stage = self.spec.stage_of(row.state) if step is not None else None
         days = None
@@ -245,17 +246,16 @@ class Portfolio:
         """How many chats ``audience`` reaches now, and how many muted ones it leaves out (the
         compose page's preview; as :meth:`BroadcastService.size`)."""
         where = chat_filter(audience, self.spec, self.clock())
-        return AudienceSize(
-            chats.count_matching(self.db, where), chats.count_matching(self.db, where, muted=True)
-        )
+        muted = replace(where, muted=True)
+        return AudienceSize(chat_query.count(self.db, where), chat_query.count(self.db, muted))
 
     # -- one company ----------------------------------------------------------------------------
     def company(self, chat_id: int) -> Company | None:
-        row = store.board_row(self.db, chat_id)
+        row = chat_query.company(self.db, chat_id)
         return self._company(row, self.today()) if row is not None else None
 
     def company_page(self, chat_id: int) -> CompanyPage | None:
-        row = store.board_row(self.db, chat_id)
+        row = chat_query.company(self.db, chat_id)
         chat = chats.get_chat(self.db, chat_id)
         if row is None or chat is None:
             return None
@@ -274,19 +274,18 @@ class Portfolio:
             broadcasts=store.broadcasts_received(self.db, chat_id),
         )
 
-    def _entry(self, event: tuple[object, ...]) -> TimelineEntry:
-        kind, step_id, answer_id, to_state, detail, at, user_id, version = event
-        step = self.spec.steps.get(str(step_id)) if step_id else None
-        answer = step.answer(str(answer_id)) if step is not None and answer_id else None
+    def _entry(self, event: LoggedEvent) -> TimelineEntry:
+        step = self.spec.steps.get(event.step) if event.step else None
+        answer = step.answer(event.answer) if step is not None and event.answer else None
         return TimelineEntry(
-            kind=str(kind),
-            at=dt.datetime.fromisoformat(str(at)),
-            user_id=int(str(user_id)) if user_id is not None else None,
+            kind=event.kind,
+            at=dt.datetime.fromisoformat(event.at),
+            user_id=event.user_id,
             step=step,
             answer_label=answer.label if answer is not None else None,
-            to_step=self.spec.steps.get(str(to_state)) if to_state else None,
-            detail=decode(str(kind), str(detail) if detail is not None else None),
-            flow_version=int(str(version)) if version is not None else None,
+            to_step=self.spec.steps.get(event.to_state) if event.to_state else None,
+            detail=event.detail,
+            flow_version=event.flow_version,
         )
 
 

@@ -13,7 +13,6 @@ whether an update was handled from the ledger, the log entry goes through the on
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
@@ -29,6 +28,7 @@ from bot.services.ledger import UpdateLedger
 from bot.services.moves import REASON_LIMIT, Moved, MovePlanner, MoveRefused, audit_dates
 from bot.services.workdays import Calendar
 from bot.storage import chats, events
+from bot.storage.chats import ChatChanges, NewChat
 from bot.storage.event_details import EventDetail, LanguageSet, OperatorMove
 from bot.storage.sql import transaction
 
@@ -110,20 +110,16 @@ class ProgressService:
             self.ledger.claim_change(update_id, chat_id)
             chats.insert_chat(
                 self.db,
-                {
-                    "id": chat_id,
-                    "type": chat_type,
-                    "title": title,
-                    "language": language,
-                    "state": progress.state,
-                    "history": "[]",
-                    "seq": progress.seq,
-                    "active": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                    "flow_version": self.spec.version,
-                    "step_since": now,
-                },
+                NewChat(
+                    chat_id,
+                    chat_type,
+                    title,
+                    language,
+                    progress.state,
+                    progress.seq,
+                    now,
+                    self.spec.version,
+                ),
             )
             self._log(chat_id, user_id, update_id, "start", now, to_state=progress.state)
         return progress, True
@@ -153,7 +149,7 @@ class ProgressService:
         answer = step.answer(answer_id) if step else None
         new_state = self.plan.engine.allowed(step_id, answer_id)
         now = self._now()
-        changes: dict[str, Any] = {}
+        changes: ChatChanges = {}
         if step is not None and new_state is not None:
             changes = self.plan.answer(step, new_state, now)
         with transaction(self.db):
@@ -215,14 +211,14 @@ class ProgressService:
             previous = self.spec.migrate(history.pop(), 0)
         if previous is None:
             return None
-        changes: dict[str, Any] = {
+        changes: ChatChanges = {
             "state": previous,
             "history": history,
             "finished_at": None,
             "step_since": self._now(),
         }
         if progress.audit_step and previous != progress.audit_step:
-            changes.update(audit_step=None, audit_submitted_on=None, audit_due_on=None)
+            changes.update(chats.NO_AUDIT)
         if self.spec.steps[previous].kind == "audit" and previous != progress.audit_step:
             changes.update(self._last_submission(progress.chat_id, previous))
         now = self._now()
@@ -236,7 +232,7 @@ class ProgressService:
     def reset(
         self, progress: ChatProgress, *, user_id: int | None = None, update_id: int | None = None
     ) -> ChatProgress | None:
-        changes: dict[str, Any] = {
+        changes: ChatChanges = {
             "state": self.spec.start,
             "history": [],
             "audit_step": None,
@@ -265,7 +261,7 @@ class ProgressService:
             if not self.ledger.claim_change(update_id, progress.chat_id):
                 return None
             # The step is shown again with new buttons, so the old ones become stale.
-            updated = self._apply(progress, {"language": language}, now)
+            updated = self._apply(progress, ChatChanges(language=language), now)
             self._log(
                 progress.chat_id, user_id, update_id, "language", now, detail=LanguageSet(language)
             )
@@ -334,7 +330,7 @@ class ProgressService:
         return Moved(ChatProgress.from_row(row), overridden=not by_rules)
 
     # -- internals ------------------------------------------------------------------------
-    def _last_submission(self, chat_id: int, audit_step: str) -> dict[str, Any]:
+    def _last_submission(self, chat_id: int, audit_step: str) -> ChatChanges:
         """The audit dates recorded when ``audit_step`` was last entered (for /back)."""
         dates = events.last_audit_dates(self.db, chat_id, audit_step)
         if dates is None:
@@ -345,29 +341,21 @@ class ProgressService:
             "audit_due_on": dates.due.isoformat(),
         }
 
-    def _apply(self, progress: ChatProgress, changes: dict[str, Any], now: str) -> ChatProgress:
-        """Write ``changes`` (column → value) and return the progress as it now is."""
+    def _apply(self, progress: ChatProgress, changes: ChatChanges, now: str) -> ChatProgress:
+        """Write ``changes`` and return the progress as it now is."""
         changes = {**changes, "seq": progress.seq + 1, "updated_at": now}
         if changes.get("state", progress.state) in self.spec.steps:
             # A chat left at a step the flow does not have keeps its version: the migration
             # that will move it is written for that version.
             changes["flow_version"] = self.spec.version
-        chats.update_chat(
-            self.db,
-            progress.chat_id,
-            {
-                column: json.dumps(value) if isinstance(value, list) else value
-                for column, value in changes.items()
-            },
-        )
-        fields: dict[str, Any] = {}
-        for column, value in changes.items():
-            if column == "history":
-                fields["history"] = value if isinstance(value, list) else json.loads(value)
-            elif column in ("audit_submitted_on", "audit_due_on"):
-                fields[column] = parse_date(value)
-            else:
-                fields[column] = value
+        chats.update_chat(self.db, progress.chat_id, changes)
+        fields: dict[str, Any] = dict(changes)
+        if "history" in changes:
+            fields["history"] = list(changes["history"])
+        if "audit_submitted_on" in changes:
+            fields["audit_submitted_on"] = parse_date(changes["audit_submitted_on"])
+        if "audit_due_on" in changes:
+            fields["audit_due_on"] = parse_date(changes["audit_due_on"])
         return replace(progress, **fields)
 
     def _log(

@@ -33,7 +33,7 @@ from bot.services.quiet_hours import QuietHours
 from bot.services.workdays import Calendar
 from bot.storage import chats, events, meta
 from bot.storage import reminders as store
-from bot.storage.chats import PlanRow
+from bot.storage.chats import ChatRow
 from bot.storage.reminders import ReminderRow
 from bot.storage.sql import transaction
 
@@ -101,14 +101,14 @@ class ReminderService:
 
     def replan(self, chat_id: int) -> None:
         """Plan a chat's reminder afresh (after /unmute): idle counting restarts now."""
-        chat = chats.plan_row(self.db, chat_id)
+        chat = chats.get_chat(self.db, chat_id)
         if chat is None:
             return
         with transaction(self.db):
             store.delete_reminder(self.db, chat_id)
             self._plan(chat, idle_from=self.clock())
 
-    def _plan(self, chat: PlanRow, idle_from: dt.datetime | None = None) -> None:
+    def _plan(self, chat: ChatRow, idle_from: dt.datetime | None = None) -> None:
         chat_id = chat.id
         current = store.get_reminder(self.db, chat_id)
         if current is not None and current.seq == chat.seq:
@@ -130,7 +130,7 @@ class ReminderService:
         start = idle_from or dt.datetime.fromisoformat(chat.updated_at or iso(self.clock()))
         self._put(chat, "idle", start + dt.timedelta(days=self.idle_days * IDLE_STEPS[0]), 0)
 
-    def _plan_audit(self, chat: PlanRow, current: ReminderRow | None) -> None:
+    def _plan_audit(self, chat: ChatRow, current: ReminderRow | None) -> None:
         key = f"{chat.audit_step}@{chat.audit_submitted_on}"
         if current is None or current.audit_key != key or current.kind == "idle":
             assert chat.audit_due_on is not None
@@ -165,7 +165,7 @@ class ReminderService:
 
     def _put(
         self,
-        chat: PlanRow,
+        chat: ChatRow,
         kind: str,
         due: dt.datetime,
         count: int,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -21,7 +20,7 @@ from bot.services.groups import TtlCache
 from bot.storage import chats
 from bot.storage import tickets as store
 from bot.storage.sql import transaction
-from bot.storage.tickets import TicketRow
+from bot.storage.tickets import NewTicket, RelayedMessage, TicketChanges, TicketRow
 
 # Whether the support group is a forum: asked once (getChat), then remembered for a while,
 # so that turning topics on or off in the support group takes effect without a restart.
@@ -135,24 +134,10 @@ class TicketService:
             existing = self.of_chat(chat_id)
             if existing is None:
                 store.insert_ticket(
-                    self.db,
-                    {
-                        "chat_id": chat_id,
-                        "chat_type": chat_type,
-                        "user_id": user_id,
-                        "name": name,
-                        "language": language,
-                        "status": store.OPEN,
-                        "relaying": 1,
-                        "card_pending": 1,
-                        "blocked": 0,
-                        "opened_count": 1,
-                        "created_at": now,
-                        "updated_at": now,
-                    },
+                    self.db, NewTicket(chat_id, chat_type, user_id, name, language, now)
                 )
             else:
-                changes: dict[str, Any] = {
+                changes: TicketChanges = {
                     "user_id": user_id,
                     "name": name,
                     "language": language,
@@ -162,10 +147,12 @@ class TicketService:
                 }
                 if not existing.is_open:
                     changes.update(
-                        status=store.OPEN,
-                        card_pending=1,
-                        closed_at=None,
-                        opened_count=existing.opened_count + 1,
+                        {
+                            "status": store.OPEN,
+                            "card_pending": 1,
+                            "closed_at": None,
+                            "opened_count": existing.opened_count + 1,
+                        }
                     )
                 store.update_ticket(self.db, existing.id, changes)
         ticket = self.of_chat(chat_id)
@@ -247,7 +234,7 @@ class TicketService:
         return ticket
 
     # -- internals ------------------------------------------------------------------------------
-    def _update(self, ticket: Ticket, changes: dict[str, Any]) -> None:
+    def _update(self, ticket: Ticket, changes: TicketChanges) -> None:
         with transaction(self.db):
             store.update_ticket(self.db, ticket.id, {**changes, "updated_at": self._now()})
 
@@ -256,14 +243,14 @@ class TicketService:
     ) -> None:
         store.add_message(
             self.db,
-            {
-                "ticket_id": ticket.id,
-                "support_chat_id": self.support_chat_id,
-                "support_message_id": support_message_id,
-                "user_message_id": user_message_id,
-                "direction": direction,
-                "at": self._now(),
-            },
+            RelayedMessage(
+                ticket.id,
+                self.support_chat_id,
+                support_message_id,
+                user_message_id,
+                direction,
+                self._now(),
+            ),
         )
 
     def _now(self) -> str:

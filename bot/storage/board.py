@@ -20,17 +20,20 @@ matter more than an operator's page (benchmarks/README.md has the figures at 1M 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
+from dataclasses import replace
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
-# The last relayed message of an open ticket is the user's: nobody has answered yet.
-_WAITING = (
-    "(SELECT m.direction FROM ticket_messages m WHERE m.ticket_id = t.id "
-    "AND m.direction IN ('in', 'out') ORDER BY m.id DESC LIMIT 1) = 'in'"
+from bot.storage.chat_query import (
+    SELECT_COMPANIES,
+    ChatQuery,
+    CompanyRow,
+    companies,
+    conditions,
+    where_sql,
 )
-_WAITING_CHATS = f"SELECT t.chat_id FROM tickets t WHERE t.status = 'open' AND {_WAITING}"
+from bot.storage.event_details import EventDetail, decode
 
 SORT_COLUMNS = {
     "activity": "c.updated_at",
@@ -39,49 +42,6 @@ SORT_COLUMNS = {
     "audit": "c.audit_due_on",
     "id": "c.id",
 }
-
-
-@dataclass(frozen=True)
-class BoardWhere:
-    """Which chats the board shows: every condition given must hold."""
-
-    states: tuple[str, ...] | None = None
-    language: str | None = None
-    at_step_before: str | None = None  # came to its step before (UTC ISO): stuck
-    audit_due_before: str | None = None  # at an audit whose expected date is before (ISO date)
-    waiting: bool = False  # an open ticket whose last message is the user's
-    search: str | None = None  # in the name
-    search_id: int | None = None  # or this chat id (the search text, if it is one)
-    exclude: int | None = None  # the support group
-
-
-class BoardRow(NamedTuple):
-    id: int
-    type: str
-    title: str | None
-    language: str
-    state: str
-    step_since: str | None
-    audit_step: str | None
-    audit_submitted_on: str | None
-    audit_due_on: str | None
-    active: int
-    updated_at: str | None
-    finished_at: str | None
-    muted: int
-    ticket_id: int | None
-    ticket_status: str | None
-    waiting: int
-
-
-_SELECT = (
-    "SELECT c.id, c.type, c.title, c.language, c.state, c.step_since, c.audit_step, "
-    "c.audit_submitted_on, c.audit_due_on, c.active, c.updated_at, c.finished_at, "
-    "m.chat_id IS NOT NULL, t.id, t.status, "
-    f"COALESCE(t.status = 'open' AND {_WAITING}, 0) "
-    "FROM chats c LEFT JOIN muted_chats m ON m.chat_id = c.id "
-    "LEFT JOIN tickets t ON t.chat_id = c.id"
-)
 
 # Looking for a page of the board by activity among the chats the newest log entries name:
 # this many entries first, four times more each round, at most WALK_MOST (then a scan).
@@ -96,47 +56,7 @@ def tune_reader(db: Database) -> None:
     db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
 
 
-def _conditions(where: BoardWhere) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if where.exclude is not None:
-        clauses.append("c.id != ?")
-        params.append(where.exclude)
-    if where.states is not None:
-        clauses.append(f"c.state IN ({', '.join('?' for _ in where.states)})")
-        params.extend(where.states)
-    if where.language is not None:
-        clauses.append("c.language = ?")
-        params.append(where.language)
-    if where.at_step_before is not None:
-        clauses.append("c.step_since < ? AND c.finished_at IS NULL")
-        params.append(where.at_step_before)
-    if where.audit_due_before is not None:
-        # ``audit_step IS NOT NULL`` lets the partial index of audits' dates answer it.
-        clauses.append("c.audit_step IS NOT NULL AND c.state = c.audit_step AND c.audit_due_on < ?")
-        params.append(where.audit_due_before)
-    if where.waiting:
-        clauses.append(f"c.id IN ({_WAITING_CHATS})")
-    if where.search:
-        text = where.search.strip()
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        # The names are matched on their index (narrow), not on the table's rows.
-        names = "SELECT n.id FROM chats n WHERE n.title LIKE ? ESCAPE '\\'"
-        if where.search_id is not None:
-            clauses.append(f"c.id IN ({names} UNION ALL SELECT ?)")
-            params.extend([pattern, where.search_id])
-        else:
-            clauses.append(f"c.id IN ({names})")
-            params.append(pattern)
-    return clauses, params
-
-
-def _where(where: BoardWhere) -> tuple[str, list[Any]]:
-    clauses, params = _conditions(where)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def _counted_by_scan(where: BoardWhere) -> bool:
+def _counted_by_scan(where: ChatQuery) -> bool:
     """Whether counting the chats that match needs more than an index: a filter on the
     chats' step or time at it (the ones an index would cost every answer), or one that an
     index narrows (ticket, audit, name), where counting and finding the page come together."""
@@ -146,6 +66,10 @@ def _counted_by_scan(where: BoardWhere) -> bool:
         or where.audit_due_before is not None
         or where.waiting
         or bool(where.search)
+        or where.updated_before is not None
+        or where.unfinished
+        or where.active is not None
+        or where.muted is not None
     )
 
 
@@ -157,7 +81,7 @@ def _order(sort: str, descending: bool, key: str | None = None) -> str:
 
 
 def _recent_page(
-    db: Database, where: BoardWhere, limit: int, offset: int, total: int | None
+    db: Database, where: ChatQuery, limit: int, offset: int, total: int | None
 ) -> list[int] | None:
     """The chat ids of a page of the board by activity (newest first) from the answers log's
     newest entries; None when they do not settle it.
@@ -167,14 +91,18 @@ def _recent_page(
     the entries looked at, and the chats changed after ``edge`` come first on the board: if
     enough of them match to fill the page, the page is theirs.
     """
-    if where.at_step_before is not None or where.audit_due_before is not None:
+    if (
+        where.at_step_before is not None
+        or where.audit_due_before is not None
+        or (where.updated_before is not None)
+    ):
         return None  # such chats have not moved lately: the log's newest entries seldom help
     if where.waiting or where.search:
         return None
     newest = db.execute("SELECT MAX(id) FROM events").fetchone()[0]
     if not newest:
         return None
-    clauses, params = _conditions(where)
+    clauses, params = conditions(where)
     extra = "".join(f" AND {clause}" for clause in clauses)
     window = max(WALK_FIRST, 4 * (offset + limit))
     while window <= WALK_MOST and window < newest:
@@ -202,7 +130,7 @@ def _recent_page(
 
 def _page_ids(
     db: Database,
-    where: BoardWhere,
+    where: ChatQuery,
     sort: str,
     descending: bool,
     limit: int,
@@ -213,7 +141,7 @@ def _page_ids(
         found = _recent_page(db, where, limit, offset, total)
         if found is not None:
             return found
-    clause, params = _where(where)
+    clause, params = where_sql(where)
     cursor = db.execute(
         f"SELECT c.id FROM chats c{clause} ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?",
         [*params, limit, offset],
@@ -222,10 +150,10 @@ def _page_ids(
 
 
 def _scan_page(
-    db: Database, where: BoardWhere, sort: str, descending: bool, limit: int, offset: int
+    db: Database, where: ChatQuery, sort: str, descending: bool, limit: int, offset: int
 ) -> tuple[int, list[int]]:
     """How many chats match, and a page of their ids: one pass over the chats."""
-    clause, params = _where(where)
+    clause, params = where_sql(where)
     column = SORT_COLUMNS.get(sort, SORT_COLUMNS["activity"])
     cursor = db.execute(
         f"WITH m AS MATERIALIZED (SELECT c.id AS id, {column} AS k FROM chats c{clause}) "
@@ -242,20 +170,20 @@ def _scan_page(
     return total, ids
 
 
-def _rows_of(db: Database, ids: list[int], sort: str, descending: bool) -> list[BoardRow]:
+def _rows_of(db: Database, ids: list[int], sort: str, descending: bool) -> list[CompanyRow]:
     if not ids:
         return []
     cursor = db.execute(
-        f"{_SELECT} WHERE c.id IN ({', '.join('?' for _ in ids)}) "
+        f"{SELECT_COMPANIES} WHERE c.id IN ({', '.join('?' for _ in ids)}) "
         f"ORDER BY {_order(sort, descending)}",
         ids,
     )
-    return [BoardRow._make(row) for row in cursor.fetchall()]
+    return [CompanyRow._make(row) for row in cursor.fetchall()]
 
 
 def board_page(
-    db: Database, where: BoardWhere, sort: str, descending: bool, limit: int, page: int
-) -> tuple[int, int, list[BoardRow]]:
+    db: Database, where: ChatQuery, sort: str, descending: bool, limit: int, page: int
+) -> tuple[int, int, list[CompanyRow]]:
     """How many chats match, the page shown (``page``, or the last one if it is beyond it)
     and that page's rows, sorted by ``sort`` (a key of :data:`SORT_COLUMNS`)."""
     page = max(1, page)
@@ -272,10 +200,10 @@ def board_page(
     return total, page, _rows_of(db, ids, sort, descending)
 
 
-def board_count(db: Database, where: BoardWhere) -> int:
+def board_count(db: Database, where: ChatQuery) -> int:
     # Counted with the support group, then less it if it matches: with no other condition
     # SQLite counts the table from its pages' headers instead of comparing every id with it.
-    clause, params = _where(replace(where, exclude=None))
+    clause, params = where_sql(replace(where, exclude=None))
     total = int(db.execute(f"SELECT COUNT(*) FROM chats c{clause}", params).fetchone()[0])
     if where.exclude is None:
         return total
@@ -286,17 +214,9 @@ def board_count(db: Database, where: BoardWhere) -> int:
     return total - int(excluded)
 
 
-def board_all(db: Database, where: BoardWhere, sort: str, descending: bool) -> Iterator[BoardRow]:
+def board_all(db: Database, where: ChatQuery, sort: str, descending: bool) -> Iterator[CompanyRow]:
     """Every matching chat, in board order (streamed: the CSV of the current view)."""
-    clause, params = _where(where)
-    cursor = db.execute(f"{_SELECT}{clause} ORDER BY {_order(sort, descending)}", params)
-    for row in cursor:
-        yield BoardRow._make(row)
-
-
-def board_row(db: Database, chat_id: int) -> BoardRow | None:
-    row = db.execute(f"{_SELECT} WHERE c.id = ?", [chat_id]).fetchone()
-    return BoardRow._make(row) if row is not None else None
+    return companies(db, where, _order(sort, descending))
 
 
 class TicketMessage(NamedTuple):
@@ -334,12 +254,27 @@ def broadcasts_received(db: Database, chat_id: int, limit: int = 50) -> list[Rec
     return [Received._make(row) for row in cursor.fetchall()]
 
 
-def recent_events(db: Database, chat_id: int, limit: int = 300) -> list[tuple[Any, ...]]:
-    """The chat's newest answers-log entries, oldest first:
-    (kind, step, answer, to_state, detail, at, user_id, flow_version)."""
+class LoggedEvent(NamedTuple):
+    """An answers-log entry as a company's timeline shows it, its detail decoded."""
+
+    kind: str
+    step: str | None
+    answer: str | None
+    to_state: str | None
+    detail: EventDetail | None
+    at: str
+    user_id: int | None
+    flow_version: int | None
+
+
+def recent_events(db: Database, chat_id: int, limit: int = 300) -> list[LoggedEvent]:
+    """The chat's newest answers-log entries, oldest first."""
     cursor = db.execute(
         "SELECT kind, step, answer, to_state, detail, at, user_id, flow_version FROM "
         "(SELECT * FROM events WHERE chat_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
         [chat_id, limit],
     )
-    return list(cursor.fetchall())
+    return [
+        LoggedEvent(kind, step, answer, to, decode(kind, detail), at, user, version)
+        for kind, step, answer, to, detail, at, user, version in cursor.fetchall()
+    ]

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from bot.storage.chats import ChatFilter, filter_sql
+from bot.storage.chat_query import ChatQuery, where_sql
 from bot.storage.sql import insert_row, update_row, write
 
 
@@ -240,13 +240,13 @@ class PendingDelivery(NamedTuple):
     language: str
 
 
-def add_deliveries(db: Database, broadcast_id: int, audience: ChatFilter, now: str) -> int:
+def add_deliveries(db: Database, broadcast_id: int, audience: ChatQuery, now: str) -> int:
     """Fix the audience: one pending delivery per chat matching ``audience``."""
-    where, params = filter_sql(audience)
+    where, params = where_sql(audience)
     cursor = write(
         db,
         "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, status, updated_at) "
-        f"SELECT ?, id, 'pending', ? FROM chats WHERE {where}",
+        f"SELECT ?, c.id, 'pending', ? FROM chats c{where}",
         [broadcast_id, now, *params],
     )
     return cursor.rowcount

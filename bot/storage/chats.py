@@ -7,12 +7,14 @@ Rows come back as :class:`ChatRow`, a ``NamedTuple``: as cheap as a tuple, read 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, cast
 
 from sqlite_utils import Database
 
-from bot.storage.sql import insert_row, update_row, write
+from bot.storage.sql import update_row, write
 
 
 class ChatRow(NamedTuple):
@@ -21,7 +23,7 @@ class ChatRow(NamedTuple):
     title: str | None
     language: str
     state: str
-    history: str  # JSON list of previous states, for /back
+    history: tuple[str, ...]  # previous states, oldest first, for /back (JSON in the table)
     seq: int  # bumps on every change: buttons carry it, so old ones are detected
     audit_step: str | None
     audit_submitted_on: str | None
@@ -34,22 +36,82 @@ class ChatRow(NamedTuple):
     step_since: str | None  # when it came to its current step (UTC ISO)
 
 
+class ChatChanges(TypedDict, total=False):
+    """The columns a change of a chat sets, each with its type (only those given are
+    written; ``None`` clears). ``seq`` and ``history`` on a move are the storage's job."""
+
+    title: str | None
+    language: str
+    state: str
+    history: list[str]
+    audit_step: str | None
+    audit_submitted_on: str | None  # ISO date
+    audit_due_on: str | None  # ISO date
+    active: int
+    updated_at: str
+    finished_at: str | None
+    flow_version: int
+    step_since: str | None
+    seq: int
+
+
+NO_AUDIT: ChatChanges = {"audit_step": None, "audit_submitted_on": None, "audit_due_on": None}
+
+
+@dataclass(frozen=True)
+class NewChat:
+    """A chat's row when it starts: at the flow's start, no history, active."""
+
+    id: int
+    type: str
+    title: str | None
+    language: str
+    state: str
+    seq: int
+    at: str  # created, updated and at its step since (UTC ISO)
+    flow_version: int
+
+
 CHAT_COLUMNS = ", ".join(ChatRow._fields)
 _SELECT_CHAT = f"SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?"
+_HISTORY = ChatRow._fields.index("history")
+
+
+def chat_row(row: Sequence[Any]) -> ChatRow:
+    """A ``chats`` row (its columns in :data:`CHAT_COLUMNS` order) as a value."""
+    values = list(row)
+    history = values[_HISTORY]
+    values[_HISTORY] = tuple(json.loads(history)) if history and history != "[]" else ()
+    return ChatRow._make(values)
 
 
 def get_chat(db: Database, chat_id: int) -> ChatRow | None:
     """The chat's row (read on every update), or None for a chat that never started."""
     row = db.conn.execute(_SELECT_CHAT, [chat_id]).fetchone()
-    return ChatRow._make(row) if row is not None else None
+    return chat_row(row) if row is not None else None
 
 
-def insert_chat(db: Database, row: dict[str, Any]) -> None:
-    insert_row(db, "chats", row)
+def insert_chat(db: Database, chat: NewChat) -> None:
+    write(
+        db,
+        "INSERT INTO chats (id, type, title, language, state, history, seq, active, created_at, "
+        "updated_at, flow_version, step_since) VALUES (?, ?, ?, ?, ?, '[]', ?, 1, ?, ?, ?, ?)",
+        [
+            *(chat.id, chat.type, chat.title, chat.language, chat.state, chat.seq),
+            *(chat.at, chat.at, chat.flow_version, chat.at),
+        ],
+    )
 
 
-def update_chat(db: Database, chat_id: int, changes: dict[str, Any]) -> None:
-    update_row(db, "chats", chat_id, changes)
+def _columns(changes: ChatChanges) -> dict[str, Any]:
+    """Column → value as stored (the history as JSON)."""
+    if "history" not in changes:
+        return cast(dict[str, Any], changes)
+    return {**changes, "history": json.dumps(changes["history"])}
+
+
+def update_chat(db: Database, chat_id: int, changes: ChatChanges) -> None:
+    update_row(db, "chats", chat_id, _columns(changes))
 
 
 def set_active(db: Database, chat_id: int, active: bool) -> None:
@@ -79,7 +141,7 @@ def advance_chat(
     chat_id: int,
     state: str,
     seq: int,
-    changes: dict[str, Any],
+    changes: ChatChanges,
     *,
     push_history: bool,
     history_limit: int,
@@ -97,47 +159,11 @@ def advance_chat(
         sql = _ADVANCE_SQL[key] = (
             f"UPDATE chats SET {', '.join(assignments)} WHERE id = ? AND state = ? AND seq = ?"
         )
-    params = [*changes.values(), history_limit] if push_history else [*changes.values()]
+    columns = _columns(changes)
+    params = [*columns.values(), history_limit] if push_history else [*columns.values()]
     # Read back with a SELECT: RETURNING measured slower here.
     moved = write(db, sql, [*params, chat_id, state, seq]).rowcount
     return get_chat(db, chat_id) if moved else None
-
-
-# -- selecting chats (audiences) -------------------------------------------------------------
-@dataclass(frozen=True)
-class ChatFilter:
-    """Which chats: every condition given must hold. Inactive and muted chats never match."""
-
-    states: frozenset[str] | None = None  # at one of these steps
-    language: str | None = None
-    updated_before: str | None = None  # no change since (UTC ISO)
-    unfinished: bool = False
-
-
-def filter_sql(where: ChatFilter, *, muted: bool = False) -> tuple[str, list[Any]]:
-    """The WHERE clause on ``chats`` selecting ``where`` (and its parameters); ``muted``: the
-    chats it would select but leaves out because they muted the bot's messages."""
-    mute = "IN" if muted else "NOT IN"
-    clauses = ["active = 1", f"id {mute} (SELECT chat_id FROM muted_chats)"]
-    params: list[Any] = []
-    if where.states is not None:
-        states = sorted(where.states)
-        clauses.append(f"state IN ({', '.join('?' for _ in states)})")
-        params.extend(states)
-    if where.language is not None:
-        clauses.append("language = ?")
-        params.append(where.language)
-    if where.updated_before is not None:
-        clauses.append("updated_at <= ?")
-        params.append(where.updated_before)
-    if where.unfinished:
-        clauses.append("finished_at IS NULL")
-    return " AND ".join(clauses), params
-
-
-def count_matching(db: Database, where: ChatFilter, *, muted: bool = False) -> int:
-    clause, params = filter_sql(where, muted=muted)
-    return int(db.execute(f"SELECT COUNT(*) FROM chats WHERE {clause}", params).fetchone()[0])
 
 
 # -- reading many (operators' figures, exports, reminders) -----------------------------------
@@ -160,40 +186,20 @@ def progress_counts(db: Database, idle_before: str) -> list[ProgressCount]:
     return [ProgressCount._make(row) for row in cursor.fetchall()]
 
 
-class PlanRow(NamedTuple):
-    """What planning a chat's reminder needs to know of it."""
-
-    id: int
-    language: str
-    state: str
-    seq: int
-    audit_step: str | None
-    audit_submitted_on: str | None
-    audit_due_on: str | None
-    active: int
-    updated_at: str | None
-    finished_at: str | None
+_CHAT_COLUMNS_OF_C = ", ".join(f"c.{name}" for name in ChatRow._fields)
 
 
-_PLAN_COLUMNS = ", ".join(f"c.{name}" for name in PlanRow._fields)
-
-
-def plan_row(db: Database, chat_id: int) -> PlanRow | None:
-    row = db.execute(f"SELECT {_PLAN_COLUMNS} FROM chats c WHERE c.id = ?", [chat_id]).fetchone()
-    return PlanRow._make(row) if row is not None else None
-
-
-def changed_between_events(db: Database, after_event: int, upper: int) -> list[PlanRow]:
+def changed_between_events(db: Database, after_event: int, upper: int) -> list[ChatRow]:
     """The chats with an answers-log entry with id in (``after_event``, ``upper``], each
     once, in the order of their last such entry. Every change of progress is logged, so the
     log is the change feed, and paging on its ids needs no index of its own."""
     cursor = db.execute(
-        f"SELECT {_PLAN_COLUMNS}, MAX(e.id) AS last_event "
+        f"SELECT {_CHAT_COLUMNS_OF_C}, MAX(e.id) AS last_event "
         "FROM events e JOIN chats c ON c.id = e.chat_id WHERE e.id > ? AND e.id <= ? "
         "GROUP BY e.chat_id ORDER BY last_event",
         [after_event, upper],
     )
-    return [PlanRow._make(row[:-1]) for row in cursor.fetchall()]
+    return [chat_row(row[:-1]) for row in cursor.fetchall()]
 
 
 # -- flow versions -----------------------------------------------------------------------------

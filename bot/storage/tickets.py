@@ -9,11 +9,12 @@ answer is recognised. Schema in ``migrations``; queries are plain SQL.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypedDict, cast
 
 from sqlite_utils import Database
 
-from bot.storage.sql import insert_row, update_row, write
+from bot.storage.sql import update_row, write
 
 OPEN = "open"
 CLOSED = "closed"
@@ -80,16 +81,77 @@ def is_operator_copy(db: Database, ticket_id: int, user_message_id: int) -> bool
     return row is not None
 
 
-def insert_ticket(db: Database, row: dict[str, Any]) -> int:
-    return insert_row(db, "tickets", row)
+@dataclass(frozen=True)
+class NewTicket:
+    """A chat's first ``/ask``: its ticket opens, relaying, its card still to post."""
+
+    chat_id: int
+    chat_type: str
+    user_id: int | None
+    name: str
+    language: str
+    at: str  # created and updated (UTC ISO)
 
 
-def update_ticket(db: Database, ticket_id: int, changes: dict[str, Any]) -> None:
-    update_row(db, "tickets", ticket_id, changes)
+class TicketChanges(TypedDict, total=False):
+    """The columns a change of a ticket sets (only those given are written)."""
+
+    user_id: int | None
+    name: str
+    language: str
+    status: str
+    relaying: int
+    card_pending: int
+    support_chat_id: int | None
+    thread_id: int | None
+    header_message_id: int | None
+    blocked: int
+    opened_count: int
+    updated_at: str
+    closed_at: str | None
 
 
-def add_message(db: Database, row: dict[str, Any]) -> None:
-    insert_row(db, "ticket_messages", row)
+@dataclass(frozen=True)
+class RelayedMessage:
+    """A message the bot posted for a ticket: in the support group (its card, a copy of the
+    user's message) and, for a relayed one, its counterpart in the user's chat."""
+
+    ticket_id: int
+    support_chat_id: int | None
+    support_message_id: int
+    user_message_id: int | None  # none for a card
+    direction: str  # card / in (user → support) / out (operator → user)
+    at: str
+
+
+def insert_ticket(db: Database, ticket: NewTicket) -> int:
+    cursor = write(
+        db,
+        "INSERT INTO tickets (chat_id, chat_type, user_id, name, language, status, relaying, "
+        "card_pending, blocked, opened_count, created_at, updated_at) "
+        f"VALUES (?, ?, ?, ?, ?, '{OPEN}', 1, 1, 0, 1, ?, ?)",
+        [
+            *(ticket.chat_id, ticket.chat_type, ticket.user_id, ticket.name, ticket.language),
+            *(ticket.at, ticket.at),
+        ],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def update_ticket(db: Database, ticket_id: int, changes: TicketChanges) -> None:
+    update_row(db, "tickets", ticket_id, cast(dict[str, Any], changes))
+
+
+def add_message(db: Database, message: RelayedMessage) -> None:
+    write(
+        db,
+        "INSERT INTO ticket_messages (ticket_id, support_chat_id, support_message_id, "
+        "user_message_id, direction, at) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            *(message.ticket_id, message.support_chat_id, message.support_message_id),
+            *(message.user_message_id, message.direction, message.at),
+        ],
+    )
 
 
 def move_tickets(db: Database, old_chat_id: int, new_chat_id: int, new_type: str) -> None:
