@@ -34,15 +34,15 @@ from telegram import Bot
 from bot.app import load_catalog_and_flow
 from bot.config import Settings
 from bot.demo.offline_api import OfflineBotAPI
-from bot.services.audience import parse_audience
-from bot.services.broadcasts import BroadcastService
-from bot.services.clock import iso
-from bot.services.delivery import Delivery, Limits
+from bot.services.broadcasts.audience import parse_audience
+from bot.services.broadcasts.broadcasts import BroadcastService
+from bot.services.broadcasts.delivery import Delivery, Limits
+from bot.services.calendar.clock import iso
 from bot.storage import broadcasts, chats
 from bot.storage import reminders as reminder_store
 from bot.storage.db import close_database, open_database
 from bot.storage.sql import transaction
-from bot.telegram_sender import TelegramSender
+from bot.telegram.sender import TelegramSender
 
 SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument"}
 

@@ -67,9 +67,9 @@ from bot.app import build_application
 from bot.config import DEFAULT_CALENDAR, PROJECT_ROOT, Settings
 from bot.demo.updates import UpdateFactory
 from bot.jobs import housekeeping
-from bot.services.flow_spec import FlowSpec, load_flow
-from bot.services.portfolio import BoardFilter, Portfolio
-from bot.services.workdays import Calendar
+from bot.services.calendar.workdays import Calendar
+from bot.services.console.portfolio import BoardFilter, Portfolio
+from bot.services.flow.flow_spec import FlowSpec, load_flow
 from bot.storage.db import close_database, open_database
 from bot.storage.sql import transaction, write
 from bot.web.console import Console

@@ -44,7 +44,7 @@ from bot.demo.offline_api import BOT_USER, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
 from bot.intake import Intake
 from bot.jobs import HOUSEKEEPING_EVERY, housekeeping
-from bot.services.clock import iso
+from bot.services.calendar.clock import iso
 from bot.storage.db import close_database, open_database
 from bot.storage.sql import transaction
 

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from transitions import Machine
 
 from bot.config import PROJECT_ROOT
-from bot.services.engine import FlowEngine
-from bot.services.flow_spec import load_flow
+from bot.services.flow.engine import FlowEngine
+from bot.services.flow.flow_spec import load_flow
 
 
 def per_call(fn: Callable[[], object], repeat: int) -> float:

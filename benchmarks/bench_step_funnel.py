@@ -1,4 +1,4 @@
-"""The console's per-step funnel (``bot.services.step_funnel``) over a large answers log.
+"""The console's per-step funnel (``bot.services.funnel.step_funnel``) over a large answers log.
 
 Seeds ``--chats`` companies with about ``--events`` logged moves each along the real flow
 (answers that keep a step open, loops back, a few blocked chats), written in time order across
@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 
 from bot.config import DEFAULT_CALENDAR, PROJECT_ROOT
-from bot.services.flow_spec import FlowSpec, load_flow
-from bot.services.funnel import funnel_model
-from bot.services.step_funnel import funnel_of_moves, step_funnel
-from bot.services.workdays import Calendar
+from bot.services.calendar.workdays import Calendar
+from bot.services.flow.flow_spec import FlowSpec, load_flow
+from bot.services.funnel.funnel import funnel_model
+from bot.services.funnel.step_funnel import funnel_of_moves, step_funnel
 from bot.storage import events
 from bot.storage.db import close_database, open_database
 from bot.storage.sql import transaction

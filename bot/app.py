@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from telegram import BotCommand
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -26,39 +27,40 @@ from bot.handlers import (
     support,
     whoami,
 )
-from bot.handlers.context import CONTEXT_TYPES, BotApplication, Services
 from bot.handlers.groups.admin import admin_guard
 from bot.handlers.handle_once import HandleOnceApplication
-from bot.handlers.render import Renderer, RowHook
+from bot.handlers.operators.console import set_menu_buttons
 from bot.handlers.support.asking import AskButtonRow
-from bot.lanes import ChatLanes
-from bot.retrying_request import RawUpdatesRequest, RetryingRequest
-from bot.services import flow_versions
-from bot.services.broadcasts import BroadcastService
-from bot.services.clock import utc_now
-from bot.services.composer import BroadcastComposer
-from bot.services.console_auth import SignIn
-from bot.services.content import load_content
-from bot.services.delivery import Delivery, Limits
-from bot.services.drafts import DraftService
-from bot.services.event_log import EventLog
-from bot.services.flow_spec import FlowSpec
-from bot.services.funnel import FunnelService
-from bot.services.groups import GroupService
+from bot.services.broadcasts.broadcasts import BroadcastService
+from bot.services.broadcasts.composer import BroadcastComposer
+from bot.services.broadcasts.delivery import Delivery, Limits
+from bot.services.broadcasts.drafts import DraftService
+from bot.services.calendar.clock import utc_now
+from bot.services.calendar.quiet_hours import QuietHours
+from bot.services.calendar.workdays import Calendar
+from bot.services.console.console_auth import SignIn
+from bot.services.console.roster import Roster
+from bot.services.desk.tickets import TicketService
+from bot.services.flow import flow_versions
+from bot.services.flow.content import load_content
+from bot.services.flow.event_log import EventLog
+from bot.services.flow.flow_spec import FlowSpec
+from bot.services.flow.progress import ProgressService
+from bot.services.flow.step_view import StepViews
+from bot.services.funnel.funnel import FunnelService
+from bot.services.groups.groups import GroupService
 from bot.services.i18n import LANGUAGES, Catalog
 from bot.services.ledger import UpdateLedger
 from bot.services.maintenance import Maintenance
-from bot.services.progress import ProgressService
-from bot.services.quiet_hours import QuietHours
-from bot.services.reminders import ReminderService
-from bot.services.roster import Roster
-from bot.services.step_view import StepViews
-from bot.services.tickets import TicketService
-from bot.services.workdays import Calendar
+from bot.services.reminders.reminders import ReminderService
 from bot.storage.db import BackgroundCheckpointer, close_database, open_database
 from bot.storage.group_commit import GroupCommit
+from bot.telegram.lanes import ChatLanes
 from bot.telegram.limits import TELEGRAM_TEXT_LIMITS
-from bot.telegram_sender import TelegramSender
+from bot.telegram.render import Renderer, RowHook
+from bot.telegram.request import RawUpdatesRequest, RetryingRequest
+from bot.telegram.sender import TelegramSender
+from bot.wiring import CONTEXT_TYPES, BotApplication, Services
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,7 @@ FEATURES: tuple[Callable[[BotApplication], None], ...] = (
 
 
 def load_catalog_and_flow(settings: Settings) -> tuple[Catalog, FlowSpec]:
-    """Both validated against each other (``bot.services.content``): every fault at once."""
+    """Both validated against each other (``bot.services.flow.content``): every fault at once."""
     return load_content(settings.flow_path, settings.locales_dir)
 
 
@@ -212,3 +214,12 @@ async def register_commands(application: BotApplication) -> None:
         await application.bot.set_my_commands(
             commands, language_code=None if lang == "en" else lang
         )
+
+
+async def present(application: BotApplication) -> None:
+    """At start: the command list, and the console's menu button for operators."""
+    try:
+        await register_commands(application)
+    except TelegramError as exc:
+        log.warning("could not register the command list: %s", exc)
+    await set_menu_buttons(application)

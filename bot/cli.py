@@ -18,7 +18,7 @@ from bot.cli_tools import add_commands as add_tool_commands
 # flow, calendar and storage modules (yaml, holidays, sqlite-utils) are loaded.
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.services.flow_spec import FlowSpec
+    from bot.services.flow.flow_spec import FlowSpec
 
 log = logging.getLogger("bot")
 
@@ -84,7 +84,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_diagram(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import load_catalog_and_flow
-    from bot.services.diagram import mermaid
+    from bot.services.flow.diagram import mermaid
 
     catalog, spec = load_catalog_and_flow(settings)
     print(mermaid(spec, catalog, args.language))
@@ -112,16 +112,16 @@ CALENDAR_WARNING_DAYS = 90
 
 
 def _today() -> dt.date:
-    from bot.services.clock import utc_now
-    from bot.services.workdays import china_date
+    from bot.services.calendar.clock import utc_now
+    from bot.services.calendar.workdays import china_date
 
     return china_date(utc_now())
 
 
 def _check_calendar(path: Path) -> bool:
     """The working-day schedule file is valid, and says how far the calendar is official."""
-    from bot.services.schedule_file import check_schedule
-    from bot.services.workdays import Calendar
+    from bot.services.calendar.schedule_file import check_schedule
+    from bot.services.calendar.workdays import Calendar
 
     faults = check_schedule(path)
     if faults:
@@ -144,7 +144,7 @@ def _check_calendar(path: Path) -> bool:
 
 def _check_database(path: Path, spec: FlowSpec) -> int:
     """A dry run of the flow's migrations against a real database: who would move where."""
-    from bot.services import flow_versions
+    from bot.services.flow import flow_versions
     from bot.storage.db import close_database, open_database
 
     if not path.exists():
@@ -262,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from bot.cli_tools import NEEDS_DATABASE, quiet_broken_pipe, require_database
     from bot.config import ConfigError, Settings
-    from bot.services.flow_spec import FlowError
+    from bot.services.flow.flow_spec import FlowError
     from bot.storage.db import DatabaseProblem
 
     try:

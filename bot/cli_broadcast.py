@@ -30,15 +30,15 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.request import BaseRequest
 
 from bot.config import ConfigError, Settings
-from bot.services.audience import AudienceError, describe_audience, parse_audience
-from bot.services.broadcasts import AudienceSize, BroadcastService, Report
-from bot.services.clock import Clock, utc_now
-from bot.services.composer import BroadcastComposer
-from bot.services.delivery import Delivery, Limits
+from bot.services.broadcasts.audience import AudienceError, describe_audience, parse_audience
+from bot.services.broadcasts.broadcasts import AudienceSize, BroadcastService, Report
+from bot.services.broadcasts.composer import BroadcastComposer
+from bot.services.broadcasts.delivery import Delivery, Limits
+from bot.services.calendar.clock import Clock, utc_now
+from bot.services.calendar.quiet_hours import QuietHours
 from bot.services.message_html import plain_preview
-from bot.services.quiet_hours import QuietHours
 from bot.telegram.limits import TELEGRAM_TEXT_LIMITS
-from bot.telegram_sender import TelegramSender
+from bot.telegram.sender import TelegramSender
 
 BAR = 30
 Ask = Callable[[str], bool]

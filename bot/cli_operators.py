@@ -91,9 +91,9 @@ def cmd_broadcast(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_broadcasts(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import load_catalog_and_flow
-    from bot.services.audience import describe_audience
-    from bot.services.composer import listing
-    from bot.services.quiet_hours import QuietHours
+    from bot.services.broadcasts.audience import describe_audience
+    from bot.services.broadcasts.composer import listing
+    from bot.services.calendar.quiet_hours import QuietHours
     from bot.storage.db import close_database, open_database
 
     catalog, spec = load_catalog_and_flow(settings)
@@ -126,9 +126,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Every chat, as the console's ``board.csv`` of an unfiltered board gives them (the same
     columns, steps by their English names; a file gets the BOM, standard output not)."""
     from bot.app import load_catalog_and_flow
-    from bot.services.clock import utc_now
-    from bot.services.portfolio import BoardFilter, Portfolio
-    from bot.services.workdays import Calendar
+    from bot.services.calendar.clock import utc_now
+    from bot.services.calendar.workdays import Calendar
+    from bot.services.console.portfolio import BoardFilter, Portfolio
     from bot.storage.db import close_database, open_database
 
     catalog, spec = load_catalog_and_flow(settings)

@@ -45,8 +45,8 @@ class Settings:
     locales_dir: Path = DEFAULT_LOCALES
     calendar_path: Path = DEFAULT_CALENDAR
     operators: frozenset[int] = field(default_factory=frozenset)  # as at start; see roster
-    # The .env the operators' list is re-read from while running (bot.services.roster); None:
-    # TPBOT_OPERATORS came from the process environment, which wins and cannot change.
+    # The .env the operators' list is re-read from while running (bot.services.console.roster);
+    # None: TPBOT_OPERATORS came from the process environment, which wins and cannot change.
     operators_file: Path | None = None
     support_chat_id: int | None = None
     # Members of the support group are operators for tickets (answer, /status, /close).

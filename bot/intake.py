@@ -3,10 +3,10 @@
 Nothing is acknowledged before it is kept. In polling mode the next ``getUpdates`` (whose
 ``offset`` tells Telegram the batch arrived) is asked only after the batch is in SQLite; in
 webhook mode the HTTP 200 is sent only after the update is. Kept updates go to the
-``Application``'s own update queue; its processor (:class:`bot.lanes.ChatLanes`) runs different
-chats side by side and each chat's updates in the order they came. On start the chats a crash
-left owed a reply are shown their step, then whatever the ledger still holds unhandled is
-queued again, oldest first; the ledger makes an update handled before a crash harmless.
+``Application``'s own update queue; its processor (:class:`bot.telegram.lanes.ChatLanes`)
+runs different chats side by side and each chat's updates in the order they came. On start the
+chats a crash left owed a reply are shown their step, then whatever the ledger still holds
+unhandled is queued again, oldest first; the ledger makes an update handled before a crash harmless.
 
 python-telegram-bot's ``Updater`` is not used (it confirms an update as soon as it fetched
 it); the ``Application`` is built without one and fed from here, as PTB's custom-webhook
@@ -25,13 +25,13 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
-from bot.handlers.context import BotApplication
 from bot.handlers.handle_once import HandleOnceApplication, make_good
-from bot.lanes import ChatLanes
 from bot.outage import Outage
-from bot.retrying_request import RawUpdatesRequest
 from bot.services.errors import DiskFull, StoreUnavailable
-from bot.telegram_sender import retry_seconds
+from bot.telegram.lanes import ChatLanes
+from bot.telegram.request import RawUpdatesRequest
+from bot.telegram.sender import retry_seconds
+from bot.wiring import BotApplication
 
 log = logging.getLogger(__name__)
 

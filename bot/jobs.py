@@ -4,7 +4,7 @@ housekeeping. Everything due is found in SQLite, so a restart loses nothing.
 :func:`tick` (every ``TICK_EVERY`` in ``run`` mode) re-plans the reminders of changed chats
 and sends the due ones; :func:`start_due_broadcasts` (every ``BROADCASTS_EVERY``, and in each
 tick) starts scheduled broadcasts or takes over interrupted ones
-(``bot.handlers.operators.runs``);
+(``bot.broadcast_runs``);
 :func:`housekeeping` (every ``HOUSEKEEPING_EVERY``) forgets old update ids and checkpoints
 the write-ahead log off the event loop.
 """
@@ -17,13 +17,13 @@ import logging
 from html import escape
 from typing import Any
 
-from bot.handlers.context import BotApplication, BotContext
-from bot.handlers.operators.runs import start_broadcast
-from bot.services.chat_progress import ChatProgress
-from bot.services.delivery import Payload
+from bot.broadcast_runs import start_broadcast
+from bot.services.broadcasts.delivery import Payload
 from bot.services.errors import Busy
-from bot.services.reminders import DueReminder
-from bot.telegram_sender import buttons_of
+from bot.services.flow.chat_progress import ChatProgress
+from bot.services.reminders.reminders import DueReminder
+from bot.telegram.sender import buttons_of
+from bot.wiring import BotApplication, BotContext
 
 log = logging.getLogger(__name__)
 

@@ -21,18 +21,17 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot import jobs
-from bot.app import build_application, register_commands
+from bot.app import build_application, present
 from bot.config import Settings
-from bot.handlers.context import BotApplication
-from bot.handlers.operators.console import set_menu_buttons
 from bot.intake import RETRY_DELAYS, FatalIntakeError, Intake
-from bot.lanes import ChatLanes
 from bot.outage import Outage
-from bot.rate_limits import ChatRateLimiter
+from bot.telegram.lanes import ChatLanes
+from bot.telegram.rate_limits import ChatRateLimiter
 from bot.web.console import Console
 from bot.web.listen import open_socket
 from bot.web.routes import console_routes
 from bot.web.webhook import webhook_app
+from bot.wiring import BotApplication
 
 log = logging.getLogger("bot")
 DRAIN_SECONDS = 5.0
@@ -73,11 +72,7 @@ async def _run(settings: Settings, token: str, listening: socket.socket) -> int:
         await _announce(application, settings)
         jobs.schedule(application)
         await application.start()
-        try:
-            await register_commands(application)
-        except TelegramError as exc:
-            log.warning("could not register the command list: %s", exc)
-        await set_menu_buttons(application)
+        await present(application)
         return await _serve(application, settings, stop, token, listening)
     except FatalIntakeError as exc:
         log.error("%s", exc)

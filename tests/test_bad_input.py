@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
+from bot.services.flow.progress import ProgressService
 from bot.services.ledger import UpdateLedger
-from bot.services.progress import ProgressService
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, methods, texts
 
 

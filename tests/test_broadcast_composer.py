@@ -15,7 +15,7 @@ from telegram.constants import MessageLimit
 from bot.cli_broadcast import broadcast_main
 from bot.cli_operators import cmd_broadcasts
 from bot.config import ConfigError
-from bot.services.audience import parse_audience
+from bot.services.broadcasts.audience import parse_audience
 from bot.storage import db as storage_db
 from tests.helpers.broadcasts import OPERATOR, cli_args, fast, seed_chats
 from tests.helpers.console import client_for, signed_in
@@ -136,7 +136,7 @@ def state(harness: BotHarness) -> str | None:
 async def test_the_chat_dialog_goes_through_its_named_states_and_survives_a_restart(
     harness: BotHarness, clock: FrozenClock
 ) -> None:
-    from bot.services.compose_dialog import STATES
+    from bot.services.broadcasts.compose_dialog import STATES
 
     fast(harness)
     seed_chats(harness, 8)
@@ -190,7 +190,7 @@ async def test_cancel_stops_a_running_broadcast_at_the_next_chat_at_every_door(
 ) -> None:
     import asyncio
 
-    from bot.handlers.operators.runs import start_broadcast
+    from bot.broadcast_runs import start_broadcast
     from tests.helpers.broadcasts import deliveries_of
 
     fast(harness, concurrency=1)

@@ -265,9 +265,9 @@ def test_the_running_bot_takes_over_a_dead_senders_broadcast_within_seconds(
 
     from bot.app import load_catalog_and_flow
     from bot.config import Settings
-    from bot.services.audience import parse_audience
-    from bot.services.broadcasts import BroadcastService
-    from bot.services.clock import utc_now
+    from bot.services.broadcasts.audience import parse_audience
+    from bot.services.broadcasts.broadcasts import BroadcastService
+    from bot.services.calendar.clock import utc_now
     from bot.storage.db import close_database, open_database
     from tests.helpers.fake_bot_server import FakeBotServer
     from tests.helpers.process import dead_pid, running_bot, wait_for
@@ -420,7 +420,7 @@ async def test_a_run_that_stops_with_an_error_is_cancelled_if_nothing_went_else_
     monkeypatch: pytest.MonkeyPatch,
     sent_before: int,
 ) -> None:
-    from bot.services.delivery import Delivery
+    from bot.services.broadcasts.delivery import Delivery
 
     ids = seed_chats(harness, 5)
     real_send = Delivery.send

@@ -19,11 +19,11 @@ from telegram.request import RequestData
 from bot.cli_broadcast import broadcast_main
 from bot.demo.offline_api import OfflineBotAPI
 from bot.jobs import tick
-from bot.services.audience import parse_audience
-from bot.services.delivery import Ambiguous, Rejected, SendError, Transient
+from bot.services.broadcasts.audience import parse_audience
+from bot.services.broadcasts.delivery import Ambiguous, Rejected, SendError, Transient
 from bot.storage import broadcasts as store
 from bot.telegram.broadcast_text import report_text
-from bot.telegram_sender import TelegramSender
+from bot.telegram.sender import TelegramSender
 from tests.helpers.broadcasts import FAST, cli_args, delivered, deliveries_of, fast, seed_chats
 from tests.helpers.harness import BotHarness, FrozenClock
 from tests.helpers.process import dead_pid

@@ -13,14 +13,14 @@ import httpx
 import pytest
 from telegram.error import TimedOut
 
+from bot.broadcast_runs import start_broadcast
 from bot.cli_broadcast import broadcast_main
 from bot.config import ConfigError
 from bot.demo.offline_api import OfflineBotAPI
-from bot.handlers.operators.runs import start_broadcast
 from bot.jobs import tick
-from bot.services.delivery import Delivery
+from bot.services.broadcasts.delivery import Delivery
 from bot.storage import broadcasts as store
-from bot.telegram_sender import TelegramSender
+from bot.telegram.sender import TelegramSender
 from tests.helpers.broadcasts import (
     FAST,
     OPERATOR,
@@ -34,7 +34,7 @@ from tests.helpers.broadcasts import (
 from tests.helpers.harness import EN_USER, BotHarness, FrozenClock, texts
 
 # PTB itself warns, when it builds a RetryAfter, that retry_after becomes a timedelta in v23;
-# bot.services.delivery already accepts both.
+# bot.services.broadcasts.delivery already accepts both.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 
@@ -77,7 +77,7 @@ async def test_a_few_hundred_chats_each_get_it_exactly_once_despite_faults(
 
     ops = harness.services
     svc = ops.broadcasts
-    from bot.services.audience import parse_audience
+    from bot.services.broadcasts.audience import parse_audience
 
     bid = svc.create(
         parse_audience("all", harness.services.spec),
@@ -209,7 +209,7 @@ async def test_cancel_from_the_chat_stops_a_running_broadcast_at_the_next_chat(
     harness.services.broadcasts.progress_every = 3.0  # the real heartbeat: it must not matter
     ids = seed_chats(harness, 200)
     ops = harness.services
-    from bot.services.audience import parse_audience
+    from bot.services.broadcasts.audience import parse_audience
 
     bid = ops.broadcasts.create(
         parse_audience("all", harness.services.spec),
@@ -251,7 +251,7 @@ async def test_crash_in_the_middle_then_resume_sends_each_chat_at_most_once(
     fast(harness)
     ids = seed_chats(harness, 300)
     ops = harness.services
-    from bot.services.audience import parse_audience
+    from bot.services.broadcasts.audience import parse_audience
 
     bid = ops.broadcasts.create(
         parse_audience("unfinished", harness.services.spec), {"en": {"kind": "text", "html": "hi"}}
@@ -384,7 +384,7 @@ async def test_pacing_per_chat_and_group_and_a_429_holds_every_sender(
         sleep=sleeps,
         monotonic=lambda: now[0],
     )
-    from bot.services.delivery import Payload
+    from bot.services.broadcasts.delivery import Payload
 
     note = Payload(html="note")
     assert (await delivery.send(1001, note)).status == "sent"
@@ -407,7 +407,7 @@ async def test_cli_resume_refuses_while_another_process_is_sending(
 ) -> None:
     seed_chats(harness, 5)
     ops = harness.services
-    from bot.services.audience import parse_audience
+    from bot.services.broadcasts.audience import parse_audience
 
     bid = ops.broadcasts.create(
         parse_audience("all", harness.services.spec), {"en": {"kind": "text", "html": "hi"}}

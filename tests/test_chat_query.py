@@ -18,7 +18,7 @@ import pytest
 from sqlite_utils import Database
 
 from bot.cli_operators import cmd_export
-from bot.services.audience import chat_filter, parse_audience
+from bot.services.broadcasts.audience import chat_filter, parse_audience
 from bot.storage import board, chat_query
 from bot.storage.broadcasts import add_deliveries
 from bot.storage.chat_query import ChatQuery

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.services.clock import iso
+from bot.services.calendar.clock import iso
 from tests.helpers.harness import BotHarness, FrozenClock
 
 

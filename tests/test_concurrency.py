@@ -2,7 +2,7 @@
 
 These run the real path of ``run``: updates kept by the intake, handed to the Application's
 own queue, taken by PTB's update fetcher and run by the bot's update processor
-(``bot.lanes.ChatLanes``), with the network faked by the offline Bot API (which can hold a
+(``bot.telegram.lanes.ChatLanes``), with the network faked by the offline Bot API (which can hold a
 call, as a slow connection would).
 """
 
@@ -22,8 +22,8 @@ from bot.config import Settings
 from bot.demo.offline_api import BOT_USER, ApiCall
 from bot.demo.updates import UpdateFactory
 from bot.intake import Intake
-from bot.lanes import ChatLanes
-from bot.rate_limits import ChatRateLimiter
+from bot.telegram.lanes import ChatLanes
+from bot.telegram.rate_limits import ChatRateLimiter
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 from tests.helpers.support import SUPPORT, support_chat_info
 

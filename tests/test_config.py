@@ -19,8 +19,8 @@ from bot.config import (
     Settings,
     data_path,
 )
-from bot.services.schedule_file import check_schedule
-from bot.services.workdays import Calendar
+from bot.services.calendar.schedule_file import check_schedule
+from bot.services.calendar.workdays import Calendar
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import Settings
 from bot.demo.updates import UpdateFactory
-from bot.services import roster
+from bot.services.console import roster
 from bot.storage import events
 from bot.storage.event_details import OperatorMove
 from tests.helpers.console import (

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import DEFAULT_CALENDAR, Settings
 from bot.demo.sample import seed_sample
-from bot.services.workdays import Calendar
+from bot.services.calendar.workdays import Calendar
 
 NOW = dt.datetime(2026, 12, 3, 7, 0, tzinfo=dt.UTC)  # a Thursday, 15:00 in China
 CHINA = ZoneInfo("Asia/Shanghai")

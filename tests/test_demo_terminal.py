@@ -24,7 +24,7 @@ from pathlib import Path
 from bot.app import build_application
 from bot.config import PROJECT_ROOT, Settings
 from bot.demo.offline_api import OfflineBotAPI
-from bot.services.audience import parse_audience
+from bot.services.broadcasts.audience import parse_audience
 from tests.helpers.process import free_port
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.services.moves import Moved, MoveRefused
+from bot.services.flow.moves import Moved, MoveRefused
 from bot.storage import events, migrations
 from bot.storage.db import open_database
 from bot.storage.event_details import (

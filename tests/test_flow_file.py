@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from bot.config import PROJECT_ROOT
-from bot.services.engine import FlowEngine, InvalidAnswer
-from bot.services.flow_spec import FlowError, load_flow
+from bot.services.flow.engine import FlowEngine, InvalidAnswer
+from bot.services.flow.flow_spec import FlowError, load_flow
 from bot.services.i18n import Catalog
 
 FLOW = PROJECT_ROOT / "flows" / "tmall_tp.yaml"
@@ -179,7 +179,7 @@ def locales_copy(tmp_path: Path, lang: str, file: str, old: str, new: str) -> Pa
 
 
 def test_a_placeable_the_code_does_not_pass_is_a_fault(tmp_path: Path) -> None:
-    from bot.services.content import ContentError, load_content
+    from bot.services.flow.content import ContentError, load_content
 
     locales = locales_copy(tmp_path, "zh", "flow.ftl", "{ $due }", "{ $dew }")
     with pytest.raises(ContentError) as error:
@@ -190,7 +190,7 @@ def test_a_placeable_the_code_does_not_pass_is_a_fault(tmp_path: Path) -> None:
 
 
 def test_a_fluent_syntax_error_is_reported_in_its_file_and_line(tmp_path: Path) -> None:
-    from bot.services.content import ContentError, load_content
+    from bot.services.flow.content import ContentError, load_content
 
     source = (PROJECT_ROOT / "locales" / "en" / "flow.ftl").read_text(encoding="utf-8")
     line = source.splitlines().index(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.services.flow_versions import StrandedChats
+from bot.services.flow.flow_versions import StrandedChats
 from bot.storage.event_details import FlowMigrated
 from bot.storage.events import events_of
 from tests.helpers.flows import FLOW, new_flow, rename_nickname, step

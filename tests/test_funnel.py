@@ -15,8 +15,8 @@ from PIL import Image
 
 from bot.cli_operators import cmd_export
 from bot.demo.updates import UpdateFactory
-from bot.services.funnel import Funnel, funnel_model
-from bot.services.step_funnel import percent_text
+from bot.services.funnel.funnel import Funnel, funnel_model
+from bot.services.funnel.step_funnel import percent_text
 from bot.storage.sql import transaction
 from bot.telegram import funnel_chart as chart_module
 from bot.telegram.funnel_chart import Bar, chart_bars, funnel_chart

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-import bot.services.clock
+import bot.services.calendar.clock
 from bot.cli_operators import cmd_export
 from bot.demo.updates import UpdateFactory
 from tests.helpers.console import client_for, sign_in_link
@@ -147,7 +147,7 @@ async def test_the_command_line_export_is_the_consoles_csv(
     seeded: BotHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     [board] = await console_get(seeded, "en", "/console/board.csv")
-    monkeypatch.setattr(bot.services.clock, "utc_now", seeded.clock)
+    monkeypatch.setattr(bot.services.calendar.clock, "utc_now", seeded.clock)
     target = tmp_path / "chats.csv"
     assert cmd_export(argparse.Namespace(output=target), seeded.settings) == 0
     exported = target.read_bytes().decode("utf-8")

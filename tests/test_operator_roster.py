@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.services import roster
-from bot.services.roster import Roster
+from bot.services.console import roster
+from bot.services.console.roster import Roster
 from tests.helpers.console import OPERATOR
 from tests.helpers.harness import BotHarness, FrozenClock, texts
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-import bot.services.reminders as reminders_module
+import bot.services.reminders.reminders as reminders_module
 from bot.demo.offline_api import ApiCall
-from bot.services.reminders import ReminderService
+from bot.services.reminders.reminders import ReminderService
 from bot.storage import meta
 from bot.storage import reminders as store
 from bot.storage.sql import transaction

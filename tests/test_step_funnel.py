@@ -13,15 +13,15 @@ from typing import Any
 from bot.config import DEFAULT_CALENDAR
 from bot.demo.offline_api import BOT_USER
 from bot.demo.updates import UpdateFactory
-from bot.services.funnel import funnel_model
-from bot.services.i18n import Catalog
-from bot.services.step_funnel import (
+from bot.services.calendar.workdays import Calendar as WorkingCalendar
+from bot.services.funnel.funnel import funnel_model
+from bot.services.funnel.step_funnel import (
     StepFunnel,
     WorkdayIndex,
     median_p90,
     step_funnel,
 )
-from bot.services.workdays import Calendar as WorkingCalendar
+from bot.services.i18n import Catalog
 from bot.storage import chats, events
 from bot.storage.sql import transaction
 from bot.web.funnel_svg import funnel_svg

@@ -16,7 +16,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import Settings
-from bot.services.flow_versions import StrandedChats
+from bot.services.flow.flow_versions import StrandedChats
 from tests.helpers.console import client_for, signed_in
 from tests.helpers.fake_bot_server import FakeBotServer
 from tests.helpers.flows import FLOW, new_flow, rename_nickname

@@ -9,10 +9,10 @@ import pytest
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.demo.updates import UpdateFactory
-from bot.services.diagram import mermaid
-from bot.services.flow_spec import load_flow
+from bot.services.flow.diagram import mermaid
+from bot.services.flow.flow_spec import load_flow
+from bot.services.flow.journey import read_journey
 from bot.services.i18n import Catalog
-from bot.services.journey import read_journey
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
 from tests.helpers.paths import FULL_PATH, TO_OP_SUBMITTED, go, plain, walk
 

@@ -10,9 +10,9 @@ import holidays
 import pytest
 
 from bot.config import DEFAULT_CALENDAR as DEFAULT_SCHEDULE
-from bot.services import workdays
-from bot.services.schedule_file import ScheduleError, check_schedule
-from bot.services.workdays import Calendar as WorkingCalendar
+from bot.services.calendar import workdays
+from bot.services.calendar.schedule_file import ScheduleError, check_schedule
+from bot.services.calendar.workdays import Calendar as WorkingCalendar
 
 SHIPPED = WorkingCalendar.load(DEFAULT_SCHEDULE)
 add_working_days = SHIPPED.add_working_days
@@ -59,7 +59,7 @@ def test_years_without_data_fall_back_to_statutory_holidays_with_a_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     workdays._warned_years.discard(2031)
-    with caplog.at_level(logging.WARNING, logger="bot.services.workdays"):
+    with caplog.at_level(logging.WARNING, logger="bot.services.calendar.workdays"):
         # Wed Oct 1 2031: National Day Oct 1-3 (holidays.China) → Mon 6, Tue 7, Wed 8.
         assert add_working_days(D(2031, 10, 1), 3) == D(2031, 10, 8)
         add_working_days(D(2031, 3, 1), 3)

@@ -24,8 +24,8 @@ from bot.config import Settings
 from bot.demo.names import company_names
 from bot.demo.offline_api import BOT_USER, ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
-from bot.handlers.context import BotApplication
-from bot.services.workdays import Calendar
+from bot.services.calendar.workdays import Calendar
+from bot.wiring import BotApplication
 
 FIRST_CHAT_ID = 500_000
 FIRST_GROUP_ID = -1_002_000_500_000  # team groups: supergroups, counting down

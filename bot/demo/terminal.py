@@ -24,8 +24,8 @@ from bot.config import Settings
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.sample import seed_sample
 from bot.demo.updates import UpdateFactory
-from bot.handlers.context import BotApplication
 from bot.web.listen import open_socket
+from bot.wiring import BotApplication
 
 _TAG = re.compile(r"</?(b|i|code|u|s|a)[^>]*>")
 

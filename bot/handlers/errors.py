@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.constants import CallbackQueryLimit
 from telegram.error import TelegramError
 
-from bot.handlers.context import BotContext
+from bot.wiring import BotContext
 
 log = logging.getLogger("bot.errors")
 

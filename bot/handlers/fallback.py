@@ -6,8 +6,8 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.handlers.context import BotApplication, BotContext
 from bot.handlers.replies import current_progress, need_start, reply, send_step
+from bot.wiring import BotApplication, BotContext
 
 
 class _AddressedToUs(filters.MessageFilter):

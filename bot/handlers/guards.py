@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers.context import BotContext
+from bot.wiring import BotContext
 
 
 async def allowed(update: Update, context: BotContext, command: str) -> bool:

@@ -29,11 +29,11 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ExtBot, Job, JobQueue
 
-from bot.handlers.context import BotApplication, BotContext, BotData
 from bot.handlers.replies import send_step, step_message
-from bot.retrying_request import RawUpdatesRequest
 from bot.services.errors import StoreUnavailable
 from bot.services.ledger import FINISH_WITHIN, UpdateLedger
+from bot.telegram.request import RawUpdatesRequest
+from bot.wiring import BotApplication, BotContext, BotData
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.handlers.context import BotApplication, BotContext
 from bot.handlers.guards import allowed
 from bot.handlers.replies import reply
+from bot.wiring import BotApplication, BotContext
 
 
 async def mute(update: Update, context: BotContext) -> None:

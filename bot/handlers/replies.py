@@ -8,9 +8,9 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.handlers.context import BotContext
-from bot.services.chat_progress import ChatProgress
-from bot.services.step_view import StepView
+from bot.services.flow.chat_progress import ChatProgress
+from bot.services.flow.step_view import StepView
+from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
 

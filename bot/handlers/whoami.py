@@ -7,9 +7,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.handlers.context import BotApplication, BotContext
 from bot.handlers.operators.access import is_listed_operator
 from bot.handlers.replies import reply
+from bot.wiring import BotApplication, BotContext
 
 
 async def show_ids(update: Update, context: BotContext) -> None:

@@ -28,7 +28,7 @@ from contextlib import AbstractContextManager, nullcontext
 
 from sqlite_utils import Database
 
-from bot.services.clock import Clock, iso
+from bot.services.calendar.clock import Clock, iso
 from bot.storage import inbox, meta
 from bot.storage.group_commit import GroupCommit
 from bot.storage.sql import joined, joining_group, transaction

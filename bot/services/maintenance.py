@@ -12,7 +12,7 @@ import asyncio
 
 from sqlite_utils import Database
 
-from bot.services.clock import Clock
+from bot.services.calendar.clock import Clock
 from bot.storage.db import BackgroundCheckpointer, close_database
 
 RESTART_LOG_FRAMES = 8_192  # 16 MB of 2 KB pages: past that, make sure the WAL can start over

@@ -3,7 +3,7 @@ chat, and each row of ``/broadcasts``)."""
 
 from __future__ import annotations
 
-from bot.services.broadcasts import Report
+from bot.services.broadcasts.broadcasts import Report
 from bot.services.i18n import Catalog, format_number
 
 

@@ -16,10 +16,10 @@ from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.services.flow_spec import FlowSpec
-from bot.services.funnel import Funnel
+from bot.services.flow.flow_spec import FlowSpec
+from bot.services.funnel.funnel import Funnel
+from bot.services.funnel.step_funnel import percent_text
 from bot.services.i18n import Catalog, format_date
-from bot.services.step_funnel import percent_text
 
 CJK_FONT_FILES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.services.flow_spec import FlowSpec
-from bot.services.funnel import Funnel
+from bot.services.flow.flow_spec import FlowSpec
+from bot.services.funnel.funnel import Funnel
 from bot.services.i18n import Catalog, format_number, plural_number
 
 

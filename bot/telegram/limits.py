@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram.constants import MessageLimit
 
-from bot.services.composer import TextLimits
+from bot.services.broadcasts.composer import TextLimits
 
 TELEGRAM_TEXT_LIMITS = TextLimits(
     text=MessageLimit.MAX_TEXT_LENGTH, caption=MessageLimit.CAPTION_LENGTH

@@ -19,10 +19,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.callbacks import parse_chat_id, parse_number
-from bot.services.corrections import MESSAGE_LIMIT
-from bot.services.delivery import Payload
-from bot.services.moves import Moved, MoveRefused
-from bot.telegram_sender import buttons_of
+from bot.services.broadcasts.delivery import Payload
+from bot.services.console.corrections import MESSAGE_LIMIT
+from bot.services.flow.moves import Moved, MoveRefused
+from bot.telegram.sender import buttons_of
 from bot.web.console import Console, Handler, Operator, checked_form, operators_only
 
 log = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.handlers.operators.runs import start_broadcast
-from bot.services.audience import AudienceError, describe_audience, parse_audience
-from bot.services.composer import Fault
+from bot.broadcast_runs import start_broadcast
+from bot.services.broadcasts.audience import AudienceError, describe_audience, parse_audience
+from bot.services.broadcasts.composer import Fault
 from bot.services.i18n import Catalog
 from bot.web.console import Console, Handler, Operator, checked_form, operators_only
 

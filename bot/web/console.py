@@ -20,16 +20,16 @@ from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from bot.handlers.context import BotApplication, Services
-from bot.services.console_auth import Session, SignIn
-from bot.services.corrections import Corrections
+from bot.services.console.console_auth import Session, SignIn
+from bot.services.console.corrections import Corrections
+from bot.services.console.portfolio import Portfolio
+from bot.services.console.readers import ReadPool
+from bot.services.flow.moves import MoveRefused
 from bot.services.i18n import LANGUAGES, language_from_code
-from bot.services.moves import MoveRefused
-from bot.services.portfolio import Portfolio
-from bot.services.readers import ReadPool
 from bot.web.body import read_body
 from bot.web.signin_guard import SignInGuard
 from bot.web.templating import make_environment, render
+from bot.wiring import BotApplication, Services
 
 COOKIE = "tpbot_console"
 # The largest form an operator sends: a broadcast's two texts of 4,096 characters, urlencoded

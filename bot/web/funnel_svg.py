@@ -1,4 +1,4 @@
-"""The funnel model (:mod:`bot.services.funnel`) as an inline SVG for the operators' console:
+"""The funnel model (:mod:`bot.services.funnel.funnel`) as an inline SVG for the operators' console:
 no script, no external assets, every text escaped, drawn for a phone's width and scaling to
 whatever it is given.
 
@@ -21,10 +21,10 @@ from __future__ import annotations
 import unicodedata
 from html import escape
 
-from bot.services.flow_spec import FlowSpec
-from bot.services.funnel import Funnel
+from bot.services.flow.flow_spec import FlowSpec
+from bot.services.funnel.funnel import Funnel
+from bot.services.funnel.step_funnel import percent_text
 from bot.services.i18n import Catalog, format_date, format_number, plural_number
-from bot.services.step_funnel import percent_text
 
 ACCENT = "#FF5000"  # Tmall orange, (255, 80, 0)
 INK, MUTED, TRACK = "#222222", "#595959", "#F1F1F1"

@@ -1,6 +1,6 @@
 """The console's pages (GET): the board and its CSV, a company, the funnel, the broadcasts.
 
-Reads run in the reader threads (:mod:`bot.services.readers`), never on the bot's loop.
+Reads run in the reader threads (:mod:`bot.services.console.readers`), never on the bot's loop.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from bot.callbacks import parse_chat_id, parse_number
-from bot.services.audience import describe_audience
-from bot.services.funnel import Funnel, funnel_model
+from bot.services.broadcasts.audience import describe_audience
+from bot.services.console.portfolio import SORTS, BoardFilter
+from bot.services.console.readers import ReadStream
+from bot.services.funnel.funnel import Funnel, funnel_model
 from bot.services.i18n import LANGUAGES
-from bot.services.portfolio import SORTS, BoardFilter
-from bot.services.readers import ReadStream
 from bot.web.console import (
     BROADCAST_NOTICES,
     COMPANY_NOTICES,

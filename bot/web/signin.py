@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.services.console_auth import verify_init_data
+from bot.services.console.console_auth import verify_init_data
 from bot.services.i18n import LANGUAGES, language_from_code
 from bot.web.console import COOKIE, Console, Operator, checked_form, form_of, operators_only
 from bot.web.signin_guard import client_address

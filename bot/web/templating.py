@@ -14,8 +14,8 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from bot.services.calendar.workdays import CALENDAR_ZONE
 from bot.services.i18n import Catalog, babel_locale
-from bot.services.workdays import CALENDAR_ZONE
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -13,9 +13,9 @@ from sqlite_utils import Database
 
 from bot.demo.offline_api import ApiCall
 from bot.demo.updates import UpdateFactory
-from bot.services.delivery import Delivery, Limits
+from bot.services.broadcasts.delivery import Delivery, Limits
 from bot.storage.sql import transaction
-from bot.telegram_sender import TelegramSender
+from bot.telegram.sender import TelegramSender
 from tests.helpers.harness import BotHarness
 
 OPERATOR = UpdateFactory.user(900, "Olga", "en")

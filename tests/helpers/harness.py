@@ -20,9 +20,9 @@ from bot.app import build_application
 from bot.config import PROJECT_ROOT, Settings
 from bot.demo.offline_api import ApiCall, OfflineBotAPI
 from bot.demo.updates import UpdateFactory
-from bot.handlers.context import Services
-from bot.lanes import ChatLanes
-from bot.services.delivery import Delivery
+from bot.services.broadcasts.delivery import Delivery
+from bot.telegram.lanes import ChatLanes
+from bot.wiring import Services
 
 
 @dataclass

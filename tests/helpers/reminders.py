@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from bot.demo.offline_api import ApiCall
 from bot.jobs import tick
-from bot.services.delivery import Delivery, Limits
-from bot.telegram_sender import TelegramSender
+from bot.services.broadcasts.delivery import Delivery, Limits
+from bot.telegram.sender import TelegramSender
 from tests.helpers.harness import BotHarness
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import AnswerButton, LanguageButton, ResetButton
-from bot.handlers.context import BotApplication
 from bot.handlers.flow import commands, walk
+from bot.wiring import BotApplication
 
 
 def register_answer_buttons(application: BotApplication) -> None:

@@ -12,7 +12,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot.callbacks import LanguageButton, ResetButton
-from bot.handlers.context import BotContext
 from bot.handlers.guards import allowed
 from bot.handlers.replies import (
     current_progress,
@@ -23,8 +22,9 @@ from bot.handlers.replies import (
     send_step,
     sender_ids,
 )
-from bot.services.chat_progress import ChatProgress
+from bot.services.flow.chat_progress import ChatProgress
 from bot.services.i18n import LANGUAGES
+from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
 

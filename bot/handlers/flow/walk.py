@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.callbacks import AnswerButton
-from bot.handlers.context import BotContext
 from bot.handlers.replies import chat_title, reply, send_step, sender_ids, step_message
-from bot.services.progress import Outcome
+from bot.services.flow.progress import Outcome
+from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
 

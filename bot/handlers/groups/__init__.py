@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
-from bot.handlers.context import BotApplication
 from bot.handlers.groups import membership
+from bot.wiring import BotApplication
 
 
 def register(application: BotApplication) -> None:

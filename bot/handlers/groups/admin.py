@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from telegram import ChatMember, Update
 
-from bot.handlers.context import BotContext
 from bot.handlers.replies import reply
+from bot.wiring import BotContext
 
 ADMIN_ONLY = frozenset({"reset", "language", "mute", "unmute"})
 OWN_ANSWER_ONLY = frozenset({"back"})

@@ -13,9 +13,9 @@ import logging
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
 
-from bot.handlers.context import BotContext
 from bot.handlers.groups.admin import GROUP_TYPES
 from bot.handlers.support.desk import name_topic
+from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import CancelBroadcastButton, ComposeButton
-from bot.handlers.context import BotApplication
 from bot.handlers.operators import broadcasts, compose, console, stats
 from bot.handlers.operators.access import ListedOperator
+from bot.wiring import BotApplication
 
 
 def register(application: BotApplication) -> None:

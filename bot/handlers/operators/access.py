@@ -20,9 +20,9 @@ from telegram import ChatMember, Update
 from telegram.error import TelegramError
 from telegram.ext.filters import UpdateFilter
 
-from bot.handlers.context import BotContext
 from bot.handlers.replies import reply
-from bot.services.roster import Roster
+from bot.services.console.roster import Roster
+from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
 

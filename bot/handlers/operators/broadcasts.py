@@ -9,10 +9,10 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import CancelBroadcastButton
-from bot.handlers.context import BotContext
 from bot.handlers.operators.access import operator_only
 from bot.handlers.replies import reply
 from bot.telegram.broadcast_text import report_text
+from bot.wiring import BotContext
 
 
 async def list_broadcasts(update: Update, context: BotContext) -> None:

@@ -1,8 +1,9 @@
 """The /broadcast conversation: message, optional Chinese variant, audience, time, confirm.
 
-The draft and what it waits for are kept by :class:`~bot.services.drafts.DraftService`, so
-the conversation survives a restart. Buttons are :class:`~bot.callbacks.ComposeButton`; a
-button of a draft already sent or discarded is answered as such.
+The draft and what it waits for are kept by
+:class:`~bot.services.broadcasts.drafts.DraftService`, so the conversation survives a restart.
+Buttons are :class:`~bot.callbacks.ComposeButton`; a button of a draft already sent or
+discarded is answered as such.
 """
 
 from __future__ import annotations
@@ -16,18 +17,18 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import filters
 
+from bot.broadcast_runs import start_broadcast
 from bot.callbacks import ComposeButton, parse_number
-from bot.handlers.context import BotContext
 from bot.handlers.operators.access import operator_only
-from bot.handlers.operators.runs import start_broadcast
 from bot.handlers.replies import reply
-from bot.services.audience import AudienceError, describe_audience, parse_audience
-from bot.services.clock import iso
-from bot.services.compose_dialog import CONTENT, IDLE, TIME, ZH
-from bot.services.composer import toggle_unfinished, with_primary
-from bot.services.delivery import Payload
-from bot.services.drafts import Draft, DraftService
-from bot.telegram_sender import send_payload
+from bot.services.broadcasts.audience import AudienceError, describe_audience, parse_audience
+from bot.services.broadcasts.compose_dialog import CONTENT, IDLE, TIME, ZH
+from bot.services.broadcasts.composer import toggle_unfinished, with_primary
+from bot.services.broadcasts.delivery import Payload
+from bot.services.broadcasts.drafts import Draft, DraftService
+from bot.services.calendar.clock import iso
+from bot.telegram.sender import send_payload
+from bot.wiring import BotContext
 
 IDLE_CHOICES = (3, 7, 14, 30)
 
@@ -262,7 +263,7 @@ async def _summary(update: Update, context: BotContext, draft_id: int) -> None:
 
 # -- the buttons ---------------------------------------------------------------------------------
 def _trigger(action: str, value: str) -> str | None:
-    """The dialog's trigger for a button (:mod:`bot.services.compose_dialog`)."""
+    """The dialog's trigger for a button (:mod:`bot.services.broadcasts.compose_dialog`)."""
     if action == "zh":
         return "add_zh" if value == "yes" else "skip_zh"
     if action == "menu":

@@ -19,10 +19,10 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from bot.handlers.context import BotApplication, BotContext
 from bot.handlers.operators.access import operator_only
 from bot.handlers.replies import reply
-from bot.services.console_auth import LINK_MINUTES
+from bot.services.console.console_auth import LINK_MINUTES
+from bot.wiring import BotApplication, BotContext
 
 log = logging.getLogger(__name__)
 

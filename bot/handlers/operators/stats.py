@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from telegram import InputFile, Update
 
-from bot.handlers.context import BotContext
 from bot.handlers.operators.access import operator_only
 from bot.handlers.replies import reply
 from bot.telegram.funnel_chart import funnel_chart
 from bot.telegram.funnel_text import stats_text
+from bot.wiring import BotContext
 
 STEP_WORDS = frozenset({"steps", "step", "步骤"})
 

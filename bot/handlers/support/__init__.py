@@ -6,8 +6,8 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import TicketButton
-from bot.handlers.context import BotApplication
 from bot.handlers.support import asking, desk
+from bot.wiring import BotApplication
 
 
 def register(application: BotApplication) -> None:

@@ -27,13 +27,13 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import filters
 
 from bot.callbacks import ASK_BUTTON, DONE_BUTTON, TicketButton
-from bot.handlers.context import BotContext
-from bot.handlers.render import Renderer
 from bot.handlers.replies import chat_title, reply, send_step
 from bot.handlers.support.desk import name_topic, ticket_language, topic_name
-from bot.services.chat_progress import ChatProgress
+from bot.services.desk.tickets import Ticket, TicketService
+from bot.services.flow.chat_progress import ChatProgress
 from bot.services.i18n import format_date
-from bot.services.tickets import Ticket, TicketService
+from bot.telegram.render import Renderer
+from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
 

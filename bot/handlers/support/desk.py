@@ -17,10 +17,10 @@ from telegram import Message, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.callbacks import parse_number
-from bot.handlers.context import BotContext
 from bot.handlers.operators.access import is_support_operator, may_act_in_support_group
 from bot.handlers.replies import reply
-from bot.services.tickets import Ticket
+from bot.services.desk.tickets import Ticket
+from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The support desk: tickets relayed between a company and the operators' group."""

@@ -1,0 +1,2 @@
+"""The certification walk: the flow file, its engine, a chat's progress and its moves, the
+flow's versions."""

@@ -1,0 +1,1 @@
+"""Team groups: a company's chat with several members."""

@@ -1,0 +1,1 @@
+"""Reminders and nudges: idle companies, audit follow-ups."""
