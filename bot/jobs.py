@@ -22,7 +22,7 @@ from bot.services.broadcasts.delivery import Payload
 from bot.services.errors import Busy
 from bot.services.flow.chat_progress import ChatProgress
 from bot.services.reminders.reminders import DueReminder
-from bot.telegram.sender import buttons_of
+from bot.telegram.step_message import step_message
 from bot.wiring import BotApplication, BotContext
 
 log = logging.getLogger(__name__)
@@ -52,11 +52,9 @@ def reminder_payload(
         prefix = t(lang, "reminder-audit", step=step_name)
     else:
         prefix = t(lang, "reminder-audit-again", step=step_name)
-    body = services.renderer.step_text(services.views.of(progress))
-    return Payload(
-        html=f"{prefix}\n\n{body}\n\n{t(lang, 'reminder-mute-hint')}",
-        buttons=buttons_of(services.renderer.keyboard(progress)),
-    )
+    view = services.views.of(progress)
+    hint = t(lang, "reminder-mute-hint")
+    return step_message(services.renderer, view, progress, above=prefix, below=hint).payload()
 
 
 async def send_due_reminders(application: BotApplication) -> int:

@@ -98,7 +98,7 @@ async def test_a_members_answer_in_the_topic_reaches_the_user_only_when_members_
     try:
         make_forum(bot)
         await ask_and_write(bot, EN_USER, "my question")
-        thread = bot.services.desk.tickets.of_chat(EN_USER["id"]).thread_id
+        thread = bot.services.tickets.of_chat(EN_USER["id"]).thread_id
         assert thread is not None
         calls = await operator_in_topic(bot, thread, "an answer")
         delivered = [c.chat_id for c in calls if c.method == "copyMessage"] == [EN_USER["id"]]

@@ -10,6 +10,7 @@ from telegram.error import BadRequest
 
 from bot.services.flow.chat_progress import ChatProgress
 from bot.services.flow.step_view import StepView
+from bot.telegram.step_message import step_message as build_step_message
 from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,9 @@ def step_message(
     """(text, keyboard) of the chat's current step, with an optional line above it
     (``view``: the step's view if the caller has gathered it already)."""
     services = context.services
-    text = services.renderer.step_text(view or services.views.of(progress))
-    if prefix and services.renderer.knows(progress):  # else: only the way on, said plainly
-        text = f"{prefix}\n\n{text}"
-    return text, services.renderer.keyboard(progress)
+    view = view or services.views.of(progress)
+    message = build_step_message(services.renderer, view, progress, above=prefix)
+    return message.html, message.keyboard
 
 
 def note_lost(context: BotContext, progress: ChatProgress) -> None:

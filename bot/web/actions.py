@@ -22,7 +22,7 @@ from bot.callbacks import parse_chat_id, parse_number
 from bot.services.broadcasts.delivery import Payload
 from bot.services.console.corrections import MESSAGE_LIMIT
 from bot.services.flow.moves import Moved, MoveRefused
-from bot.telegram.sender import buttons_of
+from bot.telegram.step_message import step_message
 from bot.web.console import Console, Handler, Operator, checked_form, operators_only
 
 log = logging.getLogger(__name__)
@@ -126,9 +126,8 @@ async def _show_new_step(console: Console, moved: Moved) -> None:
     services = console.services
     progress = moved.progress
     prefix = services.catalog.text(progress.language, "console-moved-notice")
-    body = services.renderer.step_text(services.views.of(progress))
-    keyboard = services.renderer.keyboard(progress)
-    payload = Payload(html=f"{html.escape(prefix)}\n\n{body}", buttons=buttons_of(keyboard))
+    view = services.views.of(progress)
+    payload = step_message(services.renderer, view, progress, above=html.escape(prefix)).payload()
     result = await services.delivery.send(progress.chat_id, payload)
     if result.status != "sent":
         log.warning("console: chat %s was moved but not told (%s)", progress.chat_id, result.status)

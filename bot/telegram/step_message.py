@@ -1,0 +1,41 @@
+"""One way to show a chat its step: the step's text and buttons, with a line above it (what
+just happened: an echo of the answer, "your answer was saved", an operator's move, a reminder)
+and one below, for a reply, a job and the console alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardMarkup
+
+from bot.services.broadcasts.delivery import Payload
+from bot.services.flow.chat_progress import ChatProgress
+from bot.services.flow.step_view import StepView
+from bot.telegram.render import Renderer
+from bot.telegram.sender import buttons_of
+
+
+@dataclass(frozen=True)
+class StepMessage:
+    html: str
+    keyboard: InlineKeyboardMarkup | None
+
+    def payload(self) -> Payload:
+        """As the delivery service sends it (reminders, the console)."""
+        return Payload(html=self.html, buttons=buttons_of(self.keyboard))
+
+
+def step_message(
+    renderer: Renderer,
+    view: StepView,
+    progress: ChatProgress,
+    *,
+    above: str | None = None,
+    below: str | None = None,
+) -> StepMessage:
+    """The chat's current step, with ``above`` and ``below`` (HTML) around it; a chat at a step
+    the flow does not have gets only the way on, said plainly."""
+    text = renderer.step_text(view)
+    if renderer.knows(progress):
+        text = "\n\n".join(part for part in (above, text, below) if part)
+    return StepMessage(text, renderer.keyboard(progress))
