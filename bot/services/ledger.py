@@ -136,9 +136,7 @@ class UpdateLedger:
             with transaction(self.db):
                 inbox.mark_done(self.db, [update_id], iso(self.clock()))
             return
-        if not self._to_finish:
-            self._finishing_since = time.monotonic()
-        self._to_finish.append(update_id)
+        self.finish_later(update_id)
         if (
             len(self._to_finish) >= FINISH_BATCH
             or time.monotonic() - self._finishing_since > FINISH_WITHIN
@@ -146,7 +144,7 @@ class UpdateLedger:
             self.flush()
 
     def finish_later(self, update_id: int) -> None:
-        """The update's done mark could not be written now: it goes with the next batch."""
+        """The update's done mark goes with the next batch (or could not be written now)."""
         if update_id not in self._to_finish and update_id not in self._owed_updates:
             if not self._to_finish:
                 self._finishing_since = time.monotonic()

@@ -69,8 +69,7 @@ class GroupCommit:
         """Commit the group now (before a block that commits at once, or at close)."""
         saved, self._saved = self._saved, None
         if not self._open:
-            if saved is not None and not saved.done():
-                saved.set_result(None)
+            _settle(saved)
             return
         self._open = False
         try:
@@ -79,13 +78,11 @@ class GroupCommit:
             if self.conn.in_transaction:
                 self.conn.rollback()
             reason = sql.unavailable(error) if isinstance(error, Exception) else None
-            if saved is not None and not saved.done():
-                saved.set_exception(reason or error)
+            _settle(saved, reason or error)
             if reason is not None:
                 raise reason from error
             raise
-        if saved is not None and not saved.done():
-            saved.set_result(None)
+        _settle(saved)
 
     # -- the commit on the next turn --------------------------------------------------------
     def _schedule(self) -> asyncio.Future[None] | None:
@@ -108,8 +105,17 @@ class GroupCommit:
     def _fail(self, error: BaseException) -> None:
         self._open = False
         saved, self._saved = self._saved, None
-        if saved is not None and not saved.done():
-            saved.set_exception(error)
+        _settle(saved, error)
+
+
+def _settle(saved: asyncio.Future[None] | None, error: BaseException | None = None) -> None:
+    """Tell whoever waits for the commit how it went."""
+    if saved is None or saved.done():
+        return
+    if error is None:
+        saved.set_result(None)
+    else:
+        saved.set_exception(error)
 
 
 def _retrieve(future: asyncio.Future[None]) -> None:

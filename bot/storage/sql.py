@@ -109,6 +109,10 @@ class Joined:
     def __init__(self) -> None:
         self.commits: list[asyncio.Future[None]] = []
 
+    def wait_for(self, commit: asyncio.Future[None] | None) -> None:
+        if commit is not None and commit not in self.commits:
+            self.commits.append(commit)
+
 
 _groups: dict[sqlite3.Connection, _Group] = {}
 _joining: ContextVar[Joined | None] = ContextVar("tpbot_group_commit", default=None)
@@ -140,14 +144,28 @@ def joining_group() -> Iterator[None]:
         _joining.reset(token)
 
 
-def _begin(conn: sqlite3.Connection) -> None:
+@contextmanager
+def _as_unavailable() -> Iterator[None]:
+    """An SQLite error that stands for a reason which passes (busy, full) raised as the
+    :class:`StoreUnavailable` it is; any other as it came."""
     try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        reason = unavailable(exc)
+        yield
+    except sqlite3.OperationalError as error:
+        reason = unavailable(error)
         if reason is None:
             raise
+        raise reason from error
+
+
+def _raise_if_unavailable(exc: BaseException | None) -> None:
+    """A block that raised such an SQLite error: raise it as :class:`StoreUnavailable`."""
+    if isinstance(exc, sqlite3.OperationalError) and (reason := unavailable(exc)):
         raise reason from exc
+
+
+def _begin(conn: sqlite3.Connection) -> None:
+    with _as_unavailable():
+        conn.execute("BEGIN IMMEDIATE")
 
 
 class transaction:  # lower case: used like a function, ``with transaction(db):``
@@ -192,34 +210,25 @@ class transaction:  # lower case: used like a function, ``with transaction(db):`
         if group is not None:
             group.depth -= 1
             if group.depth == 0 and group.grouped:
-                try:
+                with _as_unavailable():
                     commit = group.end_grouped(failed=exc is not None)
-                    waiting = _joining.get()
-                    if commit is not None and waiting is not None and commit not in waiting.commits:
-                        waiting.commits.append(commit)
-                except sqlite3.OperationalError as error:
-                    reason = unavailable(error)
-                    if reason is None:
-                        raise
-                    raise reason from error
-                if isinstance(exc, sqlite3.OperationalError) and (reason := unavailable(exc)):
-                    raise reason from exc
+                waiting = _joining.get()
+                if waiting is not None:
+                    waiting.wait_for(commit)
+                _raise_if_unavailable(exc)
                 return
         if not self.owner:
             return
         if exc is None:
-            try:
-                self.conn.commit()
-            except sqlite3.OperationalError as error:
-                self._rollback()
-                reason = unavailable(error)
-                if reason is None:
+            with _as_unavailable():
+                try:
+                    self.conn.commit()
+                except sqlite3.OperationalError:
+                    self._rollback()
                     raise
-                raise reason from error
             return
         self._rollback()
-        if isinstance(exc, sqlite3.OperationalError) and (reason := unavailable(exc)):
-            raise reason from exc
+        _raise_if_unavailable(exc)
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
