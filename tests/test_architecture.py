@@ -270,6 +270,7 @@ LIBRARY_HOOKS = {
     "do_process_update",  # PTB's BaseUpdateProcessor (bot.telegram.lanes)
     "capture_signals",  # uvicorn.Server (bot.runner)
     "handle_starttag",  # html.parser.HTMLParser (bot.services.message_html)
+    "handle_data",  # html.parser.HTMLParser (bot.services.message_html)
     "handle_endtag",
     "aclose",  # the async iterator's close (bot.services.console.readers.ReadStream)
 }

@@ -52,37 +52,31 @@ def html_faults(text: str) -> list[str]:
     return faults
 
 
-def plain_preview(text: str, limit: int = 300) -> str:
-    """The message as a reader sees it, tags left out, shortened."""
+class _VisibleText(HTMLParser):
+    """The text of an HTML message as a reader sees it: tags left out, entities decoded."""
 
-    class _Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.parts: list[str] = []
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
 
-        def handle_data(self, data: str) -> None:
-            self.parts.append(data)
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
 
-    reader = _Text()
+
+def _visible_text(text: str) -> str:
+    reader = _VisibleText()
     reader.feed(text)
     reader.close()
-    plain = "".join(reader.parts).strip()
+    return "".join(reader.parts).strip()
+
+
+def plain_preview(text: str, limit: int = 300) -> str:
+    """The message as a reader sees it, tags left out, shortened."""
+    plain = _visible_text(text)
     return plain if len(plain) <= limit else plain[: limit - 1] + "…"
 
 
 def visible_length(text: str) -> int:
     """How long Telegram takes ``text`` (HTML parse mode) to be: the text a reader sees, tags
     left out and entities decoded, in UTF-16 code units (as Telegram counts)."""
-
-    class _Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.parts: list[str] = []
-
-        def handle_data(self, data: str) -> None:
-            self.parts.append(data)
-
-    reader = _Text()
-    reader.feed(text)
-    reader.close()
-    return len("".join(reader.parts).strip().encode("utf-16-le")) // 2
+    return len(_visible_text(text).encode("utf-16-le")) // 2
