@@ -84,8 +84,8 @@ async def test_a_chat_whose_reply_is_held_does_not_hold_the_others(harness: BotH
 async def test_a_group_at_its_limit_delays_only_itself(
     settings: Settings, clock: FrozenClock
 ) -> None:
-    """Telegram's 20 messages a minute in a group: the group's 21st message waits about 3 s
-    (the limiter's pace), and a private chat is answered meanwhile."""
+    """Telegram's 20 messages a minute in a group: the group's 21st message waits for the
+    window, and a private chat is answered meanwhile."""
     harness = BotHarness(settings, clock, rate_limiter=lambda: ChatRateLimiter(max_retries=0))
     await harness.start()
     try:
@@ -349,6 +349,33 @@ async def test_a_private_chat_gets_at_most_one_new_message_a_second() -> None:
     times = {chat: [at for c, at in sent if c == chat] for chat in (1, 2)}
     assert times[1][1] - times[1][0] >= 0.9
     assert times[2][0] - times[1][0] < 0.5
+    await limiter.shutdown()
+
+
+async def test_a_group_never_gets_more_than_its_limit_in_any_window() -> None:
+    """Telegram's 20 a minute in a group, scaled down to 3 in 0.6 s: a leaky bucket would let
+    3 through at once and then one every 0.2 s (6 in the first 0.6 s); the window never more
+    than 3, and another group is not held."""
+    limiter = ChatRateLimiter(max_retries=0, group_max_rate=3, group_time_period=0.6)
+    await limiter.initialize()
+    sent: list[tuple[int, float]] = []
+
+    async def send(chat_id: int) -> bool:
+        sent.append((chat_id, time.monotonic()))
+        return True
+
+    async def call(chat_id: int) -> None:
+        await limiter.process_request(
+            send, (chat_id,), {}, "sendMessage", {"chat_id": chat_id}, None
+        )
+
+    await asyncio.gather(*(call(-100) for _ in range(7)), call(-200))
+    times = [at for chat, at in sent if chat == -100]
+    assert len(times) == 7
+    most = max(sum(1 for t in times if start <= t < start + 0.6) for start in times)
+    assert most <= 3
+    assert times[-1] - times[0] >= 1.2  # the 7th waits for two windows
+    assert [chat for chat, _ in sent].index(-200) < 4  # the other group went at once
     await limiter.shutdown()
 
 

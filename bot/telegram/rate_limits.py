@@ -1,10 +1,13 @@
 """Telegram's limits on what the bot sends, all of them, whichever chat runs at the moment.
 
-PTB's ``AIORateLimiter`` keeps the overall limit (30 messages a second) and the per-group one
-(20 a minute). Telegram also asks for no more than about one message a second in a private
-chat; with chats handled side by side nothing else keeps that, so this adds it for the
-methods that send a new message. Edits and callback answers are not messages and go as they
-come (a press is answered at once).
+PTB's ``AIORateLimiter`` keeps the overall limit (30 messages a second) and its retries after a
+flood wait. Its per-group limiter is a leaky bucket: it lets a burst of 20 through and then one
+every 3 s, so a busy group gets up to 39 messages in one minute, twice what Telegram allows.
+Here a group's limit is a sliding window instead (:class:`WindowLimiter`: never more than 20 in
+any 60 s; the steady pace is the same). Telegram also asks for no more than about one message a
+second in a private chat; with chats handled side by side nothing else keeps that, so this adds
+it, as a window too, for the methods that send a new message. Edits and callback answers in a
+private chat are not messages and go as they come (a press is answered at once).
 
 A request that has to wait for a limit gives its lane's slot up while it waits
 (:class:`bot.telegram.lanes.Slot`), and takes it back to make the call: chats waiting for their turn
@@ -13,39 +16,101 @@ do not keep other chats' presses from being answered.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
+from collections import deque
 from collections.abc import Callable, Coroutine
+from types import TracebackType
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
 from bot.telegram.lanes import current_slot
 
 PRIVATE_CHAT_RATE = 1.0  # messages a second in one private chat
+GROUP_MAX_RATE = 20  # messages ...
+GROUP_TIME_PERIOD = 60.0  # ... in any this many seconds, in one group or channel
 FORGET_AFTER = 4_096  # limiters kept before the idle ones are dropped
 
 
-class ChatRateLimiter(AIORateLimiter):
-    """``AIORateLimiter`` plus a limit per private chat on sending messages."""
+class WindowLimiter:
+    """At most ``max_rate`` entries in any ``time_period`` seconds; waiters go in turn.
 
-    def __init__(self, *, private_chat_rate: float = PRIVATE_CHAT_RATE, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._private_rate = private_chat_rate
-        self._private: dict[int, AsyncLimiter] = {}
+    An async context manager, as ``aiolimiter.AsyncLimiter``; unlike that leaky bucket, a
+    full window never lets a second burst through.
+    """
 
-    def _private_limiter(self, chat_id: int) -> AsyncLimiter:
-        limiter = self._private.get(chat_id)
+    def __init__(self, max_rate: int, time_period: float) -> None:
+        self.max_rate = max_rate
+        self.time_period = time_period
+        self._entered: deque[float] = deque(maxlen=max_rate)
+        self._turn = asyncio.Lock()
+
+    def has_capacity(self, amount: int = 1) -> bool:
+        """Whether ``amount`` more could enter now without waiting."""
+        return self._free_at(amount) <= time.monotonic()
+
+    def is_idle(self) -> bool:
+        """Whether nothing entered within the window (the limiter can be forgotten)."""
+        return not self._entered or time.monotonic() - self._entered[-1] >= self.time_period
+
+    def _free_at(self, amount: int = 1) -> float:
+        over = len(self._entered) + amount - self.max_rate
+        if over <= 0:
+            return float("-inf")
+        return self._entered[over - 1] + self.time_period
+
+    async def __aenter__(self) -> None:
+        async with self._turn:
+            while (wait := self._free_at() - time.monotonic()) > 0:
+                await asyncio.sleep(wait)
+            self._entered.append(time.monotonic())
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        return None
+
+
+class Windows:
+    """One :class:`WindowLimiter` per chat, made on first use; idle ones are dropped in bulk."""
+
+    def __init__(self, max_rate: int, time_period: float) -> None:
+        self._max_rate = max_rate
+        self._time_period = time_period
+        self._by_chat: dict[int | str, WindowLimiter] = {}
+
+    def __getitem__(self, chat_id: int | str) -> WindowLimiter:
+        limiter = self._by_chat.get(chat_id)
         if limiter is None:
-            if len(self._private) >= FORGET_AFTER:
-                self._private = {
-                    chat: kept
-                    for chat, kept in self._private.items()
-                    if not kept.has_capacity(kept.max_rate)
+            if len(self._by_chat) >= FORGET_AFTER:
+                self._by_chat = {
+                    chat: kept for chat, kept in self._by_chat.items() if not kept.is_idle()
                 }
-            limiter = self._private[chat_id] = AsyncLimiter(1, 1 / self._private_rate)
+            limiter = self._by_chat[chat_id] = WindowLimiter(self._max_rate, self._time_period)
         return limiter
+
+
+class ChatRateLimiter(AIORateLimiter):
+    """``AIORateLimiter`` for the overall limit, with sliding windows per group and per
+    private chat."""
+
+    def __init__(
+        self,
+        *,
+        private_chat_rate: float = PRIVATE_CHAT_RATE,
+        group_max_rate: int = GROUP_MAX_RATE,
+        group_time_period: float = GROUP_TIME_PERIOD,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(group_max_rate=0, **kwargs)  # groups are held by the windows below
+        self._groups = Windows(group_max_rate, group_time_period) if group_max_rate else None
+        self._private = Windows(1, 1 / private_chat_rate)
 
     async def process_request(
         self,
@@ -57,15 +122,11 @@ class ChatRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
         chat_id = data.get("chat_id")
-        private = (
-            self._private_limiter(chat_id)
-            if endpoint.startswith("send") and isinstance(chat_id, int) and chat_id > 0
-            else None
-        )
+        window = self._window_for(endpoint, chat_id)
         slot = current_slot()
-        if slot is None or chat_id is None or not self._would_wait(chat_id, private):
+        if slot is None or chat_id is None or not self._would_wait(window):
             return await self._limited(
-                callback, args, kwargs, endpoint, data, rate_limit_args, private
+                callback, args, kwargs, endpoint, data, rate_limit_args, window
             )
 
         async def call(*call_args: Any, **call_kwargs: Any) -> bool | JSONDict | list[JSONDict]:
@@ -74,7 +135,7 @@ class ChatRateLimiter(AIORateLimiter):
 
         slot.release()
         try:
-            return await self._limited(call, args, kwargs, endpoint, data, rate_limit_args, private)
+            return await self._limited(call, args, kwargs, endpoint, data, rate_limit_args, window)
         finally:
             await slot.acquire()
 
@@ -86,19 +147,25 @@ class ChatRateLimiter(AIORateLimiter):
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-        private: AsyncLimiter | None,
+        window: WindowLimiter | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        async with private or contextlib.nullcontext():
+        async with window or contextlib.nullcontext():
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
 
-    def _would_wait(self, chat_id: object, private: AsyncLimiter | None) -> bool:
+    def _window_for(self, endpoint: str, chat_id: object) -> WindowLimiter | None:
+        """A group's (or channel's) window for any call to it, as PTB's group limit; a private
+        chat's for the calls that send a new message."""
+        if isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0):
+            return self._groups[chat_id] if self._groups is not None else None
+        if isinstance(chat_id, int) and endpoint.startswith("send"):
+            return self._private[chat_id]
+        return None
+
+    def _would_wait(self, window: WindowLimiter | None) -> bool:
         """Whether a limit this request passes through has no room right now."""
-        if private is not None and not private.has_capacity():
+        if window is not None and not window.has_capacity():
             return True
         overall = self._base_limiter
-        if overall is not None and not overall.has_capacity():
-            return True
-        group = self._group_limiters.get(chat_id) if isinstance(chat_id, int | str) else None
-        return group is not None and not group.has_capacity()
+        return overall is not None and not overall.has_capacity()
