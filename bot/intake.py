@@ -25,7 +25,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
-from bot.handlers.handle_once import HandleOnceApplication, make_good
+from bot.handlers.handle_once import HandleOnceApplication, answer_owed_press, make_good
 from bot.outage import Outage
 from bot.services.errors import DiskFull, StoreUnavailable
 from bot.telegram.lanes import ChatLanes
@@ -136,15 +136,21 @@ class Intake:
         """Show their step to the chats a crash left owed a reply (each in its own lane, so
         before the chat's next update); returns how many chats."""
         chats = self.ledger.load_owed()
-        for chat_id in chats:
-            self._make_good.append(asyncio.ensure_future(self._make_good_until_shown(chat_id)))
+        for chat_id, bodies in chats.items():
+            updates = [self._parse(body) for body in bodies]
+            self._make_good.append(
+                asyncio.ensure_future(self._make_good_until_shown(chat_id, updates))
+            )
         if chats:
             log.info("showing their step to %d chat(s) whose reply a stop cut off", len(chats))
         return len(chats)
 
-    async def _make_good_until_shown(self, chat_id: int) -> None:
-        """While Telegram cannot be reached the step is tried again a little later (each try
+    async def _make_good_until_shown(self, chat_id: int, updates: list[Update]) -> None:
+        """The presses among ``updates`` are answered first (once), then the step is shown.
+        While Telegram cannot be reached the step is tried again a little later (each try
         in the chat's lane), unless the chat's next update showed it meanwhile."""
+        for update in updates:
+            await answer_owed_press(update)
         for delay in (*MAKE_GOOD_DELAYS, None):
             coroutine = make_good(self.application, chat_id)
             if self.lanes is not None:
@@ -154,9 +160,11 @@ class Intake:
                 return
             await asyncio.sleep(delay)
 
+    def _parse(self, body: str) -> Update:
+        return Update.de_json(json.loads(body), self.application.bot)
+
     def _enqueue(self, body: str) -> None:
-        update = Update.de_json(json.loads(body), self.application.bot)
-        self.application.update_queue.put_nowait(update)
+        self.application.update_queue.put_nowait(self._parse(body))
 
     async def wait_for_room(self, stop: asyncio.Event | None = None) -> None:
         """While as many updates are inside as the processor takes, wait (Telegram keeps the

@@ -256,6 +256,34 @@ async def test_a_stop_after_the_change_and_before_its_reply_shows_the_step_once_
             gate.set()
 
 
+async def test_a_press_saved_and_killed_before_its_answer_is_answered_at_the_next_start(
+    harness: BotHarness, settings: Settings, clock: FrozenClock
+) -> None:
+    """The process dies after the press was saved and before answerCallbackQuery went out:
+    the next process answers it from the kept update (and a redelivery does not apply it
+    again, nor answer it twice)."""
+    await harness.command(EN_USER, "/start")
+    intake = await running(harness)
+    harness.api.hold("answerCallbackQuery")
+    press = harness.updates.press(EN_USER, PRESSES[0], harness.last_buttons_message[EN_USER["id"]])
+    intake.accept_updates([press])
+    await until(lambda: harness.state(EN_USER["id"]) == "owner_separate")
+    after = BotHarness(settings, clock)
+    await after.start()
+    try:
+        restarted = await running(after)
+        restarted.make_good_owed()
+        restarted.accept_updates([press])
+        await restarted.drain(5)
+        answers = [c for c in after.api.take() if c.method == "answerCallbackQuery"]
+        assert [c.params["callback_query_id"] for c in answers] == [press.callback_query.id]
+        assert after.services.progress.get(EN_USER["id"]).seq == 1  # applied once
+        await after.stop()
+    finally:
+        for gate in harness.api.gates.values():
+            gate.set()
+
+
 async def killed_before_the_reply(harness: BotHarness) -> None:
     """The press is saved and its reply never gets out: then the process dies."""
     await harness.command(EN_USER, "/start")

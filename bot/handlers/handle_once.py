@@ -176,6 +176,18 @@ class HandleOnceApplication(
             log.info("chat %s: the step it is owed could not be shown yet: %r", chat_id, exc)
 
 
+async def answer_owed_press(update: Update) -> None:
+    """A press saved before a crash whose reply is owed: its answer may never have gone out
+    either, and Telegram shows a spinner until it does (the step is shown by the owed reply).
+    A query answered already, or too old, is refused, which is fine."""
+    if update.callback_query is None:
+        return
+    try:
+        await update.callback_query.answer()
+    except TelegramError as exc:
+        log.debug("update %s: a saved press not answered again: %r", update.update_id, exc)
+
+
 async def make_good(application: BotApplication, chat_id: int) -> None:
     """At start: show a chat its current step, saying its answer was saved (a stop came
     between the change and its reply). If Telegram cannot be reached, the chat stays owed (the

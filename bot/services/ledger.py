@@ -167,11 +167,16 @@ class UpdateLedger:
             self._to_finish = []
 
     # -- replies owed ---------------------------------------------------------------------
-    def load_owed(self) -> list[int]:
-        """At start: the chats a crash left without the reply to a saved change."""
+    def load_owed(self) -> dict[int, list[str]]:
+        """At start: the chats a crash left without the reply to a saved change, each with
+        the updates (as Telegram sent them) whose reply it owes."""
+        bodies: dict[int, list[str]] = {}
         for row in inbox.owed(self.db):
             self.owe(row.chat_id, row.update_id)
-        return list(self._owed)
+            bodies.setdefault(row.chat_id, [])
+            if row.body is not None:
+                bodies[row.chat_id].append(row.body)
+        return bodies
 
     def owe(self, chat_id: int, update_id: int) -> None:
         """The update's change was saved but the reply showing it did not get through."""

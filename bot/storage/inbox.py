@@ -28,6 +28,7 @@ class InboxRow(NamedTuple):
 class OwedRow(NamedTuple):
     update_id: int
     chat_id: int
+    body: str | None
 
 
 def keep(db: Database, rows: Sequence[tuple[int, str, str]]) -> list[int]:
@@ -60,7 +61,9 @@ def unhandled(db: Database, after: int = -1, limit: int = 1_000) -> list[InboxRo
 
 def owed(db: Database) -> list[OwedRow]:
     """Updates whose change was saved and whose reply was never confirmed."""
-    cursor = db.execute("SELECT update_id, chat_id FROM inbox WHERE status = 'owed'")
+    cursor = db.execute(
+        "SELECT update_id, chat_id, body FROM inbox WHERE status = 'owed' ORDER BY update_id"
+    )
     return [OwedRow._make(row) for row in cursor.fetchall()]
 
 
