@@ -109,14 +109,18 @@ async def test_an_update_that_fails_undoes_only_its_own_change(
 
 
 class _CommitFailsOnce:
-    """The connection, except that its next COMMIT finds the disk full (and undoes all)."""
+    """The connection, except that a COMMIT (the next, or the one after ``skip`` more) finds
+    the disk full (and undoes all)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, skip: int = 0) -> None:
         self._conn = conn
         self.failed = 0
+        self._skip = skip
 
     def commit(self) -> None:
-        if not self.failed:
+        if self._skip:
+            self._skip -= 1
+        elif not self.failed:
             self.failed += 1
             self._conn.rollback()
             error = sqlite3.OperationalError("database or disk is full")
@@ -172,3 +176,37 @@ async def test_a_press_answered_is_recorded_done_with_the_next_commit(harness: B
             )
         )
     assert statuses == {"done": len(CROWD)}
+
+
+async def test_a_done_mark_whose_commit_fails_is_written_a_little_later(
+    harness: BotHarness,
+) -> None:
+    """The press's change is committed, the commit of its done mark fails: the press is not
+    handled again, and its done mark is written with the next batch (shortly, on an idle bot)."""
+    intake = await started(harness)
+    group = harness.services.ledger.group
+    assert group is not None
+    failing = _CommitFailsOnce(group.conn, skip=1)  # the change's commit goes through
+    group.conn = failing  # type: ignore[assignment]
+    press = presses(harness)[0]
+    harness.api.take()
+    intake.accept_updates([press])
+    await intake.drain(10)
+    assert failing.failed == 1
+
+    def status() -> str:
+        with sqlite3.connect(harness.settings.db_path) as other:
+            row = other.execute(
+                "SELECT status FROM inbox WHERE update_id = ?", [press.update_id]
+            ).fetchone()
+        return str(row[0])
+
+    for _ in range(100):
+        if status() == "done":
+            break
+        await asyncio.sleep(0.02)
+    assert status() == "done"
+    user = CROWD[0]["id"]
+    assert saved_state(harness, user) == ("owner_separate", 1)
+    shown = [c for c in harness.api.take() if c.chat_id == user and c.method == "editMessageText"]
+    assert len(shown) == 1
