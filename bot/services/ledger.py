@@ -51,6 +51,7 @@ class UpdateLedger:
         self._owed_updates: set[int] = set()
         self._to_finish: list[int] = []
         self._finishing_since = 0.0
+        self._marks_for_commit: list[int] = []  # done marks the group's next commit writes
 
     # -- kept before acknowledged ---------------------------------------------------------
     def keep(self, updates: Sequence[tuple[int, str]]) -> list[int]:
@@ -102,6 +103,7 @@ class UpdateLedger:
             update_id in self._claimed
             or update_id in self._owed_updates
             or update_id in self._to_finish
+            or update_id in self._marks_for_commit
         ):
             return True
         status = inbox.status_of(self.db, update_id)
@@ -130,11 +132,12 @@ class UpdateLedger:
         self._claimed.discard(update_id)
         if update_id in self._owed_updates:
             return
-        if self.group is not None and joined() is not None:
-            # Sharing the group's commit costs no commit of its own, and a crash after the
-            # reply no longer shows the step once more.
-            with transaction(self.db):
-                inbox.mark_done(self.db, [update_id], iso(self.clock()))
+        waiting = joined()
+        if self.group is not None and waiting is not None:
+            # Sharing the group's commit costs no commit (nor statement) of its own, and a
+            # crash after the reply no longer shows the step once more.
+            self._marks_for_commit.append(update_id)
+            waiting.wait_for(self.group.at_commit(self._write_marks_for_commit))
             return
         self.finish_later(update_id)
         if (
@@ -142,6 +145,12 @@ class UpdateLedger:
             or time.monotonic() - self._finishing_since > FINISH_WITHIN
         ):
             self.flush()
+
+    def _write_marks_for_commit(self) -> None:
+        """In the group's transaction, right before it commits (if that commit fails, each
+        update waiting for it hears so, and its mark goes to :meth:`finish_later`)."""
+        marks, self._marks_for_commit = self._marks_for_commit, []
+        inbox.mark_done(self.db, marks, iso(self.clock()))
 
     def finish_later(self, update_id: int) -> None:
         """The update's done mark goes with the next batch (or could not be written now)."""

@@ -11,6 +11,10 @@ update is done only once its changes are saved. A block that raises undoes itsel
 savepoint); a commit that fails undoes the group, and every update in it sees the error from
 ``durable`` (and is handled again). Blocks outside update handling (the intake keeping a batch,
 jobs, the command line) commit at once, as before, after committing the group waiting.
+
+A write that only has to be in the next commit (the ledger's done marks) need not be a block
+of its own: :meth:`GroupCommit.at_commit` runs it once, for everyone who asked, just before
+the commit.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class GroupCommit:
         self.grouped = False  # whether the outermost open block is a savepoint of the group
         self._open = False  # BEGIN run, COMMIT not yet
         self._saved: asyncio.Future[None] | None = None  # resolved by the group's commit
+        self._before_commit: list[Callable[[], None]] = []
         sql.attach_group(self.conn, self)
 
     async def durable(self) -> None:
@@ -65,6 +70,16 @@ class GroupCommit:
             self.conn.execute("RELEASE grouped")
         return self._schedule()
 
+    def at_commit(self, write: Callable[[], None]) -> asyncio.Future[None] | None:
+        """Run ``write`` in the group's transaction just before it commits (once per commit,
+        however often it is asked); returns the commit to wait for."""
+        if not self._open:
+            sql.begin(self.conn)
+            self._open = True
+        if write not in self._before_commit:
+            self._before_commit.append(write)
+        return self._schedule()
+
     def commit(self) -> None:
         """Commit the group now (before a block that commits at once, or at close)."""
         saved, self._saved = self._saved, None
@@ -72,7 +87,10 @@ class GroupCommit:
             _settle(saved)
             return
         self._open = False
+        writes, self._before_commit = self._before_commit, []
         try:
+            for write in writes:
+                write()
             self.conn.commit()
         except BaseException as error:
             if self.conn.in_transaction:
@@ -104,6 +122,7 @@ class GroupCommit:
 
     def _fail(self, error: BaseException) -> None:
         self._open = False
+        self._before_commit = []
         saved, self._saved = self._saved, None
         _settle(saved, error)
 

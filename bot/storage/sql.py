@@ -163,7 +163,7 @@ def _raise_if_unavailable(exc: BaseException | None) -> None:
         raise reason from exc
 
 
-def _begin(conn: sqlite3.Connection) -> None:
+def begin(conn: sqlite3.Connection) -> None:
     with _as_unavailable():
         conn.execute("BEGIN IMMEDIATE")
 
@@ -192,16 +192,16 @@ class transaction:  # lower case: used like a function, ``with transaction(db):`
         group = self.group
         if group is None:
             if not self.conn.in_transaction:
-                _begin(self.conn)
+                begin(self.conn)
                 self.owner = True
             return
         if group.depth == 0:
             group.grouped = _joining.get() is not None
             if group.grouped:
-                group.begin_grouped(lambda: _begin(self.conn))
+                group.begin_grouped(lambda: begin(self.conn))
             else:
                 group.commit()  # what the updates changed first, then this block on its own
-                _begin(self.conn)
+                begin(self.conn)
                 self.owner = True
         group.depth += 1
 
