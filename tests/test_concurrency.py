@@ -407,6 +407,30 @@ async def test_a_group_never_gets_more_than_its_limit_in_any_window() -> None:
     await limiter.shutdown()
 
 
+async def test_a_group_call_counts_from_when_it_ends() -> None:
+    """Telegram receives a call somewhere between its start and its end: the window counts
+    a call from its end, so no two calls the limit apart reach Telegram closer than it."""
+    limiter = ChatRateLimiter(max_retries=0, group_max_rate=2, group_time_period=0.4)
+    await limiter.initialize()
+    calls: list[tuple[float, float]] = []
+
+    async def slow_send() -> bool:
+        started = time.monotonic()
+        await asyncio.sleep(0.2)
+        calls.append((started, time.monotonic()))
+        return True
+
+    await asyncio.gather(
+        *(
+            limiter.process_request(slow_send, (), {}, "sendMessage", {"chat_id": -5}, None)
+            for _ in range(5)
+        )
+    )
+    calls.sort()
+    assert all(calls[i + 2][0] - calls[i][1] >= 0.39 for i in range(len(calls) - 2))
+    await limiter.shutdown()
+
+
 async def test_a_lane_runs_its_updates_one_after_another_and_lanes_side_by_side() -> None:
     lanes = ChatLanes(8)
     await lanes.initialize()

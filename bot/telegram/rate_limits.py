@@ -36,37 +36,58 @@ FORGET_AFTER = 4_096  # limiters kept before the idle ones are dropped
 
 
 class WindowLimiter:
-    """At most ``max_rate`` entries in any ``time_period`` seconds; waiters go in turn.
+    """At most ``max_rate`` calls in any ``time_period`` seconds; waiters go in turn.
 
     An async context manager, as ``aiolimiter.AsyncLimiter``; unlike that leaky bucket, a
-    full window never lets a second burst through.
+    full window never lets a second burst through. A call counts from when it ends (until
+    then it holds its place), since Telegram receives it somewhere in between: so no two
+    calls ``max_rate`` apart reach Telegram less than ``time_period`` apart.
     """
 
     def __init__(self, max_rate: int, time_period: float) -> None:
         self.max_rate = max_rate
         self.time_period = time_period
-        self._entered: deque[float] = deque(maxlen=max_rate)
+        self._calls: deque[list[float]] = deque(maxlen=max_rate)  # [ended at], inf: running
         self._turn = asyncio.Lock()
 
     def has_capacity(self, amount: int = 1) -> bool:
-        """Whether ``amount`` more could enter now without waiting."""
+        """Whether ``amount`` more could start now without waiting."""
         return self._free_at(amount) <= time.monotonic()
 
     def is_idle(self) -> bool:
-        """Whether nothing entered within the window (the limiter can be forgotten)."""
-        return not self._entered or time.monotonic() - self._entered[-1] >= self.time_period
+        """Whether no call ended within the window, nor runs (the limiter can be dropped)."""
+        now = time.monotonic()
+        return all(now - ended >= self.time_period for (ended,) in self._calls)
 
     def _free_at(self, amount: int = 1) -> float:
-        over = len(self._entered) + amount - self.max_rate
+        over = len(self._calls) + amount - self.max_rate
         if over <= 0:
             return float("-inf")
-        return self._entered[over - 1] + self.time_period
+        return sorted(ended for (ended,) in self._calls)[over - 1] + self.time_period
 
-    async def __aenter__(self) -> None:
+    def call(self) -> _WindowCall:
+        """``async with limiter.call():`` around one call."""
+        return _WindowCall(self)
+
+    async def _start(self) -> list[float]:
         async with self._turn:
             while (wait := self._free_at() - time.monotonic()) > 0:
-                await asyncio.sleep(wait)
-            self._entered.append(time.monotonic())
+                # a call still running holds its place: look again shortly
+                await asyncio.sleep(min(wait, self.time_period / 50))
+            call = [float("inf")]
+            self._calls.append(call)
+            return call
+
+
+class _WindowCall:
+    __slots__ = ("_call", "_limiter")
+
+    def __init__(self, limiter: WindowLimiter) -> None:
+        self._limiter = limiter
+        self._call: list[float] | None = None
+
+    async def __aenter__(self) -> None:
+        self._call = await self._limiter._start()
 
     async def __aexit__(
         self,
@@ -74,7 +95,8 @@ class WindowLimiter:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        return None
+        if self._call is not None:
+            self._call[0] = time.monotonic()
 
 
 class Windows:
@@ -149,7 +171,7 @@ class ChatRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
         window: WindowLimiter | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        async with window or contextlib.nullcontext():
+        async with window.call() if window is not None else contextlib.nullcontext():
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
