@@ -141,6 +141,11 @@ console-fp-left = Left there
 console-fp-median = Median (working days)
 console-fp-p90 = 90th percentile
 console-fp-download = Download the chart (SVG)
+console-fp-rejections = Rejected audits, by reason
+console-fp-rejections-intro = Each time an audit was rejected, with the reason the company chose in the chat or an operator recorded here; “Other / not stated” also counts rejections recorded before the flow had reasons.
+console-fp-reason = Reason
+console-fp-rejected = Rejections
+console-fp-rejections-csv = Download as CSV
 
 ## broadcasts
 console-broadcasts-title = Broadcasts

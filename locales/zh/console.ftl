@@ -134,6 +134,11 @@ console-fp-left = 在此离开
 console-fp-median = 中位数（工作日）
 console-fp-p90 = 第 90 百分位
 console-fp-download = 下载图表（SVG）
+console-fp-rejections = 审核驳回（按原因）
+console-fp-rejections-intro = 每次审核被驳回的记录，原因由公司在对话中选择或由客服在此登记；“其他 / 未说明”也包括流程设置驳回原因之前记录的驳回。
+console-fp-reason = 原因
+console-fp-rejected = 驳回次数
+console-fp-rejections-csv = 下载 CSV
 
 ## 群发
 console-broadcasts-title = 群发
