@@ -241,7 +241,7 @@ class Crowd:
         markup = params.get("reply_markup")
         rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
         data = [str(b.get("callback_data")) for row in rows for b in row if "callback_data" in b]
-        answers = [d for d in data if d.startswith("a|")]
+        answers = [d for d in data if d.startswith(("a|", "rj|"))]  # rj|: a rejection's reason
         if chat is not None and answers:
             chat.buttons = answers
             chat.message_id = int(result["message_id"])

@@ -223,7 +223,12 @@ class Users:
         self.presses = presses
         flow = yaml.safe_load((PROJECT / "flows" / "tmall_tp.yaml").read_text("utf-8"))
         self.answers = {
-            str(step["id"]): [str(a["id"]) for a in step.get("answers") or []]
+            str(step["id"]): [
+                str(a["id"])
+                for a in step.get("answers") or []
+                # "rejected" with reasons only asks for the reason: no change to count
+                if not (a["id"] == "rejected" and step.get("rejection_reasons"))
+            ]
             for step in flow["steps"]
         }
         self.chats = [90_000 + i for i in range(count)]

@@ -46,6 +46,7 @@ from bot.services.flow.content import load_content
 from bot.services.flow.event_log import EventLog
 from bot.services.flow.flow_spec import FlowSpec
 from bot.services.flow.progress import ProgressService
+from bot.services.flow.rejections import Rejections
 from bot.services.flow.step_view import StepViews
 from bot.services.funnel.funnel import FunnelService
 from bot.services.groups.groups import GroupService
@@ -174,6 +175,7 @@ def build_application(
         calendar=calendar,
         event_log=event_log,
         progress=progress,
+        rejections=Rejections(db, spec, ledger, progress.plan, event_log, clock),
         views=StepViews(db, spec, progress),
         renderer=Renderer(
             catalog, spec, calendar, row_hooks, support=settings.support_chat_id is not None

@@ -7,6 +7,8 @@ the handler answers it with the "unknown button" notice; nothing malformed reach
 
 * ``a|<seq>|<step>|<answer>``: an answer to the flow's current step (the chat's change
   counter makes a button of an older message recognisable);
+* ``rj|<seq>|<step>|<reason>``: the reason an audit at ``step`` was rejected (``other``: none
+  of the flow's);
 * ``r|<seq>|yes|no``: confirm or cancel /reset;  ``l|<lang>``: choose a language;
 * ``tk|ask`` / ``tk|done``: ask an operator / stop relaying;
 * ``bcx|<id>``: cancel a broadcast;  ``bc|<draft>|<action>[|<value>]``: compose one.
@@ -79,6 +81,29 @@ class AnswerButton:
     def widest(step: str, answer: str) -> str:
         """The longest data a button of this step and answer can carry (for the flow check)."""
         return AnswerButton(9_999_999, step, answer).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionButton:
+    PREFIX = "rj"
+    PATTERN = r"^rj\|"
+
+    seq: int
+    step: str
+    reason: str
+
+    def encode(self) -> str:
+        return f"rj|{self.seq}|{self.step}|{self.reason}"
+
+    @classmethod
+    def parse(cls, data: str) -> RejectionButton | None:
+        fields = _fields(data, cls.PREFIX, 4)
+        if fields is None:
+            return None
+        seq, step, reason = parse_number(fields[0]), _token(fields[1]), _token(fields[2])
+        if seq is None or step is None or reason is None:
+            return None
+        return cls(seq, step, reason)
 
 
 @dataclass(frozen=True, slots=True)

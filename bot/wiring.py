@@ -28,6 +28,7 @@ from bot.services.desk.tickets import TicketService
 from bot.services.flow.event_log import EventLog
 from bot.services.flow.flow_spec import FlowSpec
 from bot.services.flow.progress import ProgressService
+from bot.services.flow.rejections import Rejections
 from bot.services.flow.step_view import StepViews
 from bot.services.funnel.funnel import FunnelService
 from bot.services.groups.groups import GroupService
@@ -50,6 +51,7 @@ class Services:
     calendar: Calendar  # mainland China's days and today, by the same clock as the services
     event_log: EventLog  # the answers log's one writer (progress, corrections)
     progress: ProgressService
+    rejections: Rejections  # a rejected audit's reason: its fix, the steps it reopens
     views: StepViews
     renderer: Renderer
     tickets: TicketService

@@ -2,7 +2,8 @@
 served by uvicorn on 127.0.0.1, over a real bot Application (offline Bot API).
 
 As a person would: sign in with the link from /console, see the board, filter "audit overdue",
-open a company, move it a step, and see the move in the company's chat; a page without a
+open a company, move it a step, and see the move in the company's chat; record an audit's
+rejection with its reason (refused without a session or operator rights); a page without a
 session is refused; a forged or expired Mini App sign-in is refused; a company named
 ``<script>`` shows as text. (The README's pictures: scripts/console_screenshots.py.)
 """
@@ -22,6 +23,8 @@ import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
 
 from bot.demo.updates import UpdateFactory
+from bot.storage.event_details import AuditRejection
+from bot.storage.events import events_of
 from bot.web.routes import console_routes
 from bot.web.webhook import webhook_app
 from tests.helpers.console import TO_AUDIT, sign_in_link, sign_init_data, walk
@@ -193,3 +196,59 @@ async def test_script_name_renders_as_text(
     assert await page.inner_text("#company-name") == evil
     assert await page.evaluate("window.__pwned === undefined")
     assert dialogs == []
+
+
+async def test_operator_records_a_rejection_with_its_reason(
+    harness: BotHarness, served: str, browser: Browser
+) -> None:
+    await walk(harness, ZH_USER, TO_AUDIT)
+    assert harness.state(ZH_USER["id"]) == "op_audit"
+    page = await signed_in_page(harness, browser, served)
+    await page.goto(f"{served}/console/company/{ZH_USER['id']}")
+    options = await page.locator("#reject-reason option").all_inner_texts()
+    assert options[-1] == "❔ Other / not stated" and len(options) == 5  # the operator's English
+    await page.select_option("#reject-reason", "nickname_mismatch")
+    harness.api.take()
+    await page.click("#reject-button")
+    await page.wait_for_selector("#notice")
+    assert "The rejection is recorded" in await page.inner_text("#notice")
+    assert harness.state(ZH_USER["id"]) == "op_nickname"  # only the step it concerns
+    assert "Shop nickname does not match the contract" in await page.inner_text("#timeline")
+    assert await page.locator("#reject-form").count() == 0  # no longer at the audit
+    told = [c for c in harness.api.take() if c.method == "sendMessage"]
+    assert [c.chat_id for c in told] == [ZH_USER["id"]]
+    assert "我们的团队已登记您的审核被驳回的原因" in told[0].text  # in the company's language
+    assert "店铺昵称必须与已上传合同中的写法" in told[0].text
+    assert "已重新打开：店铺昵称" in told[0].text
+    last = events_of(harness.db, ZH_USER["id"])[-1]
+    assert last.user_id == 900 and last.detail == AuditRejection(
+        "nickname_mismatch", ("op_nickname",), True
+    )
+
+
+async def test_recording_a_rejection_is_refused_without_a_session_or_for_a_non_operator(
+    harness: BotHarness, served: str, browser: Browser
+) -> None:
+    await walk(harness, EN_USER, TO_AUDIT)
+    seq = harness.services.progress.get(EN_USER["id"]).seq  # type: ignore[union-attr]
+    form = {"step": "op_audit", "reason": "info_incomplete", "seq": str(seq)}
+    anonymous = await browser.new_context()
+    response = await anonymous.request.post(
+        f"{served}/console/company/1001/reject", form=form, max_redirects=0
+    )
+    assert response.status in (401, 403)
+    assert harness.state(EN_USER["id"]) == "op_audit"
+
+    page = await signed_in_page(harness, browser, served)
+    await page.goto(f"{served}/console/company/1001")
+    # a forged form (no CSRF token) from a signed-in browser is refused too
+    response = await page.request.post(
+        f"{served}/console/company/1001/reject", form=form, max_redirects=0
+    )
+    assert response.status == 403 and harness.state(EN_USER["id"]) == "op_audit"
+    harness.services.roster._ids = frozenset()  # removed from TPBOT_OPERATORS meanwhile
+    harness.api.take()
+    await page.click("#reject-button")
+    assert "Please sign in first" in await page.inner_text("body")
+    assert harness.state(EN_USER["id"]) == "op_audit"
+    assert not [c for c in harness.api.take() if c.method == "sendMessage"]

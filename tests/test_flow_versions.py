@@ -13,7 +13,7 @@ from bot.cli import main
 from bot.services.flow.flow_versions import StrandedChats
 from bot.storage.event_details import FlowMigrated
 from bot.storage.events import events_of
-from tests.helpers.flows import FLOW, new_flow, rename_nickname, step
+from tests.helpers.flows import FLOW, new_flow, rename_nickname, reopen_instead, step
 from tests.helpers.harness import EN_USER, BotHarness, texts
 
 TO_NICKNAME = ["begin", "yes", "yes", "yes", "yes", "yes", "yes"]  # welcome → op_nickname
@@ -22,6 +22,7 @@ TO_NICKNAME = ["begin", "yes", "yes", "yes", "yes", "yes", "yes"]  # welcome →
 def remove_nickname(data: dict[str, Any]) -> None:
     data["steps"].remove(step(data, "op_nickname"))
     step(data, "op_apply")["answers"][0]["next"] = "op_assessment"
+    reopen_instead(data, "op_nickname", "op_apply")
 
 
 async def at_nickname(harness: BotHarness) -> None:
@@ -107,6 +108,7 @@ async def test_a_split_step_and_an_inserted_step(harness: BotHarness, tmp_path: 
         index = data["steps"].index(nickname)
         data["steps"][index : index + 1] = [first, second]
         step(data, "op_apply")["answers"][0]["next"] = "op_nickname_check"
+        reopen_instead(data, "op_nickname", "op_nickname_check")
 
     await switch_flow(harness, new_flow(tmp_path, split, op_nickname="op_nickname_check"))
     assert harness.state(EN_USER["id"]) == "op_nickname_check"

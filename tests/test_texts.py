@@ -14,7 +14,7 @@ from bot.services.flow.flow_spec import load_flow
 from bot.services.flow.journey import read_journey
 from bot.services.i18n import Catalog
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, texts
-from tests.helpers.paths import FULL_PATH, TO_OP_SUBMITTED, go, plain, walk
+from tests.helpers.paths import FULL_PATH, TO_OP_SUBMITTED, go, pick_reason, plain, walk
 
 OPERATOR = UpdateFactory.user(900, "Olga", "en")
 # From the welcome to op_apply, and on to intl_apply.
@@ -78,9 +78,11 @@ async def test_every_stage_numbers_its_steps_the_same_way(
     spec = harness.services.spec
     headed: dict[str, set[int]] = {}
     states = [spec.start, *(state for _, state in FULL_PATH)]
-    for state, text in zip(states, shown, strict=True):
+    # A rejected audit's reason question (answered by the next, "rj:" entry) shows no step.
+    asked = [i for i, (answer, _) in enumerate(FULL_PATH) if answer.startswith("rj:")]
+    for number, (state, text) in enumerate(zip(states, shown, strict=True)):
         step = spec.steps[state]
-        if step.kind == "finish":
+        if step.kind == "finish" or number in asked:
             continue
         # Below the echo (and any help): the stage's bold header line, then the step's.
         *_, (stage_header, step_header) = re.findall(
@@ -115,9 +117,14 @@ async def test_the_headers_count_the_lines_the_checklist_lists(
     "N of M steps done" all its lines (the deposit on the path that owes it, the finish too)."""
     spec, lang = harness.services.spec, user_lang(user)
     text = texts(await harness.command(user, "/start"))
-    for answer, state in [(None, spec.start), *FULL_PATH]:
-        if answer is not None:
+    path = [(None, spec.start), *FULL_PATH]
+    for number, (answer, state) in enumerate(path):
+        if answer is not None and answer.startswith("rj:"):
+            text = texts(await pick_reason(harness, user, answer[3:]))
+        elif answer is not None:
             text = texts(await harness.answer(user, answer))
+        if number + 1 < len(path) and str(path[number + 1][0]).startswith("rj:"):
+            continue  # a rejected audit's reason question: no step shown
         status = texts(await harness.command(user, "/status"))
         lines = [line for line in status.splitlines() if line.startswith(("✅", "▶️", "❌", "⬜"))]
         done, total = map(int, re.findall(count, status)[0])

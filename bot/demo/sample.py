@@ -178,10 +178,10 @@ class _Seeder:
             step_kind = self.services.spec.steps[progress.state].kind
             if kind == AUDIT and step_kind == "audit":
                 break  # waiting on the audit's result
-            by_id = {
+            by_id = {  # an answer, or a rejected audit's reason
                 data.rsplit("|", 1)[1]: data
                 for label, data in _buttons(message)
-                if data.startswith("a|")
+                if data.startswith(("a|", "rj|"))
             }
             if not by_id or not self.wait(_gap(rng, step_kind, brisk=kind == CERTIFIED)):
                 break

@@ -4,6 +4,8 @@ Each kind has one known shape, so a reader gets a typed value (or None: a kind t
 no detail) and never has to guess:
 
 - ``answer`` entering an audit step: :class:`AuditDates` ``{"submitted": d, "due": d}``
+- ``answer`` "rejected" at an audit step, with the reason: :class:`AuditRejection`
+  ``{"reason": id, "reopened": [step, ...], "operator": bool}`` (``"other"``: not stated)
 - ``language``: :class:`LanguageSet` ``{"language": code}`` (entries written before held the
   bare code; the ``tpbot.core`` migration ``m008_language_detail_json`` rewrote them)
 - ``migrate``: :class:`FlowMigrated` ``{"flow_version": n}`` (a flow change moved the chat) or
@@ -30,6 +32,23 @@ class AuditDates:
 
     def as_json(self) -> dict[str, Any]:
         return {"submitted": self.submitted.isoformat(), "due": self.due.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRejection:
+    """Why an audit was rejected (a reason id of the flow, or ``other``), the steps it
+    reopened, and whether an operator recorded it (in the console) rather than the chat."""
+
+    reason: str
+    reopened: tuple[str, ...]
+    by_operator: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "reopened": list(self.reopened),
+            "operator": self.by_operator,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +95,13 @@ class OperatorMessage:
 
 
 EventDetail = (
-    AuditDates | LanguageSet | FlowMigrated | ChatMigrated | OperatorMove | OperatorMessage
+    AuditDates
+    | AuditRejection
+    | LanguageSet
+    | FlowMigrated
+    | ChatMigrated
+    | OperatorMove
+    | OperatorMessage
 )
 
 
@@ -98,7 +123,11 @@ def decode(kind: str, text: str | None) -> EventDetail | None:
     if text is None:
         return None
     if kind == "answer":
-        return _audit(json.loads(text))
+        data = json.loads(text)
+        if "reason" in data:
+            reopened = tuple(str(s) for s in data.get("reopened", ()))
+            return AuditRejection(str(data["reason"]), reopened, bool(data.get("operator")))
+        return _audit(data)
     if kind == "language":
         return LanguageSet(str(json.loads(text)["language"]))
     if kind == "migrate":

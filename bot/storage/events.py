@@ -156,3 +156,16 @@ def moves_with_current_step(db: Database) -> Iterator[tuple[int, str, str, str, 
         "SELECT e.chat_id, e.to_state, e.at, c.state, c.active FROM chats c "
         "JOIN events e ON e.chat_id = c.id WHERE e.to_state IS NOT NULL ORDER BY c.id, e.id"
     )
+
+
+def rejections_by_reason(db: Database, answer: str) -> list[tuple[str, str | None, int]]:
+    """How many ``answer`` entries (an audit's rejection) each step has by their reason
+    (``detail.reason``; None for entries without one): ``(step, reason, count)``."""
+    cursor = db.execute(
+        "SELECT step, json_extract(detail, '$.reason'), COUNT(*) FROM events "
+        "WHERE kind = 'answer' AND answer = ? AND step IS NOT NULL GROUP BY 1, 2",
+        [answer],
+    )
+    return [
+        (str(step), None if reason is None else str(reason), int(n)) for step, reason, n in cursor
+    ]

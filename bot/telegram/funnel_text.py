@@ -55,6 +55,17 @@ def stats_text(funnel: Funnel, spec: FlowSpec, catalog: Catalog, lang: str) -> s
             if step.stage_id == stage.id and step.now and spec.steps[step.step_id].kind != "finish":
                 name = t(lang, spec.steps[step.step_id].name)
                 lines.append(t(lang, "stats-step", step=name, count=n(step.now)))
+    rejected = [r for r in funnel.rejections if r.total]
+    if rejected:
+        lines += ["", f"<b>{t(lang, 'stats-rejections')}</b>"]
+    for step_rejections in rejected:
+        name = t(lang, spec.steps[step_rejections.step_id].name)
+        lines.append(t(lang, "stats-rejection-step", step=name, count=n(step_rejections.total)))
+        for reason in step_rejections.reasons:
+            if reason.count:
+                lines.append(
+                    t(lang, "stats-step", step=t(lang, reason.label), count=n(reason.count))
+                )
     languages = [
         t(lang, "stats-language", language=escape(_language_name(catalog, code)), count=n(count))
         for code, count in sorted(funnel.chats.by_language.items())

@@ -1,6 +1,7 @@
 """What an operator does from the console (form posts, CSRF-checked), each logged in the
-answers log with their id: move a company to a step, message it, mute / unmute it; cancel a
-broadcast, compose a new one.
+answers log with their id: move a company to a step, record its audit's rejection with the
+reason (the company gets the reason's fix in its language, and the steps it concerns reopen),
+message it, mute / unmute it; cancel a broadcast, compose a new one.
 
 A moved company is shown its new step in its chat at once, with that step's buttons; a
 message goes to the company as the support desk's answer, and into its ticket's topic in the
@@ -22,6 +23,8 @@ from bot.callbacks import parse_chat_id, parse_number
 from bot.services.broadcasts.delivery import Payload
 from bot.services.console.corrections import MESSAGE_LIMIT
 from bot.services.flow.moves import Moved, MoveRefused
+from bot.services.flow.rejections import Rejected, RejectionRefused
+from bot.telegram.rejection_text import rejection_text
 from bot.telegram.step_message import step_message
 from bot.web.console import Console, Handler, Operator, checked_form, operators_only
 
@@ -71,6 +74,34 @@ def action_routes(console: Console) -> list[Route]:
         )
         return _back(chat_id, "moved")
 
+    async def reject(request: Request, operator: Operator) -> Response:
+        checked = await form_and_chat(request, operator)
+        if isinstance(checked, Response):
+            return checked
+        form, chat_id = checked
+        seq = parse_number(form.get("seq", ""))
+        if seq is None:  # the page's counter is what makes a stale page harmless
+            return _back(chat_id, f"reject-{RejectionRefused.STALE.value}")
+        result = services.rejections.reject(
+            chat_id,
+            form.get("step", ""),
+            form.get("reason", ""),
+            seq,
+            by=operator.user_id,
+            operator=True,
+        )
+        if isinstance(result, RejectionRefused):
+            return _back(chat_id, f"reject-{result.value}")
+        await _tell_rejection(console, result)
+        log.info(
+            "console: operator %s recorded the rejection of chat %s's %s (%s)",
+            operator.user_id,
+            chat_id,
+            result.step.id,
+            result.reason.id if result.reason else "other",
+        )
+        return _back(chat_id, "rejected")
+
     async def message(request: Request, operator: Operator) -> Response:
         checked = await form_and_chat(request, operator)
         if isinstance(checked, Response):
@@ -114,6 +145,7 @@ def action_routes(console: Console) -> list[Route]:
 
     return [
         Route("/console/company/{chat_id}/move", only(move), methods=["POST"]),
+        Route("/console/company/{chat_id}/reject", only(reject), methods=["POST"]),
         Route("/console/company/{chat_id}/message", only(message), methods=["POST"]),
         Route("/console/company/{chat_id}/mute", only(mute), methods=["POST"]),
         Route("/console/company/{chat_id}/unmute", only(mute), methods=["POST"]),
@@ -131,6 +163,21 @@ async def _show_new_step(console: Console, moved: Moved) -> None:
     result = await services.delivery.send(progress.chat_id, payload)
     if result.status != "sent":
         log.warning("console: chat %s was moved but not told (%s)", progress.chat_id, result.status)
+
+
+async def _tell_rejection(console: Console, rejected: Rejected) -> None:
+    """The company's chat gets the reason's fix, in its language, above its reopened step."""
+    services = console.services
+    progress = rejected.progress
+    notice = html.escape(services.catalog.text(progress.language, "console-rejected-notice"))
+    above = f"{notice}\n\n{rejection_text(services.renderer, rejected)}"
+    view = services.views.of(progress)
+    payload = step_message(services.renderer, view, progress, above=above).payload()
+    result = await services.delivery.send(progress.chat_id, payload)
+    if result.status != "sent":
+        log.warning(
+            "console: chat %s's rejection was not told (%s)", progress.chat_id, result.status
+        )
 
 
 async def _copy_to_ticket(

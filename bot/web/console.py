@@ -25,6 +25,7 @@ from bot.services.console.corrections import Corrections
 from bot.services.console.portfolio import Portfolio
 from bot.services.console.readers import ReadPool
 from bot.services.flow.moves import MoveRefused
+from bot.services.flow.rejections import RejectionRefused
 from bot.services.i18n import LANGUAGES, language_from_code
 from bot.web.body import read_body
 from bot.web.signin_guard import SignInGuard
@@ -44,6 +45,8 @@ COMPANY_NOTICES = {
     for code in (
         "moved",
         *(f"move-{refused.value}" for refused in MoveRefused),
+        "rejected",
+        *(f"reject-{refused.value}" for refused in RejectionRefused),
         *(f"message-{status}" for status in ("sent", "empty", "long", "blocked", "failed")),
         "message-unknown",
         "muted",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import io
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 
 from bot.callbacks import parse_chat_id, parse_number
 from bot.services.broadcasts.audience import describe_audience
+from bot.services.console.csv_cells import csv_writer
 from bot.services.console.portfolio import SORTS, BoardFilter
 from bot.services.console.readers import ReadStream
 from bot.services.funnel.funnel import Funnel, funnel_model
@@ -211,6 +213,26 @@ def page_routes(console: Console) -> list[Route]:
             headers=SECURITY_HEADERS,
         )
 
+    async def rejections_csv(request: Request, operator: Operator) -> Response:
+        """Rejected audits by reason per step, as the funnel page's table shows them."""
+        data = await funnel_data()
+        if data is None:
+            return Response(status_code=503, headers={**SECURITY_HEADERS, "Retry-After": "5"})
+        out = io.StringIO()
+        writer = csv_writer(out)
+        writer.writerow(["step", "step_name", "reason", "reason_label", "rejections"])
+        for step in data.rejections:
+            name = catalog.text(operator.lang, spec.steps[step.step_id].name)
+            for reason in step.reasons:
+                label = catalog.text(operator.lang, reason.label)
+                writer.writerow([step.step_id, name, reason.reason_id, label, reason.count])
+        headers = {
+            **SECURITY_HEADERS,
+            "Content-Disposition": 'attachment; filename="tmall-tp-rejections.csv"',
+        }
+        body = "\ufeff" + out.getvalue()  # a BOM, as board.csv has: spreadsheets read UTF-8
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+
     async def broadcasts(request: Request, operator: Operator) -> Response:
         found = await console.readers.run(lambda p: p.broadcasts(50))
         rows = [item.row for item in found]
@@ -237,5 +259,6 @@ def page_routes(console: Console) -> list[Route]:
         Route("/console/company/{chat_id}", only(company), methods=["GET"]),
         Route("/console/funnel", only(funnel), methods=["GET"]),
         Route("/console/funnel.svg", only(funnel_image), methods=["GET"]),
+        Route("/console/rejections.csv", only(rejections_csv), methods=["GET"]),
         Route("/console/broadcasts", only(broadcasts), methods=["GET"]),
     ]

@@ -4,6 +4,12 @@ header-before-stages = { $stage }
 header-stage = Stage { $number } of { $total } · { $stage }
 header-step = Step { $number } of { $total } · { $step }
 answered = 📝 { $step }: { $answer }
+# An audit rejected: which reason Tmall gave (buttons), then its fix and what reopens.
+reject-ask = ❓ Which reason did Tmall give for the rejection? Choose it, and I will tell you exactly what to correct and reopen only the steps it concerns.
+reject-other = ❔ Other / not stated
+reject-echo = 📝 { $step }: ❌ rejected · { $reason }
+reject-reopened = 🔁 Reopened: { $steps }
+reject-reason-unknown = That reason is not one of this audit's. Please choose one of the buttons of the latest message.
 
 welcome-back = 👋 Welcome back! Here is where you are:
 need-start = Send /start to begin the certification walk-through.

@@ -207,3 +207,27 @@ help-intl-presentation =
     💡 Prepare a short <b>company presentation and introduction</b>: who you are, the brands and categories you operate, your team and services, results you have achieved. Upload it in the backend once the qualification audit has passed: it is often the first contact partners have with you.
 help-intl-release =
     💡 Releasing makes the services you offer visible to brands, so that they can find and order them. If the backend does not let you release yet, check there that every audit shows as passed. Once the services are live, answer “Released”.
+
+## Audit rejections: the reason Tmall gave (a button) and its concrete fix
+reason-store-unqualified = 🏪 Unqualified store
+reason-nickname-mismatch = 🏷️ Shop nickname does not match the contract
+reason-info-incomplete = ✏️ Information incomplete
+reason-info-outdated = 🔄 Company information out of date
+reason-info-not-provider = 🏢 Information not about the service provider
+reason-presentation-missing = 📄 Company presentation missing
+fix-op-store-unqualified =
+    🔧 The store did not pass the system assessment, so this application cannot go on: start a <b>new application</b> for “Tmall Operator Service Provider (New)” under Shop Management → Services Management, with a store that qualifies.
+fix-op-nickname-mismatch =
+    🔧 The shop nickname must be <b>exactly</b> as written in the contract you uploaded. Correct the nickname (or upload the contract that names it), then confirm it here again.
+fix-op-info-incomplete =
+    🔧 Some required information is missing. Fill in <b>every</b> required field of the application, then submit it again.
+fix-op-info-outdated =
+    🔧 Your company's details have changed since they were entered. Update them in the backend so they match your company now, then submit again.
+fix-intl-store-unqualified =
+    🔧 The store did not pass the system assessment (“unqualified store”): <b>apply again</b> under Shop Management → Service Qualification Management.
+fix-intl-info-not-provider =
+    🔧 The basic information must be about <b>your company</b>, the service provider, not about the brand or the store owner. Correct it, then submit again.
+fix-intl-info-incomplete =
+    🔧 The basic information is not complete. Fill in every field for your company, then submit again.
+fix-intl-presentation-missing =
+    🔧 Prepare your <b>company presentation and introduction</b> (who you are, the brands and categories you operate, your team and results) and make sure the basic information introduces your company, then submit again.

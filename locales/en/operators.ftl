@@ -110,6 +110,8 @@ stats-median = median { $median } · p90 { $p90 ->
     }
 stats-no-median = no company has moved on from this stage yet
 stats-step = { "  " }• { $step }: { $count }
+stats-rejections = Rejected audits, by the reason given
+stats-rejection-step = <b>{ $step }</b>: { $count } rejected
 stats-languages = Languages: { $languages }
 stats-language = { $language } { $count }
 stats-chart-title = Chats that reached each stage

@@ -4,6 +4,12 @@ header-before-stages = { $stage }
 header-stage = 第 { $number } 阶段（共 { $total } 阶段）· { $stage }
 header-step = 第 { $number } 步（共 { $total } 步）· { $step }
 answered = 📝 { $step }：{ $answer }
+# 审核被驳回：天猫给出的原因（按钮），随后是修改方法和需要重新处理的步骤。
+reject-ask = ❓ 天猫给出的驳回原因是什么？请选择，我会告诉您具体需要修改什么，并只重新打开相关的步骤。
+reject-other = ❔ 其他 / 未说明
+reject-echo = 📝 { $step }：❌ 被驳回 · { $reason }
+reject-reopened = 🔁 已重新打开：{ $steps }
+reject-reason-unknown = 该原因不属于本次审核。请使用最新消息中的按钮进行选择。
 
 welcome-back = 👋 欢迎回来！这是您目前的进度：
 need-start = 发送 /start 开始认证引导。

@@ -205,3 +205,27 @@ help-intl-presentation =
     💡 准备一份简短的<b>公司介绍</b>：公司概况、运营的品牌和类目、团队与服务、取得的成绩。资质审核通过后在后台上传：合作伙伴往往从这里初次了解贵公司。
 help-intl-release =
     💡 发布后，品牌方才能看到并订购贵公司提供的服务。如果后台暂时无法发布，请在后台确认各项审核均已显示通过。服务上线后，请选择“已发布”。
+
+## 审核驳回：天猫给出的原因（按钮）及具体的修改方法
+reason-store-unqualified = 🏪 店铺不合格
+reason-nickname-mismatch = 🏷️ 店铺昵称与合同不一致
+reason-info-incomplete = ✏️ 信息填写不完整
+reason-info-outdated = 🔄 公司信息未及时更新
+reason-info-not-provider = 🏢 信息主体不是服务商
+reason-presentation-missing = 📄 缺少公司介绍
+fix-op-store-unqualified =
+    🔧 店铺未通过系统考核，本次申请无法继续。请在“店铺管理 → 服务管理”中，用符合条件的店铺<b>重新申请</b>“天猫代运营服务商（新）”。
+fix-op-nickname-mismatch =
+    🔧 店铺昵称必须与已上传合同中的写法<b>完全一致</b>。请更正昵称（或上传写有该昵称的合同），然后在这里重新确认。
+fix-op-info-incomplete =
+    🔧 部分必填信息尚未填写。请补全申请中的<b>全部</b>必填项，然后重新提交。
+fix-op-info-outdated =
+    🔧 贵公司的信息在填写后发生了变更。请在后台更新为公司当前的信息，然后重新提交。
+fix-intl-store-unqualified =
+    🔧 店铺未通过系统考核（“店铺不合格”）：请在“店铺管理 → 服务资质管理”中<b>重新申请</b>。
+fix-intl-info-not-provider =
+    🔧 基本信息必须以<b>贵公司</b>（服务商）为主体填写，而不是品牌方或店铺所有者。请更正后重新提交。
+fix-intl-info-incomplete =
+    🔧 基本信息填写不完整。请补全贵公司的各项信息，然后重新提交。
+fix-intl-presentation-missing =
+    🔧 请准备<b>公司介绍</b>（公司概况、运营的品牌和类目、团队与业绩），并确保基本信息完整介绍了贵公司，然后重新提交。

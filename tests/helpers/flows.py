@@ -27,6 +27,14 @@ def new_flow(tmp_path: Path, change: Any, version: int = 2, **moves: str) -> Pat
     return path
 
 
+def reopen_instead(data: dict[str, Any], old: str, new: str) -> None:
+    """The audits' rejection reasons that reopen step ``old`` reopen ``new`` instead."""
+    for item in data["steps"]:
+        for reason in item.get("rejection_reasons", ()):
+            reason["reopen"] = [new if s == old else s for s in reason["reopen"]]
+
+
 def rename_nickname(data: dict[str, Any]) -> None:
     step(data, "op_nickname")["id"] = "op_shop_name"
     step(data, "op_apply")["answers"][0]["next"] = "op_shop_name"
+    reopen_instead(data, "op_nickname", "op_shop_name")

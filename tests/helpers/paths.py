@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from bot.demo.offline_api import ApiCall
 from tests.helpers.harness import BotHarness, methods, texts
 
-# Every branch and loop of the outline, in order: (answer, state after it).
+# Every branch and loop of the outline, in order: (answer, state after it); "rj:<reason>"
+# presses the reason button of a rejected audit.
 FULL_PATH = [
     ("begin", "owner_separate"),
     ("no", "not_eligible"),  # same company: not the right path
@@ -35,7 +37,8 @@ FULL_PATH = [
     ("not_yet", "op_submitted"),
     ("yes", "op_audit"),
     ("waiting", "op_audit"),
-    ("rejected", "op_info_complete"),
+    ("rejected", "op_audit"),  # asks for Tmall's reason
+    ("rj:info_incomplete", "op_info_complete"),  # its fix; only its step reopens
     ("yes", "op_submitted"),
     ("yes", "op_audit"),
     ("passed", "op_deposit"),
@@ -52,7 +55,8 @@ FULL_PATH = [
     ("not_yet", "intl_submitted"),
     ("yes", "intl_audit"),
     ("waiting", "intl_audit"),
-    ("rejected", "intl_info"),
+    ("rejected", "intl_audit"),
+    ("rj:other", "intl_info"),  # not stated: the answer's own way and help
     ("yes", "intl_submitted"),
     ("yes", "intl_audit"),
     ("passed", "intl_presentation"),
@@ -70,11 +74,29 @@ TO_OP_SUBMITTED = ["begin", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "pa
 async def walk(harness: BotHarness, user: dict, path: list[tuple[str, str]]) -> list[str]:
     seen = []
     for answer, expected in path:
-        calls = await harness.answer(user, answer)
+        if answer.startswith("rj:"):
+            calls = await pick_reason(harness, user, answer[3:])
+        else:
+            calls = await harness.answer(user, answer)
         assert methods(calls) == ["answerCallbackQuery", "editMessageText"], (answer, calls)
         assert harness.state(user["id"]) == expected, (answer, expected)
         seen.append(texts(calls))
     return seen
+
+
+async def pick_reason(
+    harness: BotHarness, user: dict, reason: str, chat: dict | None = None
+) -> list[ApiCall]:
+    """Press the reason button ``reason`` of the latest reason question."""
+    message = harness.last_buttons_message[(chat or user)["id"]]
+    data = next(
+        button["callback_data"]
+        for row in message["reply_markup"]["inline_keyboard"]
+        for button in row
+        if button.get("callback_data", "").startswith("rj|")
+        and button["callback_data"].rsplit("|", 1)[1] == reason
+    )
+    return await harness.press(user, data, chat, message)
 
 
 async def go(harness: BotHarness, user: dict, answers: list[str]) -> None:

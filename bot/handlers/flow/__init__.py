@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.callbacks import AnswerButton, LanguageButton, ResetButton
-from bot.handlers.flow import commands, walk
+from bot.callbacks import AnswerButton, LanguageButton, RejectionButton, ResetButton
+from bot.handlers.flow import commands, rejections, walk
 from bot.wiring import BotApplication
 
 
@@ -17,6 +17,9 @@ def register_answer_buttons(application: BotApplication) -> None:
     """Answer buttons are most updates: registered before every other feature's handlers, so
     they are checked first (no other handler takes an answer button)."""
     application.add_handler(CallbackQueryHandler(walk.press, pattern=AnswerButton.PATTERN))
+    application.add_handler(
+        CallbackQueryHandler(rejections.pick_reason, pattern=RejectionButton.PATTERN)
+    )
 
 
 def register(application: BotApplication) -> None:

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.callbacks import AnswerButton
+from bot.handlers.flow.rejections import ask_reason
 from bot.handlers.replies import chat_title, reply, send_step, sender_ids, step_message
 from bot.services.flow.progress import Outcome
 from bot.wiring import BotContext
@@ -46,6 +47,9 @@ async def press(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if button is None or chat is None:
         await query.answer(t(context.language, "button-unknown"), show_alert=True)
+        return
+    if services.rejections.asks_reason(button.step, button.answer):
+        await ask_reason(update, context, button)
         return
     user_id, update_id = sender_ids(update)
     result = services.progress.press(

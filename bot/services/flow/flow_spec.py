@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from bot.callbacks import DATA_LIMIT, AnswerButton
+from bot.services.flow.reasons_spec import RejectionReason, attach_reasons, reason_message_ids
 
 STEP_KINDS = frozenset({"info", "confirm", "choice", "audit", "finish"})
 
@@ -60,6 +61,7 @@ class Step:
     # Listed in /status and numbered in its stage only on a path that goes through it (a
     # step some companies owe and others skip, like the Tmall operations deposit).
     on_path: bool = False
+    rejection_reasons: tuple[RejectionReason, ...] = ()  # an audit step's (reasons_spec)
 
     def answer(self, answer_id: str) -> Answer | None:
         return next((a for a in self.answers if a.id == answer_id), None)
@@ -122,7 +124,7 @@ class FlowSpec:
                 ids.add(answer.label)
                 if answer.help:
                     ids.add(answer.help)
-        return ids
+        return ids | reason_message_ids(self.steps.values())
 
 
 def load_flow(path: Path | str, locales: Mapping[str, Iterable[str]] | None = None) -> FlowSpec:
@@ -156,6 +158,7 @@ def parse_flow(
 
     stages = _parse_stages(raw["stages"], faults)
     steps = _parse_steps(raw["steps"], {s.id for s in stages}, faults)
+    steps = attach_reasons(raw["steps"], steps, locales, faults)
     start = str(raw["start"])
     if steps and start not in steps:
         faults.append(f"'start' names unknown step '{start}'")

@@ -3,7 +3,8 @@
 Per step and per stage (reached, there now, left, and the median and p90 of the Chinese working
 days spent there) it is :func:`bot.services.funnel.step_funnel.step_funnel`, over the answers log;
 around it, where the chats are now, from ``chats`` in one grouped query: how many there are,
-finished, idle, blocked, muted, and by language. Plain values only: the Telegram text and
+finished, idle, blocked, muted, and by language; and the rejected audits by reason per step
+(:mod:`bot.services.funnel.rejections`). Plain values only: the Telegram text and
 chart are in :mod:`bot.telegram`, the console's SVG in :mod:`bot.web`.
 """
 
@@ -17,6 +18,7 @@ from sqlite_utils import Database
 from bot.services.calendar.clock import iso
 from bot.services.calendar.workdays import Calendar, china_date
 from bot.services.flow.flow_spec import FlowSpec
+from bot.services.funnel.rejections import StepRejections, rejections
 from bot.services.funnel.step_funnel import StageStat, StepFunnel, StepStat, step_funnel
 from bot.storage import chats, reminders
 
@@ -37,6 +39,7 @@ class ChatCounts:
 class Funnel:
     flow: StepFunnel  # per step and stage, from the log
     chats: ChatCounts
+    rejections: tuple[StepRejections, ...] = ()  # per audit step, by reason
 
     @property
     def day(self) -> dt.date:
@@ -70,7 +73,11 @@ def funnel_model(
     db: Database, spec: FlowSpec, calendar: Calendar, now: dt.datetime, idle_days: int
 ) -> Funnel:
     """The funnel of every chat in ``db`` as of ``now``."""
-    return Funnel(step_funnel(db, spec, calendar, now), chat_counts(db, now, idle_days))
+    return Funnel(
+        step_funnel(db, spec, calendar, now),
+        chat_counts(db, now, idle_days),
+        rejections(db, spec),
+    )
 
 
 class FunnelService:
