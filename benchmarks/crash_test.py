@@ -23,8 +23,8 @@ After the last kill the bot runs on (up to ``SETTLE`` seconds) until every user 
 It exits 1 unless all three are 0. It also prints the presses whose step came only after
 ``LATE_AFTER`` seconds (the bot was down in between), the applied presses whose callback query
 was never answered (a kill between the change and the answer; the next start answers such a
-press from the kept update), and the steps shown again with "your answer was saved" to a chat that had seen them
-(a kill after the reply and before its done mark was written). ``--code DIR`` runs another
+press from the kept update), and the steps shown again with "your answer was saved" to a
+chat that had seen them (a kill after the reply and before its done mark was written). ``--code DIR`` runs another
 checkout's bot (e.g. an older commit); ``--keep DIR`` keeps the log, the database and a
 timeline.
 """
