@@ -25,8 +25,8 @@ It exits 1 unless all three are 0. It also prints the presses whose step came on
 was never answered (a kill between the change and the answer; the next start answers such a
 press from the kept update), and the steps shown again with "your answer was saved" to a
 chat that had seen them (a kill after the reply and before its done mark was written).
-``--code DIR`` runs another checkout's bot (e.g. an older commit); ``--keep DIR`` keeps the log, the database and a
-timeline.
+``--code DIR`` runs another checkout's bot (e.g. an older commit); ``--keep DIR`` keeps the
+log, the database and a timeline.
 """
 
 from __future__ import annotations
