@@ -178,7 +178,7 @@ def build_application(
         renderer=Renderer(
             catalog, spec, calendar, row_hooks, support=settings.support_chat_id is not None
         ),
-        tickets=TicketService(db, settings.support_chat_id, clock),
+        tickets=TicketService(db, settings.support_chat_id, clock, progress),
         groups=GroupService(db, clock),
         broadcasts=broadcasts,
         drafts=drafts,
