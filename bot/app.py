@@ -184,7 +184,7 @@ def build_application(
         drafts=drafts,
         composer=BroadcastComposer(broadcasts, drafts, quiet, TELEGRAM_TEXT_LIMITS),
         reminders=ReminderService(db, spec, clock, quiet, calendar, settings.idle_days),
-        funnel=FunnelService(db, spec, calendar, settings.idle_days),
+        funnel=FunnelService(settings.db_path, spec, calendar, settings.idle_days),
         delivery=Delivery(
             TelegramSender(application.bot), Limits(per_second=settings.broadcast_rate)
         ),
