@@ -575,6 +575,9 @@ class Bench:
 
     async def __aenter__(self) -> Bench:
         await self.app.initialize()
+        # Its update fetcher and processor, as ``run`` starts them: the throughput phase hands
+        # updates to the Application's queue (through the intake) and waits for it to empty.
+        await self.app.start()
         self.console = Console.of(self.app, self.settings.token or "")
         web = Starlette(routes=console_routes(self.console))
         self.client = httpx.AsyncClient(
@@ -597,6 +600,7 @@ class Bench:
         assert self.client is not None and self.console is not None
         await self.client.aclose()
         self.console.close()
+        await self.app.stop()
         await self.app.shutdown()
         self.app.bot_data.services.maintenance.close()
 
