@@ -3,12 +3,28 @@ values the desk decided (``bot/services/desk/relay.py``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 from telegram.constants import ForumTopicLimit
 
-from bot.services.desk.relay import TicketCard, TopicName
+from bot.services.desk.relay import RelayPlan, TicketCard, TopicName
 from bot.services.i18n import Catalog, format_date
+
+
+@dataclass(frozen=True)
+class RelayWords:
+    """What a relay plan posts before the message, worded: the new topic's name, the card."""
+
+    topic_name: str | None
+    card: str | None
+
+
+def desk_words(catalog: Catalog, plan: RelayPlan) -> RelayWords:
+    return RelayWords(
+        topic_name(catalog, plan.new_topic) if plan.new_topic is not None else None,
+        card_text(catalog, plan.card) if plan.card is not None else None,
+    )
 
 
 def topic_name(catalog: Catalog, topic: TopicName) -> str:

@@ -32,7 +32,7 @@ from bot.services.desk.relay import Asker, RelayOutcome, RelayPlan
 from bot.services.desk.ticket import Ticket
 from bot.services.desk.tickets import TicketService
 from bot.services.flow.chat_progress import ChatProgress
-from bot.telegram.desk_card import card_text, topic_name
+from bot.telegram.desk_card import desk_words
 from bot.telegram.render import Renderer
 from bot.wiring import BotContext
 
@@ -186,42 +186,41 @@ async def _relay_to_support(
     text: str | None = None,
 ) -> bool:
     """Copy ``message`` (or post ``text``, the question given with /ask) where the desk says,
-    after its card (and topic) if it says so; True if the card was posted just now (a new or
-    reopened ticket)."""
+    after its card (and topic) if it says so; True if a card was posted (a new or reopened
+    ticket)."""
     user = update.effective_user
     asker = Asker(user.id, user.full_name, user.username) if user is not None else None
     tickets = context.services.tickets
-    plan = tickets.plan_relay(ticket, await _support_is_forum(context), asker)
-    try:
-        await _carry_out(context, plan, message, text)
-    except BadRequest as exc:
-        if not plan.forum or not any(gone in exc.message.lower() for gone in _TOPIC_GONE):
-            raise
-        plan = tickets.topic_lost(plan)  # a new topic, and the message posted there
-        await _carry_out(context, plan, message, text)
-    return plan.card is not None
+    plan: RelayPlan | None = tickets.plan_relay(ticket, await _support_is_forum(context), asker)
+    carded = False
+    while plan is not None:
+        carded = carded or plan.card is not None
+        posted, error = await _carry_out(context, plan, message, text)
+        plan = tickets.relayed(plan, posted, message.message_id)  # the retry, if the topic is gone
+        if plan is None and error is not None:
+            raise error
+    return carded
 
 
 async def _carry_out(
     context: BotContext, plan: RelayPlan, message: Message, text: str | None
-) -> None:
-    """Post what ``plan`` says, then (or when a call fails) report to the desk what was posted."""
-    bot, support, catalog = context.bot, plan.support_chat_id, context.services.catalog
+) -> tuple[RelayOutcome, TelegramError | None]:
+    """Post what ``plan`` says: what was posted, and the error that stopped it, if one did."""
+    bot, support = context.bot, plan.support_chat_id
+    words = desk_words(context.services.catalog, plan)
     posted = RelayOutcome()
     thread_id, reply_to = plan.thread_id, plan.reply_to
     try:
-        if plan.new_topic is not None:
-            topic = await bot.create_forum_topic(support, topic_name(catalog, plan.new_topic))
+        if words.topic_name is not None:
+            topic = await bot.create_forum_topic(support, words.topic_name)
             thread_id = posted.thread_id = topic.message_thread_id
         elif plan.reopen_topic and thread_id is not None:
             try:
                 await bot.reopen_forum_topic(support, thread_id)
             except TelegramError as exc:  # it was not closed, or we may not manage topics
                 log.info("ticket %s: topic not reopened: %r", plan.ticket.id, exc)
-        if plan.card is not None:
-            card = await bot.send_message(
-                support, card_text(catalog, plan.card), message_thread_id=thread_id
-            )
+        if words.card is not None:
+            card = await bot.send_message(support, words.card, message_thread_id=thread_id)
             posted.card_message_id = card.message_id
             reply_to = None if plan.forum else card.message_id
         under_card = (
@@ -244,9 +243,13 @@ async def _carry_out(
                 message_thread_id=thread_id,
                 reply_parameters=under_card,
             )
-        posted.message_id = relayed.message_id
-    finally:
-        context.services.tickets.relayed(plan, posted, message.message_id)
+    except TelegramError as exc:
+        posted.topic_gone = isinstance(exc, BadRequest) and any(
+            gone in exc.message.lower() for gone in _TOPIC_GONE
+        )
+        return posted, exc
+    posted.message_id = relayed.message_id
+    return posted, None
 
 
 # -- which messages go to the operators --------------------------------------------------

@@ -71,6 +71,7 @@ class RelayPlan:
     card: TicketCard | None = None  # post the card first (into the topic, if any)
     thread_id: int | None = None  # the topic to post in (the new one, if new_topic)
     reply_to: int | None = None  # plain group: the card to post under (the new one, if card)
+    again: bool = False  # the second try, after the topic was found deleted
 
 
 @dataclass
@@ -81,9 +82,7 @@ class RelayOutcome:
     thread_id: int | None = None  # the topic opened now
     card_message_id: int | None = None
     message_id: int | None = None  # the message relayed
-
-    def is_empty(self) -> bool:
-        return self.thread_id is None and self.card_message_id is None and self.message_id is None
+    topic_gone: bool = False  # Telegram said the topic was deleted
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ operators.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlite_utils import Database
 
@@ -186,12 +187,15 @@ class TicketService:
             thread_id=ticket.thread_id,
         )
 
-    def relayed(self, plan: RelayPlan, outcome: RelayOutcome, user_message_id: int) -> None:
-        """Record what carrying out ``plan`` posted (all of it, or as far as it got)."""
-        if outcome.is_empty():
-            return
-        ticket, support = plan.ticket, plan.support_chat_id
+    def relayed(
+        self, plan: RelayPlan, outcome: RelayOutcome, user_message_id: int
+    ) -> RelayPlan | None:
+        """Record what carrying out ``plan`` posted (all of it, or as far as it got). If
+        operators deleted the ticket's topic (of an open ticket, or of a closed one being
+        reopened), the plan to try once more: a new topic and its card."""
+        ticket, support, now = plan.ticket, plan.support_chat_id, self._now()
         changes: TicketChanges = {}
+        posted: list[RelayedMessage] = []
         if outcome.thread_id is not None:
             changes["support_chat_id"], changes["thread_id"] = support, outcome.thread_id
         if outcome.card_message_id is not None:
@@ -199,25 +203,28 @@ class TicketService:
             changes["header_message_id"], changes["card_pending"] = outcome.card_message_id, 0
             if not plan.forum:
                 changes["thread_id"] = None
-        with transaction(self.db):
-            if changes:
-                self._update(ticket, changes)
-            if outcome.card_message_id is not None:
-                self._map(ticket, outcome.card_message_id, None, "card")
-            if outcome.message_id is not None:
-                self._map(ticket, outcome.message_id, user_message_id, "in")
+            posted.append(
+                RelayedMessage(ticket.id, support, outcome.card_message_id, None, "card", now)
+            )
+        if outcome.message_id is not None:
+            posted.append(
+                RelayedMessage(ticket.id, support, outcome.message_id, user_message_id, "in", now)
+            )
+        again = outcome.topic_gone and plan.forum and not plan.again
+        if again:
+            changes["thread_id"], changes["card_pending"] = None, 1
+        if changes:
+            changes["updated_at"] = now
+        if changes or posted:
+            with transaction(self.db):
+                store.record_posts(self.db, ticket.id, changes, posted)
         ticket.support_chat_id = changes.get("support_chat_id", ticket.support_chat_id)
         ticket.thread_id = changes.get("thread_id", ticket.thread_id)
         ticket.header_message_id = changes.get("header_message_id", ticket.header_message_id)
-        ticket.card_pending = ticket.card_pending and outcome.card_message_id is None
-
-    def topic_lost(self, plan: RelayPlan) -> RelayPlan:
-        """Operators deleted the ticket's topic (of an open ticket, or of a closed one being
-        reopened): recorded, and the plan again, with a new topic and its card."""
-        ticket = plan.ticket
-        self._update(ticket, {"thread_id": None, "card_pending": 1})
-        ticket.thread_id, ticket.card_pending = None, True
-        return self.plan_relay(ticket, plan.forum, plan.asker)
+        ticket.card_pending = bool(changes.get("card_pending", ticket.card_pending))
+        if not again:
+            return None
+        return replace(self.plan_relay(ticket, plan.forum, plan.asker), again=True)
 
     def relayed_out(self, ticket: Ticket, support_message_id: int, user_message_id: int) -> None:
         with transaction(self.db):
