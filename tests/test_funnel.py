@@ -7,8 +7,8 @@ import asyncio
 import csv
 import datetime as dt
 import io
-from dataclasses import replace
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
