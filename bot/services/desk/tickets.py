@@ -166,8 +166,9 @@ class TicketService:
         support = self.support_chat_id
         assert support is not None
         moved = ticket.support_chat_id != support
-        if not (ticket.card_pending or moved or ticket.header_message_id is None) and not (
-            forum and ticket.thread_id is None
+        has_topic = ticket.thread_id is not None
+        if not (ticket.card_pending or moved or ticket.header_message_id is None) and (
+            has_topic or not forum
         ):
             if forum:
                 return RelayPlan(ticket, support, forum, asker, thread_id=ticket.thread_id)
@@ -175,7 +176,7 @@ class TicketService:
         card = self._card(ticket, forum, asker)
         if not forum:
             return RelayPlan(ticket, support, forum, asker, card=card)
-        if ticket.thread_id is None or moved:
+        if not has_topic or moved:
             return RelayPlan(ticket, support, forum, asker, new_topic=self._name(ticket), card=card)
         return RelayPlan(
             ticket,
