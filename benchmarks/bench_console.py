@@ -71,11 +71,12 @@ from bot.services.calendar.workdays import Calendar
 from bot.services.console.portfolio import BoardFilter, Portfolio
 from bot.services.flow.flow_spec import FlowSpec, load_flow
 from bot.storage.db import close_database, open_database
+from bot.storage.event_details import LanguageSet, encode
 from bot.storage.sql import transaction, write
 from bot.web.console import Console
 from bot.web.routes import console_routes
 
-SEED_VERSION = 1  # bump when the seeded data changes: cached files are seeded again
+SEED_VERSION = 2  # bump when the seeded data changes: cached files are seeded again
 OPERATOR_ID = 900
 OPERATOR = {"id": OPERATOR_ID, "is_bot": False, "first_name": "Olga", "language_code": "en"}
 SUPPORT_CHAT_ID = -1009999999999
@@ -278,7 +279,7 @@ class Simulation:
                 elif roll < BACK + LANGUAGE:
                     chat.language = "en" if chat.language == "zh" else "zh"
                     yield (chat.id, user, update_id, "language", None, None, None,
-                           chat.language, when, 1)  # fmt: skip
+                           encode(LanguageSet(chat.language)), when, 1)  # fmt: skip
                     stayed = True
                 elif roll < BACK + LANGUAGE + RESET:
                     chat.state, chat.history, chat.audit = flow.start, [], None
@@ -574,6 +575,9 @@ class Bench:
 
     async def __aenter__(self) -> Bench:
         await self.app.initialize()
+        # Its update fetcher and processor, as ``run`` starts them: the throughput phase hands
+        # updates to the Application's queue (through the intake) and waits for it to empty.
+        await self.app.start()
         self.console = Console.of(self.app, self.settings.token or "")
         web = Starlette(routes=console_routes(self.console))
         self.client = httpx.AsyncClient(
@@ -596,6 +600,7 @@ class Bench:
         assert self.client is not None and self.console is not None
         await self.client.aclose()
         self.console.close()
+        await self.app.stop()
         await self.app.shutdown()
         self.app.bot_data.services.maintenance.close()
 

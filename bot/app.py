@@ -180,13 +180,13 @@ def build_application(
         renderer=Renderer(
             catalog, spec, calendar, row_hooks, support=settings.support_chat_id is not None
         ),
-        tickets=TicketService(db, settings.support_chat_id, clock),
+        tickets=TicketService(db, settings.support_chat_id, clock, progress),
         groups=GroupService(db, clock),
         broadcasts=broadcasts,
         drafts=drafts,
         composer=BroadcastComposer(broadcasts, drafts, quiet, TELEGRAM_TEXT_LIMITS),
         reminders=ReminderService(db, spec, clock, quiet, calendar, settings.idle_days),
-        funnel=FunnelService(db, spec, calendar, settings.idle_days),
+        funnel=FunnelService(settings.db_path, spec, calendar, settings.idle_days),
         delivery=Delivery(
             TelegramSender(application.bot), Limits(per_second=settings.broadcast_rate)
         ),

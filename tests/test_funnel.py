@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import datetime as dt
 import io
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from PIL import Image
 
 from bot.cli_operators import cmd_export
 from bot.demo.updates import UpdateFactory
+from bot.services.funnel import funnel as funnel_module
 from bot.services.funnel.funnel import Funnel, funnel_model
 from bot.services.funnel.step_funnel import percent_text
 from bot.storage.sql import transaction
@@ -150,6 +153,35 @@ def test_chart_rows_per_stage_and_per_step(harness: BotHarness) -> None:
     assert by_label[f"0 · {name('not_eligible')}"].percent == "0%"
     assert steps[-1] == Bar("Certified", 1, "33%")
     assert steps[0].value_text == "3 · 100%"
+
+
+async def test_stats_computes_off_the_event_loop_while_another_chat_is_answered(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow funnel (it waits until the other chat was answered, at most a few seconds) must
+    not hold up another chat's update: the funnel is worked out in a thread."""
+    seed(harness)
+    answered = threading.Event()
+    order: list[str] = []
+
+    def slow_model(*args: Any) -> Funnel:
+        answered.wait(timeout=3)
+        order.append("funnel")
+        return funnel_model(*args)
+
+    monkeypatch.setattr(funnel_module, "funnel_model", slow_model)
+
+    async def other_chat() -> None:
+        await asyncio.sleep(0.05)  # /stats is under way
+        await harness.application.process_update(harness.updates.command(ZH_USER, "/start"))
+        order.append("other chat")
+        answered.set()
+
+    stats = harness.application.process_update(harness.updates.command(OPERATOR, "/stats"))
+    await asyncio.gather(stats, other_chat())
+    assert order == ["other chat", "funnel"]
+    calls = harness.api.take()
+    assert "Chats: " in texts(calls) and "sendPhoto" in [c.method for c in calls]
 
 
 async def test_stats_for_operators_with_a_chart(harness: BotHarness, clock: FrozenClock) -> None:

@@ -381,6 +381,22 @@ async def test_a_question_given_with_ask_that_cannot_be_relayed_is_explained(
     assert "Passed on to our team (ticket #1)" in texts(to_chat(calls, EN_USER["id"]))
 
 
+async def test_a_topic_opened_before_a_failed_card_is_kept_not_opened_twice(
+    desk: BotHarness,
+) -> None:
+    make_forum(desk)
+    await desk.command(EN_USER, "/start")
+    await desk.command(EN_USER, "/ask")
+    desk.api.fail("sendMessage", 400, "Bad Request: chat not found", chat_id=SUPPORT)
+    calls = await desk.send(EN_USER, "first try")
+    thread = one(calls, "createForumTopic").result["message_thread_id"]
+    assert "could not pass your message on" in texts(calls)
+    calls = await desk.send(EN_USER, "second try")
+    assert "createForumTopic" not in methods(calls)
+    assert one(calls, "sendMessage", chat_id=SUPPORT).params["message_thread_id"] == thread
+    assert one(calls, "copyMessage", chat_id=SUPPORT).params["message_thread_id"] == thread
+
+
 async def test_a_failed_relay_is_explained_to_the_user(desk: BotHarness) -> None:
     await ask_and_write(desk, EN_USER, "question")
     desk.api.fail("copyMessage", 400, "Bad Request: chat not found", chat_id=SUPPORT)

@@ -9,12 +9,13 @@ answer is recognised. Schema in ``migrations``; queries are plain SQL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypedDict, cast
 
 from sqlite_utils import Database
 
-from bot.storage.sql import update_row, write
+from bot.storage.sql import update_row, write, write_many
 
 OPEN = "open"
 CLOSED = "closed"
@@ -142,16 +143,31 @@ def update_ticket(db: Database, ticket_id: int, changes: TicketChanges) -> None:
     update_row(db, "tickets", ticket_id, cast(dict[str, Any], changes))
 
 
-def add_message(db: Database, message: RelayedMessage) -> None:
-    write(
-        db,
-        "INSERT INTO ticket_messages (ticket_id, support_chat_id, support_message_id, "
-        "user_message_id, direction, at) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            *(message.ticket_id, message.support_chat_id, message.support_message_id),
-            *(message.user_message_id, message.direction, message.at),
-        ],
+_INSERT_MESSAGE = (
+    "INSERT INTO ticket_messages (ticket_id, support_chat_id, support_message_id, "
+    "user_message_id, direction, at) VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def _message_params(message: RelayedMessage) -> tuple[Any, ...]:
+    return (
+        *(message.ticket_id, message.support_chat_id, message.support_message_id),
+        *(message.user_message_id, message.direction, message.at),
     )
+
+
+def add_message(db: Database, message: RelayedMessage) -> None:
+    write(db, _INSERT_MESSAGE, _message_params(message))
+
+
+def record_posts(
+    db: Database, ticket_id: int, changes: TicketChanges, posted: Sequence[RelayedMessage]
+) -> None:
+    """What the bot posted for a ticket, at once: the ticket's changes (none given: none) and
+    the messages it posted."""
+    if changes:
+        update_row(db, "tickets", ticket_id, cast(dict[str, Any], changes))
+    write_many(db, _INSERT_MESSAGE, [_message_params(message) for message in posted])
 
 
 def move_tickets(db: Database, old_chat_id: int, new_chat_id: int, new_type: str) -> None:

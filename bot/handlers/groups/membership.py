@@ -35,9 +35,7 @@ async def membership(update: Update, context: BotContext) -> None:
     known = context.services.groups.set_active(chat.id, not gone)
     if chat.type == ChatType.PRIVATE:
         # In a private chat, "kicked" means the user blocked the bot.
-        changed_ticket = context.services.tickets.chat_blocked(chat.id, gone)
-        if changed_ticket is not None:
-            await name_topic(context, changed_ticket)
+        await name_topic(context, context.services.tickets.chat_blocked(chat.id, gone))
         return
     if chat.type in GROUP_TYPES:  # the id an operator needs, e.g. for TPBOT_SUPPORT_CHAT_ID
         log.info("%s group %r (id %s)", "removed from" if gone else "added to", chat.title, chat.id)

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InputFile, Update
 
 from bot.handlers.operators.access import operator_only
@@ -22,7 +24,7 @@ async def stats(update: Update, context: BotContext) -> None:
     services = context.services
     lang = context.sender_language
     now = services.progress.clock()
-    result = services.funnel.stats(now)
+    result = await asyncio.to_thread(services.funnel.read, now)
     await reply(update, context, stats_text(result, services.spec, services.catalog, lang))
     chat = update.effective_chat
     assert chat is not None

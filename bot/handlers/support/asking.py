@@ -12,7 +12,6 @@ restart. The operators' side is in ``bot.handlers.support.desk``.
 from __future__ import annotations
 
 import logging
-from html import escape
 
 from telegram import (
     InlineKeyboardButton,
@@ -28,10 +27,12 @@ from telegram.ext import filters
 
 from bot.callbacks import ASK_BUTTON, DONE_BUTTON, TicketButton
 from bot.handlers.replies import chat_title, reply, send_step
-from bot.handlers.support.desk import name_topic, ticket_language, topic_name
-from bot.services.desk.tickets import Ticket, TicketService
+from bot.handlers.support.desk import name_topic
+from bot.services.desk.relay import Asker, RelayOutcome, RelayPlan
+from bot.services.desk.ticket import Ticket
+from bot.services.desk.tickets import TicketService
 from bot.services.flow.chat_progress import ChatProgress
-from bot.services.i18n import format_date
+from bot.telegram.desk_card import desk_words
 from bot.telegram.render import Renderer
 from bot.wiring import BotContext
 
@@ -162,8 +163,7 @@ async def user_message(update: Update, context: BotContext) -> None:
     lang = context.language
     try:
         if ticket.blocked:  # they are writing again, so they unblocked the bot
-            tickets.set_blocked(ticket, False)
-            await name_topic(context, ticket)
+            await name_topic(context, tickets.set_blocked(ticket, False))
         first = await _relay_to_support(context, ticket, message, update)
     except TelegramError as exc:
         log.warning("ticket %s: could not relay message %s: %r", ticket.id, message.message_id, exc)
@@ -184,28 +184,51 @@ async def _relay_to_support(
     update: Update,
     *,
     text: str | None = None,
-    retry: bool = True,
 ) -> bool:
-    """Copy ``message`` (or post ``text``, the question given with /ask) into the ticket's
-    topic (or under its card); True if the card was posted just now (a new or reopened
+    """Copy ``message`` (or post ``text``, the question given with /ask) where the desk says,
+    after its card (and topic) if it says so; True if a card was posted (a new or reopened
     ticket)."""
+    user = update.effective_user
+    asker = Asker(user.id, user.full_name, user.username) if user is not None else None
     tickets = context.services.tickets
-    support = tickets.support_chat_id
-    assert support is not None
-    forum = await _support_is_forum(context)
-    first = tickets.needs_destination(ticket, forum)
+    plan: RelayPlan | None = tickets.plan_relay(ticket, await _support_is_forum(context), asker)
+    carded = False
+    while plan is not None:
+        carded = carded or plan.card is not None
+        posted, error = await _carry_out(context, plan, message, text)
+        plan = tickets.relayed(plan, posted, message.message_id)  # the retry, if the topic is gone
+        if plan is None and error is not None:
+            raise error
+    return carded
+
+
+async def _carry_out(
+    context: BotContext, plan: RelayPlan, message: Message, text: str | None
+) -> tuple[RelayOutcome, TelegramError | None]:
+    """Post what ``plan`` says: what was posted, and the error that stopped it, if one did."""
+    bot, support = context.bot, plan.support_chat_id
+    words = desk_words(context.services.catalog, plan)
+    posted = RelayOutcome()
+    thread_id, reply_to = plan.thread_id, plan.reply_to
     try:
-        if first:
-            await _post_card(context, ticket, forum, update)
-        thread_id = ticket.thread_id if forum else None
+        if words.topic_name is not None:
+            topic = await bot.create_forum_topic(support, words.topic_name)
+            thread_id = posted.thread_id = topic.message_thread_id
+        elif plan.reopen_topic and thread_id is not None:
+            try:
+                await bot.reopen_forum_topic(support, thread_id)
+            except TelegramError as exc:  # it was not closed, or we may not manage topics
+                log.info("ticket %s: topic not reopened: %r", plan.ticket.id, exc)
+        if words.card is not None:
+            card = await bot.send_message(support, words.card, message_thread_id=thread_id)
+            posted.card_message_id = card.message_id
+            reply_to = None if plan.forum else card.message_id
         under_card = (
-            None
-            if forum or ticket.header_message_id is None
-            else ReplyParameters(ticket.header_message_id, allow_sending_without_reply=True)
+            ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         )
         relayed: MessageId | Message
         if text is None:
-            relayed = await context.bot.copy_message(
+            relayed = await bot.copy_message(
                 support,
                 message.chat.id,
                 message.message_id,
@@ -213,86 +236,20 @@ async def _relay_to_support(
                 reply_parameters=under_card,
             )
         else:  # as the user wrote it: no HTML, so it stays within Telegram's length limit
-            relayed = await context.bot.send_message(
+            relayed = await bot.send_message(
                 support,
                 text,
                 parse_mode=None,
                 message_thread_id=thread_id,
                 reply_parameters=under_card,
             )
-    except BadRequest as exc:
-        if forum and retry and any(gone in exc.message.lower() for gone in _TOPIC_GONE):
-            # Operators deleted the topic (of an open ticket, or of a closed one being
-            # reopened): open a new one and post there.
-            tickets.lost_topic(ticket)
-            await _relay_to_support(context, ticket, message, update, text=text, retry=False)
-            return True
-        raise
-    tickets.relayed_in(ticket, relayed.message_id, message.message_id)
-    return first
-
-
-async def _post_card(context: BotContext, ticket: Ticket, forum: bool, update: Update) -> None:
-    tickets = context.services.tickets
-    support = tickets.support_chat_id
-    assert support is not None
-    if not forum:
-        tickets.set_thread(ticket, None)
-    elif ticket.thread_id is None or ticket.support_chat_id != support:
-        topic = await context.bot.create_forum_topic(support, topic_name(context, ticket))
-        tickets.set_thread(ticket, topic.message_thread_id)
-    elif ticket.opened_count > 1:
-        try:
-            await context.bot.reopen_forum_topic(support, ticket.thread_id)
-        except TelegramError as exc:  # it was not closed, or we may not manage topics
-            log.info("ticket %s: topic not reopened: %r", ticket.id, exc)
-    card = await context.bot.send_message(
-        support,
-        _card_text(context, ticket, forum, update),
-        message_thread_id=ticket.thread_id if forum else None,
-    )
-    tickets.card_posted(ticket, card.message_id)
-
-
-def _card_text(context: BotContext, ticket: Ticket, forum: bool, update: Update) -> str:
-    """Who asks, in which language, at which step, and the expected audit date if any."""
-    services = context.services
-    lang = ticket_language(context, ticket)
-    t = services.catalog.text
-    lines = [
-        t(lang, "card-reopened" if ticket.opened_count > 1 else "card-new", number=str(ticket.id))
-    ]
-    if ticket.chat_type != ChatType.PRIVATE:
-        lines.append(t(lang, "card-group", title=escape(ticket.name), id=str(ticket.chat_id)))
-    user = update.effective_user
-    if user is not None:
-        name = escape(user.full_name)
-        if user.username:
-            lines.append(
-                t(lang, "card-username", name=name, username=escape(user.username), id=str(user.id))
-            )
-        else:
-            lines.append(t(lang, "card-user", name=name, id=str(user.id)))
-    lines.append(t(lang, "card-language", language=t(lang, "language-name")))
-    progress = services.progress.get(ticket.chat_id)
-    if progress is None:
-        lines.append(t(lang, "card-step-none"))
-    elif progress.state not in services.spec.steps:  # the flow was edited without a migration
-        lines.append(t(lang, "card-step-unknown", step=escape(progress.state)))
-    else:
-        step = t(lang, services.spec.steps[progress.state].name)
-        lines.append(t(lang, "card-step", step=escape(step)))
-        if progress.audit_submitted_on and progress.audit_due_on:
-            lines.append(
-                t(
-                    lang,
-                    "card-audit",
-                    submitted=format_date(progress.audit_submitted_on, lang),
-                    due=format_date(progress.audit_due_on, lang),
-                )
-            )
-    lines.append("\n" + t(lang, "card-hint-forum" if forum else "card-hint-plain"))
-    return "\n".join(lines)
+    except TelegramError as exc:
+        posted.topic_gone = isinstance(exc, BadRequest) and any(
+            gone in exc.message.lower() for gone in _TOPIC_GONE
+        )
+        return posted, exc
+    posted.message_id = relayed.message_id
+    return posted, None
 
 
 # -- which messages go to the operators --------------------------------------------------

@@ -19,38 +19,23 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.callbacks import parse_number
 from bot.handlers.operators.access import is_support_operator, may_act_in_support_group
 from bot.handlers.replies import reply
-from bot.services.desk.tickets import Ticket
+from bot.services.desk.relay import Topic
+from bot.services.desk.ticket import Ticket
+from bot.telegram.desk_card import topic_name
 from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
 
-TOPIC_NAME_LIMIT = 128  # Telegram's limit for a forum topic's name
 
-
-def ticket_language(context: BotContext, ticket: Ticket) -> str:
-    progress = context.services.progress.get(ticket.chat_id)
-    return progress.language if progress else ticket.language
-
-
-def topic_name(context: BotContext, ticket: Ticket) -> str:
-    text_id = "ticket-topic-name-blocked" if ticket.blocked else "ticket-topic-name"
-    name = context.services.catalog.text(
-        ticket_language(context, ticket), text_id, name=ticket.name or "?", number=str(ticket.id)
-    )
-    return name[:TOPIC_NAME_LIMIT]
-
-
-async def name_topic(context: BotContext, ticket: Ticket) -> None:
-    """Show on the topic whether the user blocked the bot."""
-    support = context.services.tickets.support_chat_id
-    if support is None or ticket.thread_id is None or ticket.support_chat_id != support:
+async def name_topic(context: BotContext, topic: Topic | None) -> None:
+    """Show on the ticket's topic (if it has one) whether the user blocked the bot."""
+    if topic is None:
         return
+    name = topic_name(context.services.catalog, topic.name)
     try:
-        await context.bot.edit_forum_topic(
-            support, ticket.thread_id, name=topic_name(context, ticket)
-        )
+        await context.bot.edit_forum_topic(topic.support_chat_id, topic.thread_id, name=name)
     except TelegramError as exc:
-        log.info("ticket %s: topic not renamed: %r", ticket.id, exc)
+        log.info("ticket %s: topic not renamed: %r", topic.name.number, exc)
 
 
 def _ticket_here(context: BotContext, message: Message) -> Ticket | None:
@@ -93,8 +78,7 @@ async def operator_message(update: Update, context: BotContext) -> None:
     try:
         copied = await context.bot.copy_message(ticket.chat_id, message.chat.id, message.message_id)
     except Forbidden:
-        tickets.set_blocked(ticket, True)
-        await name_topic(context, ticket)
+        await name_topic(context, tickets.set_blocked(ticket, True))
         await _answer_operator(update, context, t(lang, "delivery-blocked", name=name))
         return
     except BadRequest as exc:
@@ -168,26 +152,25 @@ async def close(update: Update, context: BotContext) -> None:
 async def _close_ticket(update: Update, context: BotContext, ticket: Ticket, lang: str) -> None:
     tickets = context.services.tickets
     t = context.services.catalog.text
-    if not tickets.close(ticket):
+    closing = tickets.close(ticket)
+    if closing is None:
         await reply(update, context, t(lang, "close-already", number=str(ticket.id)))
         return
     name = escape(ticket.name or "?")
     done_id = "close-done"
     try:
         await context.bot.send_message(
-            ticket.chat_id,
-            t(ticket_language(context, ticket), "ticket-closed-user", number=str(ticket.id)),
+            ticket.chat_id, t(closing.language, "ticket-closed-user", number=str(ticket.id))
         )
     except Forbidden:
-        tickets.set_blocked(ticket, True)
-        await name_topic(context, ticket)
+        await name_topic(context, tickets.set_blocked(ticket, True))
         done_id = "close-done-undelivered"
     except BadRequest as exc:  # e.g. the account was deleted: the ticket is closed all the same
         log.warning("ticket %s: closing notice not delivered: %r", ticket.id, exc)
     await reply(update, context, t(lang, done_id, number=str(ticket.id), name=name))
-    support = tickets.support_chat_id
-    if support is not None and ticket.thread_id is not None and ticket.support_chat_id == support:
+    topic = closing.topic
+    if topic is not None:
         try:  # a closed topic tells operators at a glance; /ask reopens it
-            await context.bot.close_forum_topic(support, ticket.thread_id)
+            await context.bot.close_forum_topic(topic.support_chat_id, topic.thread_id)
         except TelegramError as exc:
             log.info("ticket %s: topic not closed: %r", ticket.id, exc)

@@ -1,22 +1,37 @@
 """Support tickets: who is asking, whether their messages are relayed, where their topic is.
 
-This is the decision side of the support channel; the Telegram side (copying messages,
-creating topics) is in ``bot/handlers/support/``. A chat has at most one ticket: ``/ask``
-opens it (or reopens it after ``/close``) and turns on *relaying*: the chat's next messages go
-to the support group until the user presses "Done" or an operator closes the ticket. While the
-ticket is open, operators' answers reach the user whether or not relaying is on, and a user's
-reply to one of those answers goes back to the operators.
+This is the decision side of the support channel: it says, as plain values
+(``bot/services/desk/relay.py``), where a message goes and what must be posted first, and
+records what was posted; the Telegram side (copying messages, creating topics) is in
+``bot/handlers/support/``, the card's and the topic's wording in ``bot/telegram/desk_card.py``.
+
+A chat has at most one ticket: ``/ask`` opens it (or reopens it after ``/close``) and turns on
+*relaying*: the chat's next messages go to the support group until the user presses "Done" or
+an operator closes the ticket. While the ticket is open, operators' answers reach the user
+whether or not relaying is on, and a user's reply to one of those answers goes back to the
+operators.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import replace
 
 from sqlite_utils import Database
 
 from bot.services.cache import TtlCache
 from bot.services.calendar.clock import Clock, iso
+from bot.services.desk.relay import (
+    Asker,
+    Closing,
+    RelayOutcome,
+    RelayPlan,
+    TicketCard,
+    Topic,
+    TopicName,
+)
+from bot.services.desk.ticket import Ticket
+from bot.services.flow.progress import ProgressService
 from bot.storage import chats
 from bot.storage import tickets as store
 from bot.storage.sql import transaction
@@ -27,56 +42,22 @@ from bot.storage.tickets import NewTicket, RelayedMessage, TicketChanges, Ticket
 FORUM_CACHE_TTL = dt.timedelta(minutes=10)
 
 
-@dataclass
-class Ticket:
-    id: int
-    chat_id: int
-    chat_type: str
-    user_id: int | None
-    name: str
-    language: str
-    status: str
-    relaying: bool
-    card_pending: bool
-    support_chat_id: int | None
-    thread_id: int | None
-    header_message_id: int | None
-    blocked: bool
-    opened_count: int
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == store.OPEN
-
-    @classmethod
-    def from_row(cls, row: TicketRow) -> Ticket:
-        return cls(
-            id=row.id,
-            chat_id=row.chat_id,
-            chat_type=row.chat_type or "private",
-            user_id=row.user_id,
-            name=row.name or "",
-            language=row.language or "en",
-            status=row.status,
-            relaying=bool(row.relaying),
-            card_pending=bool(row.card_pending),
-            support_chat_id=row.support_chat_id,
-            thread_id=row.thread_id,
-            header_message_id=row.header_message_id,
-            blocked=bool(row.blocked),
-            opened_count=row.opened_count,
-        )
-
-
 def _ticket(row: TicketRow | None) -> Ticket | None:
     return Ticket.from_row(row) if row else None
 
 
 class TicketService:
-    def __init__(self, db: Database, support_chat_id: int | None, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        support_chat_id: int | None,
+        clock: Clock,
+        progress: ProgressService,
+    ) -> None:
         self.db = db
         self.support_chat_id = support_chat_id
         self.clock = clock
+        self.progress = progress  # the asking chat's language and step, for the card
         self.operator_cache: TtlCache[int, bool] = TtlCache(clock)
         self.forum_cache: TtlCache[int, bool] = TtlCache(clock, FORUM_CACHE_TTL)
 
@@ -166,74 +147,145 @@ class TicketService:
             ticket.relaying = False
         return ticket
 
-    def close(self, ticket: Ticket) -> bool:
-        """Close an open ticket; False if it was closed already."""
+    def close(self, ticket: Ticket) -> Closing | None:
+        """Close an open ticket: whom to tell and which topic to close; None if it was closed
+        already."""
         with transaction(self.db):
             current = self.get(ticket.id)
             if current is None or not current.is_open:
-                return False
+                return None
             self._update(ticket, {"status": store.CLOSED, "relaying": 0, "closed_at": self._now()})
         ticket.status, ticket.relaying = store.CLOSED, False
-        return True
+        return Closing(self._language(ticket), self.topic(ticket))
 
-    def needs_destination(self, ticket: Ticket, forum: bool) -> bool:
-        """Whether the card (and, in a forum, the topic) must be posted before relaying: a new
-        or reopened ticket, or one whose support group changed or became a forum."""
-        return (
-            ticket.card_pending
-            or ticket.support_chat_id != self.support_chat_id
-            or ticket.header_message_id is None
-            or (forum and ticket.thread_id is None)
+    # -- relaying a message to the support group ------------------------------------------------
+    def plan_relay(self, ticket: Ticket, forum: bool, asker: Asker | None) -> RelayPlan:
+        """Where the ticket's next message goes. A new or reopened ticket, or one whose support
+        group changed or became a forum, gets its card first, and in a forum its topic: a new
+        one if it has none in this group, its own one (reopened) otherwise."""
+        support = self.support_chat_id
+        assert support is not None
+        moved = ticket.support_chat_id != support
+        has_topic = ticket.thread_id is not None
+        if not (ticket.card_pending or moved or ticket.header_message_id is None) and (
+            has_topic or not forum
+        ):
+            if forum:
+                return RelayPlan(ticket, support, forum, asker, thread_id=ticket.thread_id)
+            return RelayPlan(ticket, support, forum, asker, reply_to=ticket.header_message_id)
+        card = self._card(ticket, forum, asker)
+        if not forum:
+            return RelayPlan(ticket, support, forum, asker, card=card)
+        if not has_topic or moved:
+            return RelayPlan(ticket, support, forum, asker, new_topic=self._name(ticket), card=card)
+        return RelayPlan(
+            ticket,
+            support,
+            forum,
+            asker,
+            reopen_topic=ticket.opened_count > 1,
+            card=card,
+            thread_id=ticket.thread_id,
         )
 
-    def lost_topic(self, ticket: Ticket) -> None:
-        """Operators deleted the ticket's topic: the next message opens a new one."""
-        self._update(ticket, {"thread_id": None, "card_pending": 1})
-        ticket.thread_id, ticket.card_pending = None, True
-
-    def set_thread(self, ticket: Ticket, thread_id: int | None) -> None:
-        self._update(ticket, {"support_chat_id": self.support_chat_id, "thread_id": thread_id})
-        ticket.support_chat_id, ticket.thread_id = self.support_chat_id, thread_id
-
-    def card_posted(self, ticket: Ticket, message_id: int) -> None:
-        with transaction(self.db):
-            self._update(
-                ticket,
-                {
-                    "support_chat_id": self.support_chat_id,
-                    "header_message_id": message_id,
-                    "card_pending": 0,
-                },
+    def relayed(
+        self, plan: RelayPlan, outcome: RelayOutcome, user_message_id: int
+    ) -> RelayPlan | None:
+        """Record what carrying out ``plan`` posted (all of it, or as far as it got). If
+        operators deleted the ticket's topic (of an open ticket, or of a closed one being
+        reopened), the plan to try once more: a new topic and its card."""
+        ticket, support, now = plan.ticket, plan.support_chat_id, self._now()
+        changes: TicketChanges = {}
+        posted: list[RelayedMessage] = []
+        if outcome.thread_id is not None:
+            changes["support_chat_id"], changes["thread_id"] = support, outcome.thread_id
+        if outcome.card_message_id is not None:
+            changes["support_chat_id"] = support
+            changes["header_message_id"], changes["card_pending"] = outcome.card_message_id, 0
+            if not plan.forum:
+                changes["thread_id"] = None
+            posted.append(
+                RelayedMessage(ticket.id, support, outcome.card_message_id, None, "card", now)
             )
-            self._map(ticket, message_id, None, "card")
-        ticket.support_chat_id, ticket.header_message_id = self.support_chat_id, message_id
-        ticket.card_pending = False
-
-    def relayed_in(self, ticket: Ticket, support_message_id: int, user_message_id: int) -> None:
-        with transaction(self.db):
-            self._map(ticket, support_message_id, user_message_id, "in")
+        if outcome.message_id is not None:
+            posted.append(
+                RelayedMessage(ticket.id, support, outcome.message_id, user_message_id, "in", now)
+            )
+        again = outcome.topic_gone and plan.forum and not plan.again
+        if again:
+            changes["thread_id"], changes["card_pending"] = None, 1
+        if changes:
+            changes["updated_at"] = now
+        if changes or posted:
+            with transaction(self.db):
+                store.record_posts(self.db, ticket.id, changes, posted)
+        ticket.support_chat_id = changes.get("support_chat_id", ticket.support_chat_id)
+        ticket.thread_id = changes.get("thread_id", ticket.thread_id)
+        ticket.header_message_id = changes.get("header_message_id", ticket.header_message_id)
+        ticket.card_pending = bool(changes.get("card_pending", ticket.card_pending))
+        if not again:
+            return None
+        return replace(self.plan_relay(ticket, plan.forum, plan.asker), again=True)
 
     def relayed_out(self, ticket: Ticket, support_message_id: int, user_message_id: int) -> None:
         with transaction(self.db):
             self._map(ticket, support_message_id, user_message_id, "out")
 
-    def set_blocked(self, ticket: Ticket, blocked: bool) -> None:
-        """The user blocked the bot (or came back): marked on the ticket and on their chat."""
+    # -- the ticket's topic ---------------------------------------------------------------------
+    def topic(self, ticket: Ticket) -> Topic | None:
+        """The ticket's forum topic in the current support group, if it has one."""
+        support = self.support_chat_id
+        if support is None or ticket.thread_id is None or ticket.support_chat_id != support:
+            return None
+        return Topic(support, ticket.thread_id, self._name(ticket))
+
+    def set_blocked(self, ticket: Ticket, blocked: bool) -> Topic | None:
+        """The user blocked the bot (or came back): marked on the ticket and on their chat; the
+        topic to rename, if it has one (its name shows it)."""
         with transaction(self.db):
             self._update(ticket, {"blocked": int(blocked)})
             if ticket.chat_type == "private":
                 chats.set_active(self.db, ticket.chat_id, not blocked)
         ticket.blocked = blocked
+        return self.topic(ticket)
 
-    def chat_blocked(self, chat_id: int, blocked: bool) -> Ticket | None:
-        """Telegram reported the user (un)blocked the bot: the ticket, if its mark changed."""
+    def chat_blocked(self, chat_id: int, blocked: bool) -> Topic | None:
+        """Telegram reported the user (un)blocked the bot: the topic to rename, if the ticket's
+        mark changed and it has one."""
         ticket = self.of_chat(chat_id)
         if ticket is None or ticket.blocked == blocked:
             return None
-        self.set_blocked(ticket, blocked)
-        return ticket
+        return self.set_blocked(ticket, blocked)
 
     # -- internals ------------------------------------------------------------------------------
+    def _language(self, ticket: Ticket) -> str:
+        """The chat's language now (its progress), else when it last asked."""
+        progress = self.progress.get(ticket.chat_id)
+        return progress.language if progress else ticket.language
+
+    def _name(self, ticket: Ticket) -> TopicName:
+        return TopicName(self._language(ticket), ticket.name or "?", ticket.id, ticket.blocked)
+
+    def _card(self, ticket: Ticket, forum: bool, asker: Asker | None) -> TicketCard:
+        progress = self.progress.get(ticket.chat_id)
+        steps = self.progress.spec.steps
+        known = progress is not None and progress.state in steps
+        audit = None
+        if known and progress and progress.audit_submitted_on and progress.audit_due_on:
+            audit = (progress.audit_submitted_on, progress.audit_due_on)
+        return TicketCard(
+            number=ticket.id,
+            language=progress.language if progress else ticket.language,
+            reopened=ticket.opened_count > 1,
+            group_title=None if ticket.chat_type == "private" else ticket.name,
+            chat_id=ticket.chat_id,
+            asker=asker,
+            step_name=steps[progress.state].name if known and progress else None,
+            unknown_step=progress.state if progress and not known else None,
+            audit=audit,
+            forum=forum,
+        )
+
     def _update(self, ticket: Ticket, changes: TicketChanges) -> None:
         with transaction(self.db):
             store.update_ticket(self.db, ticket.id, {**changes, "updated_at": self._now()})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -21,6 +22,7 @@ from bot.services.flow.flow_spec import FlowSpec
 from bot.services.funnel.rejections import StepRejections, rejections
 from bot.services.funnel.step_funnel import StageStat, StepFunnel, StepStat, step_funnel
 from bot.storage import chats, reminders
+from bot.storage.db import open_reader
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,22 @@ def funnel_model(
 
 class FunnelService:
     """The funnel of the chats in this database, for ``/stats`` (the console computes the same
-    model in its reader threads)."""
+    model in its reader threads). Over a large log it takes seconds, so ``/stats`` reads it in a
+    worker thread (:meth:`read`), on a read-only connection of its own: the event loop goes on
+    answering the other chats meanwhile."""
 
-    def __init__(self, db: Database, spec: FlowSpec, calendar: Calendar, idle_days: int) -> None:
-        self.db = db
+    def __init__(
+        self, db_path: Path | str, spec: FlowSpec, calendar: Calendar, idle_days: int
+    ) -> None:
+        self.db_path = db_path
         self.spec = spec
         self.calendar = calendar
         self.idle_days = idle_days
 
-    def stats(self, now: dt.datetime) -> Funnel:
-        return funnel_model(self.db, self.spec, self.calendar, now, self.idle_days)
+    def read(self, now: dt.datetime) -> Funnel:
+        """The funnel as of ``now``, from the last committed state (safe in any thread)."""
+        db = open_reader(self.db_path)
+        try:
+            return funnel_model(db, self.spec, self.calendar, now, self.idle_days)
+        finally:
+            db.close()

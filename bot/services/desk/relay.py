@@ -1,0 +1,93 @@
+"""What relaying a message to the support group takes, as plain values: the desk decides
+(``TicketService.plan_relay``), the chat's doors carry it out with the Bot API and report what
+happened in one call (``TicketService.relayed``), and the presentation wing words the card and
+the topic's name (``bot/telegram/desk_card.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.services.desk.ticket import Ticket
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who wrote the message that (re)opens a ticket, as the card names them."""
+
+    user_id: int
+    full_name: str
+    username: str | None
+
+
+@dataclass(frozen=True)
+class TopicName:
+    """What a ticket's forum topic is called: the asker's name and the ticket's number, and
+    whether the user blocked the bot; in the chat's language."""
+
+    language: str
+    name: str
+    number: int
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A ticket's forum topic in the support group."""
+
+    support_chat_id: int
+    thread_id: int
+    name: TopicName
+
+
+@dataclass(frozen=True)
+class TicketCard:
+    """The card posted when a ticket opens or reopens: who asks, in which language, at which
+    step, and the expected audit date if any."""
+
+    number: int
+    language: str
+    reopened: bool
+    group_title: str | None  # the team group's title; None for a private chat
+    chat_id: int
+    asker: Asker | None
+    step_name: str | None  # the step's name (a text id); None: no progress, or unknown_step
+    unknown_step: str | None  # a state the flow no longer has (edited without a migration)
+    audit: tuple[dt.date, dt.date] | None  # submitted on, expected by
+    forum: bool  # which hint: reply in the topic, or reply to the card
+
+
+@dataclass(frozen=True)
+class RelayPlan:
+    """Where one message goes and what must be posted before it."""
+
+    ticket: Ticket
+    support_chat_id: int
+    forum: bool
+    asker: Asker | None
+    new_topic: TopicName | None = None  # open a topic first, called this
+    reopen_topic: bool = False  # the ticket's topic was closed with it: open it again
+    card: TicketCard | None = None  # post the card first (into the topic, if any)
+    thread_id: int | None = None  # the topic to post in (the new one, if new_topic)
+    reply_to: int | None = None  # plain group: the card to post under (the new one, if card)
+    again: bool = False  # the second try, after the topic was found deleted
+
+
+@dataclass
+class RelayOutcome:
+    """What was posted while carrying out a plan, reported whether or not it all went through:
+    a topic opened is kept even if its card then failed, so the ticket never gets a second."""
+
+    thread_id: int | None = None  # the topic opened now
+    card_message_id: int | None = None
+    message_id: int | None = None  # the message relayed
+    topic_gone: bool = False  # Telegram said the topic was deleted
+
+
+@dataclass(frozen=True)
+class Closing:
+    """A ticket just closed: the user is told in their language, and its topic (if any) closed."""
+
+    language: str
+    topic: Topic | None

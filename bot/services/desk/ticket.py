@@ -1,0 +1,49 @@
+"""A support ticket as the desk's services and doors see it, restored from its row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage import tickets as store
+from bot.storage.tickets import TicketRow
+
+
+@dataclass
+class Ticket:
+    id: int
+    chat_id: int
+    chat_type: str
+    user_id: int | None
+    name: str
+    language: str
+    status: str
+    relaying: bool
+    card_pending: bool
+    support_chat_id: int | None
+    thread_id: int | None
+    header_message_id: int | None
+    blocked: bool
+    opened_count: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == store.OPEN
+
+    @classmethod
+    def from_row(cls, row: TicketRow) -> Ticket:
+        return cls(
+            id=row.id,
+            chat_id=row.chat_id,
+            chat_type=row.chat_type or "private",
+            user_id=row.user_id,
+            name=row.name or "",
+            language=row.language or "en",
+            status=row.status,
+            relaying=bool(row.relaying),
+            card_pending=bool(row.card_pending),
+            support_chat_id=row.support_chat_id,
+            thread_id=row.thread_id,
+            header_message_id=row.header_message_id,
+            blocked=bool(row.blocked),
+            opened_count=row.opened_count,
+        )
