@@ -65,7 +65,7 @@ def counts(harness: BotHarness) -> dict[tuple[str, str], int]:
 async def test_the_model_counts_rejections_by_reason_per_step(harness: BotHarness) -> None:
     await seeded(harness)
     assert counts(harness) == {("op_audit", "nickname_mismatch"): 2, ("op_audit", "other"): 2}
-    model = harness.services.funnel.stats(harness.clock())
+    model = harness.services.funnel.read(harness.clock())
     intl = next(s for s in model.rejections if s.step_id == "intl_audit")
     assert intl.total == 0 and [r.reason_id for r in intl.reasons][-1] == "other"
 
