@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from bot.callbacks import DATA_LIMIT, AnswerButton
+from bot.services.flow.documents_spec import FlowDocuments, parse_documents
 
 STEP_KINDS = frozenset({"info", "confirm", "choice", "audit", "finish"})
 
@@ -90,6 +91,7 @@ class FlowSpec:
     facts: Mapping[str, Any] = field(default_factory=dict)
     version: int = 1
     migrations: tuple[Migration, ...] = ()
+    documents: FlowDocuments = field(default_factory=lambda: FlowDocuments({}, {}))
 
     def migrate(self, state: str, from_version: int) -> str | None:
         """Where a chat at ``state`` under flow ``from_version`` belongs now: its state moved
@@ -178,6 +180,7 @@ def parse_flow(
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise FlowError(path, ["'version' must be a whole number from 1"])
     migrations = _parse_migrations(raw.get("migrations") or [], version, steps, faults)
+    documents = parse_documents(raw["steps"], raw.get("migrations"), steps, locales, faults)
     if faults:
         raise FlowError(path, faults)
     return FlowSpec(
@@ -189,6 +192,7 @@ def parse_flow(
         facts=facts,
         version=version,
         migrations=tuple(migrations),
+        documents=documents,
     )
 
 
