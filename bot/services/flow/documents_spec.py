@@ -172,7 +172,7 @@ def _parse_document(entry: Any, where: str, step_id: str, faults: list[str]) -> 
         step=step_id,
         title=str(entry["title"]),
         types=tuple(str(kind) for kind in types),
-        max_bytes=int(float(limit) * MEGABYTE),
+        max_bytes=int(float(entry["max_mb"]) * MEGABYTE),
         required=bool(required),
         hint=None if hint is None else str(hint),
     )
