@@ -16,10 +16,9 @@ from html import escape
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.services.evidence.evidence import EvidenceService
+from bot.services.evidence.evidence import DocumentRow, EvidenceService
 from bot.services.evidence.locker import Locker
 from bot.services.i18n import Catalog
-from bot.services.evidence.evidence import DocumentRow
 
 log = logging.getLogger(__name__)
 
