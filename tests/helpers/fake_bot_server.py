@@ -46,10 +46,16 @@ class FakeBotServer:
                 if "/file/bot" in self.path:  # a file's download: its bytes
                     content = server.api.stored_files.get(self.path.rsplit("/", 1)[-1])
                     server.downloads.append(self.path)
-                    self.send_response(200 if content is not None else 404)
-                    self.send_header("Content-Length", str(len(content or b"")))
-                    self.end_headers()
-                    self.wfile.write(content or b"")
+                    gate = server.held.get("file")  # hold("file"): downloads wait
+                    if gate is not None:
+                        gate.wait(60)
+                    try:
+                        self.send_response(200 if content is not None else 404)
+                        self.send_header("Content-Length", str(len(content or b"")))
+                        self.end_headers()
+                        self.wfile.write(content or b"")
+                    except OSError:  # the bot was killed while the download was held
+                        pass
                     return
                 method = self.path.rsplit("/", 1)[-1]
                 status = 401 if server.reject_token else 200
