@@ -9,7 +9,9 @@ import pytest
 
 from bot.cli import main
 from bot.services.flow.flow_spec import load_flow
+from tests.helpers.documents import at_licence_step, document
 from tests.helpers.flows import FLOW, new_flow, step
+from tests.helpers.harness import EN_USER, BotHarness, FrozenClock, bot_settings
 
 
 def test_the_real_flow_seeds_the_articles_documents() -> None:
@@ -100,3 +102,25 @@ def test_a_migration_may_rename_a_document(tmp_path: Path) -> None:
     ]
     with pytest.raises(ValueError, match="no such document in this flow"):
         load_flow(new_flow(tmp_path, _with_documents([contract], migrations=bad), version=2))
+
+
+async def test_check_db_warns_of_files_for_a_document_the_flow_dropped(
+    env: dict,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = bot_settings(tmp_path)
+    bot = BotHarness(settings, FrozenClock())
+    await bot.start()
+    await at_licence_step(bot, EN_USER)
+    await bot.feed(document(bot, EN_USER, "licence.pdf", 1000, "dropped"))
+    await bot.stop()
+
+    def drop_licence(data: dict[str, Any]) -> None:
+        del step(data, "taobao_corporate")["documents"]
+
+    monkeypatch.setenv("TPBOT_FLOW", str(new_flow(tmp_path, drop_licence, version=1)))
+    assert main(["check", "--db", str(settings.db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 file(s) kept for 'taobao_corporate.business_licence'" in out

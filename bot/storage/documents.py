@@ -136,6 +136,15 @@ def of_chat(db: Database, chat_id: int) -> list[DocumentRow]:
     return [DocumentRow._make(row) for row in rows]
 
 
+def placements(db: Database) -> list[tuple[str, str, int]]:
+    """(step, document id, flow version) of every file kept, grouped: for ``check --db``."""
+    rows = db.execute(
+        "SELECT step, document_id, flow_version, count(*) FROM documents "
+        "GROUP BY step, document_id, flow_version"
+    ).fetchall()
+    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows for _ in range(int(r[3]))]
+
+
 def of_album(db: Database, chat_id: int, media_group_id: str) -> list[DocumentRow]:
     rows = db.execute(
         f"SELECT {_COLUMNS} FROM documents WHERE chat_id = ? AND media_group_id = ? ORDER BY id",

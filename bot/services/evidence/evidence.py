@@ -113,6 +113,17 @@ class EvidenceService:
             return []
         return [s.spec for s in self.states(chat_id, step) if s.spec.required and not s.received]
 
+    def unlisted(self) -> list[tuple[str, str]]:
+        """(step, document id) of each kept file that this flow no longer asks for (a
+        document removed or renamed without a migration's ``documents:``): kept, not listed."""
+        lost = []
+        for step, document_id, version in store.placements(self.db):
+            moved = self.spec.migrate(step, version)
+            here = self.spec.documents.current(moved, document_id, version) if moved else None
+            if here is None or self.spec.documents.find(*here) is None:
+                lost.append((step, document_id))
+        return lost
+
     def _where_now(self, row: DocumentRow) -> tuple[str, str] | None:
         step = self.spec.migrate(row.step, row.flow_version)
         if step is None:
