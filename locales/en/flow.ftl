@@ -147,7 +147,7 @@ doc-shop-contract-hint = The contract uploaded to the system for the shop; the s
 doc-company-presentation = Company presentation
 doc-company-presentation-hint = The presentation partners see first: who you are, the brands and shops you operate, your results.
 doc-company-introduction = Company introduction
-doc-company-introduction-hint = A short written introduction of your company for the service provider profile.
+doc-company-introduction-hint = A short written introduction of your company, as partners will read it beside your presentation.
 
 ## Buttons
 btn-begin = Let's start ▶️

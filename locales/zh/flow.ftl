@@ -145,7 +145,7 @@ doc-shop-contract-hint = 上传到系统的店铺合同；店铺昵称须与合�
 doc-company-presentation = 公司介绍演示文稿
 doc-company-presentation-hint = 合作伙伴最先看到的演示文稿：贵公司是谁、代运营的品牌和店铺、取得的成绩。
 doc-company-introduction = 公司简介
-doc-company-introduction-hint = 用于服务商资料的简短公司文字介绍。
+doc-company-introduction-hint = 简短的公司文字介绍，合作伙伴会与演示文稿一并阅读。
 
 ## 按钮
 btn-begin = 开始 ▶️
