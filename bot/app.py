@@ -11,13 +11,14 @@ import logging
 from collections.abc import Callable
 
 from telegram import BotCommand
-from telegram.constants import ParseMode
+from telegram.constants import FileSizeLimit, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.handlers import (
+    documents,
     errors,
     fallback,
     flow,
@@ -41,6 +42,8 @@ from bot.services.calendar.workdays import Calendar
 from bot.services.console.console_auth import SignIn
 from bot.services.console.roster import Roster
 from bot.services.desk.tickets import TicketService
+from bot.services.evidence.evidence import EvidenceService
+from bot.services.evidence.locker import Locker
 from bot.services.flow import flow_versions
 from bot.services.flow.content import load_content
 from bot.services.flow.event_log import EventLog
@@ -56,6 +59,7 @@ from bot.services.maintenance import Maintenance
 from bot.services.reminders.reminders import ReminderService
 from bot.storage.db import BackgroundCheckpointer, close_database, open_database
 from bot.storage.group_commit import GroupCommit
+from bot.telegram.documents_text import DocumentTexts
 from bot.telegram.lanes import ChatLanes
 from bot.telegram.limits import TELEGRAM_TEXT_LIMITS
 from bot.telegram.render import Renderer, RowHook
@@ -80,6 +84,7 @@ COMMANDS = [
     ("ask", "cmd-ask"),
     ("mute", "cmd-mute"),
     ("unmute", "cmd-unmute"),
+    ("documents", "cmd-documents"),
     ("id", "cmd-id"),
     ("help", "cmd-help"),
 ]
@@ -95,6 +100,7 @@ FEATURES: tuple[Callable[[BotApplication], None], ...] = (
     reminders.register,
     operators.register,
     whoami.register,
+    documents.register,
     fallback.register,
 )
 
@@ -128,6 +134,7 @@ def build_application(
         .context_types(CONTEXT_TYPES)
         .token(token or settings.token or "0:offline")
         .base_url(settings.api_base_url)
+        .base_file_url(settings.file_base_url())
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .updater(None)  # updates come in through bot.intake, kept before acknowledged
     )
@@ -167,6 +174,13 @@ def build_application(
     event_log = EventLog(db, spec.version, clock)
     progress = ProgressService(db, spec, ledger, calendar, event_log, clock)
     broadcasts, drafts = BroadcastService(db, spec, clock), DraftService(db, clock)
+    # A self-hosted Bot API server (--local) serves files beyond the public 20 MB.
+    download_limit = int(
+        FileSizeLimit.FILESIZE_DOWNLOAD
+        if settings.official_api()
+        else FileSizeLimit.FILESIZE_DOWNLOAD_LOCAL_MODE
+    )
+    evidence = EvidenceService(db, spec, clock, download_limit)
     row_hooks: tuple[RowHook, ...] = (AskButtonRow(),) if settings.support_chat_id else ()
     services = Services(
         settings=settings,
@@ -176,7 +190,7 @@ def build_application(
         event_log=event_log,
         progress=progress,
         rejections=Rejections(db, spec, ledger, progress.plan, event_log, clock),
-        views=StepViews(db, spec, progress),
+        views=StepViews(db, spec, progress, evidence.states),
         renderer=Renderer(
             catalog, spec, calendar, row_hooks, support=settings.support_chat_id is not None
         ),
@@ -195,8 +209,12 @@ def build_application(
         ledger=ledger,
         signin=SignIn(db, clock),
         roster=Roster(settings.operators, settings.operators_file),
+        evidence=evidence,
+        locker=Locker(settings.evidence_path()),
+        document_texts=DocumentTexts(catalog, spec, download_limit),
         guards=(admin_guard,),
     )
+    services.renderer.documents = services.document_texts
     application.bot_data.attach(services)
     if isinstance(application, HandleOnceApplication):
         application.fetched = fetched

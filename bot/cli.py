@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 import logging
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -150,11 +151,20 @@ def _check_database(path: Path, spec: FlowSpec) -> int:
     if not path.exists():
         print(f"error: no database at {path.absolute()} (check the path of --db)", file=sys.stderr)
         return 2
+    from bot.services.evidence.evidence import EvidenceService
+
     db = open_database(path)
     try:
         moves = flow_versions.plan(db, spec)
+        unlisted = EvidenceService(db, spec, dt.datetime.now, 0).unlisted()
     finally:
         close_database(db)
+    for (step, document_id), count in sorted(Counter(unlisted).items()):
+        print(
+            f"warning: {path}: {count} file(s) kept for '{step}.{document_id}', which this flow "
+            "does not ask for: kept, but not listed (add documents: {"
+            f"{step}.{document_id}: <step>.<document>}} to a migration to count them)"
+        )
     if not moves:
         print(f"{path}: every chat is at a step of flow version {spec.version}; nothing to move")
         return 0

@@ -57,7 +57,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     source = settings.db_path
     try:
         if args.output == "-":
-            return _backup_to_stdout(source)
+            return _backup_to_stdout(source, settings)
         target = (
             Path(args.output)
             if args.output
@@ -71,10 +71,23 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         f"{result.path}: a copy of {source} ({_size(result.size)}, {result.tables} tables), "
         "quick_check ok"
     )
+    _backup_evidence(settings, result.path)
     return 0
 
 
-def _backup_to_stdout(source: Path) -> int:
+def _backup_evidence(settings: Settings, database_copy: Path) -> None:
+    """The documents' folder, copied after the database (its files never change once
+    written, so every file the copy lists as stored is there) beside the copy."""
+    from bot.services.evidence.locker import Locker
+
+    locker = Locker(settings.evidence_path())
+    target = database_copy.with_name(f"{database_copy.stem}-evidence")
+    count = locker.copy_to(target)
+    if count:
+        print(f"{target}: the documents' folder {locker.root} ({count} files)")
+
+
+def _backup_to_stdout(source: Path, settings: Settings) -> int:
     """``--output -``: e.g. ``docker compose exec -T bot tmall-tp-bot backup --output - > F``.
     The copy is made and checked in a temporary folder first: nothing damaged reaches F."""
     from bot.storage.backup import backup
@@ -89,6 +102,13 @@ def _backup_to_stdout(source: Path) -> int:
             shutil.copyfileobj(copy, sys.stdout.buffer)
         sys.stdout.buffer.flush()
     print(f"backup of {source}: {_size(result.size)}, quick_check ok", file=sys.stderr)
+    evidence = settings.evidence_path()
+    if evidence.exists():
+        print(
+            f"not in this stream: the documents' folder {evidence}; copy it after this "
+            "(e.g. rsync -a), its files never change once written",
+            file=sys.stderr,
+        )
     return 0
 
 

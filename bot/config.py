@@ -62,6 +62,10 @@ class Settings:
     quiet_hours: str = "21:00-09:00"  # local time in ``timezone``; empty string: none
     broadcast_rate: float = 30.0  # messages per second overall (Telegram's limit)
     concurrent_updates: int = 64  # updates handled at once (different chats side by side)
+    # The documents' bytes (None: ``evidence`` beside the database) and where files are
+    # fetched from (None: derived from ``api_base_url``, see file_base_url()).
+    evidence_dir: Path | None = None
+    api_base_file_url: str | None = None
     # ``run --allow-stranded``: start although chats are at steps the flow does not have.
     allow_stranded: bool = False
 
@@ -99,3 +103,18 @@ class Settings:
             parts = urlsplit(self.webhook_url)
             return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
         return f"http://127.0.0.1:{self.port}"
+
+    def evidence_path(self) -> Path:
+        """``TPBOT_EVIDENCE_DIR``, else ``evidence`` beside the database (``./data/evidence``)."""
+        return self.evidence_dir or self.db_path.parent / "evidence"
+
+    def file_base_url(self) -> str:
+        """``TELEGRAM_API_BASE_FILE_URL``, else the API base with ``/file`` before its last
+        segment (``https://api.telegram.org/file/bot``), as a Bot API server serves files."""
+        if self.api_base_file_url:
+            return self.api_base_file_url
+        head, _, tail = self.api_base_url.rstrip("/").rpartition("/")
+        return f"{head}/file/{tail}"
+
+    def official_api(self) -> bool:
+        return urlsplit(self.api_base_url).hostname == "api.telegram.org"

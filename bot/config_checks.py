@@ -232,12 +232,21 @@ def database(name: str, raw: str) -> Path:
     return path
 
 
+def folder(name: str, raw: str) -> Path:
+    path = Path(raw)
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{name} must name a folder, not a file; got {raw!r}")
+    return path
+
+
 # variable → (Settings field, parser). An empty value counts as unset, but for the quiet
 # hours, where empty means "none".
 RULES: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "TELEGRAM_BOT_TOKEN": ("token", token),
     "TELEGRAM_API_BASE_URL": ("api_base_url", url),
+    "TELEGRAM_API_BASE_FILE_URL": ("api_base_file_url", url),
     "TPBOT_DB": ("db_path", database),
+    "TPBOT_EVIDENCE_DIR": ("evidence_dir", folder),
     "TPBOT_FLOW": ("flow_path", existing("file")),
     "TPBOT_LOCALES": ("locales_dir", existing("folder")),
     "TPBOT_CALENDAR": ("calendar_path", existing("file")),

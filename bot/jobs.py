@@ -22,6 +22,7 @@ from bot.services.broadcasts.delivery import Payload
 from bot.services.errors import Busy
 from bot.services.flow.chat_progress import ChatProgress
 from bot.services.reminders.reminders import DueReminder
+from bot.telegram.downloads import Downloads
 from bot.telegram.step_message import step_message
 from bot.wiring import BotApplication, BotContext
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 TICK_EVERY = dt.timedelta(seconds=30)
 BROADCASTS_EVERY = dt.timedelta(seconds=2)
+DOWNLOADS_EVERY = dt.timedelta(seconds=1)  # one indexed query of a small queue
 HOUSEKEEPING_EVERY = dt.timedelta(seconds=2)
 REMINDERS_PER_TICK = 300
 
@@ -52,6 +54,10 @@ def reminder_payload(
         prefix = t(lang, "reminder-audit", step=step_name)
     else:
         prefix = t(lang, "reminder-audit-again", step=step_name)
+    owed = services.evidence.owed(progress.chat_id, [*progress.history, progress.state])
+    if owed:  # every nudge names the documents still owed, by name
+        names = ", ".join(t(lang, document.title) for document in owed)
+        prefix += "\n\n" + escape(t(lang, "doc-reminder", documents=names, count=len(owed)))
     view = services.views.of(progress)
     hint = t(lang, "reminder-mute-hint")
     return step_message(services.renderer, view, progress, above=prefix, below=hint).payload()
@@ -181,6 +187,28 @@ async def _housekeeping_job(context: BotContext) -> None:
     notice.through()
 
 
+def downloads_of(application: BotApplication) -> Downloads:
+    services = application.bot_data.services
+
+    def language_of(chat_id: int) -> str:
+        progress = services.progress.get(chat_id)
+        return progress.language if progress is not None else "en"
+
+    return Downloads(
+        application.bot, services.evidence, services.locker, services.catalog, language_of
+    )
+
+
+async def _downloads_job(context: BotContext) -> None:
+    """The documents' bytes, fetched off the update path (bot.telegram.downloads)."""
+    try:
+        await downloads_of(context.bot_application).run_once()
+    except Busy:
+        log.debug("downloads: the database is busy; next round retries")
+    except Exception:
+        log.exception("fetching documents failed")
+
+
 def schedule(application: BotApplication) -> None:
     """In ``run`` mode (with a job queue): the periodic jobs."""
     if application.job_queue is None:
@@ -197,3 +225,4 @@ def schedule(application: BotApplication) -> None:
     application.job_queue.run_repeating(
         _broadcasts_job, interval=BROADCASTS_EVERY, first=BROADCASTS_EVERY
     )
+    application.job_queue.run_repeating(_downloads_job, interval=DOWNLOADS_EVERY, first=0.5)

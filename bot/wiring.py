@@ -25,6 +25,8 @@ from bot.services.calendar.workdays import Calendar
 from bot.services.console.console_auth import SignIn
 from bot.services.console.roster import Roster
 from bot.services.desk.tickets import TicketService
+from bot.services.evidence.evidence import EvidenceService
+from bot.services.evidence.locker import Locker
 from bot.services.flow.event_log import EventLog
 from bot.services.flow.flow_spec import FlowSpec
 from bot.services.flow.progress import ProgressService
@@ -36,6 +38,7 @@ from bot.services.i18n import Catalog, language_from_code
 from bot.services.ledger import UpdateLedger
 from bot.services.maintenance import Maintenance
 from bot.services.reminders.reminders import ReminderService
+from bot.telegram.documents_text import DocumentTexts
 from bot.telegram.render import Renderer
 
 # A guard decides whether the sender may run a command here (e.g. admins only in groups);
@@ -67,6 +70,9 @@ class Services:
     ledger: UpdateLedger
     signin: SignIn
     roster: Roster  # the operators, current (TPBOT_OPERATORS re-read on change)
+    evidence: EvidenceService  # documents received, their download queue and review
+    locker: Locker  # the documents' bytes, by sha256 (TPBOT_EVIDENCE_DIR)
+    document_texts: DocumentTexts
     guards: tuple[Guard, ...] = ()
 
 

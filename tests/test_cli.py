@@ -176,6 +176,7 @@ def test_run_long_polling_against_a_local_bot_api(env: dict) -> None:
         "ask",
         "mute",
         "unmute",
+        "documents",
         "id",
         "help",
     ]

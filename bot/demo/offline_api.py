@@ -90,6 +90,9 @@ class OfflineBotAPI(BaseRequest):
     # (method, chat id or None for any) → an event the call waits for: a slow network, held.
     gates: dict[tuple[str, int | None], asyncio.Event] = field(default_factory=dict)
     latency: Callable[[str], float] | None = None  # seconds each call takes, by method
+    # Files users "sent", by file_id: getFile knows them and their download serves the bytes;
+    # any other file_id is refused as Telegram refuses a forged one.
+    stored_files: dict[str, bytes] = field(default_factory=dict)
     # Set after each call is answered: the demo's terminal shows what came, whoever caused it.
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     # One rising counter: ids stay unique within each chat, and nothing grows per chat.
@@ -116,6 +119,9 @@ class OfflineBotAPI(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a file's download (getFile's file_path)
+            content = self.stored_files.get(url.rsplit("/", 1)[-1])
+            return (200, content) if content is not None else (404, b"Not Found")
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         if self.gates:
@@ -143,7 +149,11 @@ class OfflineBotAPI(BaseRequest):
             if fault.retry_after is not None:
                 body["parameters"] = {"retry_after": fault.retry_after}
             return fault.error_code, json.dumps(body).encode()
-        result = call.result = self.answer(api_method, params)
+        try:
+            result = call.result = self.answer(api_method, params)
+        except LookupError as refused:  # as Telegram answers a bad request
+            body = {"ok": False, "error_code": 400, "description": str(refused.args[0])}
+            return 400, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # -- a slow network ------------------------------------------------------------------
@@ -209,6 +219,8 @@ class OfflineBotAPI(BaseRequest):
             "sendAudio",
         ):
             return self._message(method, params)
+        if method == "getFile":
+            return self.file_info(params)
         if method == "copyMessage":
             return {"message_id": self._next_id()}
         if method == "getChatMember":
@@ -238,6 +250,18 @@ class OfflineBotAPI(BaseRequest):
                 },
             }
         return True
+
+    def file_info(self, params: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id"))
+        content = self.stored_files.get(file_id)
+        if content is None:
+            raise LookupError("Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(content),
+            "file_path": f"documents/{file_id}",
+        }
 
     def _message(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"]) if "chat_id" in params else 0

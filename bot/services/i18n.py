@@ -18,6 +18,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_compact_decimal, format_currency, format_decimal
+from babel.units import format_unit
 from fluent.runtime import FluentBundle
 from fluent.syntax import FluentParser, Visitor, ast
 
@@ -160,3 +161,12 @@ def plural_number(value: float) -> int | float:
 
 def format_number(value: float, lang: str) -> str:
     return format_decimal(value, locale=babel_locale(lang))
+
+
+def format_size(size: int, lang: str) -> str:
+    """A file's size as Babel writes it: ``850 kB``, ``1.5 MB`` (decimal units, as Telegram
+    counts its limits)."""
+    locale = babel_locale(lang)
+    if size < 1_000_000:
+        return format_unit(max(size, 1) / 1000, "digital-kilobyte", "short", "#,##0", locale)
+    return format_unit(size / 1_000_000, "digital-megabyte", "short", "#,##0.#", locale)

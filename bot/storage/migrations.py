@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from bot.storage.documents import evidence
+
 core = Migrations("tpbot.core")  # chats, answers log (events), the update ledger (inbox)
 operators = Migrations("tpbot.operators")  # broadcasts, deliveries, reminders, muted chats
 tickets = Migrations("tpbot.tickets")  # support tickets and their relayed messages
@@ -18,7 +20,7 @@ console = Migrations("tpbot.console")  # the operators' console: sign-in links a
 
 def all_sets() -> list[Migrations]:
     """Every feature's schema, applied in this order on start."""
-    return [core, operators, tickets, console]
+    return [core, operators, tickets, console, evidence]
 
 
 @core()

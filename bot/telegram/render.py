@@ -9,7 +9,7 @@ button of an older message is recognisable, even when the same step comes round 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -23,6 +23,7 @@ from bot.services.flow.flow_spec import FlowSpec, Step
 from bot.services.flow.journey import Journey, step_status
 from bot.services.flow.step_view import StepView
 from bot.services.i18n import Catalog, babel_locale, format_date, format_money
+from bot.telegram.documents_text import DocumentTexts
 
 BAR_WIDTH = 10
 ANSWER_KEYBOARDS_LIMIT = 10_000
@@ -49,6 +50,7 @@ class Renderer:
         self.calendar = calendar
         self.row_hooks = tuple(row_hooks)
         self.support = support  # a support group is set up: /ask is offered
+        self.documents: DocumentTexts | None = None  # what a step asks for (bot.app sets it)
         # A step's answer buttons depend only on (language, step, change counter), and PTB's
         # objects are immutable: build each keyboard once.
         self._answer_keyboards: dict[tuple[str, str, int], InlineKeyboardMarkup | None] = {}
@@ -210,9 +212,15 @@ class Renderer:
         return echo
 
     # -- /status ---------------------------------------------------------------------------
-    def status(self, progress: ChatProgress, today: dt.date) -> str:
+    def status(
+        self,
+        progress: ChatProgress,
+        today: dt.date,
+        documents: Mapping[str, tuple[int, int]] | None = None,
+    ) -> str:
         """The chat's checklist by stage (the finish on its own line, below the stages), with
-        a progress bar and "N of M steps done" counting the lines listed."""
+        a progress bar and "N of M steps done" counting the lines listed; ``documents``: step
+        → (received, asked for), shown beside the steps that ask for files."""
         lang = progress.language
         statuses = step_status(self.spec, progress)
         done = sum(1 for _, status in statuses if status == "done")
@@ -231,6 +239,10 @@ class Renderer:
             step = self.spec.steps[step_id]
             title = escape(self.t(lang, step.name if status == "current" else step.title))
             line = f"{STATUS_MARKS[status]} {title}"
+            if documents and step_id in documents:
+                received, total = documents[step_id]
+                count = self.t(lang, "doc-count", received=received, total=total)
+                line += f" · 📎 {escape(count)}"
             if step.kind == "finish":
                 finish_lines.append(line)
                 continue

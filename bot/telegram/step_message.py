@@ -36,6 +36,8 @@ def step_message(
     """The chat's current step, with ``above`` and ``below`` (HTML) around it; a chat at a step
     the flow does not have gets only the way on, said plainly."""
     text = renderer.step_text(view)
+    if view.documents and renderer.documents is not None:
+        text = f"{text}\n\n{renderer.documents.ask(progress.language, view.documents)}"
     if renderer.knows(progress):
         text = "\n\n".join(part for part in (above, text, below) if part)
     return StepMessage(text, renderer.keyboard(progress))

@@ -63,6 +63,7 @@ help =
 
     /start – begin, or show where you are
     /status – checklist of all steps and the expected audit date
+    /documents – the documents sent and the ones still missing
     /back – undo your last answer
     /language – switch between English and 中文
     /reset – start over from the beginning{ $support ->

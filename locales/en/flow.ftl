@@ -139,6 +139,16 @@ name-intl-presentation = Company presentation
 name-intl-release = Releasing your new services
 name-finished = Certification complete
 
+## Documents a step asks for (documents: in the flow): a title and a hint
+doc-business-licence = Business licence
+doc-business-licence-hint = A scan or photo of your company's business licence, as used for the corporate Taobao and Alipay registration.
+doc-shop-contract = Shop contract
+doc-shop-contract-hint = The contract uploaded to the system for the shop; the shop nickname must match it.
+doc-company-presentation = Company presentation
+doc-company-presentation-hint = The presentation partners see first: who you are, the brands and shops you operate, your results.
+doc-company-introduction = Company introduction
+doc-company-introduction-hint = A short written introduction of your company, as partners will read it beside your presentation.
+
 ## Buttons
 btn-begin = Let's start ▶️
 btn-yes = ✅ Yes

@@ -58,6 +58,7 @@ help =
 
     /start – 开始，或查看当前步骤
     /status – 全部步骤清单及预计审核日期
+    /documents – 已发送和仍缺少的文件
     /back – 撤销上一个回答
     /language – 切换 English / 中文
     /reset – 从头开始{ $support ->

@@ -137,6 +137,16 @@ name-intl-presentation = 公司介绍
 name-intl-release = 发布新服务
 name-finished = 认证完成
 
+## 步骤要求的文件（流程中的 documents:）：名称和说明
+doc-business-licence = 营业执照
+doc-business-licence-hint = 贵公司营业执照的扫描件或照片（即企业淘宝和支付宝注册时使用的那份）。
+doc-shop-contract = 店铺合同
+doc-shop-contract-hint = 上传到系统的店铺合同；店铺昵称须与合同一致。
+doc-company-presentation = 公司介绍演示文稿
+doc-company-presentation-hint = 合作伙伴最先看到的演示文稿：贵公司是谁、代运营的品牌和店铺、取得的成绩。
+doc-company-introduction = 公司简介
+doc-company-introduction-hint = 简短的公司文字介绍，合作伙伴会与演示文稿一并阅读。
+
 ## 按钮
 btn-begin = 开始 ▶️
 btn-yes = ✅ 是

@@ -25,6 +25,7 @@ class FakeBotServer:
         self.updates: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         self.held: dict[str, threading.Event] = {}
+        self.downloads: list[str] = []  # the file paths downloaded
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -42,6 +43,20 @@ class FakeBotServer:
                     for key, value in list(params.items()):
                         if value.startswith(("{", "[")):
                             params[key] = json.loads(value)
+                if "/file/bot" in self.path:  # a file's download: its bytes
+                    content = server.api.stored_files.get(self.path.rsplit("/", 1)[-1])
+                    server.downloads.append(self.path)
+                    gate = server.held.get("file")  # hold("file"): downloads wait
+                    if gate is not None:
+                        gate.wait(60)
+                    try:
+                        self.send_response(200 if content is not None else 404)
+                        self.send_header("Content-Length", str(len(content or b"")))
+                        self.end_headers()
+                        self.wfile.write(content or b"")
+                    except OSError:  # the bot was killed while the download was held
+                        pass
+                    return
                 method = self.path.rsplit("/", 1)[-1]
                 status = 401 if server.reject_token else 200
                 if server.reject_token:

@@ -187,7 +187,8 @@ async def show_status(update: Update, context: BotContext, progress: ChatProgres
     if not services.renderer.knows(progress):  # no checklist to speak of: the way on
         await send_step(update, context, progress)
         return
-    text = services.renderer.status(progress, services.calendar.today())
+    documents = services.evidence.counts(progress.chat_id)
+    text = services.renderer.status(progress, services.calendar.today(), documents)
     await reply(update, context, text)
 
 

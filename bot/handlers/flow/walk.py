@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.callbacks import AnswerButton
+from bot.handlers.documents import still_owed
 from bot.handlers.flow.rejections import ask_reason
 from bot.handlers.replies import chat_title, reply, send_step, sender_ids, step_message
 from bot.services.flow.progress import Outcome
@@ -82,6 +83,9 @@ async def press(update: Update, context: BotContext) -> None:
     except TelegramError as exc:
         log.warning("chat %s: the answer's notice failed: %r", chat.id, exc)
     prefix = services.renderer.echo(moved, result.step, answer.label)
+    if moved.state != result.step.id and services.spec.documents.of(result.step.id):
+        owed = still_owed(context, chat.id, result.step.id, lang)
+        prefix = f"{prefix}\n{owed}" if owed else prefix
     view = services.views.of(moved)  # gathered once: for the help text and for the step
     if answer.help:
         help_text = t(lang, answer.help, **services.renderer.step_args(moved, view.today))

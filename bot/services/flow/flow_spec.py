@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from bot.callbacks import DATA_LIMIT, AnswerButton
+from bot.services.flow.documents_spec import FlowDocuments, parse_documents
 from bot.services.flow.reasons_spec import RejectionReason, attach_reasons, reason_message_ids
 
 STEP_KINDS = frozenset({"info", "confirm", "choice", "audit", "finish"})
@@ -92,6 +93,7 @@ class FlowSpec:
     facts: Mapping[str, Any] = field(default_factory=dict)
     version: int = 1
     migrations: tuple[Migration, ...] = ()
+    documents: FlowDocuments = field(default_factory=lambda: FlowDocuments({}, {}))
 
     def migrate(self, state: str, from_version: int) -> str | None:
         """Where a chat at ``state`` under flow ``from_version`` belongs now: its state moved
@@ -181,6 +183,7 @@ def parse_flow(
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise FlowError(path, ["'version' must be a whole number from 1"])
     migrations = _parse_migrations(raw.get("migrations") or [], version, steps, faults)
+    documents = parse_documents(raw["steps"], raw.get("migrations"), steps, locales, faults)
     if faults:
         raise FlowError(path, faults)
     return FlowSpec(
@@ -192,6 +195,7 @@ def parse_flow(
         facts=facts,
         version=version,
         migrations=tuple(migrations),
+        documents=documents,
     )
 
 

@@ -8,7 +8,9 @@ renderer then only formats it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -23,6 +25,7 @@ class StepView:
     progress: ChatProgress
     today: dt.date | None = None  # set when the step shows audit dates
     journey: Journey | None = None  # set at the finish
+    documents: Sequence[Any] = ()  # the step's documents' states (services.evidence), if any
 
     @property
     def language(self) -> str:
@@ -30,10 +33,17 @@ class StepView:
 
 
 class StepViews:
-    def __init__(self, db: Database, spec: FlowSpec, progress: ProgressService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        spec: FlowSpec,
+        progress: ProgressService,
+        documents: Callable[[int, str], Sequence[Any]] | None = None,
+    ) -> None:
         self.db = db
         self.spec = spec
         self.progress = progress
+        self.documents = documents
 
     def of(self, progress: ChatProgress) -> StepView:
         journey = None
@@ -41,4 +51,7 @@ class StepViews:
         if step is not None and step.kind == "finish":
             journey = read_journey(self.db, self.spec, progress.chat_id)
         today = self.progress.calendar.today() if progress.audit_submitted_on else None
-        return StepView(progress, today, journey)
+        documents: Sequence[Any] = ()
+        if self.documents is not None and self.spec.documents.of(progress.state):
+            documents = self.documents(progress.chat_id, progress.state)
+        return StepView(progress, today, journey, documents)

@@ -1,0 +1,1 @@
+"""The evidence locker: documents a step asks for, received, kept and reviewed."""
