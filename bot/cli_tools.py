@@ -1,7 +1,8 @@
-"""What every command-line tool shares: ``backup``, refusing a missing database, and a pipe
-that closes early (``export | head``).
+"""What every command-line tool shares: ``backup``, ``evidence``, refusing a missing
+database, and a pipe that closes early (``export | head``).
 
     tmall-tp-bot backup [--output FILE | --output -]
+    tmall-tp-bot evidence --chat ID --output F.zip | -
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # imported when a command runs: `--help` stays quick
 
 # Commands that only use an existing database: from the wrong folder they would otherwise
 # create an empty ./data/tpbot.sqlite3 and report on nothing.
-NEEDS_DATABASE = frozenset({"broadcast", "broadcasts", "export", "backup"})
+NEEDS_DATABASE = frozenset({"broadcast", "broadcasts", "export", "backup", "evidence"})
 
 SIGPIPE_STATUS = 141  # a program killed by SIGPIPE: 128 + 13, as the shell reports it
 
@@ -34,6 +35,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "<database>-backup-<UTC time>.sqlite3 beside the database)",
     )
     cmd.set_defaults(handler=cmd_backup)
+    text = "write one company's evidence pack: its documents, a manifest and its timeline (zip)"
+    cmd = sub.add_parser("evidence", help=text, description=text)
+    cmd.add_argument("--chat", type=int, required=True, metavar="ID", help="the chat's id")
+    cmd.add_argument(
+        "--output", required=True, help="the new .zip (never overwritten), or - for stdout"
+    )
+    cmd.set_defaults(handler=cmd_evidence)
 
 
 def require_database(settings: Settings) -> None:
@@ -45,6 +53,61 @@ def require_database(settings: Settings) -> None:
             f"no database at {path.absolute()} (run this from the bot's folder, or set "
             "TPBOT_DB to its database)"
         )
+
+
+def cmd_evidence(args: argparse.Namespace, settings: Settings) -> int:
+    """Read-only (a connection of its own, as the console's readers): safe while the bot runs."""
+    from bot.services.evidence.locker import Locker
+    from bot.services.evidence.pack import UnknownChat, build_pack
+    from bot.services.flow.content import load_content
+    from bot.storage.chats import get_chat
+    from bot.storage.db import open_reader
+
+    catalog, spec = load_content(settings.flow_path, settings.locales_dir)
+
+    def step_name(step_id: str) -> str:
+        return catalog.text("en", spec.steps[step_id].name) if step_id in spec.steps else step_id
+
+    db = open_reader(settings.db_path)
+    try:
+        if get_chat(db, args.chat) is None:
+            print(
+                f"error: no company with chat id {args.chat} in {settings.db_path}", file=sys.stderr
+            )
+            return 1
+        locker = Locker(settings.evidence_path())
+        if args.output == "-":
+            if sys.stdout.isatty():
+                print("error: --output - writes a zip file; redirect it (> FILE)", file=sys.stderr)
+                return 2
+            summary = build_pack(db, locker, args.chat, sys.stdout.buffer, step_name)
+            sys.stdout.buffer.flush()
+        else:
+            target = Path(args.output)
+            try:
+                handle = target.open("xb")  # never overwrites: refused if it exists
+            except FileExistsError:
+                print(f"error: {target} exists; give a new file name", file=sys.stderr)
+                return 1
+            try:
+                with handle:
+                    summary = build_pack(db, locker, args.chat, handle, step_name)
+            except BaseException:
+                target.unlink(missing_ok=True)
+                raise
+    except UnknownChat:
+        print(f"error: no company with chat id {args.chat} in {settings.db_path}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    where = "standard output" if args.output == "-" else args.output
+    missing = f", {summary.not_fetched} listed but not in it" if summary.not_fetched else ""
+    print(
+        f"{where}: the evidence pack of chat {args.chat} ({summary.files} documents{missing}, "
+        "manifest.json, timeline.csv)",
+        file=sys.stderr if args.output == "-" else sys.stdout,
+    )
+    return 0
 
 
 def default_backup_path(db_path: Path, now: dt.datetime) -> Path:

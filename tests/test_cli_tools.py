@@ -42,7 +42,13 @@ def make_chats(path: Path, count: int) -> None:
 
 # --- the wrong folder ---------------------------------------------------------------------------
 
-READERS = [["broadcasts"], ["export"], ["export", "--output", "out.csv"], ["backup"]]
+READERS = [
+    ["broadcasts"],
+    ["export"],
+    ["export", "--output", "out.csv"],
+    ["backup"],
+    ["evidence", "--chat", "1", "--output", "pack.zip"],
+]
 
 
 @pytest.mark.parametrize("command", READERS)
