@@ -52,6 +52,7 @@ console-filter-apply = Show
 console-filter-clear = Clear
 console-export-csv = Export this view (CSV)
 console-export-busy = Your previous export is still being prepared. Wait until it has downloaded, then export again.
+console-evidence-pack = Download the evidence pack
 console-col-company = Company
 console-col-step = Current step
 # A step id the flow does not have (the flow was edited without a migration).

@@ -46,6 +46,7 @@ console-filter-apply = 筛选
 console-filter-clear = 清除
 console-export-csv = 导出当前视图（CSV）
 console-export-busy = 您上一次的导出仍在进行中。请等它下载完成后再导出。
+console-evidence-pack = 下载认证材料包
 console-col-company = 公司
 console-col-step = 当前步骤
 console-step-unknown = 当前流程中没有此步骤（流程修改后未添加迁移）：请将其移到现有步骤
