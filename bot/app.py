@@ -189,7 +189,9 @@ def build_application(
         calendar=calendar,
         event_log=event_log,
         progress=progress,
-        rejections=Rejections(db, spec, ledger, progress.plan, event_log, clock),
+        rejections=Rejections(
+            db, spec, ledger, progress.plan, event_log, clock, evidence.reopen, catalog.text
+        ),
         views=StepViews(db, spec, progress, evidence.states),
         renderer=Renderer(
             catalog, spec, calendar, row_hooks, support=settings.support_chat_id is not None

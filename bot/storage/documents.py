@@ -193,7 +193,7 @@ def retry_later(db: Database, row_id: int, at: str, error: str) -> None:
 
 
 def set_review(
-    db: Database, row_id: int, state: str, reviewer: int, note: str | None, at: str
+    db: Database, row_id: int, state: str, reviewer: int | None, note: str | None, at: str
 ) -> bool:
     cursor = write(
         db,

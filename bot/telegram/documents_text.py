@@ -104,7 +104,7 @@ class DocumentTexts:
             for state in documents:
                 title = escape(self.title(lang, state.spec))
                 row = state.latest
-                if row is None or not state.received:
+                if row is None:  # (a file sent back for a revision is listed, with its state)
                     required = "yes" if state.spec.required else "no"
                     lines.append(
                         self.t(lang, "doc-list-missing", document=title, required=required)

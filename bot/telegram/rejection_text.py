@@ -51,6 +51,10 @@ def rejection_text(renderer: Renderer, rejected: Rejected) -> str:
         parts.append(t(lang, reason.fix))
         names = " · ".join(t(lang, renderer.spec.steps[s].name) for s in reason.reopen)
         parts.append(t(lang, "reject-reopened", steps=escape(names)))
+        if rejected.documents:
+            documents = "、".join if lang == "zh" else ", ".join
+            titles = documents(t(lang, d.title) for d in rejected.documents)
+            parts.append(t(lang, "reject-documents", documents=escape(titles)))
     else:
         answer = step.answer(REJECTED)
         if answer is not None and answer.help:

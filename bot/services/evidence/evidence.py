@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from bot.services.flow.documents_spec import DocumentSpec
 from bot.services.flow.flow_spec import FlowSpec
 from bot.storage import documents as store
-from bot.storage.documents import FAILED, REVIEW_STATES, NewDocument
+from bot.storage.documents import FAILED, NEEDS_REVISION, REVIEW_STATES, NewDocument
 from bot.storage.documents import DocumentRow as DocumentRow
 from bot.storage.sql import transaction
 
@@ -60,7 +60,13 @@ class DocumentState:
 
     @property
     def received(self) -> bool:
-        return self.latest is not None and self.latest.fetch_state != FAILED
+        """A file is here that counts: not refused by Telegram, not sent back for a revision."""
+        latest = self.latest
+        return (
+            latest is not None
+            and latest.fetch_state != FAILED
+            and (latest.review_state != NEEDS_REVISION)
+        )
 
 
 class EvidenceService:
@@ -200,6 +206,25 @@ class EvidenceService:
         at = self.clock().isoformat(timespec="seconds")
         with transaction(self.db):
             return store.set_review(self.db, row_id, state, reviewer, note, at)
+
+    def reopen(
+        self, chat_id: int, documents: Sequence[tuple[str, str]], note: str, by: int | None
+    ) -> int:
+        """A rejection's reason concerns these (step, document id): each one's latest file
+        is set to needs_revision with ``note`` (it counts as missing again); how many. Joins
+        the caller's transaction."""
+        at = self.clock().isoformat(timespec="seconds")
+        reopened = 0
+        with transaction(self.db):
+            for step, document_id in documents:
+                latest = next(
+                    (s.latest for s in self.states(chat_id, step) if s.spec.id == document_id),
+                    None,
+                )
+                if latest is not None and latest.review_state != NEEDS_REVISION:
+                    store.set_review(self.db, latest.id, NEEDS_REVISION, by, note, at)
+                    reopened += 1
+        return reopened
 
     # -- the download queue (bot.telegram.downloads) --------------------------------------
     def due(self, limit: int = 16) -> list[tuple[DocumentRow, int]]:

@@ -5,10 +5,13 @@ worked out by the :class:`~bot.services.flow.moves.MovePlanner`, as an operator'
 is, and written as an answer "rejected" at the audit step (one compare-and-set UPDATE, the
 update's claim and its log entry, whose detail is the reason), so the journey, the funnel and
 /back see it as the answer it is. "Other / not stated" goes where the answer itself leads.
+A reason's ``documents`` are sent back for a revision (through the evidence service, in the
+same transaction), with the reason's label as the note.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -16,6 +19,7 @@ from sqlite_utils import Database
 
 from bot.services.calendar.clock import Clock, iso
 from bot.services.flow.chat_progress import ChatProgress
+from bot.services.flow.documents_spec import DocumentSpec
 from bot.services.flow.event_log import EventLog
 from bot.services.flow.flow_spec import FlowSpec, Step
 from bot.services.flow.moves import MovePlanner
@@ -39,6 +43,11 @@ class Rejected:
     progress: ChatProgress  # where the chat is now
     step: Step  # the audit step that was rejected
     reason: RejectionReason | None  # None: "other / not stated"
+    documents: tuple[DocumentSpec, ...] = ()  # the reason's documents: to send again
+
+
+# (chat, [(step, document id)], note, by) → files sent back: EvidenceService.reopen
+ReopenDocuments = Callable[[int, Sequence[tuple[str, str]], str, int | None], int]
 
 
 class Rejections:
@@ -50,6 +59,8 @@ class Rejections:
         plan: MovePlanner,
         log: EventLog,
         clock: Clock,
+        reopen_documents: ReopenDocuments | None = None,
+        text: Callable[[str, str], str] | None = None,  # (language, Fluent id) → the note
     ) -> None:
         self.db = db
         self.spec = spec
@@ -57,6 +68,19 @@ class Rejections:
         self.plan = plan
         self.log = log
         self.clock = clock
+        self.reopen_documents = reopen_documents
+        self.text = text
+
+    def documents_of(self, reason: RejectionReason | None) -> tuple[DocumentSpec, ...]:
+        """The documents a reason concerns, found on the steps it reopens."""
+        if reason is None or not reason.documents:
+            return ()
+        return tuple(
+            document
+            for step in reason.reopen
+            for document in self.spec.documents.of(step)
+            if document.id in reason.documents
+        )
 
     def asks_reason(self, step_id: str, answer_id: str) -> bool:
         """Whether this answer is a rejection that asks for its reason first."""
@@ -103,6 +127,7 @@ class Rejections:
         changes = self.plan.correction(current, target, now)
         reopened = reason.reopen if reason is not None else (target,)
         detail = AuditRejection(reason_id, reopened, operator)
+        documents = self.documents_of(reason)
         with transaction(self.db):
             moved = chats.advance_chat(
                 self.db,
@@ -127,4 +152,8 @@ class Rejections:
                 to_state=target,
                 detail=detail,
             )
-        return Rejected(ChatProgress.from_row(moved), step, reason)
+            if documents and reason is not None and self.reopen_documents is not None:
+                note = self.text(current.language, reason.label) if self.text else reason.label
+                pairs = [(d.step, d.id) for d in documents]
+                self.reopen_documents(chat_id, pairs, note, by)
+        return Rejected(ChatProgress.from_row(moved), step, reason, documents)
