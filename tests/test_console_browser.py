@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import socket
+import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,11 +24,13 @@ import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
 
 from bot.demo.updates import UpdateFactory
+from bot.jobs import downloads_of
 from bot.storage.event_details import AuditRejection
 from bot.storage.events import events_of
 from bot.web.routes import console_routes
 from bot.web.webhook import webhook_app
 from tests.helpers.console import TO_AUDIT, sign_in_link, sign_init_data, walk
+from tests.helpers.documents import document
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 
 CHROMIUM = os.environ.get("TPBOT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -196,6 +199,28 @@ async def test_script_name_renders_as_text(
     assert await page.inner_text("#company-name") == evil
     assert await page.evaluate("window.__pwned === undefined")
     assert dialogs == []
+
+
+async def test_the_evidence_pack_button_downloads_the_zip(
+    harness: BotHarness, served: str, browser: Browser
+) -> None:
+    await walk(harness, EN_USER, ["begin", "yes", "yes"])  # at the business licence's step
+    harness.api.stored_files["id-z1"] = b"%PDF-1.4 licence"
+    await harness.feed(document(harness, EN_USER, "licence.pdf", 16, "z1"))
+    assert await downloads_of(harness.application).run_once() == 1
+    page = await signed_in_page(harness, browser, served)
+    await page.goto(f"{served}/console/company/1001")
+    assert await page.inner_text("#evidence-pack") == "Download the evidence pack"
+    async with page.expect_download() as started:
+        await page.click("#evidence-pack")
+    download = await started.value
+    assert download.suggested_filename == "tmall-tp-evidence-1001.zip"
+    with zipfile.ZipFile(await download.path()) as pack:
+        assert pack.read("documents/taobao_corporate/licence.pdf") == b"%PDF-1.4 licence"
+        assert {"manifest.json", "timeline.csv"} <= set(pack.namelist())
+    fresh = await (await browser.new_context()).new_page()  # no session: the sign-in page
+    response = await fresh.goto(f"{served}/console/company/1001/evidence.zip")
+    assert response is not None and response.status == 401
 
 
 async def test_operator_records_a_rejection_with_its_reason(
