@@ -163,6 +163,7 @@ def format_number(value: float, lang: str) -> str:
     return format_decimal(value, locale=babel_locale(lang))
 
 
+@lru_cache(maxsize=1024)  # Babel's unit formatting is slow; limits are few
 def format_size(size: int, lang: str) -> str:
     """A file's size as Babel writes it: ``850 kB``, ``1.5 MB`` (decimal units, as Telegram
     counts its limits)."""
