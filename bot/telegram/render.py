@@ -59,7 +59,7 @@ class Renderer:
         self._echoes: dict[tuple[str, str, str], str] = {}  # at most languages × answers
         # The steps listed only on a path through them, and for each set of them a chat has
         # taken: step id → (its number, how many) among its stage's steps on that checklist.
-        self._on_path = tuple(s.id for s in spec.steps.values() if s.on_path)
+        self._on_path = frozenset(s.id for s in spec.steps.values() if s.on_path)
         self._positions: dict[frozenset[str], dict[str, tuple[int, int]]] = {}
 
     def t(self, lang: str, message_id: str, **args: Any) -> str:
@@ -113,9 +113,7 @@ class Renderer:
         """The steps listed only on a path through them that the chat's path went through."""
         if not self._on_path:
             return frozenset()
-        return frozenset(
-            sid for sid in self._on_path if sid == progress.state or sid in progress.history
-        )
+        return self._on_path.intersection((progress.state, *progress.history))
 
     def positions(self, taken: frozenset[str]) -> dict[str, tuple[int, int]]:
         """Step id → (its number, how many) among its stage's steps on the checklist of a
