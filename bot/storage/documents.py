@@ -58,6 +58,13 @@ def m001_documents(db: Database) -> None:
     )
 
 
+@evidence()
+def m002_documents_review(db: Database) -> None:
+    # The board's "documents to review" / "needs revision": from the few files in a state to
+    # their chats, never a probe per chat.
+    db.execute("CREATE INDEX documents_review ON documents (review_state, chat_id)")
+
+
 class DocumentRow(NamedTuple):
     id: int
     chat_id: int
@@ -190,6 +197,16 @@ def retry_later(db: Database, row_id: int, at: str, error: str) -> None:
         "WHERE document = ?",
         [at, error, row_id],
     )
+
+
+def superseded(db: Database, row: DocumentRow) -> bool:
+    """Whether a newer file (not failed) came for the same document of the same chat."""
+    found = db.execute(
+        "SELECT 1 FROM documents WHERE chat_id = ? AND step = ? AND document_id = ? "
+        "AND id > ? AND fetch_state != 'failed' LIMIT 1",
+        [row.chat_id, row.step, row.document_id, row.id],
+    ).fetchone()
+    return found is not None
 
 
 def set_review(

@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute, Route
 from bot.web.actions import action_routes
 from bot.web.compose import compose_routes
 from bot.web.console import Console
+from bot.web.documents import document_routes
 from bot.web.pages import page_routes
 from bot.web.signin import signin_routes
 
@@ -22,5 +23,6 @@ def console_routes(console: Console) -> list[BaseRoute]:
         *signin_routes(console),
         *page_routes(console),
         *action_routes(console),
+        *document_routes(console),
         *compose_routes(console),
     ]
