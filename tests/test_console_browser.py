@@ -308,7 +308,8 @@ async def test_needs_revision_reaches_the_chat_reopens_and_approve_closes(
     assert "<blockquote>Scan is blurred, &lt;b&gt;resend&lt;/b&gt;</blockquote>" in told[0].text
     listing = await harness.command(ZH_USER, "/documents")
     assert any("需要修改，请发送新版本" in (c.text or "") for c in listing)
-    assert any("已收到 0 份文件，共 1 份" in (c.text or "") for c in listing)  # reopened
+    text = "\n".join(c.text or "" for c in listing)
+    assert "备注：Scan is blurred, &lt;b&gt;resend&lt;/b&gt;\n已收到 0 份文件，共 1 份" in text
     last = events_of(harness.db, ZH_USER["id"])[-1]
     assert last.kind == "document-review" and last.user_id == 900
 
