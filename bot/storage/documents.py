@@ -60,9 +60,14 @@ def m001_documents(db: Database) -> None:
 
 @evidence()
 def m002_documents_review(db: Database) -> None:
-    # The board's "documents to review" / "needs revision": from the few files in a state to
-    # their chats, never a probe per chat.
-    db.execute("CREATE INDEX documents_review ON documents (review_state, chat_id)")
+    # The board's "documents to review" / "needs revision" start from the few files in that
+    # state (not a probe per chat), and check that each is its document's latest file; both
+    # indexes cover what they are asked, so no row of the table is read.
+    db.execute(
+        "CREATE INDEX documents_review "
+        "ON documents (review_state, chat_id, step, document_id, fetch_state)"
+    )
+    db.execute("CREATE INDEX documents_slot ON documents (chat_id, step, document_id, fetch_state)")
 
 
 class DocumentRow(NamedTuple):
