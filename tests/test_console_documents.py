@@ -101,6 +101,7 @@ async def test_the_board_filters_documents_to_review_and_needing_revision(
         csrf = await signed_in(harness, client)
         to_review = await client.get("/console/?documents=review")
         assert "Alice" in to_review.text and "王伟" in to_review.text
+        harness.api.take()
         await client.post(
             f"/console/company/{EN_USER['id']}/documents/{first}/review",
             data={
@@ -110,9 +111,13 @@ async def test_the_board_filters_documents_to_review_and_needing_revision(
                 "note": "The scan is blurred",
             },
         )
+        [told] = [c for c in harness.api.take() if c.method == "sendMessage"]
         to_review = await client.get("/console/?documents=review")
         revision = await client.get("/console/?documents=revision")
         unknown = await client.get("/console/?documents=x")
     assert "王伟" in to_review.text and "Alice" not in to_review.text
     assert "Alice" in revision.text and "王伟" not in revision.text
     assert "Alice" in unknown.text and "王伟" in unknown.text
+    assert told.chat_id == EN_USER["id"]
+    assert "Business licence (your file “licence.pdf”) needs a revision" in told.text
+    assert "<blockquote>The scan is blurred</blockquote>" in told.text

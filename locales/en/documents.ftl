@@ -32,7 +32,7 @@ doc-list-none = This guide asks for no documents.
 doc-state-received = received, not reviewed yet
 doc-state-approved = approved
 doc-state-needs_revision = needs a revision
-doc-revision-notice = 📝 Your { $document } needs a revision (“{ $name }”). Our team's note:
+doc-revision-notice = 📝 { $document } (your file “{ $name }”) needs a revision. Our team's note:
 doc-revision-send = Please send the corrected file in this chat; until then it counts as missing.
 doc-reminder = 📎 Still missing: { $documents }. Send { $count ->
         [one] it
