@@ -121,3 +121,25 @@ async def test_the_board_filters_documents_to_review_and_needing_revision(
     assert told.chat_id == EN_USER["id"]
     assert "Business licence (your file “licence.pdf”) needs a revision" in told.text
     assert "<blockquote>The scan is blurred</blockquote>" in told.text
+
+
+async def test_a_revision_to_a_chat_that_blocked_the_bot_says_so(harness: BotHarness) -> None:
+    file = await stored_licence(harness, EN_USER, "licence.pdf", "bl1", PDF)
+    chat = EN_USER["id"]
+    async with client_for(harness) as (client, _console):
+        csrf = await signed_in(harness, client)
+        harness.api.fail("sendMessage", 403, chat_id=chat)
+        response = await client.post(
+            f"/console/company/{chat}/documents/{file}/review",
+            data={
+                "csrf": csrf,
+                "seq": seq_of(harness, chat),
+                "verdict": "needs_revision",
+                "note": "Wrong company name",
+            },
+        )
+        page = await client.get(response.headers["location"])
+    assert "review-revision-unsent" in response.headers["location"]
+    assert "could not be reached" in page.text
+    row = harness.db.execute("SELECT review_state, note FROM documents WHERE id = ?", [file])
+    assert row.fetchone() == ("needs_revision", "Wrong company name")

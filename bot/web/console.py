@@ -55,6 +55,7 @@ COMPANY_NOTICES = {
         "unchanged",
         "review-approved",
         "review-revision",
+        "review-revision-unsent",
         *(f"review-{refused.value}" for refused in ReviewRefused),
     )
 }

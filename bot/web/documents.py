@@ -114,8 +114,8 @@ def document_routes(console: Console) -> list[Route]:
             result.state,
         )
         if result.state == NEEDS_REVISION:
-            await _tell_revision(console, result)
-            return back(chat_id, "revision")
+            told = await _tell_revision(console, result)
+            return back(chat_id, "revision" if told else "revision-unsent")
         return back(chat_id, "approved")
 
     def only(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -127,8 +127,8 @@ def document_routes(console: Console) -> list[Route]:
     ]
 
 
-async def _tell_revision(console: Console, reviewed: Reviewed) -> None:
-    """The company's chat gets the note, framed, in its language."""
+async def _tell_revision(console: Console, reviewed: Reviewed) -> bool:
+    """The company's chat gets the note, framed, in its language; whether it was sent."""
     services = console.services
     text = services.document_texts.revision_notice(
         reviewed.language, reviewed.spec, reviewed.row.name, reviewed.note or ""
@@ -137,3 +137,5 @@ async def _tell_revision(console: Console, reviewed: Reviewed) -> None:
     sent = await services.delivery.send(chat_id, Payload(html=text))
     if sent.status != "sent":
         log.warning("console: chat %s's revision note was not delivered (%s)", chat_id, sent.status)
+        return False
+    return True

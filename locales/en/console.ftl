@@ -149,6 +149,7 @@ console-notice-reject-stale = The company is no longer at that audit step (it mo
 console-notice-reject-duplicate = That rejection was recorded already.
 console-notice-review-approved = The file is approved.
 console-notice-review-revision = The file is sent back for a revision: the company got your note and the document counts as missing again.
+console-notice-review-revision-unsent = The file is sent back for a revision, but the company's chat could not be reached (it may have blocked the bot): tell them another way. The document counts as missing again.
 console-notice-review-no-file = There is no such file of this company.
 console-notice-review-not-stored = That file is not downloaded yet: review it once it is here.
 console-notice-review-stale = The page was out of date (the company moved or sent a newer file). Check the page and try again.

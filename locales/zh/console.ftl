@@ -142,6 +142,7 @@ console-notice-reject-stale = 该公司已不在这个审核步骤（期间已�
 console-notice-reject-duplicate = 该驳回已登记过。
 console-notice-review-approved = 文件已通过。
 console-notice-review-revision = 文件已退回修改：客户已收到您的意见，该文件重新计为缺少。
+console-notice-review-revision-unsent = 文件已退回修改，但无法联系到客户的对话（对方可能已屏蔽机器人），请通过其他方式告知。该文件重新计为缺少。
 console-notice-review-no-file = 该公司没有这个文件。
 console-notice-review-not-stored = 该文件尚未下载完成，请下载后再审核。
 console-notice-review-stale = 页面已过期（客户已进入其他步骤或发送了新版本），请查看页面后重试。
