@@ -10,7 +10,7 @@ import re
 from bot.storage.event_details import DocumentReview
 from bot.storage.events import events_of
 from tests.helpers.console import client_for, signed_in
-from tests.helpers.documents import stored_licence
+from tests.helpers.documents import at_licence_step, document, stored_licence
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness
 
 PDF = b"%PDF-1.4 the licence"
@@ -143,3 +143,24 @@ async def test_a_revision_to_a_chat_that_blocked_the_bot_says_so(harness: BotHar
     assert "could not be reached" in page.text
     row = harness.db.execute("SELECT review_state, note FROM documents WHERE id = ?", [file])
     assert row.fetchone() == ("needs_revision", "Wrong company name")
+
+
+async def test_a_file_not_downloaded_yet_is_not_found_and_not_reviewed(
+    harness: BotHarness,
+) -> None:
+    await at_licence_step(harness, EN_USER)
+    await harness.feed(document(harness, EN_USER, "queued.pdf", 10, "q1"))  # still queued
+    file = harness.db.execute("SELECT id FROM documents").fetchone()[0]
+    chat = EN_USER["id"]
+    async with client_for(harness) as (client, _console):
+        csrf = await signed_in(harness, client)
+        page = await client.get(f"/console/company/{chat}")
+        assert "queued.pdf" in page.text and "being downloaded from Telegram" in page.text
+        assert f"/documents/{file}" not in page.text  # no link, no review form yet
+        response = await client.get(f"/console/company/{chat}/documents/{file}")
+        assert response.status_code == 404
+        review = await client.post(
+            f"/console/company/{chat}/documents/{file}/review",
+            data={"csrf": csrf, "seq": seq_of(harness, chat), "verdict": "approved"},
+        )
+    assert "review-not-stored" in review.headers["location"]
