@@ -4,8 +4,11 @@ served by uvicorn on 127.0.0.1, over a real bot Application (offline Bot API).
 As a person would: sign in with the link from /console, see the board, filter "audit overdue",
 open a company, move it a step, and see the move in the company's chat; record an audit's
 rejection with its reason (refused without a session or operator rights); a page without a
-session is refused; a forged or expired Mini App sign-in is refused; a company named
-``<script>`` shows as text. (The README's pictures: scripts/console_screenshots.py.)
+session is refused; a company's document downloaded (refused without a session), its
+``<img onerror>`` name shown as text, sent back for a revision with a note that reaches the
+chat, approved, and found by the board's document filters; a forged or expired Mini App
+sign-in is refused; a company named ``<script>`` shows as text. (The README's pictures:
+scripts/console_screenshots.py.)
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from bot.storage.events import events_of
 from bot.web.routes import console_routes
 from bot.web.webhook import webhook_app
 from tests.helpers.console import TO_AUDIT, sign_in_link, sign_init_data, walk
-from tests.helpers.documents import document
+from tests.helpers.documents import document, stored_licence
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 
 CHROMIUM = os.environ.get("TPBOT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -277,3 +280,78 @@ async def test_recording_a_rejection_is_refused_without_a_session_or_for_a_non_o
     assert "Please sign in first" in await page.inner_text("body")
     assert harness.state(EN_USER["id"]) == "op_audit"
     assert not [c for c in harness.api.take() if c.method == "sendMessage"]
+
+
+async def test_a_document_downloads_with_a_session_and_its_name_is_text(
+    harness: BotHarness, served: str, browser: Browser
+) -> None:
+    evil = "<img src=x onerror=alert(1)>.pdf"
+    file = await stored_licence(harness, EN_USER, evil, "xss", b"%PDF-1.4 licence")
+    url = f"{served}/console/company/1001/documents/{file}"
+    anonymous = await browser.new_context()
+    refused = await anonymous.request.get(url)
+    assert refused.status == 401 and b"licence" not in await refused.body()
+    page = await signed_in_page(harness, browser, served)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    await page.goto(f"{served}/console/company/1001")
+    assert await page.inner_text("#documents .doc-name") == evil
+    assert await page.locator("#documents img").count() == 0
+    assert "Received, to review" in await page.inner_text("#documents .doc-state")
+    async with page.expect_download() as downloading:
+        await page.click("#documents a.doc-download")
+    download = await downloading.value
+    saved = await download.path()
+    assert Path(saved).read_bytes() == b"%PDF-1.4 licence"
+    assert download.suggested_filename.endswith(".pdf") and "/" not in download.suggested_filename
+    assert dialogs == [] and page.url == f"{served}/console/company/1001"  # never inline
+
+
+async def test_needs_revision_reaches_the_chat_reopens_and_approve_closes(
+    harness: BotHarness, served: str, browser: Browser
+) -> None:
+    file = await stored_licence(harness, ZH_USER, "执照.pdf", "rev1", b"%PDF-1.4 v1")
+    await stored_licence(harness, EN_USER, "licence.pdf", "rev0", b"%PDF-1.4 en")
+    page = await signed_in_page(harness, browser, served)
+    await page.select_option("#documents-filter", "review")
+    await page.click("#apply")
+    await page.wait_for_url("**documents=review**")
+    assert sorted(await page.locator("a.company").all_inner_texts()) == ["Alice", "王伟"]
+    await page.goto(f"{served}/console/company/{ZH_USER['id']}")
+    await page.fill("#documents input[name=note]", "Scan is blurred, <b>resend</b>")
+    harness.api.take()
+    await page.click("#documents .doc-revise")
+    await page.wait_for_selector("#notice")
+    assert "sent back for a revision" in await page.inner_text("#notice")
+    assert "Needs revision" in await page.inner_text("#documents .doc-state")
+    assert "Scan is blurred, <b>resend</b>" in await page.inner_text("#timeline")
+    told = [c for c in harness.api.take() if c.method == "sendMessage"]
+    assert [c.chat_id for c in told] == [ZH_USER["id"]]
+    assert "您的营业执照（“执照.pdf”）需要修改" in told[0].text
+    assert "<blockquote>Scan is blurred, &lt;b&gt;resend&lt;/b&gt;</blockquote>" in told[0].text
+    listing = await harness.command(ZH_USER, "/documents")
+    assert any("需要修改，请发送新版本" in (c.text or "") for c in listing)
+    text = "\n".join(c.text or "" for c in listing)
+    assert "备注：Scan is blurred, &lt;b&gt;resend&lt;/b&gt;\n已收到 0 份文件，共 1 份" in text
+    last = events_of(harness.db, ZH_USER["id"])[-1]
+    assert last.kind == "document-review" and last.user_id == 900
+
+    await page.goto(f"{served}/console/?documents=revision")
+    assert await page.locator("a.company").all_inner_texts() == ["王伟"]
+
+    harness.api.stored_files["id-rev2"] = b"%PDF-1.4 v2"
+    replies = await harness.feed(document(harness, ZH_USER, "执照2.pdf", 11, "rev2"))
+    assert any("执照2.pdf" in (c.text or "") for c in replies)
+    assert await downloads_of(harness.application).run_once() == 1
+    await page.goto(f"{served}/console/company/{ZH_USER['id']}")
+    assert "执照2.pdf" in await page.inner_text("#documents .doc-name")
+    await page.click("#documents .doc-approve")
+    await page.wait_for_selector("#notice")
+    assert "The file is approved." in await page.inner_text("#notice")
+    assert "Approved" in await page.inner_text("#documents .doc-state")
+    states = harness.db.execute(
+        "SELECT id, review_state FROM documents WHERE chat_id = ?", [ZH_USER["id"]]
+    )
+    assert dict(states.fetchall())[file] == "needs_revision"
+    await page.goto(f"{served}/console/?documents=revision")
+    assert await page.locator("a.company").count() == 0

@@ -65,6 +65,7 @@ def _counted_by_scan(where: ChatQuery) -> bool:
         or where.at_step_before is not None
         or where.audit_due_before is not None
         or where.waiting
+        or where.review_state is not None
         or bool(where.search)
         or where.updated_before is not None
         or where.unfinished
@@ -97,7 +98,7 @@ def _recent_page(
         or (where.updated_before is not None)
     ):
         return None  # such chats have not moved lately: the log's newest entries seldom help
-    if where.waiting or where.search:
+    if where.waiting or where.search or where.review_state is not None:
         return None
     newest = db.execute("SELECT MAX(id) FROM events").fetchone()[0]
     if not newest:

@@ -21,6 +21,12 @@ _WAITING = (
     "AND m.direction IN ('in', 'out') ORDER BY m.id DESC LIMIT 1) = 'in'"
 )
 _WAITING_CHATS = f"SELECT t.chat_id FROM tickets t WHERE t.status = 'open' AND {_WAITING}"
+# Chats whose latest file of some document is in a review state (index documents_review).
+_REVIEW_CHATS = (
+    "SELECT d.chat_id FROM documents d WHERE d.review_state = ? AND d.fetch_state != 'failed' "
+    "AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.chat_id = d.chat_id AND n.step = d.step "
+    "AND n.document_id = d.document_id AND n.id > d.id AND n.fetch_state != 'failed')"
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class ChatQuery:
     at_step_before: str | None = None  # came to its step before (UTC ISO), unfinished: stuck
     audit_due_before: str | None = None  # at an audit whose expected date is before (ISO date)
     waiting: bool = False  # an open ticket whose last message is the user's
+    review_state: str | None = None  # a document's latest file is in this review state
     search: str | None = None  # in the name
     search_id: int | None = None  # or this chat id (the search text, if it is one)
     exclude: int | None = None  # not this chat (the support group)
@@ -73,6 +80,9 @@ def conditions(query: ChatQuery) -> tuple[list[str], list[Any]]:
         params.append(query.audit_due_before)
     if query.waiting:
         clauses.append(f"c.id IN ({_WAITING_CHATS})")
+    if query.review_state is not None:
+        clauses.append(f"c.id IN ({_REVIEW_CHATS})")
+        params.append(query.review_state)
     if query.search:
         text = query.search.strip()
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -58,6 +58,18 @@ def m001_documents(db: Database) -> None:
     )
 
 
+@evidence()
+def m002_documents_review(db: Database) -> None:
+    # The board's "documents to review" / "needs revision" start from the few files in that
+    # state (not a probe per chat), and check that each is its document's latest file; both
+    # indexes cover what they are asked, so no row of the table is read.
+    db.execute(
+        "CREATE INDEX documents_review "
+        "ON documents (review_state, chat_id, step, document_id, fetch_state)"
+    )
+    db.execute("CREATE INDEX documents_slot ON documents (chat_id, step, document_id, fetch_state)")
+
+
 class DocumentRow(NamedTuple):
     id: int
     chat_id: int
@@ -190,6 +202,16 @@ def retry_later(db: Database, row_id: int, at: str, error: str) -> None:
         "WHERE document = ?",
         [at, error, row_id],
     )
+
+
+def superseded(db: Database, row: DocumentRow) -> bool:
+    """Whether a newer file (not failed) came for the same document of the same chat."""
+    found = db.execute(
+        "SELECT 1 FROM documents WHERE chat_id = ? AND step = ? AND document_id = ? "
+        "AND id > ? AND fetch_state != 'failed' LIMIT 1",
+        [row.chat_id, row.step, row.document_id, row.id],
+    ).fetchone()
+    return found is not None
 
 
 def set_review(

@@ -12,6 +12,8 @@ no detail) and never has to guess:
   :class:`ChatMigrated` ``{"from": id}`` (the group became a supergroup)
 - ``operator-move``: :class:`OperatorMove` ``{"reason", "override", "submitted"?, "due"?}``
 - ``operator-message``: :class:`OperatorMessage` ``{"text": ...}``
+- ``document-review``: :class:`DocumentReview` ``{"file", "document", "name", "state", "note"}``
+  (an operator approved a file, or sent it back for a revision with the note)
 """
 
 from __future__ import annotations
@@ -94,6 +96,24 @@ class OperatorMessage:
         return {"text": self.text}
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentReview:
+    file: int  # the documents row
+    document: str  # the flow's document id
+    name: str
+    state: str  # approved / needs_revision
+    note: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "document": self.document,
+            "name": self.name,
+            "state": self.state,
+            "note": self.note,
+        }
+
+
 EventDetail = (
     AuditDates
     | AuditRejection
@@ -102,6 +122,7 @@ EventDetail = (
     | ChatMigrated
     | OperatorMove
     | OperatorMessage
+    | DocumentReview
 )
 
 
@@ -140,4 +161,14 @@ def decode(kind: str, text: str | None) -> EventDetail | None:
         return OperatorMove(str(data["reason"]), bool(data["override"]), _audit(data))
     if kind == "operator-message":
         return OperatorMessage(str(json.loads(text)["text"]))
+    if kind == "document-review":
+        data = json.loads(text)
+        note = data.get("note")
+        return DocumentReview(
+            int(data["file"]),
+            str(data["document"]),
+            str(data["name"]),
+            str(data["state"]),
+            None if note is None else str(note),
+        )
     return None

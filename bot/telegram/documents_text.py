@@ -92,6 +92,15 @@ class DocumentTexts:
         names = ", ".join(self.title(lang, d) for d in missing)
         return escape(self.t(lang, "doc-still-owed", missing=names, count=len(missing)))
 
+    def revision_notice(
+        self, lang: str, document: DocumentSpec | None, name: str, note: str
+    ) -> str:
+        """An operator sent a file back: what to change, the note framed as a quote."""
+        title = self.title(lang, document) if document is not None else name
+        head = escape(self.t(lang, "doc-revision-notice", document=title, name=name))
+        tail = escape(self.t(lang, "doc-revision-send"))
+        return f"{head}\n<blockquote>{escape(note)}</blockquote>\n{tail}"
+
     def listing(self, lang: str, states: dict[str, list[DocumentState]]) -> str:
         """/documents: by step, each document sent (with its review state) or missing."""
         if not states:
@@ -104,7 +113,19 @@ class DocumentTexts:
             for state in documents:
                 title = escape(self.title(lang, state.spec))
                 row = state.latest
-                if row is None:  # (a file sent back for a revision is listed, with its state)
+                revision = state.revision
+                if revision is not None:
+                    lines.append(
+                        self.t(
+                            lang,
+                            "doc-list-revision",
+                            document=title,
+                            name=escape(revision.name),
+                            note=escape(revision.note or ""),
+                        )
+                    )
+                    continue
+                if row is None or not state.received:
                     required = "yes" if state.spec.required else "no"
                     lines.append(
                         self.t(lang, "doc-list-missing", document=title, required=required)

@@ -24,6 +24,7 @@ from bot.services.console.console_auth import Session, SignIn
 from bot.services.console.corrections import Corrections
 from bot.services.console.portfolio import Portfolio
 from bot.services.console.readers import ReadPool
+from bot.services.evidence.review import ReviewRefused
 from bot.services.flow.moves import MoveRefused
 from bot.services.flow.rejections import RejectionRefused
 from bot.services.i18n import LANGUAGES, language_from_code
@@ -52,6 +53,10 @@ COMPANY_NOTICES = {
         "muted",
         "unmuted",
         "unchanged",
+        "review-approved",
+        "review-revision",
+        "review-revision-unsent",
+        *(f"review-{refused.value}" for refused in ReviewRefused),
     )
 }
 BROADCAST_NOTICES = {

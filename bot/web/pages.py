@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 from bot.callbacks import parse_chat_id, parse_number
 from bot.services.broadcasts.audience import describe_audience
 from bot.services.console.csv_cells import csv_writer
-from bot.services.console.portfolio import SORTS, BoardFilter
+from bot.services.console.portfolio import DOCUMENT_FILTERS, SORTS, BoardFilter
 from bot.services.console.readers import ReadStream
 from bot.services.funnel.funnel import Funnel, funnel_model
 from bot.services.i18n import LANGUAGES
@@ -35,6 +35,7 @@ from bot.web.console import (
     notice_of,
     operators_only,
 )
+from bot.web.documents import documents_of
 from bot.web.funnel_svg import funnel_svg
 
 FUNNEL_FRESH = dt.timedelta(minutes=2)
@@ -54,6 +55,7 @@ def board_filter(query: Any, console: Console) -> BoardFilter:
     step = query.get("step")
     language = query.get("language")
     sort = query.get("sort", "activity")
+    documents = query.get("documents")
     return BoardFilter(
         stage=stage if any(s.id == stage for s in spec.stages) else None,
         step=step if step in spec.steps else None,
@@ -61,6 +63,7 @@ def board_filter(query: Any, console: Console) -> BoardFilter:
         stuck_days=number("stuck", 1, 3650),
         overdue=query.get("overdue") == "1",
         waiting=query.get("waiting") == "1",
+        documents=documents if documents in DOCUMENT_FILTERS else None,
         search=query.get("q", "")[:100],
         sort=sort if sort in SORTS else "activity",
         descending=query.get("order", "desc") != "asc",
@@ -94,6 +97,7 @@ def query_of(wanted: BoardFilter, **changes: Any) -> str:
         "stuck": wanted.stuck_days,
         "overdue": "1" if wanted.overdue else None,
         "waiting": "1" if wanted.waiting else None,
+        "documents": wanted.documents,
         "q": wanted.search or None,
         "sort": wanted.sort,
         "order": "desc" if wanted.descending else "asc",
@@ -155,10 +159,12 @@ def page_routes(console: Console) -> list[Route]:
 
     async def company(request: Request, operator: Operator) -> Response:
         chat_id = parse_chat_id(request.path_params["chat_id"])
-        found = (
-            await console.readers.run(lambda p: p.company_page(chat_id))
+        found, documents = (
+            await console.readers.run(
+                lambda p: (p.company_page(chat_id), documents_of(console, p, chat_id))
+            )
             if chat_id is not None
-            else None
+            else (None, {})
         )
         if found is None:
             return console.page("error.html", operator, status=404, reason="console-no-company")
@@ -171,6 +177,7 @@ def page_routes(console: Console) -> list[Route]:
             rule_targets=console.corrections.by_the_rules(found.progress),
             notice=notice_of(request, COMPANY_NOTICES),
             support=services.tickets.configured,
+            documents=documents,
         )
 
     idle_days = services.settings.idle_days

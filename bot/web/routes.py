@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute, Route
 from bot.web.actions import action_routes
 from bot.web.compose import compose_routes
 from bot.web.console import Console
+from bot.web.documents import document_routes
 from bot.web.evidence_pack import evidence_routes
 from bot.web.pages import page_routes
 from bot.web.signin import signin_routes
@@ -24,5 +25,6 @@ def console_routes(console: Console) -> list[BaseRoute]:
         *page_routes(console),
         *evidence_routes(console),
         *action_routes(console),
+        *document_routes(console),
         *compose_routes(console),
     ]

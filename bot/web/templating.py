@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from bot.services.calendar.workdays import CALENDAR_ZONE
-from bot.services.i18n import Catalog, babel_locale
+from bot.services.i18n import Catalog, babel_locale, format_size
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -52,6 +52,7 @@ def make_environment(catalog: Catalog) -> Environment:
     env.filters["when"] = when
     env.filters["day"] = day
     env.filters["number"] = number
+    env.filters["size"] = lambda value, lang: "–" if value is None else format_size(value, lang)
     env.filters["telegram_html"] = lambda text: Markup(telegram_html(text))
     return env
 

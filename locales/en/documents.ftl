@@ -23,6 +23,7 @@ doc-still-owed = 📎 Still to send: { $missing }. Send { $count ->
 doc-fetch-failed = ⚠️ I could not fetch “{ $name }” from Telegram. Please send it again.
 doc-list-title = 📎 Your documents
 doc-list-received = ✅ { $document }: “{ $name }” ({ $size }, { $date }), { $state }
+doc-list-revision = 🔁 { $document }: “{ $name }” needs a revision; please send a new version. Note: { $note }
 doc-list-missing = ⬜ { $document }: missing{ $required ->
         [yes] {""}
        *[no] {" "}(optional)
@@ -31,6 +32,8 @@ doc-list-none = This guide asks for no documents.
 doc-state-received = received, not reviewed yet
 doc-state-approved = approved
 doc-state-needs_revision = needs a revision
+doc-revision-notice = 📝 { $document } (your file “{ $name }”) needs a revision. Our team's note:
+doc-revision-send = Please send the corrected file in this chat; until then it counts as missing.
 doc-reminder = 📎 Still missing: { $documents }. Send { $count ->
         [one] it
        *[other] them

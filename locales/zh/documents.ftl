@@ -17,6 +17,7 @@ doc-still-owed = 📎 仍待发送（{ $count } 份）：{ $missing }。准备�
 doc-fetch-failed = ⚠️ 无法从 Telegram 获取“{ $name }”，请重新发送。
 doc-list-title = 📎 您的文件
 doc-list-received = ✅ { $document }：“{ $name }”（{ $size }，{ $date }），{ $state }
+doc-list-revision = 🔁 { $document }：“{ $name }”需要修改，请发送新版本。备注：{ $note }
 doc-list-missing = ⬜ { $document }：缺少{ $required ->
         [yes] {""}
        *[no] （可选）
@@ -25,6 +26,8 @@ doc-list-none = 本指南不需要任何文件。
 doc-state-received = 已收到，尚未审核
 doc-state-approved = 已通过
 doc-state-needs_revision = 需要修改
+doc-revision-notice = 📝 您的{ $document }（“{ $name }”）需要修改。我们团队的意见如下：
+doc-revision-send = 请在此对话中发送修改后的文件；在此之前，该文件视为缺少。
 doc-reminder = 📎 仍缺少：{ $documents }。请在此对话中以文件或照片发送{ $count ->
         [one] 该文件
        *[other] 这些文件

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.jobs import downloads_of
 from tests.helpers.harness import BotHarness
 
 PDF = "application/pdf"
@@ -48,3 +49,17 @@ async def at_licence_step(
     await harness.command(user, "/start", chat)
     for answer in ["begin", "yes", "yes"]:
         await harness.answer(user, answer, chat)
+
+
+async def stored_licence(
+    harness: BotHarness, user: dict[str, Any], name: str, unique: str, data: bytes
+) -> int:
+    """The chat at the licence step with ``name`` sent and downloaded; the file's row id."""
+    await at_licence_step(harness, user)
+    harness.api.stored_files[f"id-{unique}"] = data
+    await harness.feed(document(harness, user, name, len(data), unique))
+    assert await downloads_of(harness.application).run_once() == 1
+    row = harness.db.execute(
+        "SELECT id FROM documents WHERE file_unique_id = ?", [unique]
+    ).fetchone()
+    return int(row[0])

@@ -33,6 +33,7 @@ from bot.storage.event_details import EventDetail
 PER_PAGE = 50
 CSV_CHUNK = 64 * 1024  # characters of CSV handed over at a time
 SORTS = tuple(store.SORT_COLUMNS)
+DOCUMENT_FILTERS = {"review": "received", "revision": "needs_revision"}  # → review state
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class BoardFilter:
     stuck_days: int | None = None  # at the same step for at least this many working days
     overdue: bool = False
     waiting: bool = False
+    documents: str | None = None  # "review": a file to review; "revision": one sent back
     search: str = ""
     sort: str = "activity"
     descending: bool = True
@@ -142,6 +144,7 @@ class Portfolio:
             at_step_before=at_step_before,
             audit_due_before=self.today().isoformat() if wanted.overdue else None,
             waiting=wanted.waiting,
+            review_state=DOCUMENT_FILTERS.get(wanted.documents or ""),
             search=wanted.search or None,
             search_id=parse_chat_id(wanted.search.strip()),
             exclude=self.support_chat_id,

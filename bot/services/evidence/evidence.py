@@ -19,7 +19,11 @@ from sqlite_utils import Database
 from bot.services.flow.documents_spec import DocumentSpec
 from bot.services.flow.flow_spec import FlowSpec
 from bot.storage import documents as store
-from bot.storage.documents import FAILED, NEEDS_REVISION, REVIEW_STATES, NewDocument
+from bot.storage.documents import APPROVED as APPROVED
+from bot.storage.documents import FAILED, REVIEW_STATES, NewDocument
+from bot.storage.documents import NEEDS_REVISION as NEEDS_REVISION
+from bot.storage.documents import RECEIVED as RECEIVED
+from bot.storage.documents import STORED as STORED
 from bot.storage.documents import DocumentRow as DocumentRow
 from bot.storage.sql import transaction
 
@@ -60,13 +64,21 @@ class DocumentState:
 
     @property
     def received(self) -> bool:
-        """A file is here that counts: not refused by Telegram, not sent back for a revision."""
+        """Here and usable: a file an operator sent back for a revision is owed again."""
         latest = self.latest
         return (
             latest is not None
             and latest.fetch_state != FAILED
-            and (latest.review_state != NEEDS_REVISION)
+            and latest.review_state != NEEDS_REVISION
         )
+
+    @property
+    def revision(self) -> DocumentRow | None:
+        """The file sent back for a revision (with the operator's note), if it is."""
+        latest = self.latest
+        if latest is not None and latest.review_state == NEEDS_REVISION:
+            return latest
+        return None
 
 
 class EvidenceService:
@@ -194,6 +206,12 @@ class EvidenceService:
         for step in dict.fromkeys(path):
             missing += self.missing_required(chat_id, step)
         return missing
+
+    def document(self, row_id: int) -> DocumentRow | None:
+        return store.get_document(self.db, row_id)
+
+    def superseded(self, row: DocumentRow) -> bool:
+        return store.superseded(self.db, row)
 
     def album(self, chat_id: int, media_group_id: str) -> list[DocumentRow]:
         return store.of_album(self.db, chat_id, media_group_id)
