@@ -44,7 +44,10 @@ async def test_the_nickname_mismatch_sends_the_contract_back(harness: BotHarness
     )
     listing = plain(texts(await harness.command(EN_USER, "/documents")))
     assert "Shop contract: “contract.pdf”" in listing
-    assert "needs a revision\n0 of 1 document received" in listing  # the contract's step
+    assert (  # the contract's step: the file sent back, with the reason as its note
+        "needs a revision; please send a new version. Note: 🏷️ Shop nickname does not match"
+        " the contract\n0 of 1 document received"
+    ) in listing
     # it is owed again: the step does not lead on until a new contract comes
     assert [
         d.id for d in harness.services.evidence.missing_required(EN_USER["id"], "op_nickname")
