@@ -20,8 +20,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine
-from types import TracebackType
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from telegram._utils.types import JSONDict
@@ -38,8 +37,8 @@ FORGET_AFTER = 4_096  # limiters kept before the idle ones are dropped
 class WindowLimiter:
     """At most ``max_rate`` calls in any ``time_period`` seconds; waiters go in turn.
 
-    An async context manager, as ``aiolimiter.AsyncLimiter``; unlike that leaky bucket, a
-    full window never lets a second burst through. A call counts from when it ends (until
+    ``async with limiter.call():`` as with ``aiolimiter.AsyncLimiter``; unlike that leaky
+    bucket, a full window never lets a second burst through. A call counts from when it ends (until
     then it holds its place), since Telegram receives it somewhere in between: so no two
     calls ``max_rate`` apart reach Telegram less than ``time_period`` apart.
     """
@@ -65,38 +64,20 @@ class WindowLimiter:
             return float("-inf")
         return sorted(ended for (ended,) in self._calls)[over - 1] + self.time_period
 
-    def call(self) -> _WindowCall:
-        """``async with limiter.call():`` around one call."""
-        return _WindowCall(self)
-
-    async def _start(self) -> list[float]:
+    @contextlib.asynccontextmanager
+    async def call(self) -> AsyncIterator[None]:
+        """``async with limiter.call():`` around one call: waits for room, and counts the
+        call from when it ends."""
         async with self._turn:
             while (wait := self._free_at() - time.monotonic()) > 0:
                 # a call still running holds its place: look again shortly
                 await asyncio.sleep(min(wait, self.time_period / 50))
             call = [float("inf")]
             self._calls.append(call)
-            return call
-
-
-class _WindowCall:
-    __slots__ = ("_call", "_limiter")
-
-    def __init__(self, limiter: WindowLimiter) -> None:
-        self._limiter = limiter
-        self._call: list[float] | None = None
-
-    async def __aenter__(self) -> None:
-        self._call = await self._limiter._start()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._call is not None:
-            self._call[0] = time.monotonic()
+        try:
+            yield
+        finally:
+            call[0] = time.monotonic()
 
 
 class Windows:
