@@ -55,6 +55,17 @@ def _token(raw: str) -> str | None:
     return raw if _TOKEN.fullmatch(raw) else None
 
 
+def _seq_step_token(data: str, prefix: str) -> tuple[int, str, str] | None:
+    """``prefix|seq|step|token``: a button made for one step at one change counter."""
+    fields = _fields(data, prefix, 4)
+    if fields is None:
+        return None
+    seq, step, token = parse_number(fields[0]), _token(fields[1]), _token(fields[2])
+    if seq is None or step is None or token is None:
+        return None
+    return seq, step, token
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerButton:
     PREFIX = "a"
@@ -69,13 +80,8 @@ class AnswerButton:
 
     @classmethod
     def parse(cls, data: str) -> AnswerButton | None:
-        fields = _fields(data, cls.PREFIX, 4)
-        if fields is None:
-            return None
-        seq, step, answer = parse_number(fields[0]), _token(fields[1]), _token(fields[2])
-        if seq is None or step is None or answer is None:
-            return None
-        return cls(seq, step, answer)
+        parsed = _seq_step_token(data, cls.PREFIX)
+        return cls(*parsed) if parsed is not None else None
 
     @staticmethod
     def widest(step: str, answer: str) -> str:
@@ -97,13 +103,8 @@ class RejectionButton:
 
     @classmethod
     def parse(cls, data: str) -> RejectionButton | None:
-        fields = _fields(data, cls.PREFIX, 4)
-        if fields is None:
-            return None
-        seq, step, reason = parse_number(fields[0]), _token(fields[1]), _token(fields[2])
-        if seq is None or step is None or reason is None:
-            return None
-        return cls(seq, step, reason)
+        parsed = _seq_step_token(data, cls.PREFIX)
+        return cls(*parsed) if parsed is not None else None
 
 
 @dataclass(frozen=True, slots=True)
