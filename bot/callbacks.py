@@ -11,6 +11,8 @@ the handler answers it with the "unknown button" notice; nothing malformed reach
   of the flow's);
 * ``r|<seq>|yes|no``: confirm or cancel /reset;  ``l|<lang>``: choose a language;
 * ``tk|ask`` / ``tk|done``: ask an operator / stop relaying;
+* ``tt|<ticket>``: take a ticket (its card's button);  ``rt|<ticket>|<closing>|<1-5>``: the
+  user's rating of a closed ticket (``closing``: its opened count when it closed);
 * ``bcx|<id>``: cancel a broadcast;  ``bc|<draft>|<action>[|<value>]``: compose one.
 """
 
@@ -166,6 +168,46 @@ class TicketButton:
 
 ASK_BUTTON = TicketButton("ask").encode()
 DONE_BUTTON = TicketButton("done").encode()
+
+
+@dataclass(frozen=True, slots=True)
+class TakeButton:
+    PREFIX = "tt"
+    PATTERN = r"^tt\|"
+
+    ticket_id: int
+
+    def encode(self) -> str:
+        return f"tt|{self.ticket_id}"
+
+    @classmethod
+    def parse(cls, data: str) -> TakeButton | None:
+        fields = _fields(data, cls.PREFIX, 2)
+        number = parse_number(fields[0]) if fields is not None else None
+        return cls(number) if number is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class RateButton:
+    PREFIX = "rt"
+    PATTERN = r"^rt\|"
+
+    ticket_id: int
+    closing: int
+    rating: int
+
+    def encode(self) -> str:
+        return f"rt|{self.ticket_id}|{self.closing}|{self.rating}"
+
+    @classmethod
+    def parse(cls, data: str) -> RateButton | None:
+        fields = _fields(data, cls.PREFIX, 4)
+        if fields is None:
+            return None
+        numbers = [parse_number(field) for field in fields]
+        if any(number is None for number in numbers) or not 1 <= (numbers[2] or 0) <= 5:
+            return None
+        return cls(*(int(number or 0) for number in numbers))
 
 
 @dataclass(frozen=True, slots=True)

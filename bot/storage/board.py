@@ -71,6 +71,8 @@ def _counted_by_scan(where: ChatQuery) -> bool:
         or where.unfinished
         or where.active is not None
         or where.muted is not None
+        or where.held_by is not None
+        or where.unassigned_waiting
     )
 
 
@@ -100,6 +102,8 @@ def _recent_page(
         return None  # such chats have not moved lately: the log's newest entries seldom help
     if where.waiting or where.search or where.review_state is not None:
         return None
+    if where.held_by is not None or where.unassigned_waiting:
+        return None  # a few chats, found by the tickets' index: the scan's IN list is quick
     newest = db.execute("SELECT MAX(id) FROM events").fetchone()[0]
     if not newest:
         return None

@@ -21,6 +21,12 @@ _WAITING = (
     "AND m.direction IN ('in', 'out') ORDER BY m.id DESC LIMIT 1) = 'in'"
 )
 _WAITING_CHATS = f"SELECT t.chat_id FROM tickets t WHERE t.status = 'open' AND {_WAITING}"
+# Open tickets taken by an operator / taken by nobody and waiting (index tickets_assignee).
+_HELD_CHATS = "SELECT t.chat_id FROM tickets t WHERE t.assignee_id = ? AND t.status = 'open'"
+_UNASSIGNED_WAITING_CHATS = (
+    f"SELECT t.chat_id FROM tickets t WHERE t.assignee_id IS NULL AND t.status = 'open' "
+    f"AND {_WAITING}"
+)
 # Chats whose latest file of some document is in a review state (index documents_review).
 _REVIEW_CHATS = (
     "SELECT d.chat_id FROM documents d WHERE d.review_state = ? AND d.fetch_state != 'failed' "
@@ -46,6 +52,8 @@ class ChatQuery:
     exclude: int | None = None  # not this chat (the support group)
     active: bool | None = None  # True: has not blocked / removed the bot; False: has
     muted: bool | None = None  # True: muted the bot's messages; False: has not
+    held_by: int | None = None  # an open ticket taken by this operator
+    unassigned_waiting: bool = False  # an open ticket taken by nobody, waiting for us
 
 
 def conditions(query: ChatQuery) -> tuple[list[str], list[Any]]:
@@ -80,6 +88,11 @@ def conditions(query: ChatQuery) -> tuple[list[str], list[Any]]:
         params.append(query.audit_due_before)
     if query.waiting:
         clauses.append(f"c.id IN ({_WAITING_CHATS})")
+    if query.held_by is not None:
+        clauses.append(f"c.id IN ({_HELD_CHATS})")
+        params.append(query.held_by)
+    if query.unassigned_waiting:
+        clauses.append(f"c.id IN ({_UNASSIGNED_WAITING_CHATS})")
     if query.review_state is not None:
         clauses.append(f"c.id IN ({_REVIEW_CHATS})")
         params.append(query.review_state)
@@ -124,13 +137,15 @@ class CompanyRow(NamedTuple):
     ticket_id: int | None
     ticket_status: str | None
     waiting: int
+    holder_id: int | None = None  # who took the ticket
+    holder_name: str | None = None
 
 
 _CHAT_COLUMNS = CompanyRow._fields[: CompanyRow._fields.index("muted")]
 SELECT_COMPANIES = (
     f"SELECT {', '.join(f'c.{name}' for name in _CHAT_COLUMNS)}, "
     "m.chat_id IS NOT NULL, t.id, t.status, "
-    f"COALESCE(t.status = 'open' AND {_WAITING}, 0) "
+    f"COALESCE(t.status = 'open' AND {_WAITING}, 0), t.assignee_id, t.assignee_name "
     "FROM chats c LEFT JOIN muted_chats m ON m.chat_id = c.id "
     "LEFT JOIN tickets t ON t.chat_id = c.id"
 )

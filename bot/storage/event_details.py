@@ -14,6 +14,10 @@ no detail) and never has to guess:
 - ``operator-message``: :class:`OperatorMessage` ``{"text": ...}``
 - ``document-review``: :class:`DocumentReview` ``{"file", "document", "name", "state", "note"}``
   (an operator approved a file, or sent it back for a revision with the note)
+- ``ticket-take``: :class:`TicketTaken` ``{"ticket", "name", "previous"}`` (an operator took
+  the chat's ticket; ``previous``: the operator it was taken over from, if any)
+- ``ticket-rating``: :class:`TicketRated` ``{"ticket", "rating", "operator"}`` (the user
+  rated the closed ticket; ``operator``: who held it)
 """
 
 from __future__ import annotations
@@ -114,6 +118,26 @@ class DocumentReview:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class TicketTaken:
+    ticket: int
+    name: str  # the operator's name as Telegram gave it
+    previous: int | None = None  # taken over from this operator
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ticket": self.ticket, "name": self.name, "previous": self.previous}
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRated:
+    ticket: int
+    rating: int  # 1 to 5
+    operator: int | None = None  # who held the ticket when it closed
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ticket": self.ticket, "rating": self.rating, "operator": self.operator}
+
+
 EventDetail = (
     AuditDates
     | AuditRejection
@@ -123,6 +147,8 @@ EventDetail = (
     | OperatorMove
     | OperatorMessage
     | DocumentReview
+    | TicketTaken
+    | TicketRated
 )
 
 
@@ -170,5 +196,17 @@ def decode(kind: str, text: str | None) -> EventDetail | None:
             str(data["name"]),
             str(data["state"]),
             None if note is None else str(note),
+        )
+    if kind == "ticket-take":
+        data = json.loads(text)
+        previous = data.get("previous")
+        return TicketTaken(
+            int(data["ticket"]), str(data["name"]), None if previous is None else int(previous)
+        )
+    if kind == "ticket-rating":
+        data = json.loads(text)
+        operator = data.get("operator")
+        return TicketRated(
+            int(data["ticket"]), int(data["rating"]), None if operator is None else int(operator)
         )
     return None

@@ -245,6 +245,34 @@ def m001_tickets(db: Database) -> None:
     db.table("ticket_messages").create_index(["ticket_id", "user_message_id"])
 
 
+@tickets()
+def m002_assignee_and_rating(db: Database) -> None:
+    # Who took a ticket (the card and the topic name show it; the console's "mine" and
+    # "unassigned waiting" filters find them by the index), the card as posted (edited to say
+    # who took it), and the users' ratings: one per closing, with who held the ticket then.
+    db.table("tickets").add_column("assignee_id", int)
+    db.table("tickets").add_column("assignee_name", str)
+    db.table("tickets").add_column("assigned_at", str)
+    db.table("tickets").add_column("assigned_after", int)  # its latest ticket_messages id then
+    db.table("tickets").add_column("card_html", str)
+    db.execute("CREATE INDEX IF NOT EXISTS idx_tickets_assignee ON tickets (assignee_id, status)")
+    db.table("ticket_ratings").create(
+        {
+            "ticket_id": int,
+            "closing": int,  # the ticket's opened_count when it closed: one rating each
+            "chat_id": int,
+            "rating": int,  # 1 to 5
+            "operator_id": int,  # who held the ticket when it closed (None: nobody took it)
+            "operator_name": str,
+            "user_id": int,  # who tapped
+            "rated_at": str,
+        },
+        pk=("ticket_id", "closing"),
+        not_null={"rating", "rated_at"},
+        foreign_keys=[("ticket_id", "tickets", "id")],
+    )
+
+
 @console()
 def m001_sign_in(db: Database) -> None:
     # Only hashes of the secrets are kept: a copy of the database signs nobody in.

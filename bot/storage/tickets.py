@@ -39,6 +39,11 @@ class TicketRow(NamedTuple):
     created_at: str | None
     updated_at: str | None
     closed_at: str | None
+    assignee_id: int | None  # the operator who took it (kept when it closes and reopens)
+    assignee_name: str | None
+    assigned_at: str | None
+    assigned_after: int | None  # the ticket's latest relayed message (its id) when taken
+    card_html: str | None  # the latest card as posted, before the line saying who took it
 
 
 _COLUMNS = ", ".join(f"t.{name}" for name in TicketRow._fields)
@@ -82,6 +87,24 @@ def is_operator_copy(db: Database, ticket_id: int, user_message_id: int) -> bool
     return row is not None
 
 
+def last_relayed(db: Database, ticket_id: int) -> tuple[int, str] | None:
+    """The id and direction (``in`` / ``out``) of the ticket's latest relayed message."""
+    row = db.execute(
+        "SELECT id, direction FROM ticket_messages WHERE ticket_id = ? "
+        "AND direction IN ('in', 'out') ORDER BY id DESC LIMIT 1",
+        [ticket_id],
+    ).fetchone()
+    return (int(row[0]), str(row[1])) if row is not None else None
+
+
+def last_message_id(db: Database, ticket_id: int) -> int:
+    """The id of the latest message posted for the ticket (0: none)."""
+    row = db.execute(
+        "SELECT MAX(id) FROM ticket_messages WHERE ticket_id = ?", [ticket_id]
+    ).fetchone()
+    return int(row[0] or 0)
+
+
 @dataclass(frozen=True)
 class NewTicket:
     """A chat's first ``/ask``: its ticket opens, relaying, its card still to post."""
@@ -110,6 +133,11 @@ class TicketChanges(TypedDict, total=False):
     opened_count: int
     updated_at: str
     closed_at: str | None
+    assignee_id: int | None
+    assignee_name: str | None
+    assigned_at: str | None
+    assigned_after: int | None
+    card_html: str | None
 
 
 @dataclass(frozen=True)

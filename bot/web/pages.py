@@ -22,6 +22,7 @@ from bot.callbacks import parse_chat_id, parse_number
 from bot.services.broadcasts.audience import describe_audience
 from bot.services.console.csv_cells import csv_writer
 from bot.services.console.portfolio import DOCUMENT_FILTERS, SORTS, BoardFilter
+from bot.services.console.ratings import rating_summary
 from bot.services.console.readers import ReadStream
 from bot.services.funnel.funnel import Funnel, funnel_model
 from bot.services.i18n import LANGUAGES
@@ -43,8 +44,9 @@ FUNNEL_WAIT_SECONDS = 3.0
 STUCK_CHOICES = (3, 5, 10, 20)
 
 
-def board_filter(query: Any, console: Console) -> BoardFilter:
-    """The board's query string, every value checked (unknown values are ignored)."""
+def board_filter(query: Any, console: Console, operator_id: int | None = None) -> BoardFilter:
+    """The board's query string, every value checked (unknown values are ignored); "mine"
+    is the tickets ``operator_id`` (the signed-in operator) took."""
     spec = console.services.spec
 
     def number(name: str, low: int, high: int) -> int | None:
@@ -68,6 +70,8 @@ def board_filter(query: Any, console: Console) -> BoardFilter:
         sort=sort if sort in SORTS else "activity",
         descending=query.get("order", "desc") != "asc",
         page=number("page", 1, 10_000_000) or 1,
+        holder=operator_id if query.get("mine") == "1" else None,
+        unassigned=query.get("unassigned") == "1",
     )
 
 
@@ -102,6 +106,8 @@ def query_of(wanted: BoardFilter, **changes: Any) -> str:
         "sort": wanted.sort,
         "order": "desc" if wanted.descending else "asc",
         "page": wanted.page,
+        "mine": "1" if wanted.holder is not None else None,
+        "unassigned": "1" if wanted.unassigned else None,
     }
     values.update(changes)
     return urlencode({k: v for k, v in values.items() if v not in (None, "")})
@@ -117,7 +123,7 @@ def page_routes(console: Console) -> list[Route]:
         )
 
     async def board(request: Request, operator: Operator) -> Response:
-        wanted = board_filter(request.query_params, console)
+        wanted = board_filter(request.query_params, console, operator.user_id)
         page = await console.readers.run(lambda p: p.board(wanted))
         return console.page(
             "board.html",
@@ -146,7 +152,7 @@ def page_routes(console: Console) -> list[Route]:
             )
             response.headers["Retry-After"] = "10"
             return response
-        wanted = board_filter(request.query_params, console)
+        wanted = board_filter(request.query_params, console, operator.user_id)
         names = step_name(operator.lang)
         stream = console.exports.stream(lambda p: p.csv_chunks(wanted, names))
         console.exporting.add(operator.user_id)
@@ -205,10 +211,15 @@ def page_routes(console: Console) -> list[Route]:
 
     async def funnel(request: Request, operator: Operator) -> Response:
         data = await funnel_data()
+        ratings = await console.readers.run(lambda p: rating_summary(p.db))
         if data is None:  # still being computed: this page looks again in a few seconds
-            return console.page("funnel.html", operator, funnel=None, svg="", refresh=True)
+            return console.page(
+                "funnel.html", operator, funnel=None, svg="", refresh=True, ratings=ratings
+            )
         svg = funnel_svg(data, spec, catalog, operator.lang)
-        return console.page("funnel.html", operator, funnel=data, svg=svg, spec=spec)
+        return console.page(
+            "funnel.html", operator, funnel=data, svg=svg, spec=spec, ratings=ratings
+        )
 
     async def funnel_image(request: Request, operator: Operator) -> Response:
         data = await funnel_data()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.callbacks import TicketButton
-from bot.handlers.support import asking, desk
+from bot.callbacks import RateButton, TakeButton, TicketButton
+from bot.handlers.support import asking, desk, taking
 from bot.wiring import BotApplication
 
 
@@ -17,6 +17,9 @@ def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("ask", asking.ask))
     application.add_handler(CommandHandler("close", desk.close))
     application.add_handler(CallbackQueryHandler(asking.ask_button, pattern=TicketButton.PATTERN))
+    application.add_handler(CommandHandler("take", taking.take))
+    application.add_handler(CallbackQueryHandler(taking.take_button, pattern=TakeButton.PATTERN))
+    application.add_handler(CallbackQueryHandler(taking.rate_button, pattern=RateButton.PATTERN))
     if support_chat_id is None:
         return
     in_support = filters.Chat(support_chat_id)

@@ -32,7 +32,7 @@ from bot.services.desk.relay import Asker, RelayOutcome, RelayPlan
 from bot.services.desk.ticket import Ticket
 from bot.services.desk.tickets import TicketService
 from bot.services.flow.chat_progress import ChatProgress
-from bot.telegram.desk_card import desk_words
+from bot.telegram.desk_card import desk_words, mention_text
 from bot.telegram.render import Renderer
 from bot.wiring import BotContext
 
@@ -220,8 +220,10 @@ async def _carry_out(
             except TelegramError as exc:  # it was not closed, or we may not manage topics
                 log.info("ticket %s: topic not reopened: %r", plan.ticket.id, exc)
         if words.card is not None:
-            card = await bot.send_message(support, words.card, message_thread_id=thread_id)
-            posted.card_message_id = card.message_id
+            card = await bot.send_message(
+                support, words.card, message_thread_id=thread_id, reply_markup=words.card_keyboard
+            )
+            posted.card_message_id, posted.card_html = card.message_id, words.card_base
             reply_to = None if plan.forum else card.message_id
         under_card = (
             ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
@@ -249,7 +251,30 @@ async def _carry_out(
         )
         return posted, exc
     posted.message_id = relayed.message_id
+    await _mention_holder(context, plan, thread_id, relayed.message_id)
     return posted, None
+
+
+async def _mention_holder(
+    context: BotContext, plan: RelayPlan, thread_id: int | None, copy_id: int
+) -> None:
+    """Notify the operator who took the ticket: a short line with a mention by id, replying
+    to the copy (any kind of message: a caption would not do for text or a sticker). The
+    message itself is relayed already, whatever happens to this line."""
+    services = context.services
+    holder = services.tickets.assignments.mention(plan.ticket)
+    if holder is None:
+        return
+    lang = services.tickets.language_of(plan.ticket)
+    try:
+        await context.bot.send_message(
+            plan.support_chat_id,
+            mention_text(services.catalog, lang, holder, plan.ticket.id),
+            message_thread_id=thread_id,
+            reply_parameters=ReplyParameters(copy_id, allow_sending_without_reply=True),
+        )
+    except TelegramError as exc:
+        log.info("ticket %s: holder not mentioned: %r", plan.ticket.id, exc)
 
 
 # -- which messages go to the operators --------------------------------------------------

@@ -21,7 +21,7 @@ from bot.handlers.operators.access import is_support_operator, may_act_in_suppor
 from bot.handlers.replies import reply
 from bot.services.desk.relay import Topic
 from bot.services.desk.ticket import Ticket
-from bot.telegram.desk_card import topic_name
+from bot.telegram.desk_card import rating_keyboard, topic_name
 from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
@@ -159,8 +159,13 @@ async def _close_ticket(update: Update, context: BotContext, ticket: Ticket, lan
     name = escape(ticket.name or "?")
     done_id = "close-done"
     try:
+        closed = t(closing.language, "ticket-closed-user", number=str(ticket.id))
         await context.bot.send_message(
-            ticket.chat_id, t(closing.language, "ticket-closed-user", number=str(ticket.id))
+            ticket.chat_id,
+            f"{closed}\n\n{t(closing.language, 'ticket-rate-ask')}",
+            reply_markup=rating_keyboard(
+                context.services.catalog, closing.language, ticket.id, ticket.opened_count
+            ),
         )
     except Forbidden:
         await name_topic(context, tickets.set_blocked(ticket, True))

@@ -51,6 +51,8 @@ class BoardFilter:
     sort: str = "activity"
     descending: bool = True
     page: int = 1
+    holder: int | None = None  # "mine": open tickets taken by this operator (the signed-in one)
+    unassigned: bool = False  # "unassigned waiting": open, waiting for us, taken by nobody
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class Company:
     muted: bool
     active: bool
     finished: bool
+    holder_id: int | None = None  # who took its ticket
+    holder_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,8 @@ class Portfolio:
             search=wanted.search or None,
             search_id=parse_chat_id(wanted.search.strip()),
             exclude=self.support_chat_id,
+            held_by=wanted.holder,
+            unassigned_waiting=wanted.unassigned,
         )
 
     def stuck_since(self, working_days: int) -> dt.date:
@@ -199,6 +205,8 @@ class Portfolio:
             muted=bool(row.muted),
             active=bool(row.active),
             finished=row.finished_at is not None,
+            holder_id=row.holder_id,
+            holder_name=row.holder_name,
         )
 
     def csv_chunks(

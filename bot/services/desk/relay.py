@@ -22,6 +22,14 @@ class Asker:
 
 
 @dataclass(frozen=True)
+class Holder:
+    """The operator who took a ticket, as the card, the topic name and the mention name them."""
+
+    user_id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class TopicName:
     """What a ticket's forum topic is called: the asker's name and the ticket's number, and
     whether the user blocked the bot; in the chat's language."""
@@ -30,6 +38,7 @@ class TopicName:
     name: str
     number: int
     blocked: bool
+    holder: str | None = None  # the name of the operator who took it
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class TicketCard:
     unknown_step: str | None  # a state the flow no longer has (edited without a migration)
     audit: tuple[dt.date, dt.date] | None  # submitted on, expected by
     forum: bool  # which hint: reply in the topic, or reply to the card
+    holder: Holder | None = None  # the operator who took it
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,7 @@ class RelayOutcome:
     card_message_id: int | None = None
     message_id: int | None = None  # the message relayed
     topic_gone: bool = False  # Telegram said the topic was deleted
+    card_html: str | None = None  # the card posted, before the line saying who took it
 
 
 @dataclass(frozen=True)

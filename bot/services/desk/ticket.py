@@ -24,6 +24,11 @@ class Ticket:
     header_message_id: int | None
     blocked: bool
     opened_count: int
+    assignee_id: int | None = None  # the operator who took it
+    assignee_name: str | None = None
+    assigned_at: str | None = None
+    assigned_after: int | None = None  # the latest relayed message (its id) when it was taken
+    card_html: str | None = None  # the latest card as posted (without who took it)
 
     @property
     def is_open(self) -> bool:
@@ -46,4 +51,9 @@ class Ticket:
             header_message_id=row.header_message_id,
             blocked=bool(row.blocked),
             opened_count=row.opened_count,
+            assignee_id=row.assignee_id,
+            assignee_name=row.assignee_name,
+            assigned_at=row.assigned_at,
+            assigned_after=row.assigned_after,
+            card_html=row.card_html,
         )

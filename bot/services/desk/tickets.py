@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from bot.services.cache import TtlCache
 from bot.services.calendar.clock import Clock, iso
+from bot.services.desk.assignment import Assignments, holder_of
 from bot.services.desk.relay import (
     Asker,
     Closing,
@@ -60,6 +61,7 @@ class TicketService:
         self.progress = progress  # the asking chat's language and step, for the card
         self.operator_cache: TtlCache[int, bool] = TtlCache(clock)
         self.forum_cache: TtlCache[int, bool] = TtlCache(clock, FORUM_CACHE_TTL)
+        self.assignments = Assignments(self)  # who took a ticket, and the users' ratings
 
     @property
     def configured(self) -> bool:
@@ -202,6 +204,7 @@ class TicketService:
         if outcome.card_message_id is not None:
             changes["support_chat_id"] = support
             changes["header_message_id"], changes["card_pending"] = outcome.card_message_id, 0
+            changes["card_html"] = outcome.card_html
             if not plan.forum:
                 changes["thread_id"] = None
             posted.append(
@@ -223,6 +226,7 @@ class TicketService:
         ticket.thread_id = changes.get("thread_id", ticket.thread_id)
         ticket.header_message_id = changes.get("header_message_id", ticket.header_message_id)
         ticket.card_pending = bool(changes.get("card_pending", ticket.card_pending))
+        ticket.card_html = changes.get("card_html", ticket.card_html)
         if not again:
             return None
         return replace(self.plan_relay(ticket, plan.forum, plan.asker), again=True)
@@ -258,13 +262,23 @@ class TicketService:
         return self.set_blocked(ticket, blocked)
 
     # -- internals ------------------------------------------------------------------------------
+    def language_of(self, ticket: Ticket) -> str:
+        return self._language(ticket)
+
     def _language(self, ticket: Ticket) -> str:
         """The chat's language now (its progress), else when it last asked."""
         progress = self.progress.get(ticket.chat_id)
         return progress.language if progress else ticket.language
 
     def _name(self, ticket: Ticket) -> TopicName:
-        return TopicName(self._language(ticket), ticket.name or "?", ticket.id, ticket.blocked)
+        holder = holder_of(ticket)
+        return TopicName(
+            self._language(ticket),
+            ticket.name or "?",
+            ticket.id,
+            ticket.blocked,
+            holder.name if holder is not None else None,
+        )
 
     def _card(self, ticket: Ticket, forum: bool, asker: Asker | None) -> TicketCard:
         progress = self.progress.get(ticket.chat_id)
@@ -284,6 +298,7 @@ class TicketService:
             unknown_step=progress.state if progress and not known else None,
             audit=audit,
             forum=forum,
+            holder=holder_of(ticket),
         )
 
     def _update(self, ticket: Ticket, changes: TicketChanges) -> None:
