@@ -56,6 +56,6 @@ def ratings_by_operator(db: Database) -> list[OperatorRatings]:
     """Every operator's ratings (who held the ticket when it closed), most rated first."""
     cursor = db.execute(
         "SELECT operator_id, MAX(operator_name), COUNT(*), SUM(rating) FROM ticket_ratings "
-        "GROUP BY operator_id ORDER BY COUNT(*) DESC, operator_id"
+        "GROUP BY operator_id ORDER BY COUNT(*) DESC, operator_id IS NULL, operator_id"
     )
     return [OperatorRatings._make(row) for row in cursor.fetchall()]
