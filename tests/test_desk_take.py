@@ -102,6 +102,24 @@ async def test_take_command_then_another_operator_takes_it_over(desk: BotHarness
     ]
 
 
+async def test_a_reopened_ticket_keeps_its_holder_on_the_new_card(desk: BotHarness) -> None:
+    thread, card = await forum_ticket(desk)
+    await desk.press(OPERATOR, "tt|1", FORUM, card.result)
+    await operator_in_topic(desk, thread, "/close")
+    await desk.command(EN_USER, "/ask")
+    calls = await desk.send(EN_USER, "one more thing")
+    new_card = one(calls, "sendMessage", chat_id=SUPPORT)  # its mention notifies: no other
+    assert "Ticket #1 reopened" in new_card.text
+    assert '🙋 Taken by <a href="tg://user?id=901">Olga</a>' in new_card.text
+    assert new_card.buttons() == [("🙋 Take it over", "tt|1")]
+    # The old card's button is out of date now; the new one works.
+    calls = await desk.press(LISTED, "tt|1", FORUM, card.result)
+    assert "out of date" in one(calls, "answerCallbackQuery").text
+    calls = await desk.press(LISTED, "tt|1", FORUM, new_card.result)
+    edit = one(calls, "editMessageText", message_id=new_card.result["message_id"])
+    assert "taken over from Olga" in edit.text and edit.text.startswith("🎫 <b>Ticket #1 reopened")
+
+
 async def test_take_over_by_button_tells_the_topic(desk: BotHarness) -> None:
     thread, card = await forum_ticket(desk)
     await desk.press(OPERATOR, "tt|1", FORUM, card.result)

@@ -263,8 +263,8 @@ async def _mention_holder(
     message itself is relayed already, whatever happens to this line."""
     services = context.services
     holder = services.tickets.assignments.mention(plan.ticket)
-    if holder is None:
-        return
+    if holder is None or (plan.card is not None and plan.card.holder is not None):
+        return  # nobody took it, or the card just posted names (and so notifies) them
     lang = services.tickets.language_of(plan.ticket)
     try:
         await context.bot.send_message(

@@ -49,10 +49,14 @@ async def take(update: Update, context: BotContext) -> None:
     t = context.services.catalog.text
     lang = context.sender_language
     here = tickets.configured and chat.id == tickets.support_chat_id
-    if user is None or not (
-        may_act_in_support_group(context, user.id)
-        if here
-        else await is_support_operator(context, user.id)
+    if (
+        user is None
+        or user.is_bot
+        or not (  # an anonymous admin cannot be mentioned
+            may_act_in_support_group(context, user.id)
+            if here
+            else await is_support_operator(context, user.id)
+        )
     ):
         await reply(update, context, t(context.language, "take-not-operator"))
         return
