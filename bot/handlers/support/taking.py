@@ -12,16 +12,15 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from telegram import Message, ReplyParameters, Update
+from telegram import ReplyParameters, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.callbacks import RateButton, TakeButton
 from bot.handlers.operators.access import is_support_operator, may_act_in_support_group
 from bot.handlers.replies import reply
-from bot.handlers.support.desk import name_topic
+from bot.handlers.support.desk import _ticket_here, name_topic
 from bot.services.desk.assignment import RateResult, Take, TakeResult
 from bot.services.desk.relay import Holder
-from bot.services.desk.ticket import Ticket
 from bot.telegram.desk_card import held_card, mention_html, take_keyboard
 from bot.wiring import BotContext
 
@@ -33,12 +32,6 @@ _TAKE_ANSWERS = {
     TakeResult.ALREADY: "take-already",
     TakeResult.CLOSED: "take-closed",
 }
-
-
-def _ticket_here(context: BotContext, message: Message) -> Ticket | None:
-    thread = message.message_thread_id if message.is_topic_message else None
-    replied = message.reply_to_message
-    return context.services.tickets.in_support(thread, replied.message_id if replied else None)
 
 
 async def take(update: Update, context: BotContext) -> None:
