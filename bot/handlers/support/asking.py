@@ -212,7 +212,7 @@ async def _carry_out(
     thread_id, reply_to = plan.thread_id, plan.reply_to
     try:
         if words.topic_name is not None:
-            topic = await bot.create_forum_topic(support, words.topic_name)
+            topic = await context.services.topic_queue.create(bot, support, words.topic_name)
             thread_id = posted.thread_id = topic.message_thread_id
         elif plan.reopen_topic and thread_id is not None:
             try:

@@ -1,0 +1,119 @@
+"""The desk's forum topics at scale and through their life: a burst of /ask against Telegram's
+flood waits, a topic an operator deleted, a finished company's topic closed."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.config import Settings
+from bot.demo.updates import UpdateFactory
+from bot.intake import Intake
+from bot.telegram.rate_limits import ChatRateLimiter
+from tests.helpers.harness import EN_USER, BotHarness, FrozenClock
+from tests.helpers.support import SUPPORT, make_forum, to_chat
+from tests.helpers.topics import FloodingBotAPI, created_topics
+
+BURST = 200
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "not reached in time"
+        await asyncio.sleep(0.01)
+
+
+async def flooding_desk(
+    settings: Settings, clock: FrozenClock, rate_limiter: ChatRateLimiter | None = None
+) -> tuple[BotHarness, Intake]:
+    desk = BotHarness(
+        replace(settings, support_chat_id=SUPPORT),
+        clock,
+        rate_limiter=(lambda: rate_limiter) if rate_limiter is not None else None,
+    )
+    desk.api = FloodingBotAPI(latency=lambda method: 0.05)  # 50 ms a round trip
+    await desk.start()
+    make_forum(desk)
+    await desk.application.start()  # as `run` starts it: lanes side by side
+    return desk, Intake(desk.application)
+
+
+async def test_a_burst_of_asks_gives_every_user_one_topic_and_their_messages_in_order(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    desk, intake = await flooding_desk(settings, clock)
+    api = desk.api
+    assert isinstance(api, FloodingBotAPI)
+    try:
+        crowd = [UpdateFactory.user(20_000 + n, f"User {n}", "en") for n in range(BURST)]
+        stream = [desk.updates.command(user, f"/ask question {n}") for n, user in enumerate(crowd)]
+        for word in ("second", "third"):
+            stream += [desk.updates.message(user, text=f"{word} {n}") for n, user in enumerate(crowd)]
+        started = time.monotonic()
+        intake.accept_updates(stream)
+        tickets = desk.services.tickets
+        await until(lambda: len(created_topics(api.calls)) == BURST, timeout=120)
+        all_topics = time.monotonic() - started
+        await intake.drain(60)
+        everything = time.monotonic() - started
+        calls = api.calls
+        assert api.floods > 0  # Telegram did answer 429s, and nobody noticed
+        topics = created_topics(calls)
+        threads = {c.result["message_thread_id"] for c in topics}
+        assert len(topics) == BURST and len(threads) == BURST  # one each, none twice
+        for n, user in enumerate(crowd):
+            ticket = tickets.of_chat(user["id"])
+            assert ticket is not None and ticket.thread_id in threads
+            in_topic = [
+                c
+                for c in to_chat(calls, SUPPORT)
+                if str(c.params.get("message_thread_id")) == str(ticket.thread_id)
+            ]
+            assert [c.method for c in in_topic] == [
+                "sendMessage",  # the card
+                "sendMessage",  # the question given with /ask
+                "copyMessage",
+                "copyMessage",
+            ], n
+            assert f"New ticket #{ticket.id}" in in_topic[0].text
+            assert in_topic[1].text == f"question {n}"
+            second, third = in_topic[2].params["message_id"], in_topic[3].params["message_id"]
+            assert int(second) < int(third)  # in the order written
+            told = " ".join(c.text for c in to_chat(calls, user["id"]))
+            assert "Your question is with our team" in told
+            assert "could not pass your message on" not in told
+        print(
+            f"\n{BURST} /ask at once, 50 ms a call, {api.floods} flood waits (429): "
+            f"all topics in {all_topics:.1f} s, everything relayed in {everything:.1f} s"
+        )
+    finally:
+        await desk.stop()
+
+
+async def test_a_topic_flood_wait_holds_only_the_topics(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """Behind PTB's limiter, a 429 would stop every call of the bot for its wait: a private
+    chat is answered at once while the topics wait theirs out."""
+    desk, intake = await flooding_desk(
+        settings, clock, ChatRateLimiter(max_retries=3, group_max_rate=0)
+    )
+    api = desk.api
+    assert isinstance(api, FloodingBotAPI)
+    api.topic_burst, api.retry_after = 1, 2
+    try:
+        crowd = [UpdateFactory.user(30_000 + n, f"User {n}", "en") for n in range(4)]
+        intake.accept_updates([desk.updates.command(user, "/ask hello") for user in crowd])
+        await until(lambda: api.floods > 0)
+        asked = time.monotonic()
+        intake.accept_updates([desk.updates.command(EN_USER, "/start")])
+        await until(lambda: bool(to_chat(api.calls, EN_USER["id"])), timeout=1.0)
+        assert time.monotonic() - asked < 1.0
+        assert len(created_topics(api.calls)) < len(crowd)  # still waiting their turn
+        await intake.drain(30)
+        assert len(created_topics(api.calls)) == len(crowd)
+    finally:
+        await desk.stop()
