@@ -12,9 +12,9 @@ from bot.config import Settings
 from bot.demo.updates import UpdateFactory
 from bot.intake import Intake
 from bot.telegram.rate_limits import ChatRateLimiter
-from tests.helpers.harness import EN_USER, BotHarness, FrozenClock
-from tests.helpers.support import SUPPORT, make_forum, to_chat
-from tests.helpers.topics import FloodingBotAPI, created_topics
+from tests.helpers.harness import EN_USER, BotHarness, FrozenClock, methods, texts
+from tests.helpers.support import LISTED, SUPPORT, ask_and_write, make_forum, one, to_chat
+from tests.helpers.topics import FloodingBotAPI, blocked_update, created_topics
 
 BURST = 200
 
@@ -117,3 +117,66 @@ async def test_a_topic_flood_wait_holds_only_the_topics(
         assert len(created_topics(api.calls)) == len(crowd)
     finally:
         await desk.stop()
+
+
+# -- a topic an operator deleted ----------------------------------------------------------------
+THREAD_GONE = "Bad Request: message thread not found"
+TOPIC_INVALID = "Bad Request: TOPIC_ID_INVALID"
+
+
+async def test_a_question_with_ask_into_a_deleted_topic_opens_a_new_one(desk: BotHarness) -> None:
+    make_forum(desk)
+    calls = await ask_and_write(desk, EN_USER, "first")
+    thread = one(calls, "createForumTopic").result["message_thread_id"]
+    desk.api.fail("sendMessage", 400, THREAD_GONE, chat_id=SUPPORT)  # the topic was deleted
+    calls = await desk.command(EN_USER, "/ask And the deposit?")
+    new_thread = one(calls, "createForumTopic").result["message_thread_id"]
+    assert new_thread != thread
+    posted = [c for c in to_chat(calls, SUPPORT) if c.method == "sendMessage"]
+    assert [c.params.get("message_thread_id") for c in posted] == [thread, new_thread, new_thread]
+    assert "New ticket #1" in posted[1].text  # a fresh card
+    assert posted[2].text == "And the deposit?"  # nothing lost
+    assert "Your question is with our team" in texts(to_chat(calls, EN_USER["id"]))
+    assert desk.services.tickets.of_chat(EN_USER["id"]).thread_id == new_thread
+
+
+async def test_closing_a_ticket_whose_topic_was_deleted_forgets_the_topic(
+    desk: BotHarness,
+) -> None:
+    make_forum(desk)
+    calls = await ask_and_write(desk, EN_USER, "question")
+    thread = one(calls, "createForumTopic").result["message_thread_id"]
+    desk.api.fail("closeForumTopic", 400, TOPIC_INVALID, chat_id=SUPPORT)
+    calls = await desk.command(LISTED, "/close 1")  # from a private chat: no topic to write in
+    assert "Ticket #1 closed" in texts(to_chat(calls, LISTED["id"]))
+    assert desk.services.tickets.of_chat(EN_USER["id"]).thread_id is None
+    # Asked again: straight to a new topic with a fresh card (no reopening of the old one).
+    await desk.command(EN_USER, "/ask")
+    calls = await desk.send(EN_USER, "it is me again")
+    assert "reopenForumTopic" not in methods(calls)
+    new_thread = one(calls, "createForumTopic").result["message_thread_id"]
+    assert new_thread != thread
+    card = one(calls, "sendMessage", chat_id=SUPPORT)
+    assert card.params["message_thread_id"] == new_thread and "Ticket #1 reopened" in card.text
+    assert one(calls, "copyMessage", chat_id=SUPPORT).params["message_thread_id"] == new_thread
+    assert "could not pass your message on" not in texts(calls)
+
+
+async def test_renaming_a_deleted_topic_forgets_it_and_the_next_message_opens_one(
+    desk: BotHarness,
+) -> None:
+    make_forum(desk)
+    calls = await ask_and_write(desk, EN_USER, "question")
+    thread = one(calls, "createForumTopic").result["message_thread_id"]
+    desk.api.fail("editForumTopic", 400, TOPIC_INVALID, chat_id=SUPPORT)
+    await desk.feed(blocked_update(desk, EN_USER))  # the ⛔ rename finds the topic gone
+    assert desk.services.tickets.of_chat(EN_USER["id"]).thread_id is None
+    calls = await desk.send(EN_USER, "back again")
+    assert "editForumTopic" not in methods(calls)  # nothing to rename any more
+    topic = one(calls, "createForumTopic")
+    assert topic.params["name"] == "Alice · #1" and topic.result["message_thread_id"] != thread
+    card = one(calls, "sendMessage", chat_id=SUPPORT)
+    assert "Alice" in card.text
+    assert one(calls, "copyMessage", chat_id=SUPPORT).params["message_thread_id"] == (
+        topic.result["message_thread_id"]
+    )

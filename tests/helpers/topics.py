@@ -9,7 +9,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.demo.offline_api import ApiCall, OfflineBotAPI
+from bot.demo.offline_api import BOT_USER, ApiCall, OfflineBotAPI
+from tests.helpers.harness import BotHarness
 
 
 @dataclass
@@ -45,3 +46,18 @@ class FloodingBotAPI(OfflineBotAPI):
 def created_topics(calls: list[ApiCall]) -> list[ApiCall]:
     """The createForumTopic calls Telegram answered with a topic (not the 429s)."""
     return [c for c in calls if c.method == "createForumTopic" and c.result is not None]
+
+
+def blocked_update(harness: BotHarness, user: dict[str, Any]) -> Any:
+    """Telegram's report that ``user`` blocked the bot."""
+    return harness.updates.from_dict(
+        {
+            "my_chat_member": {
+                "chat": {"id": user["id"], "type": "private", "first_name": user["first_name"]},
+                "from": user,
+                "date": int(time.time()),
+                "old_chat_member": {"status": "member", "user": BOT_USER},
+                "new_chat_member": {"status": "kicked", "user": BOT_USER, "until_date": 0},
+            }
+        }
+    )

@@ -28,6 +28,7 @@ from telegram.ext import filters
 from bot.callbacks import ASK_BUTTON, DONE_BUTTON, TicketButton
 from bot.handlers.replies import chat_title, reply, send_step
 from bot.handlers.support.desk import name_topic
+from bot.handlers.support.topics import is_topic_gone
 from bot.services.desk.relay import Asker, RelayOutcome, RelayPlan
 from bot.services.desk.ticket import Ticket
 from bot.services.desk.tickets import TicketService
@@ -173,10 +174,6 @@ async def user_message(update: Update, context: BotContext) -> None:
         await reply(update, context, t(lang, "ask-sent", number=str(ticket.id)))
 
 
-# What Telegram answers when a ticket's topic was deleted (by an operator, or with its group).
-_TOPIC_GONE = ("thread not found", "topic_deleted", "topic_id_invalid")
-
-
 async def _relay_to_support(
     context: BotContext,
     ticket: Ticket,
@@ -244,9 +241,7 @@ async def _carry_out(
                 reply_parameters=under_card,
             )
     except TelegramError as exc:
-        posted.topic_gone = isinstance(exc, BadRequest) and any(
-            gone in exc.message.lower() for gone in _TOPIC_GONE
-        )
+        posted.topic_gone = is_topic_gone(exc)
         return posted, exc
     posted.message_id = relayed.message_id
     return posted, None

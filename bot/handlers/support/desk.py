@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.callbacks import parse_number
 from bot.handlers.operators.access import is_support_operator, may_act_in_support_group
 from bot.handlers.replies import reply
+from bot.handlers.support.topics import topic_failed
 from bot.services.desk.relay import Topic
 from bot.services.desk.ticket import Ticket
 from bot.telegram.desk_card import topic_name
@@ -35,7 +36,7 @@ async def name_topic(context: BotContext, topic: Topic | None) -> None:
     try:
         await context.bot.edit_forum_topic(topic.support_chat_id, topic.thread_id, name=name)
     except TelegramError as exc:
-        log.info("ticket %s: topic not renamed: %r", topic.name.number, exc)
+        topic_failed(context, topic, "renamed", exc)
 
 
 def _ticket_here(context: BotContext, message: Message) -> Ticket | None:
@@ -173,4 +174,4 @@ async def _close_ticket(update: Update, context: BotContext, ticket: Ticket, lan
         try:  # a closed topic tells operators at a glance; /ask reopens it
             await context.bot.close_forum_topic(topic.support_chat_id, topic.thread_id)
         except TelegramError as exc:
-            log.info("ticket %s: topic not closed: %r", ticket.id, exc)
+            topic_failed(context, topic, "closed", exc)

@@ -239,6 +239,13 @@ class TicketService:
             return None
         return Topic(support, ticket.thread_id, self._name(ticket))
 
+    def topic_deleted(self, topic: Topic) -> None:
+        """Telegram says ``topic`` is gone (an operator deleted it): its ticket's next message
+        opens a new one, with a fresh card."""
+        row = store.ticket_of_thread(self.db, topic.support_chat_id, topic.thread_id)
+        if row is not None:
+            self._update(Ticket.from_row(row), {"thread_id": None, "card_pending": 1})
+
     def set_blocked(self, ticket: Ticket, blocked: bool) -> Topic | None:
         """The user blocked the bot (or came back): marked on the ticket and on their chat; the
         topic to rename, if it has one (its name shows it)."""
