@@ -12,7 +12,8 @@ from bot.config import Settings
 from bot.demo.updates import UpdateFactory
 from bot.intake import Intake
 from bot.telegram.rate_limits import ChatRateLimiter
-from tests.helpers.harness import EN_USER, BotHarness, FrozenClock, methods, texts
+from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
+from tests.helpers.paths import TO_OP_SUBMITTED
 from tests.helpers.support import LISTED, SUPPORT, ask_and_write, make_forum, one, to_chat
 from tests.helpers.topics import FloodingBotAPI, blocked_update, created_topics
 
@@ -51,7 +52,7 @@ async def test_a_burst_of_asks_gives_every_user_one_topic_and_their_messages_in_
         crowd = [UpdateFactory.user(20_000 + n, f"User {n}", "en") for n in range(BURST)]
         stream = [desk.updates.command(user, f"/ask question {n}") for n, user in enumerate(crowd)]
         for word in ("second", "third"):
-            stream += [desk.updates.message(user, text=f"{word} {n}") for n, user in enumerate(crowd)]
+            stream += [desk.updates.message(u, text=f"{word} {n}") for n, u in enumerate(crowd)]
         started = time.monotonic()
         intake.accept_updates(stream)
         tickets = desk.services.tickets
@@ -177,6 +178,84 @@ async def test_renaming_a_deleted_topic_forgets_it_and_the_next_message_opens_on
     assert topic.params["name"] == "Alice · #1" and topic.result["message_thread_id"] != thread
     card = one(calls, "sendMessage", chat_id=SUPPORT)
     assert "Alice" in card.text
-    assert one(calls, "copyMessage", chat_id=SUPPORT).params["message_thread_id"] == (
-        topic.result["message_thread_id"]
+    assert (
+        one(calls, "copyMessage", chat_id=SUPPORT).params["message_thread_id"]
+        == (topic.result["message_thread_id"])
     )
+
+
+# -- a finished company's topic ---------------------------------------------------------------
+TO_FINISH = [  # from "submitted for quotation and second audit?" on, the shortest way
+    *TO_OP_SUBMITTED,
+    *("yes", "passed", "also_tmall", "yes", "yes", "passed", "yes", "yes", "passed", "yes"),
+]
+
+
+async def test_a_finished_companys_topic_is_closed_and_reopened_if_they_ask_again(
+    desk: BotHarness,
+) -> None:
+    make_forum(desk)
+    calls = await ask_and_write(desk, EN_USER, "a question on the way")
+    thread = one(calls, "createForumTopic").result["message_thread_id"]
+    card_id = one(calls, "sendMessage", chat_id=SUPPORT).result["message_id"]
+    await desk.press(EN_USER, "tk|done")  # back to the steps; the ticket stays open
+    for answer in TO_FINISH:
+        calls = await desk.answer(EN_USER, answer)
+    step = desk.last_buttons_message[EN_USER["id"]]
+    await desk.command(EN_USER, "/ask")  # relaying again when they finish
+    desk.last_buttons_message[EN_USER["id"]] = step
+    calls = await desk.answer(EN_USER, "yes")  # the last one: finished
+    assert desk.state(EN_USER["id"]) == "finished"
+    card = one(calls, "editMessageText", chat_id=SUPPORT)
+    assert int(card.params["message_id"]) == card_id
+    assert "New ticket #1" in card.text and "Alice" in card.text
+    assert "Certification finished on" in card.text.splitlines()[-1]
+    one(calls, "closeForumTopic", chat_id=SUPPORT, message_thread_id=thread)
+    assert not desk.services.tickets.of_chat(EN_USER["id"]).is_open
+    assert not [c for c in to_chat(calls, EN_USER["id"]) if "resolved" in c.text]
+    # Their messages no longer go to the desk; /ask opens it all again.
+    calls = await desk.send(EN_USER, "thanks!")
+    assert "copyMessage" not in methods(calls)
+    await desk.command(EN_USER, "/ask")
+    calls = await desk.send(EN_USER, "one more question")
+    one(calls, "reopenForumTopic", chat_id=SUPPORT, message_thread_id=thread)
+    assert "Ticket #1 reopened" in one(calls, "sendMessage", chat_id=SUPPORT).text
+    assert one(calls, "copyMessage", chat_id=SUPPORT).params["message_thread_id"] == thread
+
+
+async def test_a_finished_companys_card_in_a_plain_group_and_in_chinese(desk: BotHarness) -> None:
+    await ask_and_write(desk, ZH_USER, "问题")
+    await desk.press(ZH_USER, "tk|done")
+    for answer in TO_FINISH:
+        await desk.answer(ZH_USER, answer)
+    calls = await desk.answer(ZH_USER, "yes")
+    card = one(calls, "editMessageText", chat_id=SUPPORT)
+    assert "完成认证" in card.text.splitlines()[-1]
+    assert "closeForumTopic" not in methods(calls)
+    assert not desk.services.tickets.of_chat(ZH_USER["id"]).is_open
+
+
+async def test_finishing_without_a_ticket_touches_no_support_group(desk: BotHarness) -> None:
+    await desk.command(EN_USER, "/start")
+    for answer in TO_FINISH:
+        await desk.answer(EN_USER, answer)
+    calls = await desk.answer(EN_USER, "yes")
+    assert desk.state(EN_USER["id"]) == "finished"
+    assert not to_chat(calls, SUPPORT)
+
+
+async def test_a_finished_companys_deleted_topic_is_forgotten(desk: BotHarness) -> None:
+    make_forum(desk)
+    await ask_and_write(desk, EN_USER, "question")
+    await desk.press(EN_USER, "tk|done")
+    for answer in TO_FINISH:
+        await desk.answer(EN_USER, answer)
+    desk.api.fail("editMessageText", 400, "Bad Request: message to edit not found", chat_id=SUPPORT)
+    desk.api.fail("closeForumTopic", 400, TOPIC_INVALID, chat_id=SUPPORT)
+    await desk.answer(EN_USER, "yes")
+    assert desk.services.tickets.of_chat(EN_USER["id"]).thread_id is None
+    await desk.command(EN_USER, "/ask")
+    calls = await desk.send(EN_USER, "again")
+    assert "reopenForumTopic" not in methods(calls)
+    assert one(calls, "createForumTopic")
+    assert "Ticket #1 reopened" in one(calls, "sendMessage", chat_id=SUPPORT).text

@@ -38,6 +38,7 @@ card-step-unknown = 📍 当前步骤：<code>{ $step }</code>（当前流程中
 card-step-none = 📍 尚未开始认证引导
 card-audit = ⏳ 审核提交于 { $submitted }，预计结果日期 <b>{ $due }</b>
 card-hint-forum = 在此话题中回复即可答复用户；/status 查看其进度清单，/close 关闭工单。
+card-finished = 🏁 <b>已于 { $date } 完成认证</b>：工单和话题已关闭；对方再次 /ask 时会重新打开。
 card-hint-plain = 回复这条消息（或该用户的任意消息）即可答复；回复 /status 查看其进度清单，回复 /close 关闭工单。
 support-no-ticket = 这不是工单。请在工单话题中使用 /status 和 /close，或以回复工单消息的方式发送。
 support-status-title = 📋 { $name } 的进度清单（工单 #{ $number }）

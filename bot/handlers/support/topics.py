@@ -1,12 +1,16 @@
-"""A ticket's forum topic through its life: found deleted, closed when the company finishes."""
+"""A ticket's forum topic through its life: found deleted (the ticket forgets it, and its next
+message opens a new one with a fresh card), closed when the company finishes the certification
+(with a last line on the card; ``/ask`` reopens it)."""
 
 from __future__ import annotations
 
 import logging
 
+from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
-from bot.services.desk.relay import Topic
+from bot.services.desk.relay import Asker, Topic
+from bot.telegram.desk_card import card_text
 from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
@@ -29,3 +33,30 @@ def topic_failed(context: BotContext, topic: Topic, action: str, exc: TelegramEr
         context.services.tickets.topic_deleted(topic)
         return
     log.info("ticket %s: topic not %s: %r", topic.name.number, action, exc)
+
+
+async def company_finished(update: Update, context: BotContext, chat_id: int) -> None:
+    """The chat just reached the finish: its ticket and topic closed, its card's last line."""
+    tickets = context.services.tickets
+    if not tickets.configured:
+        return
+    user = update.effective_user
+    asker = Asker(user.id, user.full_name, user.username) if user is not None else None
+    finished = tickets.finished(chat_id, asker, context.services.calendar.today())
+    if finished is None:
+        return
+    if finished.card_message_id is not None:
+        try:
+            await context.bot.edit_message_text(
+                card_text(context.services.catalog, finished.card),
+                chat_id=finished.support_chat_id,
+                message_id=finished.card_message_id,
+            )
+        except TelegramError as exc:  # e.g. deleted with its topic
+            log.info("ticket %s: card not marked finished: %r", finished.card.number, exc)
+    topic = finished.topic
+    if topic is not None:
+        try:
+            await context.bot.close_forum_topic(topic.support_chat_id, topic.thread_id)
+        except TelegramError as exc:
+            topic_failed(context, topic, "closed", exc)

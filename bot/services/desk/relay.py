@@ -56,6 +56,7 @@ class TicketCard:
     unknown_step: str | None  # a state the flow no longer has (edited without a migration)
     audit: tuple[dt.date, dt.date] | None  # submitted on, expected by
     forum: bool  # which hint: reply in the topic, or reply to the card
+    finished_on: dt.date | None = None  # the company finished the certification (the last line)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,17 @@ class RelayOutcome:
     card_message_id: int | None = None
     message_id: int | None = None  # the message relayed
     topic_gone: bool = False  # Telegram said the topic was deleted
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A company finished the certification: its ticket closed, its card to mark (the message
+    to edit, and its new words), its topic (if any) to close."""
+
+    support_chat_id: int
+    card_message_id: int | None
+    card: TicketCard
+    topic: Topic | None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from bot.services.calendar.clock import Clock, iso
 from bot.services.desk.relay import (
     Asker,
     Closing,
+    Finished,
     RelayOutcome,
     RelayPlan,
     TicketCard,
@@ -157,6 +158,23 @@ class TicketService:
             self._update(ticket, {"status": store.CLOSED, "relaying": 0, "closed_at": self._now()})
         ticket.status, ticket.relaying = store.CLOSED, False
         return Closing(self._language(ticket), self.topic(ticket))
+
+    def finished(self, chat_id: int, asker: Asker | None, today: dt.date) -> Finished | None:
+        """The chat finished the certification (``asker`` pressed the last answer): its ticket
+        closes (if open; the user is not told: the finish says it all); the card to mark and
+        the topic to close."""
+        ticket = self.of_chat(chat_id)
+        support = self.support_chat_id
+        if ticket is None or support is None or ticket.support_chat_id != support:
+            return None
+        if asker is not None and asker.user_id != ticket.user_id:
+            asker = None  # a team member who finished it: the card names who asked, or no one
+        if ticket.is_open:
+            self._update(ticket, {"status": store.CLOSED, "relaying": 0, "closed_at": self._now()})
+            ticket.status, ticket.relaying = store.CLOSED, False
+        topic = self.topic(ticket)
+        card = replace(self._card(ticket, topic is not None, asker), finished_on=today)
+        return Finished(support, ticket.header_message_id, card, topic)
 
     # -- relaying a message to the support group ------------------------------------------------
     def plan_relay(self, ticket: Ticket, forum: bool, asker: Asker | None) -> RelayPlan:
