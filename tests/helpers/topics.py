@@ -61,3 +61,78 @@ def blocked_update(harness: BotHarness, user: dict[str, Any]) -> Any:
             }
         }
     )
+
+
+# -- every kind of message, as Telegram sends it ------------------------------------------------
+def _file(kind: str, n: int) -> dict[str, Any]:
+    return {"file_id": f"{kind}-{n}", "file_unique_id": f"u-{kind}-{n}"}
+
+
+KINDS: dict[str, dict[str, Any]] = {  # a message's content by kind
+    "text": {"text": "The backend says *nickname*"},
+    "photo": {
+        "photo": [{**_file("photo", 1), "width": 90, "height": 90}],
+        "caption": "screenshot",
+    },
+    "document": {"document": {**_file("doc", 1), "file_name": "contract.pdf"}, "caption": "doc"},
+    "voice": {"voice": {**_file("voice", 1), "duration": 3}},
+    "video": {"video": {**_file("video", 1), "width": 2, "height": 2, "duration": 3}},
+    "video_note": {"video_note": {**_file("note", 1), "length": 2, "duration": 3}},
+    "audio": {"audio": {**_file("audio", 1), "duration": 3}},
+    "animation": {
+        "animation": {**_file("gif", 1), "width": 2, "height": 2, "duration": 1},
+    },
+    "sticker": {
+        "sticker": {
+            **_file("sticker", 1),
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
+    },
+    "location": {"location": {"latitude": 31.23, "longitude": 121.47}},
+    "contact": {"contact": {"phone_number": "+8613800000000", "first_name": "Li"}},
+}
+
+
+def kind_message(
+    harness: BotHarness,
+    user: dict[str, Any],
+    kind: str,
+    chat: dict[str, Any] | None = None,
+    **extra: Any,
+) -> Any:
+    return harness.updates.message(user, chat, **KINDS[kind], **extra)
+
+
+def album(
+    harness: BotHarness,
+    user: dict[str, Any],
+    group_id: str,
+    captions: list[str],
+    chat: dict[str, Any] | None = None,
+    **extra: Any,
+) -> list[Any]:
+    """An album's parts (photos; a part with a caption beginning "doc" is a document), as
+    Telegram delivers them: one message each, with one ``media_group_id``."""
+    parts = []
+    for n, caption in enumerate(captions):
+        if caption.startswith("doc"):
+            content: dict[str, Any] = {"document": {**_file(group_id, n), "file_name": "a.pdf"}}
+        else:
+            content = {"photo": [{**_file(group_id, n), "width": 90, "height": 90}]}
+        parts.append(
+            harness.updates.message(
+                user, chat, caption=caption, media_group_id=group_id, **content, **extra
+            )
+        )
+    return parts
+
+
+def edited(update: Any, harness: BotHarness, **content: Any) -> Any:
+    """Telegram's ``edited_message`` for the message of ``update``, now with ``content``."""
+    message = update.message.to_dict()
+    message.update(content, edit_date=int(time.time()))
+    return harness.updates.from_dict({"edited_message": message})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import TicketButton
-from bot.handlers.support import asking, desk
+from bot.handlers.support import asking, desk, edits
 from bot.wiring import BotApplication
 
 
@@ -26,3 +26,6 @@ def register(application: BotApplication) -> None:
     application.add_handler(
         MessageHandler(content & asking.RelayFilter(services.tickets), asking.user_message)
     )
+    edited = filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND
+    application.add_handler(MessageHandler(in_support & edited, edits.operator_edit))
+    application.add_handler(MessageHandler(edited & ~in_support, edits.user_edit))

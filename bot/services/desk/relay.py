@@ -7,7 +7,7 @@ the topic's name (``bot/telegram/desk_card.py``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.services.desk.ticket import Ticket
 
@@ -83,6 +83,7 @@ class RelayOutcome:
     thread_id: int | None = None  # the topic opened now
     card_message_id: int | None = None
     message_id: int | None = None  # the message relayed
+    album: list[tuple[int, int]] = field(default_factory=list)  # (copy, user's part) each
     topic_gone: bool = False  # Telegram said the topic was deleted
 
 

@@ -229,6 +229,7 @@ class TicketService:
             posted.append(
                 RelayedMessage(ticket.id, support, outcome.message_id, user_message_id, "in", now)
             )
+        posted += [RelayedMessage(ticket.id, support, *pair, "in", now) for pair in outcome.album]
         again = outcome.topic_gone and plan.forum and not plan.again
         if again:
             changes["thread_id"], changes["card_pending"] = None, 1
@@ -248,6 +249,24 @@ class TicketService:
     def relayed_out(self, ticket: Ticket, support_message_id: int, user_message_id: int) -> None:
         with transaction(self.db):
             self._map(ticket, support_message_id, user_message_id, "out")
+
+    def relayed_album_out(self, ticket: Ticket, pairs: list[tuple[int, int]]) -> None:
+        """An operator's album delivered: (their message, its copy in the user's chat) each."""
+        with transaction(self.db):
+            for support_message_id, user_message_id in pairs:
+                self._map(ticket, support_message_id, user_message_id, "out")
+
+    # -- edits, carried over to the copy ----------------------------------------------------------
+    def support_copy(self, ticket: Ticket, user_message_id: int) -> int | None:
+        """Where the user's message ``user_message_id`` was copied in the support group."""
+        return store.support_copy_of(self.db, ticket.id, user_message_id)
+
+    def user_copy(self, support_message_id: int) -> tuple[Ticket, int] | None:
+        """The ticket an operator's message went to, and its copy in the user's chat."""
+        if self.support_chat_id is None:
+            return None
+        found = store.user_copy_of(self.db, self.support_chat_id, support_message_id)
+        return (Ticket.from_row(found[0]), found[1]) if found is not None else None
 
     # -- the ticket's topic ---------------------------------------------------------------------
     def topic(self, ticket: Ticket) -> Topic | None:
