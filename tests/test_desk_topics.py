@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.demo.updates import UpdateFactory
 from bot.intake import Intake
 from bot.telegram.rate_limits import ChatRateLimiter
+from tests.helpers.console import client_for, signed_in
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
 from tests.helpers.paths import TO_OP_SUBMITTED
 from tests.helpers.support import LISTED, SUPPORT, ask_and_write, make_forum, one, to_chat
@@ -259,3 +260,23 @@ async def test_a_finished_companys_deleted_topic_is_forgotten(desk: BotHarness) 
     assert "reopenForumTopic" not in methods(calls)
     assert one(calls, "createForumTopic")
     assert "Ticket #1 reopened" in one(calls, "sendMessage", chat_id=SUPPORT).text
+
+
+async def test_a_company_the_console_moves_to_the_finish_has_its_topic_closed(
+    desk: BotHarness,
+) -> None:
+    make_forum(desk)
+    calls = await ask_and_write(desk, EN_USER, "question")
+    thread = one(calls, "createForumTopic").result["message_thread_id"]
+    async with client_for(desk) as (client, _):
+        csrf = await signed_in(desk, client)
+        desk.api.take()
+        data = {"csrf": csrf, "step": "finished", "reason": "certified", "override": "1"}
+        done = await client.post("/console/company/1001/move", data=data)
+        assert "notice=moved" in done.headers["location"]
+    calls = desk.api.take()
+    assert desk.state(EN_USER["id"]) == "finished"
+    card = one(calls, "editMessageText", chat_id=SUPPORT).text
+    assert "Alice" in card and "Certification finished on" in card
+    one(calls, "closeForumTopic", chat_id=SUPPORT, message_thread_id=thread)
+    assert not desk.services.tickets.of_chat(EN_USER["id"]).is_open

@@ -24,6 +24,7 @@ from bot.services.broadcasts.delivery import Payload
 from bot.services.console.corrections import MESSAGE_LIMIT
 from bot.services.flow.moves import Moved, MoveRefused
 from bot.services.flow.rejections import Rejected, RejectionRefused
+from bot.telegram.desk_topics import mark_finished
 from bot.telegram.rejection_text import rejection_text
 from bot.telegram.step_message import step_message
 from bot.web.console import Console, Handler, Operator, checked_form, operators_only
@@ -66,6 +67,16 @@ def action_routes(console: Console) -> list[Route]:
         if isinstance(result, MoveRefused):
             return _back(chat_id, f"move-{result.value}")
         await _show_new_step(console, result)
+        services = console.services
+        if services.spec.steps[result.progress.state].kind == "finish":
+            await mark_finished(  # its ticket's topic closed, as when the company finishes
+                console.application.bot,
+                services.tickets,
+                services.catalog,
+                chat_id,
+                None,
+                services.calendar.today(),
+            )
         log.info(
             "console: operator %s moved chat %s to %s",
             operator.user_id,

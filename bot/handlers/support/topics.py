@@ -1,62 +1,28 @@
-"""A ticket's forum topic through its life: found deleted (the ticket forgets it, and its next
-message opens a new one with a fresh card), closed when the company finishes the certification
-(with a last line on the card; ``/ask`` reopens it)."""
+"""A ticket's forum topic at the chat's doors: a call on a deleted topic, and the finish (the
+work is in ``bot/telegram/desk_topics.py``, shared with the console)."""
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
 from bot.services.desk.relay import Asker, Topic
-from bot.telegram.desk_card import card_text
+from bot.telegram import desk_topics
+from bot.telegram.desk_topics import is_topic_gone
 from bot.wiring import BotContext
 
-log = logging.getLogger(__name__)
-
-# What Telegram answers when a ticket's topic was deleted (by an operator, or with its group).
-TOPIC_GONE = ("thread not found", "topic_deleted", "topic_id_invalid")
-
-
-def is_topic_gone(exc: TelegramError) -> bool:
-    return isinstance(exc, BadRequest) and any(gone in exc.message.lower() for gone in TOPIC_GONE)
+__all__ = ["company_finished", "is_topic_gone", "topic_failed"]
 
 
 def topic_failed(context: BotContext, topic: Topic, action: str, exc: TelegramError) -> None:
-    """A call on the ticket's topic failed: if the topic is gone, the ticket forgets it (its
-    next message opens a new one with a fresh card); otherwise it is only logged."""
-    if is_topic_gone(exc):
-        log.info(
-            "ticket %s: its topic was deleted; the next message opens a new one", topic.name.number
-        )
-        context.services.tickets.topic_deleted(topic)
-        return
-    log.info("ticket %s: topic not %s: %r", topic.name.number, action, exc)
+    desk_topics.topic_failed(context.services.tickets, topic, action, exc)
 
 
 async def company_finished(update: Update, context: BotContext, chat_id: int) -> None:
-    """The chat just reached the finish: its ticket and topic closed, its card's last line."""
-    tickets = context.services.tickets
-    if not tickets.configured:
-        return
+    """The chat just reached the finish (the user's press): its ticket and topic closed."""
     user = update.effective_user
     asker = Asker(user.id, user.full_name, user.username) if user is not None else None
-    finished = tickets.finished(chat_id, asker, context.services.calendar.today())
-    if finished is None:
-        return
-    if finished.card_message_id is not None:
-        try:
-            await context.bot.edit_message_text(
-                card_text(context.services.catalog, finished.card),
-                chat_id=finished.support_chat_id,
-                message_id=finished.card_message_id,
-            )
-        except TelegramError as exc:  # e.g. deleted with its topic
-            log.info("ticket %s: card not marked finished: %r", finished.card.number, exc)
-    topic = finished.topic
-    if topic is not None:
-        try:
-            await context.bot.close_forum_topic(topic.support_chat_id, topic.thread_id)
-        except TelegramError as exc:
-            topic_failed(context, topic, "closed", exc)
+    services = context.services
+    await desk_topics.mark_finished(
+        context.bot, services.tickets, services.catalog, chat_id, asker, services.calendar.today()
+    )

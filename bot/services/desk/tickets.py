@@ -169,6 +169,8 @@ class TicketService:
             return None
         if asker is not None and asker.user_id != ticket.user_id:
             asker = None  # a team member who finished it: the card names who asked, or no one
+        if asker is None and ticket.chat_type == "private" and ticket.user_id is not None:
+            asker = Asker(ticket.user_id, ticket.name or "?", None)  # moved from the console
         if ticket.is_open:
             self._update(ticket, {"status": store.CLOSED, "relaying": 0, "closed_at": self._now()})
             ticket.status, ticket.relaying = store.CLOSED, False
