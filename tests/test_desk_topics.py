@@ -280,3 +280,21 @@ async def test_a_company_the_console_moves_to_the_finish_has_its_topic_closed(
     assert "Alice" in card and "Certification finished on" in card
     one(calls, "closeForumTopic", chat_id=SUPPORT, message_thread_id=thread)
     assert not desk.services.tickets.of_chat(EN_USER["id"]).is_open
+
+
+async def test_a_console_message_finding_the_topic_deleted_forgets_it(desk: BotHarness) -> None:
+    make_forum(desk)
+    calls = await ask_and_write(desk, EN_USER, "question")
+    thread = one(calls, "createForumTopic").result["message_thread_id"]
+    desk.api.fail("sendMessage", 400, THREAD_GONE, chat_id=SUPPORT)
+    async with client_for(desk) as (client, _):
+        csrf = await signed_in(desk, client)
+        sent = await client.post(
+            "/console/company/1001/message", data={"csrf": csrf, "text": "We checked it."}
+        )
+        assert "message-sent" in sent.headers["location"]  # the company got it all the same
+    assert desk.services.tickets.of_chat(EN_USER["id"]).thread_id is None
+    calls = await desk.send(EN_USER, "thanks")
+    new_thread = one(calls, "createForumTopic").result["message_thread_id"]
+    assert new_thread != thread
+    assert one(calls, "copyMessage", chat_id=SUPPORT).params["message_thread_id"] == new_thread
