@@ -4,7 +4,8 @@ Telegram answers a burst of ``createForumTopic`` (many users asking at once) wit
 Requests and a ``retry_after``; it publishes no rate for topics. The queue lets a few creations
 run at once and, after a 429, holds every creation (and only those) until the wait is over,
 then tries again: a topic is never given up for a flood wait, so every ticket gets its topic.
-PTB's ``AIORateLimiter`` would instead hold every call of the bot for that wait; our
+PTB's ``AIORateLimiter`` would instead hold every call of the bot for that wait (until some
+other call happens to end); our
 ``ChatRateLimiter`` hands this method's flood waits to the queue (:class:`TopicFloodWait`).
 
 A lane waiting in the queue gives its slot up (:mod:`bot.telegram.lanes`), so other chats'
