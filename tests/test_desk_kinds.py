@@ -249,3 +249,27 @@ async def test_an_operators_edit_whose_copy_the_user_deleted_is_sent_again(
     new_copy = calls[1].result["message_id"]
     calls = await desk.feed(edited(answer, desk, text="best answer"))
     assert calls[0].params["message_id"] == new_copy
+
+
+async def test_an_album_then_ask_at_once_opens_one_topic_album_first(desk: BotHarness) -> None:
+    make_forum(desk)
+    await desk.command(EN_USER, "/start")
+    await desk.command(EN_USER, "/ask")
+    for part in album(desk, EN_USER, "g6", ["one", "two"]):
+        await desk.feed(part)
+    calls = await desk.command(EN_USER, "/ask and a question")
+    calls += await settle(desk)
+    support = [c.method for c in to_chat(calls, SUPPORT) if c.method != "getChat"]
+    assert support == ["createForumTopic", "sendMessage", "sendMediaGroup", "sendMessage"]
+    assert to_chat(calls, SUPPORT)[-1].text == "and a question"
+
+
+async def test_an_operators_album_then_close_reaches_the_user_before_the_close(
+    desk: BotHarness,
+) -> None:
+    thread = await forum_ticket(desk)
+    for part in album(desk, OPERATOR, "g7", ["a", "b"], FORUM, **in_topic(thread)):
+        await desk.feed(part)
+    calls = await desk.feed(desk.updates.command(OPERATOR, "/close", FORUM, **in_topic(thread)))
+    to_user = [c.method for c in to_chat(calls, EN_USER["id"])]
+    assert to_user == ["copyMessages", "sendMessage"]  # the album, then "resolved"

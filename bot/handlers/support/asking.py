@@ -87,6 +87,7 @@ async def ask(update: Update, context: BotContext) -> None:
     if chat.id == tickets.support_chat_id:
         await reply(update, context, t(context.sender_language, "support-no-ticket"))
         return
+    await albums.flush(chat.id)  # an album sent just before goes first (and opens the topic)
     ticket = tickets.ask(
         chat.id, chat.type, user.id if user else None, chat_title(update) or "", lang
     )

@@ -75,7 +75,7 @@ async def operator_message(update: Update, context: BotContext) -> None:
     if not ticket.is_open:
         await _answer_operator(update, context, t(lang, "delivery-closed", number=str(ticket.id)))
         return
-    lane = (message.chat.id, message.message_thread_id if message.is_topic_message else 0)
+    lane = _lane(message)
     if message.media_group_id is not None:  # an album reaches the user as one
 
         async def deliver_album(parts: list[Message]) -> None:
@@ -85,6 +85,11 @@ async def operator_message(update: Update, context: BotContext) -> None:
         return
     await albums.flush(lane)
     await deliver(update, context, ticket, [message])
+
+
+def _lane(message: Message) -> tuple[int, int]:
+    """The support group's lane a message runs in (``bot.telegram.lanes``): its topic's."""
+    return (message.chat.id, (message.is_topic_message and message.message_thread_id) or 0)
 
 
 async def deliver(
@@ -156,6 +161,7 @@ async def close(update: Update, context: BotContext) -> None:
     if tickets.configured and chat.id == tickets.support_chat_id:
         if not may_act_in_support_group(context, user.id if user else None):
             return
+        await albums.flush(_lane(message))  # an album sent just before reaches the user first
         ticket = _ticket_here(context, message)
         if ticket is None:
             await _answer_operator(update, context, t(lang, "support-no-ticket"))
