@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from telegram import Update
@@ -40,6 +40,7 @@ from bot.services.maintenance import Maintenance
 from bot.services.reminders.reminders import ReminderService
 from bot.telegram.documents_text import DocumentTexts
 from bot.telegram.render import Renderer
+from bot.telegram.topic_queue import TopicQueue
 
 # A guard decides whether the sender may run a command here (e.g. admins only in groups);
 # it answers the user itself and returns False to refuse.
@@ -74,6 +75,7 @@ class Services:
     locker: Locker  # the documents' bytes, by sha256 (TPBOT_EVIDENCE_DIR)
     document_texts: DocumentTexts
     guards: tuple[Guard, ...] = ()
+    topic_queue: TopicQueue = field(default_factory=TopicQueue)  # createForumTopic, paced
 
 
 class BotData:

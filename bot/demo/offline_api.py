@@ -223,6 +223,10 @@ class OfflineBotAPI(BaseRequest):
             return self.file_info(params)
         if method == "copyMessage":
             return {"message_id": self._next_id()}
+        if method == "copyMessages":  # an album stays an album
+            return [{"message_id": self._next_id()} for _ in params["message_ids"]]
+        if method == "sendMediaGroup":
+            return [self._album_part(params, media) for media in params["media"]]
         if method == "getChatMember":
             key = (int(params["chat_id"]), int(params["user_id"]))
             return _chat_member(key[1], self.chat_members.get(key, "member"))
@@ -291,6 +295,14 @@ class OfflineBotAPI(BaseRequest):
         markup = params.get("reply_markup")
         if markup:
             message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+        return message
+
+    def _album_part(self, params: dict[str, Any], media: dict[str, Any]) -> dict[str, Any]:
+        kept = {str(k): params[k] for k in ("chat_id", "message_thread_id") if k in params}
+        message = self._message("sendMessage", kept)
+        sent = {"file_id": media["media"], "file_unique_id": "sent", "width": 1, "height": 1}
+        message[media["type"]] = [sent] if media["type"] == "photo" else sent | {"duration": 1}
+        message.update(media_group_id="sent-album", caption=media.get("caption"))
         return message
 
     def _next_id(self) -> int:

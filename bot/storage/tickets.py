@@ -105,6 +105,31 @@ def last_message_id(db: Database, ticket_id: int) -> int:
     return int(row[0] or 0)
 
 
+def support_copy_of(db: Database, ticket_id: int, user_message_id: int) -> int | None:
+    """The support group's copy of the user's message ``user_message_id`` (the latest)."""
+    row = db.execute(
+        "SELECT support_message_id FROM ticket_messages WHERE ticket_id = ? "
+        "AND user_message_id = ? AND direction = 'in' ORDER BY id DESC LIMIT 1",
+        [ticket_id, user_message_id],
+    ).fetchone()
+    return int(row[0]) if row is not None else None
+
+
+def user_copy_of(
+    db: Database, support_chat_id: int, support_message_id: int
+) -> tuple[TicketRow, int] | None:
+    """The ticket an operator's message was delivered for, and its copy in the user's chat."""
+    row = db.execute(
+        f"SELECT {_COLUMNS}, m.user_message_id FROM ticket_messages m "
+        "JOIN tickets t ON t.id = m.ticket_id WHERE m.support_chat_id = ? "
+        "AND m.support_message_id = ? AND m.direction = 'out' ORDER BY m.id DESC LIMIT 1",
+        [support_chat_id, support_message_id],
+    ).fetchone()
+    if row is None or row[-1] is None:
+        return None
+    return TicketRow._make(row[:-1]), int(row[-1])
+
+
 @dataclass(frozen=True)
 class NewTicket:
     """A chat's first ``/ask``: its ticket opens, relaying, its card still to post."""

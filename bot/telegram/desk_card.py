@@ -159,4 +159,6 @@ def card_text(catalog: Catalog, card: TicketCard) -> str:
                 )
             )
     lines.append("\n" + t(lang, "card-hint-forum" if card.forum else "card-hint-plain"))
+    if card.finished_on is not None:
+        lines.append(t(lang, "card-finished", date=format_date(card.finished_on, lang)))
     return "\n".join(lines)

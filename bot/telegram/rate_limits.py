@@ -24,14 +24,20 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from telegram._utils.types import JSONDict
+from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
 from bot.telegram.lanes import current_slot
+from bot.telegram.sender import retry_seconds
+from bot.telegram.topic_queue import TopicFloodWait
 
 PRIVATE_CHAT_RATE = 1.0  # messages a second in one private chat
 GROUP_MAX_RATE = 20  # messages ...
 GROUP_TIME_PERIOD = 60.0  # ... in any this many seconds, in one group or channel
 FORGET_AFTER = 4_096  # limiters kept before the idle ones are dropped
+# Methods whose flood waits their own queue waits out (bot/telegram/topic_queue.py): PTB's
+# limiter would hold every call of the bot meanwhile.
+OWN_FLOOD_WAITS = frozenset({"createForumTopic"})
 
 
 class WindowLimiter:
@@ -126,6 +132,8 @@ class ChatRateLimiter(AIORateLimiter):
     ) -> bool | JSONDict | list[JSONDict]:
         chat_id = data.get("chat_id")
         window = self._window_for(endpoint, chat_id)
+        if endpoint in OWN_FLOOD_WAITS:
+            callback = _flood_wait_to_queue(callback)
         slot = current_slot()
         if slot is None or chat_id is None or not self._would_wait(window):
             return await self._limited(
@@ -172,3 +180,15 @@ class ChatRateLimiter(AIORateLimiter):
             return True
         overall = self._base_limiter
         return overall is not None and not overall.has_capacity()
+
+
+def _flood_wait_to_queue(
+    callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+) -> Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]:
+    async def call(*args: Any, **kwargs: Any) -> bool | JSONDict | list[JSONDict]:
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter as exc:
+            raise TopicFloodWait(retry_seconds(exc)) from exc
+
+    return call

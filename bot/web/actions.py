@@ -18,12 +18,14 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from telegram.error import TelegramError
 
 from bot.callbacks import parse_chat_id, parse_number
 from bot.services.broadcasts.delivery import Payload
 from bot.services.console.corrections import MESSAGE_LIMIT
 from bot.services.flow.moves import Moved, MoveRefused
 from bot.services.flow.rejections import Rejected, RejectionRefused
+from bot.telegram.desk_topics import mark_finished, topic_failed
 from bot.telegram.rejection_text import rejection_text
 from bot.telegram.step_message import step_message
 from bot.web.console import Console, Handler, Operator, checked_form, operators_only
@@ -66,6 +68,16 @@ def action_routes(console: Console) -> list[Route]:
         if isinstance(result, MoveRefused):
             return _back(chat_id, f"move-{result.value}")
         await _show_new_step(console, result)
+        services = console.services
+        if services.spec.steps[result.progress.state].kind == "finish":
+            await mark_finished(  # its ticket's topic closed, as when the company finishes
+                console.application.bot,
+                services.tickets,
+                services.catalog,
+                chat_id,
+                None,
+                services.calendar.today(),
+            )
         log.info(
             "console: operator %s moved chat %s to %s",
             operator.user_id,
@@ -200,6 +212,9 @@ async def _copy_to_ticket(
             reply_to_message_id=None if ticket.thread_id else ticket.header_message_id,
         )
     except Exception as exc:  # the company got it; the copy is a courtesy to the desk
+        topic = tickets.topic(ticket)
+        if isinstance(exc, TelegramError) and topic is not None:
+            topic_failed(tickets, topic, "posted in", exc)  # deleted: the next message opens one
         log.warning("console: could not copy the message to ticket #%s: %r", ticket.id, exc)
         return
     if user_message_id is not None:

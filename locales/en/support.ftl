@@ -45,6 +45,7 @@ card-step-unknown = 📍 Step: <code>{ $step }</code> (not in this flow: it was 
 card-step-none = 📍 Has not started the walk-through yet
 card-audit = ⏳ Audit submitted on { $submitted }; result expected by <b>{ $due }</b>
 card-hint-forum = Reply in this topic to answer; /status shows their checklist, /close closes the ticket.
+card-finished = 🏁 <b>Certification finished on { $date }</b>: ticket and topic closed; /ask reopens them.
 card-hint-plain = Reply to this message (or to any of theirs) to answer; reply with /status for their checklist, /close to close the ticket.
 card-taken = 🙋 Taken by { $operator }
 card-taken-over = 🙋 Taken by { $operator } (taken over from { $previous })

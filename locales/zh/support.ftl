@@ -45,6 +45,7 @@ card-step-unknown = 📍 当前步骤：<code>{ $step }</code>（当前流程中
 card-step-none = 📍 尚未开始认证引导
 card-audit = ⏳ 审核提交于 { $submitted }，预计结果日期 <b>{ $due }</b>
 card-hint-forum = 在此话题中回复即可答复用户；/status 查看其进度清单，/close 关闭工单。
+card-finished = 🏁 <b>已于 { $date } 完成认证</b>：工单和话题已关闭；对方再次 /ask 时会重新打开。
 card-hint-plain = 回复这条消息（或该用户的任意消息）即可答复；回复 /status 查看其进度清单，回复 /close 关闭工单。
 card-taken = 🙋 负责人：{ $operator }
 card-taken-over = 🙋 负责人：{ $operator }（接手自 { $previous }）

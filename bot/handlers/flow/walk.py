@@ -11,6 +11,7 @@ from bot.callbacks import AnswerButton
 from bot.handlers.documents import still_owed
 from bot.handlers.flow.rejections import ask_reason
 from bot.handlers.replies import chat_title, reply, send_step, sender_ids, step_message
+from bot.handlers.support.topics import company_finished
 from bot.services.flow.progress import Outcome
 from bot.wiring import BotContext
 
@@ -100,3 +101,5 @@ async def press(update: Update, context: BotContext) -> None:
     except TelegramError as exc:
         log.warning("chat %s: the next step could not be shown: %r", chat.id, exc)
         services.ledger.owe(chat.id, update_id)
+    if moved.state != result.step.id and services.spec.steps[moved.state].kind == "finish":
+        await company_finished(update, context, chat.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import RateButton, TakeButton, TicketButton
-from bot.handlers.support import asking, desk, taking
+from bot.handlers.support import asking, desk, edits, taking
 from bot.wiring import BotApplication
 
 
@@ -29,3 +29,6 @@ def register(application: BotApplication) -> None:
     application.add_handler(
         MessageHandler(content & asking.RelayFilter(services.tickets), asking.user_message)
     )
+    edited = filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND
+    application.add_handler(MessageHandler(in_support & edited, edits.operator_edit))
+    application.add_handler(MessageHandler(edited & ~in_support, edits.user_edit))

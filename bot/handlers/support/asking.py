@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -27,11 +28,14 @@ from telegram.ext import filters
 
 from bot.callbacks import ASK_BUTTON, DONE_BUTTON, TicketButton
 from bot.handlers.replies import chat_title, reply, send_step
+from bot.handlers.support import albums
 from bot.handlers.support.desk import name_topic
+from bot.handlers.support.topics import is_topic_gone
 from bot.services.desk.relay import Asker, RelayOutcome, RelayPlan
 from bot.services.desk.ticket import Ticket
 from bot.services.desk.tickets import TicketService
 from bot.services.flow.chat_progress import ChatProgress
+from bot.telegram.album_media import album_media
 from bot.telegram.desk_card import desk_words, mention_text
 from bot.telegram.render import Renderer
 from bot.wiring import BotContext
@@ -83,6 +87,7 @@ async def ask(update: Update, context: BotContext) -> None:
     if chat.id == tickets.support_chat_id:
         await reply(update, context, t(context.sender_language, "support-no-ticket"))
         return
+    await albums.flush(chat.id)  # an album sent just before goes first (and opens the topic)
     ticket = tickets.ask(
         chat.id, chat.type, user.id if user else None, chat_title(update) or "", lang
     )
@@ -93,7 +98,7 @@ async def ask(update: Update, context: BotContext) -> None:
     if question is not None:
         assert update.message is not None
         try:
-            await _relay_to_support(context, ticket, update.message, update, text=question)
+            await _relay_to_support(context, ticket, [update.message], update, text=question)
         except TelegramError as exc:
             log.warning("ticket %s: could not relay the /ask question: %r", ticket.id, exc)
             await reply(update, context, t(lang, "ask-relay-failed"), reply_markup=keyboard)
@@ -152,9 +157,25 @@ async def done(update: Update, context: BotContext) -> None:
 
 
 async def user_message(update: Update, context: BotContext) -> None:
-    """A message from a ticket's chat (the filter let through only those): to the operators."""
+    """A message from a ticket's chat (the filter let through only those): to the operators;
+    an album's parts together, once they are all in."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
+    if message.media_group_id is not None:
+
+        async def relay_album(parts: list[Message]) -> None:
+            await relay_user_messages(update, context, parts)
+
+        await albums.gather(update, context, chat.id, message, relay_album)
+        return
+    await albums.flush(chat.id)  # an album still being gathered goes first
+    await relay_user_messages(update, context, [message])
+
+
+async def relay_user_messages(update: Update, context: BotContext, messages: list[Message]) -> None:
+    """The user's message (or an album's parts) to their open ticket; a failure is told."""
+    chat = update.effective_chat
+    assert chat is not None
     tickets = context.services.tickets
     ticket = tickets.of_chat(chat.id)
     if ticket is None or not ticket.is_open:
@@ -164,30 +185,27 @@ async def user_message(update: Update, context: BotContext) -> None:
     try:
         if ticket.blocked:  # they are writing again, so they unblocked the bot
             await name_topic(context, tickets.set_blocked(ticket, False))
-        first = await _relay_to_support(context, ticket, message, update)
+        first = await _relay_to_support(context, ticket, messages, update)
     except TelegramError as exc:
-        log.warning("ticket %s: could not relay message %s: %r", ticket.id, message.message_id, exc)
+        ids = [m.message_id for m in messages]
+        log.warning("ticket %s: could not relay message(s) %s: %r", ticket.id, ids, exc)
         await reply(update, context, t(lang, "ask-relay-failed"))
         return
     if first:
         await reply(update, context, t(lang, "ask-sent", number=str(ticket.id)))
 
 
-# What Telegram answers when a ticket's topic was deleted (by an operator, or with its group).
-_TOPIC_GONE = ("thread not found", "topic_deleted", "topic_id_invalid")
-
-
 async def _relay_to_support(
     context: BotContext,
     ticket: Ticket,
-    message: Message,
+    messages: list[Message],
     update: Update,
     *,
     text: str | None = None,
 ) -> bool:
-    """Copy ``message`` (or post ``text``, the question given with /ask) where the desk says,
-    after its card (and topic) if it says so; True if a card was posted (a new or reopened
-    ticket)."""
+    """Copy ``messages`` (one, or an album's parts; or post ``text``, the question given with
+    /ask) where the desk says, after its card (and topic) if it says so; True if a card was
+    posted (a new or reopened ticket)."""
     user = update.effective_user
     asker = Asker(user.id, user.full_name, user.username) if user is not None else None
     tickets = context.services.tickets
@@ -195,15 +213,15 @@ async def _relay_to_support(
     carded = False
     while plan is not None:
         carded = carded or plan.card is not None
-        posted, error = await _carry_out(context, plan, message, text)
-        plan = tickets.relayed(plan, posted, message.message_id)  # the retry, if the topic is gone
+        posted, error = await _carry_out(context, plan, messages, text)
+        plan = tickets.relayed(plan, posted, messages[0].message_id)  # a retry: the topic's gone
         if plan is None and error is not None:
             raise error
     return carded
 
 
 async def _carry_out(
-    context: BotContext, plan: RelayPlan, message: Message, text: str | None
+    context: BotContext, plan: RelayPlan, messages: list[Message], text: str | None
 ) -> tuple[RelayOutcome, TelegramError | None]:
     """Post what ``plan`` says: what was posted, and the error that stopped it, if one did."""
     bot, support = context.bot, plan.support_chat_id
@@ -212,7 +230,7 @@ async def _carry_out(
     thread_id, reply_to = plan.thread_id, plan.reply_to
     try:
         if words.topic_name is not None:
-            topic = await bot.create_forum_topic(support, words.topic_name)
+            topic = await context.services.topic_queue.create(bot, support, words.topic_name)
             thread_id = posted.thread_id = topic.message_thread_id
         elif plan.reopen_topic and thread_id is not None:
             try:
@@ -229,7 +247,11 @@ async def _carry_out(
             ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         )
         relayed: MessageId | Message
+        if text is None and len(messages) > 1:
+            await _relay_album(bot, support, messages, thread_id, under_card, posted)
+            return posted, None
         if text is None:
+            message = messages[0]
             relayed = await bot.copy_message(
                 support,
                 message.chat.id,
@@ -246,9 +268,7 @@ async def _carry_out(
                 reply_parameters=under_card,
             )
     except TelegramError as exc:
-        posted.topic_gone = isinstance(exc, BadRequest) and any(
-            gone in exc.message.lower() for gone in _TOPIC_GONE
-        )
+        posted.topic_gone = is_topic_gone(exc)
         return posted, exc
     posted.message_id = relayed.message_id
     await _mention_holder(context, plan, thread_id, relayed.message_id)
@@ -275,6 +295,36 @@ async def _mention_holder(
         )
     except TelegramError as exc:
         log.info("ticket %s: holder not mentioned: %r", plan.ticket.id, exc)
+
+
+async def _relay_album(
+    bot: Bot,
+    support: int,
+    parts: list[Message],
+    thread_id: int | None,
+    under_card: ReplyParameters | None,
+    posted: RelayOutcome,
+) -> None:
+    """An album as one (``sendMediaGroup`` keeps it an album and, unlike ``copyMessages``,
+    replies to the card in a plain group); each copy is kept in ``posted`` as it is made."""
+    media = album_media(parts)
+    if media is not None:
+        sent = await bot.send_media_group(
+            support, media, message_thread_id=thread_id, reply_parameters=under_card
+        )
+        posted.album = [
+            (copy.message_id, part.message_id) for copy, part in zip(sent, parts, strict=False)
+        ]
+        return
+    for part in parts:  # not a kind an album holds: one by one
+        copied = await bot.copy_message(
+            support,
+            part.chat.id,
+            part.message_id,
+            message_thread_id=thread_id,
+            reply_parameters=under_card,
+        )
+        posted.album.append((copied.message_id, part.message_id))
 
 
 # -- which messages go to the operators --------------------------------------------------

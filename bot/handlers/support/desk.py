@@ -19,6 +19,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.callbacks import parse_number
 from bot.handlers.operators.access import is_support_operator, may_act_in_support_group
 from bot.handlers.replies import reply
+from bot.handlers.support import albums
+from bot.handlers.support.topics import topic_failed
 from bot.services.desk.relay import Topic
 from bot.services.desk.ticket import Ticket
 from bot.telegram.desk_card import rating_keyboard, topic_name
@@ -35,7 +37,7 @@ async def name_topic(context: BotContext, topic: Topic | None) -> None:
     try:
         await context.bot.edit_forum_topic(topic.support_chat_id, topic.thread_id, name=name)
     except TelegramError as exc:
-        log.info("ticket %s: topic not renamed: %r", topic.name.number, exc)
+        topic_failed(context, topic, "renamed", exc)
 
 
 def _ticket_here(context: BotContext, message: Message) -> Ticket | None:
@@ -70,13 +72,42 @@ async def operator_message(update: Update, context: BotContext) -> None:
         return  # not a ticket: operators talking among themselves
     t = context.services.catalog.text
     lang = context.sender_language
-    name = escape(ticket.name or "?")
     if not ticket.is_open:
         await _answer_operator(update, context, t(lang, "delivery-closed", number=str(ticket.id)))
         return
+    lane = _lane(message)
+    if message.media_group_id is not None:  # an album reaches the user as one
+
+        async def deliver_album(parts: list[Message]) -> None:
+            await deliver(update, context, ticket, parts)
+
+        await albums.gather(update, context, lane, message, deliver_album)
+        return
+    await albums.flush(lane)
+    await deliver(update, context, ticket, [message])
+
+
+def _lane(message: Message) -> tuple[int, int]:
+    """The support group's lane a message runs in (``bot.telegram.lanes``): its topic's."""
+    return (message.chat.id, (message.is_topic_message and message.message_thread_id) or 0)
+
+
+async def deliver(
+    update: Update, context: BotContext, ticket: Ticket, parts: list[Message]
+) -> None:
+    """An operator's message (or album) copied to the ticket's user; a failure is told."""
+    t = context.services.catalog.text
+    lang = context.sender_language
+    name = escape(ticket.name or "?")
     tickets = context.services.tickets
+    bot, support = context.bot, parts[0].chat.id
     try:
-        copied = await context.bot.copy_message(ticket.chat_id, message.chat.id, message.message_id)
+        if len(parts) == 1:
+            copies = [await bot.copy_message(ticket.chat_id, support, parts[0].message_id)]
+        else:  # copyMessages keeps an album an album
+            copies = list(
+                await bot.copy_messages(ticket.chat_id, support, [p.message_id for p in parts])
+            )
     except Forbidden:
         await name_topic(context, tickets.set_blocked(ticket, True))
         await _answer_operator(update, context, t(lang, "delivery-blocked", name=name))
@@ -86,7 +117,8 @@ async def operator_message(update: Update, context: BotContext) -> None:
             update, context, t(lang, "delivery-failed", name=name, reason=escape(exc.message))
         )
         return
-    tickets.relayed_out(ticket, message.message_id, copied.message_id)
+    pairs = [(p.message_id, c.message_id) for p, c in zip(parts, copies, strict=False)]
+    tickets.relayed_album_out(ticket, pairs)
 
 
 async def support_status(update: Update, context: BotContext) -> None:
@@ -129,6 +161,7 @@ async def close(update: Update, context: BotContext) -> None:
     if tickets.configured and chat.id == tickets.support_chat_id:
         if not may_act_in_support_group(context, user.id if user else None):
             return
+        await albums.flush(_lane(message))  # an album sent just before reaches the user first
         ticket = _ticket_here(context, message)
         if ticket is None:
             await _answer_operator(update, context, t(lang, "support-no-ticket"))
@@ -178,4 +211,4 @@ async def _close_ticket(update: Update, context: BotContext, ticket: Ticket, lan
         try:  # a closed topic tells operators at a glance; /ask reopens it
             await context.bot.close_forum_topic(topic.support_chat_id, topic.thread_id)
         except TelegramError as exc:
-            log.info("ticket %s: topic not closed: %r", ticket.id, exc)
+            topic_failed(context, topic, "closed", exc)

@@ -7,7 +7,7 @@ the topic's name (``bot/telegram/desk_card.py``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.services.desk.ticket import Ticket
 
@@ -66,6 +66,7 @@ class TicketCard:
     audit: tuple[dt.date, dt.date] | None  # submitted on, expected by
     forum: bool  # which hint: reply in the topic, or reply to the card
     holder: Holder | None = None  # the operator who took it
+    finished_on: dt.date | None = None  # the company finished the certification (the last line)
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,20 @@ class RelayOutcome:
     thread_id: int | None = None  # the topic opened now
     card_message_id: int | None = None
     message_id: int | None = None  # the message relayed
+    album: list[tuple[int, int]] = field(default_factory=list)  # (copy, user's part) each
     topic_gone: bool = False  # Telegram said the topic was deleted
     card_html: str | None = None  # the card posted, before the line saying who took it
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A company finished the certification: its ticket closed, its card to mark (the message
+    to edit, and its new words), its topic (if any) to close."""
+
+    support_chat_id: int
+    card_message_id: int | None
+    card: TicketCard
+    topic: Topic | None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from bot.services.desk.assignment import Assignments, holder_of
 from bot.services.desk.relay import (
     Asker,
     Closing,
+    Finished,
     RelayOutcome,
     RelayPlan,
     TicketCard,
@@ -160,6 +161,25 @@ class TicketService:
         ticket.status, ticket.relaying = store.CLOSED, False
         return Closing(self._language(ticket), self.topic(ticket))
 
+    def finished(self, chat_id: int, asker: Asker | None, today: dt.date) -> Finished | None:
+        """The chat finished the certification (``asker`` pressed the last answer): its ticket
+        closes (if open; the user is not told: the finish says it all); the card to mark and
+        the topic to close."""
+        ticket = self.of_chat(chat_id)
+        support = self.support_chat_id
+        if ticket is None or support is None or ticket.support_chat_id != support:
+            return None
+        if asker is not None and asker.user_id != ticket.user_id:
+            asker = None  # a team member who finished it: the card names who asked, or no one
+        if asker is None and ticket.chat_type == "private" and ticket.user_id is not None:
+            asker = Asker(ticket.user_id, ticket.name or "?", None)  # moved from the console
+        if ticket.is_open:
+            self._update(ticket, {"status": store.CLOSED, "relaying": 0, "closed_at": self._now()})
+            ticket.status, ticket.relaying = store.CLOSED, False
+        topic = self.topic(ticket)
+        card = replace(self._card(ticket, topic is not None, asker), finished_on=today)
+        return Finished(support, ticket.header_message_id, card, topic)
+
     # -- relaying a message to the support group ------------------------------------------------
     def plan_relay(self, ticket: Ticket, forum: bool, asker: Asker | None) -> RelayPlan:
         """Where the ticket's next message goes. A new or reopened ticket, or one whose support
@@ -214,6 +234,7 @@ class TicketService:
             posted.append(
                 RelayedMessage(ticket.id, support, outcome.message_id, user_message_id, "in", now)
             )
+        posted += [RelayedMessage(ticket.id, support, *pair, "in", now) for pair in outcome.album]
         again = outcome.topic_gone and plan.forum and not plan.again
         if again:
             changes["thread_id"], changes["card_pending"] = None, 1
@@ -235,6 +256,24 @@ class TicketService:
         with transaction(self.db):
             self._map(ticket, support_message_id, user_message_id, "out")
 
+    def relayed_album_out(self, ticket: Ticket, pairs: list[tuple[int, int]]) -> None:
+        """An operator's album delivered: (their message, its copy in the user's chat) each."""
+        with transaction(self.db):
+            for support_message_id, user_message_id in pairs:
+                self._map(ticket, support_message_id, user_message_id, "out")
+
+    # -- edits, carried over to the copy ----------------------------------------------------------
+    def support_copy(self, ticket: Ticket, user_message_id: int) -> int | None:
+        """Where the user's message ``user_message_id`` was copied in the support group."""
+        return store.support_copy_of(self.db, ticket.id, user_message_id)
+
+    def user_copy(self, support_message_id: int) -> tuple[Ticket, int] | None:
+        """The ticket an operator's message went to, and its copy in the user's chat."""
+        if self.support_chat_id is None:
+            return None
+        found = store.user_copy_of(self.db, self.support_chat_id, support_message_id)
+        return (Ticket.from_row(found[0]), found[1]) if found is not None else None
+
     # -- the ticket's topic ---------------------------------------------------------------------
     def topic(self, ticket: Ticket) -> Topic | None:
         """The ticket's forum topic in the current support group, if it has one."""
@@ -242,6 +281,13 @@ class TicketService:
         if support is None or ticket.thread_id is None or ticket.support_chat_id != support:
             return None
         return Topic(support, ticket.thread_id, self._name(ticket))
+
+    def topic_deleted(self, topic: Topic) -> None:
+        """Telegram says ``topic`` is gone (an operator deleted it): its ticket's next message
+        opens a new one, with a fresh card."""
+        row = store.ticket_of_thread(self.db, topic.support_chat_id, topic.thread_id)
+        if row is not None:
+            self._update(Ticket.from_row(row), {"thread_id": None, "card_pending": 1})
 
     def set_blocked(self, ticket: Ticket, blocked: bool) -> Topic | None:
         """The user blocked the bot (or came back): marked on the ticket and on their chat; the
