@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from html import unescape
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,7 @@ SEEDS = {
 }
 
 
-async def _ticket_at_audit(desk: BotHarness, clock: FrozenClock, user: dict) -> int:
+async def _ticket_at_audit(desk: BotHarness, clock: FrozenClock, user: dict[str, Any]) -> int:
     """The user walks to the Tmall Operator audit (submitted on Sep 30, 2026: the National
     Day holiday puts the result on Oct 10) and asks; the ticket's topic's thread id."""
     make_forum(desk)
@@ -154,7 +155,9 @@ async def test_in_a_plain_group_reply_to_the_card(desk: BotHarness, clock: Froze
 
 
 @pytest.fixture
-async def members_not_operators(settings: Settings, clock: FrozenClock) -> BotHarness:  # type: ignore[misc]
+async def members_not_operators(
+    settings: Settings, clock: FrozenClock
+) -> AsyncIterator[BotHarness]:
     bot = BotHarness(
         replace(
             settings,
