@@ -14,6 +14,7 @@ from bot.config import Settings
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
 from tests.helpers.paths import TO_OP_SUBMITTED
 from tests.helpers.support import (
+    LISTED,
     OPERATOR,
     PLAIN,
     SUPPORT,
@@ -183,6 +184,9 @@ async def test_a_non_operator_is_refused(
     calls = await desk.command(EN_USER, "/reply audit-waiting")  # the user, in their chat
     assert "Only our support team can send canned replies" in texts(calls)
     assert not to_chat(calls, SUPPORT)
+    calls = await desk.command(LISTED, "/reply audit-waiting")  # an operator, in private
+    assert "Send /reply inside a ticket's topic" in texts(calls)
+    assert not to_chat(calls, EN_USER["id"])
 
 
 async def test_a_closed_ticket_gets_nothing(desk: BotHarness, clock: FrozenClock) -> None:
