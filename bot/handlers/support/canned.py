@@ -14,6 +14,7 @@ from __future__ import annotations
 from html import escape
 
 from telegram import ReplyParameters, Update
+from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.handlers.operators.access import is_support_operator, may_act_in_support_group
@@ -21,6 +22,7 @@ from bot.handlers.replies import reply
 from bot.handlers.support.desk import _answer_operator, _ticket_here, name_topic
 from bot.services.desk.canned import ComposedReply, ReplyFacts, ReplyRefused
 from bot.services.desk.ticket import Ticket
+from bot.services.message_html import visible_length
 from bot.wiring import BotContext
 
 
@@ -112,9 +114,13 @@ def _listing(context: BotContext, facts: ReplyFacts, lang: str, ticket: Ticket) 
         return t(lang, "canned-none")
     language = t(facts.language, "language-name")
     lines = [t(lang, "canned-list", name=escape(ticket.name or "?"), language=language)]
+    room = MessageLimit.MAX_TEXT_LENGTH - 200  # the unknown name's line may come above it
     for name in names:
         line = f"• <code>{name}</code> — {escape(canned.preview(name, facts, lang))}"
         if (missing := canned.needs(name, facts)) is not None:
             line += f" <i>({t(lang, f'canned-unavailable-{missing.value}')})</i>"
+        room -= visible_length(line) + 1
+        if room < 0:  # so many that a preview each would not fit: the names alone
+            return "\n".join([lines[0], ", ".join(f"<code>{n}</code>" for n in names)])
         lines.append(line)
     return "\n".join(lines)
