@@ -5,8 +5,7 @@ language, as the desk's answer. ``/reply`` alone lists the replies.
 It takes the path of an operator's typed answer: the operators' checks, the same answers to a
 closed ticket, a blocked user or a refused message, and the answer mapped as ``out`` so that
 the user's reply to it comes back to the ticket. The command itself is never relayed: the
-user gets the reply's text, and the topic a copy of what was sent (the user's replies to it
-are posted under that copy's ticket).
+user gets the reply's text, and the topic a copy of what was sent, under the command.
 """
 
 from __future__ import annotations
@@ -90,7 +89,7 @@ async def _send(
         return
     language = t(composed.language, "language-name")
     header = t(lang, "canned-sent", reply=composed.name, name=who, language=language)
-    copy_id = message.message_id  # the user's replies come back under the copy, else the command
+    copy_id = message.message_id  # mapped to the copy, else (no copy) to the command
     try:
         copy = await reply(
             update,
