@@ -52,6 +52,11 @@ def test_the_shipped_replies_are_the_same_in_both_languages() -> None:
     assert names <= set(CannedReplies(catalog, spec, Calendar()).names())
 
 
+def test_check_counts_the_replies(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    assert "canned replies (audit-waiting, corporate-alipay, deposit," in capsys.readouterr().out
+
+
 def test_check_reports_a_broken_replies_file_with_file_and_line(
     env: dict[str, str],
     tmp_path: Path,

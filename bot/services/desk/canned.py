@@ -62,6 +62,16 @@ def _in_replies_file(where: str) -> bool:
     return Path(where.rsplit(":", 1)[0]).name == REPLIES_FILE
 
 
+def reply_names(catalog: Catalog) -> list[str]:
+    """The canned replies' names (``audit-waiting`` for ``reply-audit-waiting``), sorted."""
+    messages = catalog.messages.get(DEFAULT_LANGUAGE, {})
+    return sorted(
+        message_id.removeprefix(PREFIX)
+        for message_id, info in messages.items()
+        if message_id.startswith(PREFIX) and _in_replies_file(info.where)
+    )
+
+
 def reply_faults(catalog: Catalog) -> list[str]:
     """What ``check`` reports about the replies files: a message not named ``reply-…``, a
     placeable no reply is given, a reply in one language and not in the other (each with its
@@ -101,12 +111,7 @@ class CannedReplies:
         self.catalog = catalog
         self.spec = spec
         self.calendar = calendar
-        messages = catalog.messages.get(DEFAULT_LANGUAGE, {})
-        self._names = sorted(
-            message_id.removeprefix(PREFIX)
-            for message_id, info in messages.items()
-            if message_id.startswith(PREFIX) and _in_replies_file(info.where)
-        )
+        self._names = reply_names(catalog)
 
     def names(self) -> list[str]:
         return list(self._names)
