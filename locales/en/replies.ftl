@@ -16,7 +16,7 @@ reply-unqualified-store =
     • Tmall Operator (New): <b>Shop Management → Services Management → Apply</b> for “Tmall Operator Service Provider (New)”, and fill in the basic information again.
     • Tmall International: <b>Shop Management → Service Qualification Management → Apply</b>.
 
-    Before you apply again, check that the shop nickname matches the contract uploaded to the system exactly. Once the new application is in, answer the bot's question in this chat and we will go on from there.
+    Before you apply again, check that the shop nickname matches the contract uploaded to the system exactly. Once the new application is in, answer the bot's question in this chat to go on with the next steps.
 
 reply-deposit =
     Hello { $company }, about the deposit: once the quotation and second audit of the Tmall Operator (New) certification have passed, operating Tmall shops requires a deposit of <b>{ $deposit }</b>.
