@@ -41,6 +41,7 @@ from bot.services.calendar.quiet_hours import QuietHours
 from bot.services.calendar.workdays import Calendar
 from bot.services.console.console_auth import SignIn
 from bot.services.console.roster import Roster
+from bot.services.desk.canned import CannedReplies, reply_faults
 from bot.services.desk.tickets import TicketService
 from bot.services.evidence.evidence import EvidenceService
 from bot.services.evidence.locker import Locker
@@ -106,8 +107,9 @@ FEATURES: tuple[Callable[[BotApplication], None], ...] = (
 
 
 def load_catalog_and_flow(settings: Settings) -> tuple[Catalog, FlowSpec]:
-    """Both validated against each other (``bot.services.flow.content``): every fault at once."""
-    return load_content(settings.flow_path, settings.locales_dir)
+    """Both validated against each other (``bot.services.flow.content``), and the desk's
+    canned replies: every fault at once."""
+    return load_content(settings.flow_path, settings.locales_dir, checks=(reply_faults,))
 
 
 def build_application(
@@ -197,6 +199,7 @@ def build_application(
             catalog, spec, calendar, row_hooks, support=settings.support_chat_id is not None
         ),
         tickets=TicketService(db, settings.support_chat_id, clock, progress),
+        replies=CannedReplies(catalog, spec, calendar),
         groups=GroupService(db, clock),
         broadcasts=broadcasts,
         drafts=drafts,

@@ -94,6 +94,7 @@ def cmd_diagram(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import load_catalog_and_flow
+    from bot.services.desk.canned import reply_names
 
     catalog, spec = load_catalog_and_flow(settings)
     answers = sum(len(step.answers) for step in spec.steps.values())
@@ -102,6 +103,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         f"answers, texts complete in {', '.join(sorted(catalog.message_ids()))}; "
         f"flow version {spec.version}"
     )
+    replies = reply_names(catalog)
+    print(f"{settings.locales_dir}: {len(replies)} canned replies ({', '.join(replies)})")
     if not _check_calendar(settings.calendar_path):
         return 2
     if args.db is not None:

@@ -11,7 +11,8 @@ no detail) and never has to guess:
 - ``migrate``: :class:`FlowMigrated` ``{"flow_version": n}`` (a flow change moved the chat) or
   :class:`ChatMigrated` ``{"from": id}`` (the group became a supergroup)
 - ``operator-move``: :class:`OperatorMove` ``{"reason", "override", "submitted"?, "due"?}``
-- ``operator-message``: :class:`OperatorMessage` ``{"text": ...}``
+- ``operator-message``: :class:`OperatorMessage` ``{"text": ...}`` (``"reply"``: a canned
+  reply's name)
 - ``document-review``: :class:`DocumentReview` ``{"file", "document", "name", "state", "note"}``
   (an operator approved a file, or sent it back for a revision with the note)
 - ``ticket-take``: :class:`TicketTaken` ``{"ticket", "name", "previous"}`` (an operator took
@@ -95,9 +96,10 @@ class OperatorMove:
 @dataclass(frozen=True, slots=True)
 class OperatorMessage:
     text: str
+    reply: str | None = None  # the canned reply's name, if it was one
 
     def as_json(self) -> dict[str, Any]:
-        return {"text": self.text}
+        return {"text": self.text, **({"reply": self.reply} if self.reply else {})}
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +188,8 @@ def decode(kind: str, text: str | None) -> EventDetail | None:
         data = json.loads(text)
         return OperatorMove(str(data["reason"]), bool(data["override"]), _audit(data))
     if kind == "operator-message":
-        return OperatorMessage(str(json.loads(text)["text"]))
+        data = json.loads(text)
+        return OperatorMessage(str(data["text"]), data.get("reply"))
     if kind == "document-review":
         data = json.loads(text)
         note = data.get("note")

@@ -24,6 +24,7 @@ from bot.services.console.console_auth import Session, SignIn
 from bot.services.console.corrections import Corrections
 from bot.services.console.portfolio import Portfolio
 from bot.services.console.readers import ReadPool
+from bot.services.desk.canned import Missing
 from bot.services.evidence.review import ReviewRefused
 from bot.services.flow.moves import MoveRefused
 from bot.services.flow.rejections import RejectionRefused
@@ -50,6 +51,8 @@ COMPANY_NOTICES = {
         *(f"reject-{refused.value}" for refused in RejectionRefused),
         *(f"message-{status}" for status in ("sent", "empty", "long", "blocked", "failed")),
         "message-unknown",
+        *(f"reply-{code}" for code in ("sent", "none", "blocked", "failed", "unknown")),
+        *(f"reply-needs-{missing.value}" for missing in Missing),
         "muted",
         "unmuted",
         "unchanged",

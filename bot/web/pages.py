@@ -26,6 +26,7 @@ from bot.services.console.ratings import rating_summary
 from bot.services.console.readers import ReadStream
 from bot.services.funnel.funnel import Funnel, funnel_model
 from bot.services.i18n import LANGUAGES
+from bot.web.canned import reply_choices
 from bot.web.console import (
     BROADCAST_NOTICES,
     COMPANY_NOTICES,
@@ -184,6 +185,7 @@ def page_routes(console: Console) -> list[Route]:
             notice=notice_of(request, COMPANY_NOTICES),
             support=services.tickets.configured,
             documents=documents,
+            replies=reply_choices(services.replies, found.progress),
         )
 
     idle_days = services.settings.idle_days

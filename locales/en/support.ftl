@@ -71,5 +71,15 @@ close-unknown = There is no ticket #{ $number }.
 delivery-blocked = ⛔ Not delivered: { $name } has blocked the bot. The ticket is marked as blocked.
 delivery-failed = ⚠️ Not delivered to { $name }: Telegram refused the message ({ $reason }).
 delivery-closed = 🔒 Ticket #{ $number } is closed, so this was not sent. The user can reopen it with /ask.
+canned-list = 💬 <b>Canned replies</b> for { $name }, sent in { $language }: <code>/reply NAME</code>
+canned-none = No canned replies are set up yet: add them to <code>locales/en/replies.ftl</code> and <code>locales/zh/replies.ftl</code>.
+canned-unknown = There is no canned reply “{ $reply }”.
+canned-unavailable-audit-date = not for now: no audit is waiting
+canned-unavailable-step = not for now: no current step
+canned-needs-audit-date = ⚠️ Not sent: “{ $reply }” gives the expected audit date, and { $name } is not waiting for an audit, so there is none. Answer in your own words instead.
+canned-needs-step = ⚠️ Not sent: “{ $reply }” names the current step, and { $name } is at no step of this flow. Answer in your own words instead.
+canned-sent = ✅ Sent “{ $reply }” to { $name } ({ $language }):
+canned-not-operator = 🔒 Only our support team can send canned replies.
+canned-usage = Send /reply inside a ticket's topic in the support group, or as a reply to a ticket's message.
 
 cmd-ask = Ask a human operator

@@ -71,5 +71,15 @@ close-unknown = 没有编号为 #{ $number } 的工单。
 delivery-blocked = ⛔ 未送达：{ $name } 已屏蔽机器人。该工单已标记为“已屏蔽”。
 delivery-failed = ⚠️ 未能送达 { $name }：Telegram 拒绝了这条消息（{ $reason }）。
 delivery-closed = 🔒 工单 #{ $number } 已关闭，这条消息没有发送。用户可以发送 /ask 重新打开。
+canned-list = 💬 { $name } 可用的<b>快捷回复</b>（以{ $language }发送）：<code>/reply 名称</code>
+canned-none = 尚未设置快捷回复：请添加到 <code>locales/en/replies.ftl</code> 和 <code>locales/zh/replies.ftl</code>。
+canned-unknown = 没有名为“{ $reply }”的快捷回复。
+canned-unavailable-audit-date = 暂不适用：没有等待中的审核
+canned-unavailable-step = 暂不适用：没有当前步骤
+canned-needs-audit-date = ⚠️ 未发送：“{ $reply }”中包含审核预计结果日期，而 { $name } 目前没有等待中的审核，因此没有该日期。请改用您自己的话回复。
+canned-needs-step = ⚠️ 未发送：“{ $reply }”中包含当前步骤，而 { $name } 不在本流程的任何步骤。请改用您自己的话回复。
+canned-sent = ✅ 已向 { $name } 发送“{ $reply }”（{ $language }）：
+canned-not-operator = 🔒 只有我们的客服团队可以发送快捷回复。
+canned-usage = 请在客服群的工单话题中发送 /reply，或回复某个工单的消息。
 
 cmd-ask = 咨询人工客服

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import RateButton, TakeButton, TicketButton
-from bot.handlers.support import asking, desk, edits, taking
+from bot.handlers.support import asking, canned, desk, edits, taking
 from bot.wiring import BotApplication
 
 
@@ -16,6 +16,7 @@ def register(application: BotApplication) -> None:
     support_chat_id = services.settings.support_chat_id
     application.add_handler(CommandHandler("ask", asking.ask))
     application.add_handler(CommandHandler("close", desk.close))
+    application.add_handler(CommandHandler("reply", canned.reply_command))
     application.add_handler(CallbackQueryHandler(asking.ask_button, pattern=TicketButton.PATTERN))
     application.add_handler(CommandHandler("take", taking.take))
     application.add_handler(CallbackQueryHandler(taking.take_button, pattern=TakeButton.PATTERN))

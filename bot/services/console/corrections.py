@@ -56,7 +56,10 @@ class Corrections:
             self.log.note(chat_id, kind, by=operator_id)
         return changed
 
-    def message_sent(self, chat_id: int, text: str, *, operator_id: int) -> None:
-        """Log a message an operator sent the company from the console (its text too)."""
-        detail = OperatorMessage(text[:MESSAGE_LIMIT])
+    def message_sent(
+        self, chat_id: int, text: str, *, operator_id: int, reply: str | None = None
+    ) -> None:
+        """Log a message an operator sent the company from the console (its text too, and the
+        canned reply's name if it was one)."""
+        detail = OperatorMessage(text[:MESSAGE_LIMIT], reply)
         self.log.note(chat_id, "operator-message", by=operator_id, detail=detail)

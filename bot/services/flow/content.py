@@ -8,6 +8,7 @@ what the step does pass.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.services.flow.flow_spec import FlowError, FlowSpec, load_flow, problems
@@ -62,9 +63,15 @@ def variable_faults(spec: FlowSpec, catalog: Catalog) -> list[str]:
     return faults
 
 
-def load_content(flow_path: Path, locales_dir: Path) -> tuple[Catalog, FlowSpec]:
-    """The catalogs and the flow, validated against each other; raises with every fault."""
+def load_content(
+    flow_path: Path,
+    locales_dir: Path,
+    checks: Sequence[Callable[[Catalog], list[str]]] = (),
+) -> tuple[Catalog, FlowSpec]:
+    """The catalogs and the flow, validated against each other; raises with every fault.
+    ``checks``: more faults of the catalogs (a feature's own texts, e.g. the canned replies)."""
     catalog = Catalog(locales_dir)
+    catalog.faults.extend(fault for check in checks for fault in check(catalog))
     known = catalog.message_ids()
     for ids in known.values():
         ids |= catalog.broken_ids  # reported as the syntax error it is, not as missing
