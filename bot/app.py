@@ -201,7 +201,9 @@ def build_application(
         broadcasts=broadcasts,
         drafts=drafts,
         composer=BroadcastComposer(broadcasts, drafts, quiet, TELEGRAM_TEXT_LIMITS),
-        reminders=ReminderService(db, spec, clock, quiet, calendar, settings.idle_days),
+        reminders=ReminderService(
+            db, spec, clock, quiet, calendar, settings.idle_days, settings.handoff_resume_days
+        ),
         funnel=FunnelService(settings.db_path, spec, calendar, settings.idle_days),
         delivery=Delivery(
             TelegramSender(application.bot), Limits(per_second=settings.broadcast_rate)

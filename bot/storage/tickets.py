@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, TypedDict, cast
 
 from sqlite_utils import Database
 
+from bot.storage import waiting
 from bot.storage.sql import update_row, write, write_many
 
 OPEN = "open"
@@ -39,6 +40,10 @@ class TicketRow(NamedTuple):
     created_at: str | None
     updated_at: str | None
     closed_at: str | None
+    asked_at: str | None  # this opening's first message from the user (bot.storage.waiting)
+    first_answered_at: str | None  # the desk's first answer after it
+    waiting_since: str | None  # the first of the user's messages not answered yet
+    escalated_at: str | None  # the current wait escalated to the support group
 
 
 _COLUMNS = ", ".join(f"t.{name}" for name in TicketRow._fields)
@@ -110,6 +115,10 @@ class TicketChanges(TypedDict, total=False):
     opened_count: int
     updated_at: str
     closed_at: str | None
+    asked_at: str | None
+    first_answered_at: str | None
+    waiting_since: str | None
+    escalated_at: str | None
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,7 @@ def _message_params(message: RelayedMessage) -> tuple[Any, ...]:
 
 def add_message(db: Database, message: RelayedMessage) -> None:
     write(db, _INSERT_MESSAGE, _message_params(message))
+    waiting.after_posts(db, message.ticket_id, [(message.direction, message.at)])
 
 
 def record_posts(
@@ -168,6 +178,7 @@ def record_posts(
     if changes:
         update_row(db, "tickets", ticket_id, cast(dict[str, Any], changes))
     write_many(db, _INSERT_MESSAGE, [_message_params(message) for message in posted])
+    waiting.after_posts(db, ticket_id, [(message.direction, message.at) for message in posted])
 
 
 def move_tickets(db: Database, old_chat_id: int, new_chat_id: int, new_type: str) -> None:

@@ -42,6 +42,15 @@ from bot.storage.tickets import NewTicket, RelayedMessage, TicketChanges, Ticket
 FORUM_CACHE_TTL = dt.timedelta(minutes=10)
 
 
+# A reopened ticket's waits are counted afresh (bot.storage.waiting).
+_NEW_OPENING: TicketChanges = {
+    "asked_at": None,
+    "first_answered_at": None,
+    "waiting_since": None,
+    "escalated_at": None,
+}
+
+
 def _ticket(row: TicketRow | None) -> Ticket | None:
     return Ticket.from_row(row) if row else None
 
@@ -133,6 +142,7 @@ class TicketService:
                             "card_pending": 1,
                             "closed_at": None,
                             "opened_count": existing.opened_count + 1,
+                            **_NEW_OPENING,
                         }
                     )
                 store.update_ticket(self.db, existing.id, changes)
@@ -154,7 +164,16 @@ class TicketService:
             current = self.get(ticket.id)
             if current is None or not current.is_open:
                 return None
-            self._update(ticket, {"status": store.CLOSED, "relaying": 0, "closed_at": self._now()})
+            self._update(
+                ticket,
+                {
+                    "status": store.CLOSED,
+                    "relaying": 0,
+                    "closed_at": self._now(),
+                    "waiting_since": None,  # a closed ticket waits for nobody
+                    "escalated_at": None,
+                },
+            )
         ticket.status, ticket.relaying = store.CLOSED, False
         return Closing(self._language(ticket), self.topic(ticket))
 
