@@ -56,6 +56,7 @@ from bot.services.groups.groups import GroupService
 from bot.services.i18n import LANGUAGES, Catalog
 from bot.services.ledger import UpdateLedger
 from bot.services.maintenance import Maintenance
+from bot.services.reminders.pause import AutomationPause
 from bot.services.reminders.reminders import ReminderService
 from bot.storage.db import BackgroundCheckpointer, close_database, open_database
 from bot.storage.group_commit import GroupCommit
@@ -204,6 +205,7 @@ def build_application(
         reminders=ReminderService(
             db, spec, clock, quiet, calendar, settings.idle_days, settings.handoff_resume_days
         ),
+        pause=AutomationPause(db, clock, event_log),
         funnel=FunnelService(settings.db_path, spec, calendar, settings.idle_days),
         delivery=Delivery(
             TelegramSender(application.bot), Limits(per_second=settings.broadcast_rate)

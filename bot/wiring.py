@@ -37,6 +37,7 @@ from bot.services.groups.groups import GroupService
 from bot.services.i18n import Catalog, language_from_code
 from bot.services.ledger import UpdateLedger
 from bot.services.maintenance import Maintenance
+from bot.services.reminders.pause import AutomationPause
 from bot.services.reminders.reminders import ReminderService
 from bot.telegram.documents_text import DocumentTexts
 from bot.telegram.render import Renderer
@@ -63,6 +64,7 @@ class Services:
     drafts: DraftService
     composer: BroadcastComposer  # every broadcast action, as at the other doors
     reminders: ReminderService
+    pause: AutomationPause  # an operator's pause / resume of a company's nudges (the handoff)
     funnel: FunnelService
     delivery: Delivery
     quiet: QuietHours

@@ -71,6 +71,7 @@ def _counted_by_scan(where: ChatQuery) -> bool:
         or where.unfinished
         or where.active is not None
         or where.muted is not None
+        or where.move is not None
     )
 
 
@@ -98,7 +99,7 @@ def _recent_page(
         or (where.updated_before is not None)
     ):
         return None  # such chats have not moved lately: the log's newest entries seldom help
-    if where.waiting or where.search or where.review_state is not None:
+    if where.waiting or where.search or where.review_state is not None or where.move:
         return None
     newest = db.execute("SELECT MAX(id) FROM events").fetchone()[0]
     if not newest:
