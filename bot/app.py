@@ -38,9 +38,12 @@ from bot.services.broadcasts.delivery import Delivery, Limits
 from bot.services.broadcasts.drafts import DraftService
 from bot.services.calendar.clock import utc_now
 from bot.services.calendar.quiet_hours import QuietHours
+from bot.services.calendar.working_hours import WorkingHours
 from bot.services.calendar.workdays import Calendar
 from bot.services.console.console_auth import SignIn
 from bot.services.console.roster import Roster
+from bot.services.desk.escalation import Escalations
+from bot.services.desk.relay import CardHandoff
 from bot.services.desk.tickets import TicketService
 from bot.services.evidence.evidence import EvidenceService
 from bot.services.evidence.locker import Locker
@@ -197,7 +200,24 @@ def build_application(
         renderer=Renderer(
             catalog, spec, calendar, row_hooks, support=settings.support_chat_id is not None
         ),
-        tickets=TicketService(db, settings.support_chat_id, clock, progress),
+        tickets=TicketService(
+            db,
+            settings.support_chat_id,
+            clock,
+            progress,
+            CardHandoff(
+                settings.handoff_resume_days,
+                settings.working_hours,
+                settings.escalate_after_hours,
+            ),
+        ),
+        escalations=Escalations(
+            db,
+            clock,
+            calendar,
+            WorkingHours.parse(settings.working_hours),
+            settings.escalate_after_hours,
+        ),
         groups=GroupService(db, clock),
         broadcasts=broadcasts,
         drafts=drafts,

@@ -23,6 +23,7 @@ from bot.services.errors import Busy
 from bot.services.flow.chat_progress import ChatProgress
 from bot.services.reminders.reminders import DueReminder
 from bot.telegram.downloads import Downloads
+from bot.telegram.escalation import escalate_waits
 from bot.telegram.step_message import step_message
 from bot.wiring import BotApplication, BotContext
 
@@ -33,6 +34,7 @@ BROADCASTS_EVERY = dt.timedelta(seconds=2)
 DOWNLOADS_EVERY = dt.timedelta(seconds=1)  # one indexed query of a small queue
 HOUSEKEEPING_EVERY = dt.timedelta(seconds=2)
 REMINDERS_PER_TICK = 300
+ESCALATIONS_EVERY = dt.timedelta(minutes=1)
 
 
 # -- reminders -----------------------------------------------------------------------------------
@@ -187,6 +189,25 @@ async def _housekeeping_job(context: BotContext) -> None:
     notice.through()
 
 
+async def escalate(application: BotApplication) -> int:
+    """Tickets waiting for us over TPBOT_ESCALATE_AFTER_HOURS working hours, said once each in
+    the support group (bot.telegram.escalation)."""
+    services = application.bot_data.services
+    support = services.settings.support_chat_id
+    if support is None:
+        return 0
+    return await escalate_waits(application.bot, services.escalations, services.catalog, support)
+
+
+async def _escalations_job(context: BotContext) -> None:
+    try:
+        await escalate(context.bot_application)
+    except Busy:
+        log.debug("escalations: the database is busy; next round retries")
+    except Exception:
+        log.exception("escalating waiting tickets failed")
+
+
 def downloads_of(application: BotApplication) -> Downloads:
     services = application.bot_data.services
 
@@ -226,3 +247,6 @@ def schedule(application: BotApplication) -> None:
         _broadcasts_job, interval=BROADCASTS_EVERY, first=BROADCASTS_EVERY
     )
     application.job_queue.run_repeating(_downloads_job, interval=DOWNLOADS_EVERY, first=0.5)
+    application.job_queue.run_repeating(
+        _escalations_job, interval=ESCALATIONS_EVERY, first=ESCALATIONS_EVERY
+    )

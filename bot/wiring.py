@@ -24,6 +24,7 @@ from bot.services.calendar.quiet_hours import QuietHours
 from bot.services.calendar.workdays import Calendar
 from bot.services.console.console_auth import SignIn
 from bot.services.console.roster import Roster
+from bot.services.desk.escalation import Escalations
 from bot.services.desk.tickets import TicketService
 from bot.services.evidence.evidence import EvidenceService
 from bot.services.evidence.locker import Locker
@@ -59,6 +60,7 @@ class Services:
     views: StepViews
     renderer: Renderer
     tickets: TicketService
+    escalations: Escalations  # tickets waiting too long, in working hours (the support group)
     groups: GroupService
     broadcasts: BroadcastService
     drafts: DraftService

@@ -23,6 +23,7 @@ from bot.services.cache import TtlCache
 from bot.services.calendar.clock import Clock, iso
 from bot.services.desk.relay import (
     Asker,
+    CardHandoff,
     Closing,
     RelayOutcome,
     RelayPlan,
@@ -32,7 +33,7 @@ from bot.services.desk.relay import (
 )
 from bot.services.desk.ticket import Ticket
 from bot.services.flow.progress import ProgressService
-from bot.storage import chats
+from bot.storage import automation, chats
 from bot.storage import tickets as store
 from bot.storage.sql import transaction
 from bot.storage.tickets import NewTicket, RelayedMessage, TicketChanges, TicketRow
@@ -62,7 +63,9 @@ class TicketService:
         support_chat_id: int | None,
         clock: Clock,
         progress: ProgressService,
+        card_handoff: CardHandoff | None = None,
     ) -> None:
+        self.card_handoff = card_handoff  # the handoff's lines on the card
         self.db = db
         self.support_chat_id = support_chat_id
         self.clock = clock
@@ -303,7 +306,14 @@ class TicketService:
             unknown_step=progress.state if progress and not known else None,
             audit=audit,
             forum=forum,
+            handoff=self._card_handoff(ticket.chat_id),
         )
+
+    def _card_handoff(self, chat_id: int) -> CardHandoff | None:
+        if self.card_handoff is None:
+            return None
+        paused = automation.get(self.db, chat_id)
+        return replace(self.card_handoff, paused_by_operator=bool(paused and paused.paused))
 
     def _update(self, ticket: Ticket, changes: TicketChanges) -> None:
         with transaction(self.db):

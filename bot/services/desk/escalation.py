@@ -1,0 +1,67 @@
+"""A ticket waiting too long is escalated to the support group, once per wait.
+
+The wait is counted in working hours (``bot.services.calendar.working_hours``): a ticket that
+has waited ``limit_hours`` of them since the first of the user's messages not answered yet is
+due. Marking it escalated is tied to that wait (its ``waiting_since``): an answer ends the wait
+and the next wait may be escalated again; one that ended while the message was being sent is
+not marked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.services.calendar.clock import Clock, iso
+from bot.services.calendar.working_hours import WorkingHours, working_hours
+from bot.services.calendar.workdays import Calendar
+from bot.storage import waiting
+from bot.storage.sql import transaction
+from bot.storage.waiting import Waiting
+
+
+@dataclass(frozen=True)
+class DueEscalation:
+    ticket: Waiting
+    hours: float  # working hours waited so far
+
+
+class Escalations:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        calendar: Calendar,
+        hours: WorkingHours,
+        limit_hours: int,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.calendar = calendar
+        self.hours = hours
+        self.limit_hours = limit_hours
+
+    def due(self, limit: int = 100) -> list[DueEscalation]:
+        """The waits over the limit that were not escalated yet (none if the limit is 0)."""
+        if self.limit_hours <= 0:
+            return []
+        now = self.clock()
+        # A working hour is at least an hour: a wait shorter than the limit cannot be over it.
+        earliest = iso(now - dt.timedelta(hours=self.limit_hours))
+        due = []
+        for ticket in waiting.unescalated(self.db, earliest, limit):
+            since = dt.datetime.fromisoformat(ticket.waiting_since)
+            waited = working_hours(since, now, self.hours, self.calendar.is_working_day)
+            if waited >= self.limit_hours:
+                due.append(DueEscalation(ticket, waited))
+        return due
+
+    def mark(self, escalation: DueEscalation) -> bool:
+        """Record the escalation; False if the wait ended (or was escalated) meanwhile."""
+        ticket = escalation.ticket
+        with transaction(self.db):
+            return waiting.mark_escalated(
+                self.db, ticket.ticket_id, ticket.waiting_since, iso(self.clock())
+            )

@@ -1,0 +1,55 @@
+"""The escalation's message: a ticket that waited too long, said in its topic (or under its
+card in a plain support group), in the ticket's language, as its card is."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.services.desk.escalation import DueEscalation, Escalations
+from bot.services.i18n import Catalog, format_number
+
+log = logging.getLogger(__name__)
+
+
+def escalation_text(catalog: Catalog, due: DueEscalation, limit_hours: int) -> str:
+    ticket = due.ticket
+    lang = ticket.language or "en"
+    return catalog.text(
+        lang,
+        "desk-escalation",
+        number=str(ticket.ticket_id),
+        name=escape(ticket.name or str(ticket.chat_id)),
+        hours=format_number(round(due.hours, 1), lang),
+        limit=str(limit_hours),
+    )
+
+
+async def escalate_waits(
+    bot: Bot, escalations: Escalations, catalog: Catalog, support_chat_id: int
+) -> int:
+    """Escalate every wait over the limit, once each; how many were sent. Each is marked
+    before it is sent, so a crash in between loses that one message rather than repeating it."""
+    sent = 0
+    for due in escalations.due():
+        if not escalations.mark(due):
+            continue
+        ticket = due.ticket
+        chat_id = ticket.support_chat_id or support_chat_id
+        in_topic = ticket.thread_id is not None and chat_id == ticket.support_chat_id
+        try:
+            await bot.send_message(
+                chat_id,
+                escalation_text(catalog, due, escalations.limit_hours),
+                message_thread_id=ticket.thread_id if in_topic else None,
+                reply_to_message_id=None if in_topic else ticket.header_message_id,
+                allow_sending_without_reply=True,
+            )
+        except TelegramError as exc:
+            log.warning("could not escalate ticket #%s: %s", ticket.ticket_id, exc)
+            continue
+        sent += 1
+    return sent
