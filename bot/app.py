@@ -38,8 +38,8 @@ from bot.services.broadcasts.delivery import Delivery, Limits
 from bot.services.broadcasts.drafts import DraftService
 from bot.services.calendar.clock import utc_now
 from bot.services.calendar.quiet_hours import QuietHours
-from bot.services.calendar.working_hours import WorkingHours
 from bot.services.calendar.workdays import Calendar
+from bot.services.calendar.working_hours import WorkingHours
 from bot.services.console.console_auth import SignIn
 from bot.services.console.roster import Roster
 from bot.services.desk.escalation import Escalations

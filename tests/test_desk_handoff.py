@@ -3,6 +3,7 @@ automatic nudges; an answer, closing the ticket or N working days without an ans
 
 from __future__ import annotations
 
+from bot.demo.offline_api import ApiCall
 from bot.storage import reminders as store
 from tests.helpers.handoff import reply_to, waiting_ticket
 from tests.helpers.harness import EN_USER, BotHarness, FrozenClock
@@ -10,7 +11,7 @@ from tests.helpers.reminders import run_tick
 from tests.helpers.support import OPERATOR, PLAIN
 
 
-def to_user(calls: list) -> list:  # type: ignore[type-arg]
+def to_user(calls: list[ApiCall]) -> list[ApiCall]:
     return [c for c in calls if c.chat_id == EN_USER["id"]]
 
 

@@ -4,6 +4,7 @@ move it is, the pause and the ticket's wait, and filters by whose move."""
 
 from __future__ import annotations
 
+from bot.demo.offline_api import ApiCall
 from bot.storage import events
 from tests.helpers.console import client_for, signed_in, walk
 from tests.helpers.handoff import waiting_ticket
@@ -11,7 +12,7 @@ from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 from tests.helpers.reminders import run_tick
 
 
-def nudges(calls: list, chat_id: int = 1001) -> list:  # type: ignore[type-arg]
+def nudges(calls: list[ApiCall], chat_id: int = 1001) -> list[ApiCall]:
     return [c for c in calls if c.chat_id == chat_id]
 
 
@@ -88,5 +89,7 @@ async def test_the_board_shows_whose_move_and_filters_by_it(
         assert "Alice" in junk and "王伟" in junk  # an unknown value is no filter
         csv = (await client.get("/console/board.csv?move=ours")).text
         header, row, *_ = csv.lstrip("\ufeff").splitlines()
-        assert header.endswith("whose_move,nudges_paused,waiting_working_hours,first_answer_working_hours")
+        assert header.endswith(
+            "whose_move,nudges_paused,waiting_working_hours,first_answer_working_hours"
+        )
         assert row.startswith("1001,") and row.endswith(",ours,waiting,3.0,")

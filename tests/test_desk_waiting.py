@@ -10,15 +10,18 @@ from tests.helpers.handoff import reply_to, waiting_ticket
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 from tests.helpers.support import OPERATOR, PLAIN, SUPPORT, make_forum, one, operator_in_topic
 
+
 async def escalations(desk: BotHarness) -> list[ApiCall]:
     desk.api.take()
     await escalate(desk.application)
     return [c for c in desk.api.take() if c.method == "sendMessage" and c.chat_id == SUPPORT]
 
+
 def at(clock: FrozenClock, month: int, day: int, hour: int, minute: int = 0) -> None:
     """Shanghai's local time (UTC+8) on the test clock."""
     clock.set(2026, month, day, hour=hour - 8)
     clock.advance(minutes=minute)
+
 
 async def test_a_wait_over_the_limit_is_escalated_once_across_a_weekend(
     desk: BotHarness, clock: FrozenClock
@@ -54,6 +57,7 @@ async def test_a_wait_over_the_limit_is_escalated_once_across_a_weekend(
     [again] = await escalations(desk)
     assert "4 working hours" in again.text
 
+
 async def test_a_chinese_holiday_does_not_count_and_the_topic_is_told_in_chinese(
     desk: BotHarness, clock: FrozenClock
 ) -> None:
@@ -79,6 +83,7 @@ async def test_a_chinese_holiday_does_not_count_and_the_topic_is_told_in_chinese
     at(clock, 10, 9, 17)
     assert await escalations(desk) == []
 
+
 async def test_an_answered_ticket_and_a_zero_limit_are_never_escalated(
     desk: BotHarness, clock: FrozenClock
 ) -> None:
@@ -91,4 +96,3 @@ async def test_an_answered_ticket_and_a_zero_limit_are_never_escalated(
     desk.services.escalations.limit_hours = 0
     at(clock, 11, 20, 9)
     assert await escalations(desk) == []
-

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import DEFAULT_CALENDAR
-from bot.config_checks import ConfigError
-from bot.services.calendar.working_hours import WorkingHours, working_hours, working_seconds
+from bot.config_checks import ConfigError, read_settings
 from bot.services.calendar.workdays import Calendar
+from bot.services.calendar.working_hours import WorkingHours, working_hours, working_seconds
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOURS = WorkingHours.parse("09:00-18:00")
@@ -58,3 +58,31 @@ def test_other_hours_and_bad_ones() -> None:
     for bad in ("18:00-09:00", "9-5", "09:00", "25:00-26:00", ""):
         with pytest.raises(ConfigError, match="TPBOT_WORKING_HOURS"):
             WorkingHours.parse(bad)
+
+
+def test_the_settings_are_checked_at_start() -> None:
+    values = read_settings(
+        {
+            "TPBOT_WORKING_HOURS": "08:30-17:00",
+            "TPBOT_HANDOFF_RESUME_DAYS": "3",
+            "TPBOT_ESCALATE_AFTER_HOURS": "0",
+        }
+    )
+    assert values == {
+        "working_hours": "08:30-17:00",
+        "handoff_resume_days": 3,
+        "escalate_after_hours": 0,
+    }
+    with pytest.raises(ConfigError) as fault:
+        read_settings(
+            {
+                "TPBOT_WORKING_HOURS": "18:00-09:00",
+                "TPBOT_HANDOFF_RESUME_DAYS": "0",
+                "TPBOT_ESCALATE_AFTER_HOURS": "-1",
+            }
+        )
+    lines = str(fault.value).splitlines()
+    assert len(lines) == 3
+    assert any(line.startswith("TPBOT_WORKING_HOURS must be") for line in lines)
+    assert any(line.startswith("TPBOT_HANDOFF_RESUME_DAYS must be") for line in lines)
+    assert any(line.startswith("TPBOT_ESCALATE_AFTER_HOURS must be") for line in lines)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bot.services.calendar.working_hours import WorkingHours, working_hours
 from bot.services.calendar.workdays import Calendar
+from bot.services.calendar.working_hours import WorkingHours, working_hours
 from bot.services.reminders.pause import DEFAULT_RESUME_DAYS, PauseState, pause_state
 from bot.storage.automation import AutomationRow
 from bot.storage.chat_query import CompanyRow

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.services.calendar.clock import Clock, iso
-from bot.services.calendar.working_hours import WorkingHours, working_hours
 from bot.services.calendar.workdays import Calendar
+from bot.services.calendar.working_hours import WorkingHours, working_hours
 from bot.storage import waiting
 from bot.storage.sql import transaction
 from bot.storage.waiting import Waiting
