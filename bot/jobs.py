@@ -21,6 +21,7 @@ from bot.broadcast_runs import start_broadcast
 from bot.services.broadcasts.delivery import Payload
 from bot.services.errors import Busy
 from bot.services.flow.chat_progress import ChatProgress
+from bot.services.i18n import format_date
 from bot.services.reminders.reminders import DueReminder
 from bot.telegram.downloads import Downloads
 from bot.telegram.escalation import escalate_waits
@@ -52,6 +53,11 @@ def reminder_payload(
     elif reminder.kind == "audit_ask":
         support = "yes" if services.tickets.configured else "no"
         prefix = t(lang, "reminder-audit-ask", step=step_name, support=support)
+    elif reminder.count == 0 and _late(services.calendar.today(), progress.audit_due_on):
+        # Held by a pause (the handoff) past its day: it no longer says "today".
+        assert progress.audit_due_on is not None
+        due = format_date(progress.audit_due_on, lang)
+        prefix = t(lang, "reminder-audit-late", step=step_name, date=due)
     elif reminder.count == 0:
         prefix = t(lang, "reminder-audit", step=step_name)
     else:
@@ -63,6 +69,10 @@ def reminder_payload(
     view = services.views.of(progress)
     hint = t(lang, "reminder-mute-hint")
     return step_message(services.renderer, view, progress, above=prefix, below=hint).payload()
+
+
+def _late(today: dt.date, due_on: dt.date | None) -> bool:
+    return due_on is not None and due_on < today
 
 
 async def send_due_reminders(application: BotApplication) -> int:

@@ -7,8 +7,9 @@ from bot.demo.offline_api import ApiCall
 from bot.storage import reminders as store
 from tests.helpers.handoff import reply_to, waiting_ticket
 from tests.helpers.harness import EN_USER, BotHarness, FrozenClock
+from tests.helpers.paths import TO_OP_SUBMITTED
 from tests.helpers.reminders import run_tick
-from tests.helpers.support import OPERATOR, PLAIN
+from tests.helpers.support import OPERATOR, PLAIN, SUPPORT, one
 
 
 def to_user(calls: list[ApiCall]) -> list[ApiCall]:
@@ -55,3 +56,25 @@ async def test_nudges_go_on_after_n_working_days_without_an_answer(
     clock.set(2026, 11, 9, hour=3)
     [nudge] = to_user(await run_tick(desk))
     assert "friendly reminder" in nudge.text
+
+
+async def test_an_audit_follow_up_held_past_its_day_says_when_it_was_due(
+    desk: BotHarness, clock: FrozenClock
+) -> None:
+    clock.set(2026, 9, 30)  # the audit's result is due Saturday Oct 10 (a make-up working day)
+    await desk.command(EN_USER, "/start")
+    for answer in TO_OP_SUBMITTED:
+        await desk.answer(EN_USER, answer)
+    await desk.answer(EN_USER, "yes")
+    assert desk.state(EN_USER["id"]) == "op_audit"
+    clock.set(2026, 10, 9)
+    await desk.command(EN_USER, "/ask")
+    calls = await desk.send(EN_USER, "Is the audit late?")
+    clock.set(2026, 10, 10, hour=3)  # the follow-up's time: held, the ticket waits
+    assert to_user(await run_tick(desk)) == []
+    header = one(calls, "sendMessage", chat_id=SUPPORT).result["message_id"]
+    await desk.command(OPERATOR, "/close", PLAIN, **reply_to(header))
+    clock.set(2026, 10, 12, hour=3)
+    [late] = to_user(await run_tick(desk))
+    assert "The expected result date for <b>Quotation and second audit</b> was" in late.text
+    assert "Today is" not in late.text
