@@ -24,7 +24,7 @@ from bot.services.flow.chat_progress import ChatProgress
 from bot.services.i18n import format_date
 from bot.services.reminders.reminders import DueReminder
 from bot.telegram.downloads import Downloads
-from bot.telegram.escalation import escalate_waits
+from bot.telegram.escalation import escalate_waits, refresh_cards
 from bot.telegram.step_message import step_message
 from bot.wiring import BotApplication, BotContext
 
@@ -35,7 +35,7 @@ BROADCASTS_EVERY = dt.timedelta(seconds=2)
 DOWNLOADS_EVERY = dt.timedelta(seconds=1)  # one indexed query of a small queue
 HOUSEKEEPING_EVERY = dt.timedelta(seconds=2)
 REMINDERS_PER_TICK = 300
-ESCALATIONS_EVERY = dt.timedelta(minutes=1)
+ESCALATIONS_EVERY = dt.timedelta(seconds=30)  # escalations, and the cards' waits
 
 
 # -- reminders -----------------------------------------------------------------------------------
@@ -201,12 +201,15 @@ async def _housekeeping_job(context: BotContext) -> None:
 
 async def escalate(application: BotApplication) -> int:
     """Tickets waiting for us over TPBOT_ESCALATE_AFTER_HOURS working hours, said once each in
-    the support group (bot.telegram.escalation)."""
+    the support group, then the cards that are to show new waits (bot.telegram.escalation)."""
     services = application.bot_data.services
     support = services.settings.support_chat_id
     if support is None:
         return 0
-    return await escalate_waits(application.bot, services.escalations, services.catalog, support)
+    bot, escalations, catalog = application.bot, services.escalations, services.catalog
+    sent = await escalate_waits(bot, escalations, catalog, support)
+    await refresh_cards(bot, escalations, catalog)
+    return sent
 
 
 async def _escalations_job(context: BotContext) -> None:

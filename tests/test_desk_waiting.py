@@ -11,10 +11,15 @@ from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 from tests.helpers.support import OPERATOR, PLAIN, SUPPORT, make_forum, one, operator_in_topic
 
 
-async def escalations(desk: BotHarness) -> list[ApiCall]:
+async def escalations(desk: BotHarness, edits: list[ApiCall] | None = None) -> list[ApiCall]:
+    """One round of the escalation job: its messages to the support group (and, into
+    ``edits``, the cards it edited)."""
     desk.api.take()
     await escalate(desk.application)
-    return [c for c in desk.api.take() if c.method == "sendMessage" and c.chat_id == SUPPORT]
+    calls = desk.api.take()
+    if edits is not None:
+        edits.extend(c for c in calls if c.method == "editMessageText")
+    return [c for c in calls if c.method == "sendMessage" and c.chat_id == SUPPORT]
 
 
 def at(clock: FrozenClock, month: int, day: int, hour: int, minute: int = 0) -> None:
@@ -42,14 +47,25 @@ async def test_a_wait_over_the_limit_is_escalated_once_across_a_weekend(
     at(clock, 11, 9, 10, 59)  # Monday: not quite 4
     assert await escalations(desk) == []
     at(clock, 11, 9, 11)
-    [sent] = await escalations(desk)
+    edits: list[ApiCall] = []
+    [sent] = await escalations(desk, edits)
     assert "Ticket #1 (Alice) has waited 4 working hours" in sent.text
     assert sent.params["reply_parameters"]["message_id"] == header  # under its card
+    [edit] = edits  # the card says so too, below what it said
+    assert edit.params["message_id"] == header and edit.text.startswith(card.text)
+    assert "Waiting for an answer for 4 working hours: escalated" in edit.text
     at(clock, 11, 9, 15)
-    assert await escalations(desk) == []  # once per wait
+    edits.clear()
+    assert await escalations(desk, edits) == []  # once per wait
+    assert edits == []
 
-    # An answer ends the wait; the user's next message starts another, escalated anew.
-    await desk.send(OPERATOR, "Here we are", PLAIN, **reply_to(header))
+    # An answer ends the wait (the card shows how long the first answer took); the user's next
+    # message starts another wait, escalated anew.
+    calls = await desk.send(OPERATOR, "Here we are", PLAIN, **reply_to(header))
+    assert [c.method for c in calls] == ["copyMessage"]  # the card is edited by the job
+    assert await escalations(desk, edits) == []
+    [edit] = edits
+    assert "First answer after 8 working hours" in edit.text and "Waiting" not in edit.text
     await desk.send(EN_USER, "Thanks. One more thing")
     at(clock, 11, 9, 18)
     assert await escalations(desk) == []  # 3 working hours
@@ -75,7 +91,9 @@ async def test_a_chinese_holiday_does_not_count_and_the_topic_is_told_in_chinese
     at(clock, 10, 8, 10, 30)  # Thursday after the holiday: 3.5
     assert await escalations(desk) == []
     at(clock, 10, 8, 11)
-    [sent] = await escalations(desk)
+    edits: list[ApiCall] = []
+    [sent] = await escalations(desk, edits)
+    assert "已等待回复 4 个工作小时，已提醒跟进" in edits[0].text
     assert sent.params["message_thread_id"] == thread
     assert "工单 #1（王伟）已等待回复 4 个工作小时（上限为 4 小时）" in sent.text
     # Closing the ticket ends the wait: nothing more to escalate.

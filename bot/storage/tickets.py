@@ -44,6 +44,8 @@ class TicketRow(NamedTuple):
     first_answered_at: str | None  # the desk's first answer after it
     waiting_since: str | None  # the first of the user's messages not answered yet
     escalated_at: str | None  # the current wait escalated to the support group
+    card_html: str | None  # the latest card as posted (shown again with the wait's line)
+    card_refresh: int  # 1: the card is to show new waits (bot.storage.waiting)
 
 
 _COLUMNS = ", ".join(f"t.{name}" for name in TicketRow._fields)
@@ -119,6 +121,7 @@ class TicketChanges(TypedDict, total=False):
     first_answered_at: str | None
     waiting_since: str | None
     escalated_at: str | None
+    card_html: str | None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@
 * ``asked_at``: the first message the user sent in this opening of the ticket;
 * ``first_answered_at``: the desk's first answer after it;
 * ``waiting_since``: the first of the user's messages not answered yet (NULL: nothing waits);
-* ``escalated_at``: when the current wait was escalated to the support group (once per wait).
+* ``escalated_at``: when the current wait was escalated to the support group (once per wait);
+* ``card_html``: the card as posted, so that it can be shown again with the wait's line;
+* ``card_refresh``: 1 when the card is to show new waits (its first answer, an escalation): a
+  job edits it, off the updates' path.
 
 Kept by every message recorded for a ticket (:func:`after_posts`, called by
 ``bot.storage.tickets``): a user's message starts a wait, the desk's answer ends it. Closing
@@ -19,7 +22,7 @@ from sqlite_utils import Database
 
 from bot.storage.sql import write
 
-COLUMNS = ("asked_at", "first_answered_at", "waiting_since", "escalated_at")
+COLUMNS = ("asked_at", "first_answered_at", "waiting_since", "escalated_at", "card_html")
 
 
 def create_schema(db: Database) -> None:
@@ -27,6 +30,7 @@ def create_schema(db: Database) -> None:
     table = db.table("tickets")
     for column in COLUMNS:
         table.add_column(column, str)
+    table.add_column("card_refresh", int, not_null_default=0)
     # Open tickets: the user's messages after the desk's last answer (all of them if none).
     after_last_answer = (
         "FROM ticket_messages m WHERE m.ticket_id = tickets.id AND m.direction = 'in' AND m.id > "
@@ -50,6 +54,9 @@ def create_schema(db: Database) -> None:
         "CREATE INDEX IF NOT EXISTS idx_tickets_waiting ON tickets (waiting_since) "
         "WHERE waiting_since IS NOT NULL"
     )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_tickets_card_refresh ON tickets (id) WHERE card_refresh = 1"
+    )
 
 
 def after_posts(db: Database, ticket_id: int, directions: Iterable[tuple[str, str]]) -> None:
@@ -67,7 +74,8 @@ def after_posts(db: Database, ticket_id: int, directions: Iterable[tuple[str, st
             write(
                 db,
                 "UPDATE tickets SET waiting_since = NULL, escalated_at = NULL, "
-                "first_answered_at = COALESCE(first_answered_at, "
+                "card_refresh = CASE WHEN (first_answered_at IS NULL AND asked_at IS NOT NULL) "
+                "OR escalated_at IS NOT NULL THEN 1 ELSE card_refresh END, first_answered_at = COALESCE(first_answered_at, "
                 "CASE WHEN asked_at IS NOT NULL THEN ? END) WHERE id = ?",
                 [at, ticket_id],
             )
@@ -102,8 +110,20 @@ def mark_escalated(db: Database, ticket_id: int, waiting_since: str, at: str) ->
     """Mark the wait escalated, if it is still the same wait; False if it ended meanwhile."""
     cursor = write(
         db,
-        "UPDATE tickets SET escalated_at = ? WHERE id = ? AND waiting_since = ? "
+        "UPDATE tickets SET escalated_at = ?, card_refresh = 1 WHERE id = ? AND waiting_since = ? "
         "AND escalated_at IS NULL",
         [at, ticket_id, waiting_since],
     )
     return cursor.rowcount == 1
+
+
+def cards_to_refresh(db: Database, limit: int = 50) -> list[int]:
+    """The tickets whose card is to show new waits (their partial index)."""
+    cursor = db.execute(
+        "SELECT id FROM tickets WHERE card_refresh = 1 ORDER BY id LIMIT ?", [limit]
+    )
+    return [int(row[0]) for row in cursor.fetchall()]
+
+
+def card_refreshed(db: Database, ticket_id: int) -> None:
+    write(db, "UPDATE tickets SET card_refresh = 0 WHERE id = ?", [ticket_id])

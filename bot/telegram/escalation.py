@@ -9,7 +9,7 @@ from html import escape
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.services.desk.escalation import DueEscalation, Escalations
+from bot.services.desk.escalation import CardWait, DueEscalation, Escalations
 from bot.services.i18n import Catalog, format_number
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,41 @@ def escalation_text(catalog: Catalog, due: DueEscalation, limit_hours: int) -> s
         hours=format_number(round(due.hours, 1), lang),
         limit=str(limit_hours),
     )
+
+
+def card_with_wait(catalog: Catalog, wait: CardWait) -> str:
+    """The card as posted, with its waits in working hours below it."""
+    lang, t = wait.language, catalog.text
+    lines = []
+    if wait.first_answer_hours is not None:
+        hours = format_number(round(wait.first_answer_hours, 1), lang)
+        lines.append(t(lang, "card-first-answer", hours=hours))
+    if wait.wait_hours is not None:
+        hours = format_number(round(wait.wait_hours, 1), lang)
+        text_id = "card-wait-escalated" if wait.escalated else "card-wait-now"
+        lines.append(t(lang, text_id, hours=hours))
+    return wait.card_html + ("\n\n" + "\n".join(lines) if lines else "")
+
+
+async def refresh_cards(bot: Bot, escalations: Escalations, catalog: Catalog) -> int:
+    """Edit the cards that are to show new waits (a first answer, an escalation); how many."""
+    edited = 0
+    for ticket_id in escalations.cards_to_refresh():
+        wait = escalations.card_wait(ticket_id)
+        escalations.card_refreshed(ticket_id)  # once: a card that cannot be edited stays as it is
+        if wait is None:
+            continue
+        try:
+            await bot.edit_message_text(
+                card_with_wait(catalog, wait),
+                chat_id=wait.support_chat_id,
+                message_id=wait.message_id,
+            )
+        except TelegramError as exc:  # deleted, unchanged: the card stays as it was
+            log.info("ticket #%s: card not updated: %s", ticket_id, exc)
+            continue
+        edited += 1
+    return edited
 
 
 async def escalate_waits(

@@ -221,7 +221,7 @@ async def _carry_out(
                 log.info("ticket %s: topic not reopened: %r", plan.ticket.id, exc)
         if words.card is not None:
             card = await bot.send_message(support, words.card, message_thread_id=thread_id)
-            posted.card_message_id = card.message_id
+            posted.card_message_id, posted.card_html = card.message_id, words.card
             reply_to = None if plan.forum else card.message_id
         under_card = (
             ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None

@@ -17,9 +17,22 @@ from sqlite_utils import Database
 from bot.services.calendar.clock import Clock, iso
 from bot.services.calendar.workdays import Calendar
 from bot.services.calendar.working_hours import WorkingHours, working_hours
-from bot.storage import waiting
+from bot.storage import tickets, waiting
 from bot.storage.sql import transaction
 from bot.storage.waiting import Waiting
+
+
+@dataclass(frozen=True)
+class CardWait:
+    """A ticket's card as posted, and the waits to show on it now (working hours)."""
+
+    support_chat_id: int
+    message_id: int
+    card_html: str
+    language: str
+    first_answer_hours: float | None  # this opening's first answer, once given
+    wait_hours: float | None  # the current wait, if one
+    escalated: bool
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,43 @@ class Escalations:
             if waited >= self.limit_hours:
                 due.append(DueEscalation(ticket, waited))
         return due
+
+    def card_wait(self, ticket_id: int) -> CardWait | None:
+        """What the ticket's card shows of its waits now; None if its card is not known (posted
+        before the bot kept cards, or not posted)."""
+        row = tickets.get_ticket(self.db, ticket_id)
+        if row is None or row.card_html is None or row.header_message_id is None:
+            return None
+        if row.support_chat_id is None:
+            return None
+        now = self.clock()
+
+        def hours(start: str | None, end: dt.datetime | None) -> float | None:
+            if start is None or end is None:
+                return None
+            since = dt.datetime.fromisoformat(start)
+            return working_hours(since, end, self.hours, self.calendar.is_working_day)
+
+        answered = (
+            dt.datetime.fromisoformat(row.first_answered_at) if row.first_answered_at else None
+        )
+        waiting = row.waiting_since if row.status == tickets.OPEN else None
+        return CardWait(
+            support_chat_id=row.support_chat_id,
+            message_id=row.header_message_id,
+            card_html=row.card_html,
+            language=row.language or "en",
+            first_answer_hours=hours(row.asked_at, answered),
+            wait_hours=hours(waiting, now),
+            escalated=row.escalated_at is not None and waiting is not None,
+        )
+
+    def cards_to_refresh(self) -> list[int]:
+        return waiting.cards_to_refresh(self.db)
+
+    def card_refreshed(self, ticket_id: int) -> None:
+        with transaction(self.db):
+            waiting.card_refreshed(self.db, ticket_id)
 
     def mark(self, escalation: DueEscalation) -> bool:
         """Record the escalation; False if the wait ended (or was escalated) meanwhile."""

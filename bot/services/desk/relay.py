@@ -95,6 +95,7 @@ class RelayOutcome:
     card_message_id: int | None = None
     message_id: int | None = None  # the message relayed
     topic_gone: bool = False  # Telegram said the topic was deleted
+    card_html: str | None = None  # the card's text as posted
 
 
 @dataclass(frozen=True)

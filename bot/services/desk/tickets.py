@@ -224,6 +224,7 @@ class TicketService:
         if outcome.card_message_id is not None:
             changes["support_chat_id"] = support
             changes["header_message_id"], changes["card_pending"] = outcome.card_message_id, 0
+            changes["card_html"] = outcome.card_html
             if not plan.forum:
                 changes["thread_id"] = None
             posted.append(
