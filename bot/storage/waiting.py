@@ -75,7 +75,8 @@ def after_posts(db: Database, ticket_id: int, directions: Iterable[tuple[str, st
                 db,
                 "UPDATE tickets SET waiting_since = NULL, escalated_at = NULL, "
                 "card_refresh = CASE WHEN (first_answered_at IS NULL AND asked_at IS NOT NULL) "
-                "OR escalated_at IS NOT NULL THEN 1 ELSE card_refresh END, first_answered_at = COALESCE(first_answered_at, "
+                "OR escalated_at IS NOT NULL THEN 1 ELSE card_refresh END, "
+                "first_answered_at = COALESCE(first_answered_at, "
                 "CASE WHEN asked_at IS NOT NULL THEN ? END) WHERE id = ?",
                 [at, ticket_id],
             )
