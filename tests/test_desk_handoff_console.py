@@ -23,6 +23,8 @@ async def test_an_operator_pauses_and_resumes_a_company(
     await walk(desk, EN_USER, ["begin"])
     async with client_for(desk) as (client, _):
         csrf = await signed_in(desk, client)
+        nothing = await client.post("/console/company/1001/resume", data={"csrf": csrf})
+        assert "notice=unchanged" in nothing.headers["location"]  # nothing was paused
         refused = await client.post("/console/company/1001/pause", data={"csrf": "forged"})
         assert refused.status_code == 403
         paused = await client.post("/console/company/1001/pause", data={"csrf": csrf})

@@ -118,6 +118,15 @@ def mark_escalated(db: Database, ticket_id: int, waiting_since: str, at: str) ->
     return cursor.rowcount == 1
 
 
+def is_waiting(db: Database, chat_id: int) -> bool:
+    """Whether the chat's ticket is open with a message of the user's not answered yet."""
+    row = db.execute(
+        "SELECT 1 FROM tickets WHERE chat_id = ? AND status = 'open' AND waiting_since IS NOT NULL",
+        [chat_id],
+    ).fetchone()
+    return row is not None
+
+
 def cards_to_refresh(db: Database, limit: int = 50) -> list[int]:
     """The tickets whose card is to show new waits (their partial index)."""
     cursor = db.execute(

@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from bot.services.calendar.clock import Clock, iso
 from bot.services.calendar.workdays import Calendar, china_date, start_of_china_day
 from bot.services.flow.event_log import EventLog
-from bot.storage import automation
+from bot.storage import automation, waiting
 from bot.storage.sql import transaction
 
 DEFAULT_RESUME_DAYS = 5
@@ -90,14 +90,17 @@ class AutomationPause:
         return row is not None and bool(row.paused)
 
     def set_paused(self, chat_id: int, paused: bool, *, operator_id: int) -> bool:
-        """Pause or resume; False if it was paused (resumed) already by an operator and
-        ``paused`` asks the same (nothing logged). Resuming a company paused only by its
-        waiting ticket is a change: it lifts that pause."""
+        """Pause or resume; False if that changes nothing (paused already; or nothing to
+        resume: not paused by an operator and no ticket waiting), and nothing is logged.
+        Resuming a company whose ticket waits lifts that pause."""
         now = iso(self.clock())
         with transaction(self.db):
             row = automation.get(self.db, chat_id)
             if paused and row is not None and row.paused:
                 return False
+            held = row is not None and row.paused
+            if not paused and not held and not waiting.is_waiting(self.db, chat_id):
+                return False  # nothing to resume
             automation.put(self.db, chat_id, paused, operator_id, now)
         self.log.note(chat_id, "operator-pause" if paused else "operator-resume", by=operator_id)
         return True
