@@ -10,6 +10,7 @@ from tests.helpers.console import client_for, signed_in, walk
 from tests.helpers.handoff import waiting_ticket
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 from tests.helpers.reminders import run_tick
+from tests.helpers.support import SUPPORT
 
 
 def nudges(calls: list[ApiCall], chat_id: int = 1001) -> list[ApiCall]:
@@ -95,3 +96,18 @@ async def test_the_board_shows_whose_move_and_filters_by_it(
             "whose_move,nudges_paused,waiting_working_hours,first_answer_working_hours"
         )
         assert row.startswith("1001,") and row.endswith(",ours,waiting,3.0,")
+
+
+async def test_the_card_of_a_company_paused_from_the_console_says_so(
+    desk: BotHarness, clock: FrozenClock
+) -> None:
+    clock.set(2026, 11, 2)
+    await walk(desk, EN_USER, ["begin"])
+    async with client_for(desk) as (client, _):
+        csrf = await signed_in(desk, client)
+        await client.post("/console/company/1001/pause", data={"csrf": csrf})
+    await desk.command(EN_USER, "/ask")
+    calls = await desk.send(EN_USER, "A question")
+    [card] = [c for c in calls if c.method == "sendMessage" and c.chat_id == SUPPORT]
+    assert "An operator paused automatic reminders to them in the console" in card.text
+    assert "while this ticket waits" not in card.text
