@@ -39,9 +39,12 @@ from bot.services.broadcasts.drafts import DraftService
 from bot.services.calendar.clock import utc_now
 from bot.services.calendar.quiet_hours import QuietHours
 from bot.services.calendar.workdays import Calendar
+from bot.services.calendar.working_hours import WorkingHours
 from bot.services.console.console_auth import SignIn
 from bot.services.console.roster import Roster
 from bot.services.desk.canned import CannedReplies, reply_faults
+from bot.services.desk.escalation import Escalations
+from bot.services.desk.relay import CardHandoff
 from bot.services.desk.tickets import TicketService
 from bot.services.evidence.evidence import EvidenceService
 from bot.services.evidence.locker import Locker
@@ -57,6 +60,7 @@ from bot.services.groups.groups import GroupService
 from bot.services.i18n import LANGUAGES, Catalog
 from bot.services.ledger import UpdateLedger
 from bot.services.maintenance import Maintenance
+from bot.services.reminders.pause import AutomationPause
 from bot.services.reminders.reminders import ReminderService
 from bot.storage.db import BackgroundCheckpointer, close_database, open_database
 from bot.storage.group_commit import GroupCommit
@@ -198,13 +202,33 @@ def build_application(
         renderer=Renderer(
             catalog, spec, calendar, row_hooks, support=settings.support_chat_id is not None
         ),
-        tickets=TicketService(db, settings.support_chat_id, clock, progress),
+        tickets=TicketService(
+            db,
+            settings.support_chat_id,
+            clock,
+            progress,
+            CardHandoff(
+                settings.handoff_resume_days,
+                settings.working_hours,
+                settings.escalate_after_hours,
+            ),
+        ),
         replies=CannedReplies(catalog, spec, calendar),
+        escalations=Escalations(
+            db,
+            clock,
+            calendar,
+            WorkingHours.parse(settings.working_hours),
+            settings.escalate_after_hours,
+        ),
         groups=GroupService(db, clock),
         broadcasts=broadcasts,
         drafts=drafts,
         composer=BroadcastComposer(broadcasts, drafts, quiet, TELEGRAM_TEXT_LIMITS),
-        reminders=ReminderService(db, spec, clock, quiet, calendar, settings.idle_days),
+        reminders=ReminderService(
+            db, spec, clock, quiet, calendar, settings.idle_days, settings.handoff_resume_days
+        ),
+        pause=AutomationPause(db, clock, event_log),
         funnel=FunnelService(settings.db_path, spec, calendar, settings.idle_days),
         delivery=Delivery(
             TelegramSender(application.bot), Limits(per_second=settings.broadcast_rate)

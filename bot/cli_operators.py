@@ -128,6 +128,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import load_catalog_and_flow
     from bot.services.calendar.clock import utc_now
     from bot.services.calendar.workdays import Calendar
+    from bot.services.console.handoff_view import DeskTiming
     from bot.services.console.portfolio import BoardFilter, Portfolio
     from bot.storage.db import close_database, open_database
 
@@ -138,7 +139,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         return catalog.text("en", spec.steps[step_id].name)
 
     calendar = Calendar.load(settings.calendar_path, clock=utc_now)
-    chunks = Portfolio(db, spec, calendar).csv_chunks(BoardFilter(), step_name)
+    timing = DeskTiming.of(settings.working_hours, settings.handoff_resume_days)
+    chunks = Portfolio(db, spec, calendar, timing=timing).csv_chunks(BoardFilter(), step_name)
     try:
         if args.output is None:
             rows = _write_rows(chunks, sys.stdout, bom=False)

@@ -60,6 +60,10 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     idle_days: int = 3
     quiet_hours: str = "21:00-09:00"  # local time in ``timezone``; empty string: none
+    # The handoff: nudges pause while a ticket waits for us, at most this many working days.
+    handoff_resume_days: int = 5
+    working_hours: str = "09:00-18:00"  # the desk's hours, China's time, on working days
+    escalate_after_hours: int = 4  # working hours a ticket may wait; 0: never escalated
     broadcast_rate: float = 30.0  # messages per second overall (Telegram's limit)
     concurrent_updates: int = 64  # updates handled at once (different chats side by side)
     # The documents' bytes (None: ``evidence`` beside the database) and where files are

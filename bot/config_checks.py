@@ -203,6 +203,16 @@ def quiet_hours(name: str, raw: str) -> str:
     )
 
 
+def working_hours(name: str, raw: str) -> str:
+    start, sep, end = (part.strip() for part in raw.partition("-"))
+    if sep and _CLOCK.fullmatch(start) and _CLOCK.fullmatch(end) and start < end:
+        return f"{start}-{end}"
+    raise ConfigError(
+        f"{name} must be the desk's hours as HH:MM-HH:MM in China's time, start before end, "
+        f"e.g. 09:00-18:00; got {raw!r}"
+    )
+
+
 def listen(name: str, raw: str) -> str:
     try:
         ipaddress.ip_address(raw)
@@ -262,6 +272,15 @@ RULES: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "TPBOT_TIMEZONE": ("timezone", time_zone),
     "TPBOT_IDLE_DAYS": ("idle_days", whole(1, MAX_IDLE_DAYS, " (days before the first nudge)")),
     "TPBOT_QUIET_HOURS": ("quiet_hours", quiet_hours),
+    "TPBOT_HANDOFF_RESUME_DAYS": (
+        "handoff_resume_days",
+        whole(1, MAX_IDLE_DAYS, " (working days a waiting ticket pauses the nudges)"),
+    ),
+    "TPBOT_WORKING_HOURS": ("working_hours", working_hours),
+    "TPBOT_ESCALATE_AFTER_HOURS": (
+        "escalate_after_hours",
+        whole(0, 10_000, " (working hours a ticket may wait; 0: never escalated)"),
+    ),
     "TPBOT_BROADCAST_RATE": ("broadcast_rate", broadcast_rate),
 }
 SETTING_NAMES = tuple(RULES)

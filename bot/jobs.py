@@ -21,8 +21,10 @@ from bot.broadcast_runs import start_broadcast
 from bot.services.broadcasts.delivery import Payload
 from bot.services.errors import Busy
 from bot.services.flow.chat_progress import ChatProgress
+from bot.services.i18n import format_date
 from bot.services.reminders.reminders import DueReminder
 from bot.telegram.downloads import Downloads
+from bot.telegram.escalation import escalate_waits, refresh_cards
 from bot.telegram.step_message import step_message
 from bot.wiring import BotApplication, BotContext
 
@@ -33,6 +35,7 @@ BROADCASTS_EVERY = dt.timedelta(seconds=2)
 DOWNLOADS_EVERY = dt.timedelta(seconds=1)  # one indexed query of a small queue
 HOUSEKEEPING_EVERY = dt.timedelta(seconds=2)
 REMINDERS_PER_TICK = 300
+ESCALATIONS_EVERY = dt.timedelta(seconds=30)  # escalations, and the cards' waits
 
 
 # -- reminders -----------------------------------------------------------------------------------
@@ -50,6 +53,11 @@ def reminder_payload(
     elif reminder.kind == "audit_ask":
         support = "yes" if services.tickets.configured else "no"
         prefix = t(lang, "reminder-audit-ask", step=step_name, support=support)
+    elif reminder.count == 0 and _late(services.calendar.today(), progress.audit_due_on):
+        # Held by a pause (the handoff) past its day: it no longer says "today".
+        assert progress.audit_due_on is not None
+        due = format_date(progress.audit_due_on, lang)
+        prefix = t(lang, "reminder-audit-late", step=step_name, date=due)
     elif reminder.count == 0:
         prefix = t(lang, "reminder-audit", step=step_name)
     else:
@@ -61,6 +69,10 @@ def reminder_payload(
     view = services.views.of(progress)
     hint = t(lang, "reminder-mute-hint")
     return step_message(services.renderer, view, progress, above=prefix, below=hint).payload()
+
+
+def _late(today: dt.date, due_on: dt.date | None) -> bool:
+    return due_on is not None and due_on < today
 
 
 async def send_due_reminders(application: BotApplication) -> int:
@@ -187,6 +199,28 @@ async def _housekeeping_job(context: BotContext) -> None:
     notice.through()
 
 
+async def escalate(application: BotApplication) -> int:
+    """Tickets waiting for us over TPBOT_ESCALATE_AFTER_HOURS working hours, said once each in
+    the support group, then the cards that are to show new waits (bot.telegram.escalation)."""
+    services = application.bot_data.services
+    support = services.settings.support_chat_id
+    if support is None:
+        return 0
+    bot, escalations, catalog = application.bot, services.escalations, services.catalog
+    sent = await escalate_waits(bot, escalations, catalog, support)
+    await refresh_cards(bot, escalations, catalog)
+    return sent
+
+
+async def _escalations_job(context: BotContext) -> None:
+    try:
+        await escalate(context.bot_application)
+    except Busy:
+        log.debug("escalations: the database is busy; next round retries")
+    except Exception:
+        log.exception("escalating waiting tickets failed")
+
+
 def downloads_of(application: BotApplication) -> Downloads:
     services = application.bot_data.services
 
@@ -226,3 +260,6 @@ def schedule(application: BotApplication) -> None:
         _broadcasts_job, interval=BROADCASTS_EVERY, first=BROADCASTS_EVERY
     )
     application.job_queue.run_repeating(_downloads_job, interval=DOWNLOADS_EVERY, first=0.5)
+    application.job_queue.run_repeating(
+        _escalations_job, interval=ESCALATIONS_EVERY, first=ESCALATIONS_EVERY
+    )

@@ -25,6 +25,7 @@ from bot.services.calendar.workdays import Calendar
 from bot.services.console.console_auth import SignIn
 from bot.services.console.roster import Roster
 from bot.services.desk.canned import CannedReplies
+from bot.services.desk.escalation import Escalations
 from bot.services.desk.tickets import TicketService
 from bot.services.evidence.evidence import EvidenceService
 from bot.services.evidence.locker import Locker
@@ -38,6 +39,7 @@ from bot.services.groups.groups import GroupService
 from bot.services.i18n import Catalog, language_from_code
 from bot.services.ledger import UpdateLedger
 from bot.services.maintenance import Maintenance
+from bot.services.reminders.pause import AutomationPause
 from bot.services.reminders.reminders import ReminderService
 from bot.telegram.documents_text import DocumentTexts
 from bot.telegram.render import Renderer
@@ -61,11 +63,13 @@ class Services:
     renderer: Renderer
     tickets: TicketService
     replies: CannedReplies  # the desk's canned replies (locales/<lang>/replies.ftl)
+    escalations: Escalations  # tickets waiting too long, in working hours (the support group)
     groups: GroupService
     broadcasts: BroadcastService
     drafts: DraftService
     composer: BroadcastComposer  # every broadcast action, as at the other doors
     reminders: ReminderService
+    pause: AutomationPause  # an operator's pause / resume of a company's nudges (the handoff)
     funnel: FunnelService
     delivery: Delivery
     quiet: QuietHours

@@ -73,6 +73,7 @@ def _counted_by_scan(where: ChatQuery) -> bool:
         or where.muted is not None
         or where.held_by is not None
         or where.unassigned_waiting
+        or where.move is not None
     )
 
 
@@ -100,7 +101,7 @@ def _recent_page(
         or (where.updated_before is not None)
     ):
         return None  # such chats have not moved lately: the log's newest entries seldom help
-    if where.waiting or where.search or where.review_state is not None:
+    if where.waiting or where.search or where.review_state is not None or where.move:
         return None
     if where.held_by is not None or where.unassigned_waiting:
         return None  # a few chats, found by the tickets' index: the scan's IN list is quick

@@ -34,6 +34,23 @@ _REVIEW_CHATS = (
     "AND n.document_id = d.document_id AND n.id > d.id AND n.fetch_state != 'failed')"
 )
 
+# "Whose move is it?" (the board's filter): ours while a ticket waits for us (its partial
+# index) or a file waits for review; the Tmall audit's at an audit step; else the client's.
+_OURS = (
+    "(c.id IN (SELECT w.chat_id FROM tickets w WHERE w.waiting_since IS NOT NULL "
+    f"AND w.status = 'open') OR c.id IN ({_REVIEW_CHATS}))"
+)
+_AT_AUDIT = "(c.audit_step IS NOT NULL AND c.state = c.audit_step)"
+MOVES = ("client", "audit", "ours")
+
+
+def _move_clause(move: str) -> tuple[str, list[Any]]:
+    if move == "ours":
+        return _OURS, ["received"]
+    if move == "audit":
+        return f"c.finished_at IS NULL AND {_AT_AUDIT} AND NOT {_OURS}", ["received"]
+    return f"c.finished_at IS NULL AND NOT {_AT_AUDIT} AND NOT {_OURS}", ["received"]
+
 
 @dataclass(frozen=True)
 class ChatQuery:
@@ -54,6 +71,7 @@ class ChatQuery:
     muted: bool | None = None  # True: muted the bot's messages; False: has not
     held_by: int | None = None  # an open ticket taken by this operator
     unassigned_waiting: bool = False  # an open ticket taken by nobody, waiting for us
+    move: str | None = None  # whose move it is: one of MOVES
 
 
 def conditions(query: ChatQuery) -> tuple[list[str], list[Any]]:
@@ -96,6 +114,10 @@ def conditions(query: ChatQuery) -> tuple[list[str], list[Any]]:
     if query.review_state is not None:
         clauses.append(f"c.id IN ({_REVIEW_CHATS})")
         params.append(query.review_state)
+    if query.move in MOVES:
+        clause, values = _move_clause(query.move)
+        clauses.append(clause)
+        params.extend(values)
     if query.search:
         text = query.search.strip()
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -137,17 +159,34 @@ class CompanyRow(NamedTuple):
     ticket_id: int | None
     ticket_status: str | None
     waiting: int
+    paused: int | None  # an operator's pause (1) or resume (0), if any (``automation``)
+    paused_by: int | None
+    paused_at: str | None
+    asked_at: str | None  # the ticket's waits (``waiting``)
+    first_answered_at: str | None
+    waiting_since: str | None
+    to_review: int  # a document's latest file waits for review
     holder_id: int | None = None  # who took the ticket
     holder_name: str | None = None
 
 
+# A company's row: does a document's latest file wait for review (as ``_REVIEW_CHATS``)?
+_TO_REVIEW = (
+    "EXISTS (SELECT 1 FROM documents d WHERE d.chat_id = c.id AND d.review_state = 'received' "
+    "AND d.fetch_state != 'failed' AND NOT EXISTS (SELECT 1 FROM documents n "
+    "WHERE n.chat_id = d.chat_id AND n.step = d.step AND n.document_id = d.document_id "
+    "AND n.id > d.id AND n.fetch_state != 'failed'))"
+)
 _CHAT_COLUMNS = CompanyRow._fields[: CompanyRow._fields.index("muted")]
 SELECT_COMPANIES = (
     f"SELECT {', '.join(f'c.{name}' for name in _CHAT_COLUMNS)}, "
     "m.chat_id IS NOT NULL, t.id, t.status, "
-    f"COALESCE(t.status = 'open' AND {_WAITING}, 0), t.assignee_id, t.assignee_name "
+    f"COALESCE(t.status = 'open' AND {_WAITING}, 0), "
+    "a.paused, a.by, a.at, t.asked_at, t.first_answered_at, "
+    "CASE WHEN t.status = 'open' THEN t.waiting_since END, "
+    f"{_TO_REVIEW}, t.assignee_id, t.assignee_name "
     "FROM chats c LEFT JOIN muted_chats m ON m.chat_id = c.id "
-    "LEFT JOIN tickets t ON t.chat_id = c.id"
+    "LEFT JOIN tickets t ON t.chat_id = c.id LEFT JOIN automation a ON a.chat_id = c.id"
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from bot.storage import automation, waiting
 from bot.storage.documents import evidence
 
 core = Migrations("tpbot.core")  # chats, answers log (events), the update ledger (inbox)
@@ -200,6 +201,12 @@ def m001_broadcasts_deliveries_reminders(db: Database) -> None:
     db.table("chats").create_index(["language"], if_not_exists=True)
 
 
+@operators()
+def m002_automation_pause(db: Database) -> None:
+    # An operator's pause / resume of a company's nudges (bot.storage.automation).
+    automation.create_schema(db)
+
+
 @tickets()
 def m001_tickets(db: Database) -> None:
     db.table("tickets").create(
@@ -271,6 +278,12 @@ def m002_assignee_and_rating(db: Database) -> None:
         not_null={"rating", "rated_at"},
         foreign_keys=[("ticket_id", "tickets", "id")],
     )
+
+
+@tickets()
+def m003_waiting(db: Database) -> None:
+    # How long a ticket waits for us, and whether that wait was escalated (bot.storage.waiting).
+    waiting.create_schema(db)
 
 
 @console()

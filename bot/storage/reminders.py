@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
+from bot.storage.automation import PAUSED_CHATS
 from bot.storage.sql import write
 
 
@@ -29,12 +30,17 @@ class ReminderRow(NamedTuple):
 _COLUMNS = "chat_id, kind, status, due_at, count, seq, audit_key, sent_at"
 
 
-def due_reminders(db: Database, now: str, limit: int) -> list[ReminderRow]:
-    """Pending reminders due at ``now``, oldest first (the partial index answers this)."""
+def due_reminders(
+    db: Database, now: str, limit: int, waiting_cutoff: str | None = None
+) -> list[ReminderRow]:
+    """Pending reminders due at ``now``, oldest first (the partial index answers this); with
+    ``waiting_cutoff``, not those of chats whose nudges are paused (see ``automation``)."""
+    paused = f"AND chat_id NOT IN ({PAUSED_CHATS}) " if waiting_cutoff is not None else ""
+    params: list[object] = [now, waiting_cutoff, limit] if waiting_cutoff else [now, limit]
     cursor = db.execute(
         f"SELECT {_COLUMNS} FROM reminders WHERE status = 'pending' AND due_at <= ? "
-        "ORDER BY due_at LIMIT ?",
-        [now, limit],
+        f"{paused}ORDER BY due_at LIMIT ?",
+        params,
     )
     return [ReminderRow._make(row) for row in cursor.fetchall()]
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, TypedDict, cast
 
 from sqlite_utils import Database
 
+from bot.storage import waiting
 from bot.storage.sql import update_row, write, write_many
 
 OPEN = "open"
@@ -44,6 +45,11 @@ class TicketRow(NamedTuple):
     assigned_at: str | None
     assigned_after: int | None  # the ticket's latest relayed message (its id) when taken
     card_html: str | None  # the latest card as posted, before the line saying who took it
+    asked_at: str | None  # this opening's first message from the user (bot.storage.waiting)
+    first_answered_at: str | None  # the desk's first answer after it
+    waiting_since: str | None  # the first of the user's messages not answered yet
+    escalated_at: str | None  # the current wait escalated to the support group
+    card_refresh: int  # 1: the card is to show new waits (bot.storage.waiting)
 
 
 _COLUMNS = ", ".join(f"t.{name}" for name in TicketRow._fields)
@@ -162,6 +168,10 @@ class TicketChanges(TypedDict, total=False):
     assignee_name: str | None
     assigned_at: str | None
     assigned_after: int | None
+    asked_at: str | None
+    first_answered_at: str | None
+    waiting_since: str | None
+    escalated_at: str | None
     card_html: str | None
 
 
@@ -211,6 +221,7 @@ def _message_params(message: RelayedMessage) -> tuple[Any, ...]:
 
 def add_message(db: Database, message: RelayedMessage) -> None:
     write(db, _INSERT_MESSAGE, _message_params(message))
+    waiting.after_posts(db, message.ticket_id, [(message.direction, message.at)])
 
 
 def record_posts(
@@ -221,6 +232,7 @@ def record_posts(
     if changes:
         update_row(db, "tickets", ticket_id, cast(dict[str, Any], changes))
     write_many(db, _INSERT_MESSAGE, [_message_params(message) for message in posted])
+    waiting.after_posts(db, ticket_id, [(message.direction, message.at) for message in posted])
 
 
 def move_tickets(db: Database, old_chat_id: int, new_chat_id: int, new_type: str) -> None:

@@ -158,6 +158,15 @@ def card_text(catalog: Catalog, card: TicketCard) -> str:
                     due=format_date(due, lang),
                 )
             )
+    handoff = card.handoff
+    if handoff is not None:
+        if handoff.paused_by_operator:
+            lines.append(t(lang, "card-paused-operator"))
+        else:
+            lines.append(t(lang, "card-paused", days=str(handoff.pause_days)))
+        if handoff.escalate_after > 0:
+            hours, limit = handoff.working_hours, str(handoff.escalate_after)
+            lines.append(t(lang, "card-waiting-rule", hours=hours, limit=limit))
     lines.append("\n" + t(lang, "card-hint-forum" if card.forum else "card-hint-plain"))
     if card.finished_on is not None:
         lines.append(t(lang, "card-finished", date=format_date(card.finished_on, lang)))

@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, Response
 
 from bot.services.console.console_auth import Session, SignIn
 from bot.services.console.corrections import Corrections
+from bot.services.console.handoff_view import DeskTiming
 from bot.services.console.portfolio import Portfolio
 from bot.services.console.readers import ReadPool
 from bot.services.desk.canned import Missing
@@ -55,6 +56,8 @@ COMPANY_NOTICES = {
         *(f"reply-needs-{missing.value}" for missing in Missing),
         "muted",
         "unmuted",
+        "paused",
+        "resumed",
         "unchanged",
         "review-approved",
         "review-revision",
@@ -108,8 +111,10 @@ class Console:
         calendar = services.calendar
         spec = services.spec
 
+        timing = DeskTiming.of(settings.working_hours, settings.handoff_resume_days)
+
         def portfolio(db: Any) -> Portfolio:
-            return Portfolio(db, spec, calendar, settings.support_chat_id)
+            return Portfolio(db, spec, calendar, settings.support_chat_id, timing)
 
         return cls(
             application=application,

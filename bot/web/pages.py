@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 from bot.callbacks import parse_chat_id, parse_number
 from bot.services.broadcasts.audience import describe_audience
 from bot.services.console.csv_cells import csv_writer
-from bot.services.console.portfolio import DOCUMENT_FILTERS, SORTS, BoardFilter
+from bot.services.console.portfolio import DOCUMENT_FILTERS, MOVES, SORTS, BoardFilter
 from bot.services.console.ratings import rating_summary
 from bot.services.console.readers import ReadStream
 from bot.services.funnel.funnel import Funnel, funnel_model
@@ -59,6 +59,7 @@ def board_filter(query: Any, console: Console, operator_id: int | None = None) -
     language = query.get("language")
     sort = query.get("sort", "activity")
     documents = query.get("documents")
+    move = query.get("move")
     return BoardFilter(
         stage=stage if any(s.id == stage for s in spec.stages) else None,
         step=step if step in spec.steps else None,
@@ -67,6 +68,7 @@ def board_filter(query: Any, console: Console, operator_id: int | None = None) -
         overdue=query.get("overdue") == "1",
         waiting=query.get("waiting") == "1",
         documents=documents if documents in DOCUMENT_FILTERS else None,
+        move=move if move in MOVES else None,
         search=query.get("q", "")[:100],
         sort=sort if sort in SORTS else "activity",
         descending=query.get("order", "desc") != "asc",
@@ -103,6 +105,7 @@ def query_of(wanted: BoardFilter, **changes: Any) -> str:
         "overdue": "1" if wanted.overdue else None,
         "waiting": "1" if wanted.waiting else None,
         "documents": wanted.documents,
+        "move": wanted.move,
         "q": wanted.search or None,
         "sort": wanted.sort,
         "order": "desc" if wanted.descending else "asc",

@@ -7,6 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.web.actions import action_routes
+from bot.web.automation import automation_routes
 from bot.web.canned import canned_routes
 from bot.web.compose import compose_routes
 from bot.web.console import Console
@@ -27,6 +28,7 @@ def console_routes(console: Console) -> list[BaseRoute]:
         *evidence_routes(console),
         *action_routes(console),
         *canned_routes(console),
+        *automation_routes(console),
         *document_routes(console),
         *compose_routes(console),
     ]

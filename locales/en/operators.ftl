@@ -87,6 +87,7 @@ bcs-not-cancellable = Broadcast #{ $id } is not scheduled or running any more.
 ## reminders
 reminder-audit = 📬 Today is the expected result date for <b>{ $step }</b>. Has the audit passed?
 reminder-audit-again = 📬 Checking in again: any result for <b>{ $step }</b>?
+reminder-audit-late = 📬 The expected result date for <b>{ $step }</b> was { $date }. Has the audit passed?
 # $support: "yes" when a support group is set up (then /ask is offered), else "no".
 reminder-audit-ask = ⏳ Still no result for <b>{ $step }</b>, well after the expected date. { $support ->
         [yes] An operator can look into it with you: send /ask and your question.

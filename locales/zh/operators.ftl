@@ -74,6 +74,7 @@ bcs-not-cancellable = 群发 #{ $id } 已不在排期或发送中。
 ## reminders
 reminder-audit = 📬 今天是<b>{ $step }</b>的预计结果日期。审核通过了吗？
 reminder-audit-again = 📬 再确认一下：<b>{ $step }</b>有结果了吗？
+reminder-audit-late = 📬 <b>{ $step }</b>的预计结果日期是 { $date }。审核通过了吗？
 reminder-audit-ask = ⏳ 已超过预计日期较久，<b>{ $step }</b>仍没有结果。{ $support ->
         [yes] 客服可以协助您跟进：请发送 /ask 加上您的问题。
        *[no] 请在天猫服务商后台查看审核进度，有结果后请在下方作答。

@@ -21,12 +21,14 @@ from bot.services.broadcasts.broadcasts import AudienceSize
 from bot.services.broadcasts.composer import Listed, listing
 from bot.services.calendar.workdays import Calendar, china_date, start_of_china_day
 from bot.services.console.csv_cells import csv_writer
+from bot.services.console.handoff_view import DeskTiming, Handoff, handoff_of
 from bot.services.flow.chat_progress import ChatProgress
 from bot.services.flow.flow_spec import FlowSpec, Stage, Step
 from bot.services.flow.journey import step_status
 from bot.storage import board as store
 from bot.storage import chat_query, chats
 from bot.storage.board import LoggedEvent, Received, TicketMessage
+from bot.storage.chat_query import MOVES as MOVES
 from bot.storage.chat_query import ChatQuery, CompanyRow
 from bot.storage.event_details import EventDetail
 
@@ -47,6 +49,7 @@ class BoardFilter:
     overdue: bool = False
     waiting: bool = False
     documents: str | None = None  # "review": a file to review; "revision": one sent back
+    move: str | None = None  # whose move: client / audit / ours (chat_query.MOVES)
     search: str = ""
     sort: str = "activity"
     descending: bool = True
@@ -78,6 +81,7 @@ class Company:
     finished: bool
     holder_id: int | None = None  # who took its ticket
     holder_name: str | None = None
+    handoff: Handoff | None = None  # whose move, the nudges' pause, the ticket's waits
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,9 @@ class Portfolio:
         spec: FlowSpec,
         calendar: Calendar,
         support_chat_id: int | None = None,
+        timing: DeskTiming | None = None,
     ) -> None:
+        self.timing = timing or DeskTiming()
         self.db = db
         self.spec = spec
         self.calendar = calendar
@@ -149,6 +155,7 @@ class Portfolio:
             audit_due_before=self.today().isoformat() if wanted.overdue else None,
             waiting=wanted.waiting,
             review_state=DOCUMENT_FILTERS.get(wanted.documents or ""),
+            move=wanted.move,
             search=wanted.search or None,
             search_id=parse_chat_id(wanted.search.strip()),
             exclude=self.support_chat_id,
@@ -207,6 +214,7 @@ class Portfolio:
             finished=row.finished_at is not None,
             holder_id=row.holder_id,
             holder_name=row.holder_name,
+            handoff=handoff_of(row, self.calendar, self.timing, self.clock()),
         )
 
     def csv_chunks(
@@ -221,6 +229,8 @@ class Portfolio:
         today = self.today()
         for row in store.board_all(self.db, self.where(wanted), wanted.sort, wanted.descending):
             company = self._company(row, today)
+            handoff = company.handoff
+            assert handoff is not None
             writer.writerow(
                 [
                     company.chat_id,
@@ -239,6 +249,10 @@ class Portfolio:
                     int(company.muted),
                     int(company.active),
                     int(company.finished),
+                    handoff.move or "",
+                    handoff.pause.reason if handoff.pause else "",
+                    _hours(handoff.wait_hours),
+                    _hours(handoff.first_answer_hours),
                 ]
             )
             if out.tell() >= size:
@@ -317,4 +331,12 @@ CSV_COLUMNS = (
     "muted",
     "active",
     "finished",
+    "whose_move",
+    "nudges_paused",
+    "waiting_working_hours",
+    "first_answer_working_hours",
 )
+
+
+def _hours(value: float | None) -> str | float:
+    return "" if value is None else round(value, 1)

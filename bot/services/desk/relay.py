@@ -51,6 +51,17 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class CardHandoff:
+    """What the card says of the handoff: the company's nudges pause while the ticket waits
+    (at most ``pause_days`` working days), or an operator paused them; and how waits count."""
+
+    pause_days: int
+    working_hours: str  # e.g. 09:00-18:00, China's time, working days
+    escalate_after: int  # working hours; 0: never escalated
+    paused_by_operator: bool = False
+
+
+@dataclass(frozen=True)
 class TicketCard:
     """The card posted when a ticket opens or reopens: who asks, in which language, at which
     step, and the expected audit date if any."""
@@ -67,6 +78,7 @@ class TicketCard:
     forum: bool  # which hint: reply in the topic, or reply to the card
     holder: Holder | None = None  # the operator who took it
     finished_on: dt.date | None = None  # the company finished the certification (the last line)
+    handoff: CardHandoff | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from bot.services.calendar.clock import Clock, iso
 from bot.services.desk.assignment import Assignments, holder_of
 from bot.services.desk.relay import (
     Asker,
+    CardHandoff,
     Closing,
     Finished,
     RelayOutcome,
@@ -34,7 +35,7 @@ from bot.services.desk.relay import (
 )
 from bot.services.desk.ticket import Ticket
 from bot.services.flow.progress import ProgressService
-from bot.storage import chats
+from bot.storage import automation, chats
 from bot.storage import tickets as store
 from bot.storage.sql import transaction
 from bot.storage.tickets import NewTicket, RelayedMessage, TicketChanges, TicketRow
@@ -42,6 +43,15 @@ from bot.storage.tickets import NewTicket, RelayedMessage, TicketChanges, Ticket
 # Whether the support group is a forum: asked once (getChat), then remembered for a while,
 # so that turning topics on or off in the support group takes effect without a restart.
 FORUM_CACHE_TTL = dt.timedelta(minutes=10)
+
+
+# A reopened ticket's waits are counted afresh (bot.storage.waiting).
+_NEW_OPENING: TicketChanges = {
+    "asked_at": None,
+    "first_answered_at": None,
+    "waiting_since": None,
+    "escalated_at": None,
+}
 
 
 def _ticket(row: TicketRow | None) -> Ticket | None:
@@ -55,7 +65,9 @@ class TicketService:
         support_chat_id: int | None,
         clock: Clock,
         progress: ProgressService,
+        card_handoff: CardHandoff | None = None,
     ) -> None:
+        self.card_handoff = card_handoff  # the handoff's lines on the card
         self.db = db
         self.support_chat_id = support_chat_id
         self.clock = clock
@@ -136,6 +148,7 @@ class TicketService:
                             "card_pending": 1,
                             "closed_at": None,
                             "opened_count": existing.opened_count + 1,
+                            **_NEW_OPENING,
                         }
                     )
                 store.update_ticket(self.db, existing.id, changes)
@@ -157,7 +170,16 @@ class TicketService:
             current = self.get(ticket.id)
             if current is None or not current.is_open:
                 return None
-            self._update(ticket, {"status": store.CLOSED, "relaying": 0, "closed_at": self._now()})
+            self._update(
+                ticket,
+                {
+                    "status": store.CLOSED,
+                    "relaying": 0,
+                    "closed_at": self._now(),
+                    "waiting_since": None,  # a closed ticket waits for nobody
+                    "escalated_at": None,
+                },
+            )
         ticket.status, ticket.relaying = store.CLOSED, False
         return Closing(self._language(ticket), self.topic(ticket))
 
@@ -345,7 +367,14 @@ class TicketService:
             audit=audit,
             forum=forum,
             holder=holder_of(ticket),
+            handoff=self._card_handoff(ticket.chat_id),
         )
+
+    def _card_handoff(self, chat_id: int) -> CardHandoff | None:
+        if self.card_handoff is None:
+            return None
+        paused = automation.get(self.db, chat_id)
+        return replace(self.card_handoff, paused_by_operator=bool(paused and paused.paused))
 
     def _update(self, ticket: Ticket, changes: TicketChanges) -> None:
         with transaction(self.db):

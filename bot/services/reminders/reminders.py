@@ -13,6 +13,8 @@ shared rate-limited :class:`~bot.services.broadcasts.delivery.Delivery`.
   the next "still waiting" gets one last message offering to ask an operator (``/ask``).
 * **Idle nudge.** A chat idle at an unfinished, non-audit step for ``idle_days`` gets a
   reminder of its step; then again after 2× and 4× that interval (``IDLE_STEPS``), no more.
+* **The handoff** (``pause.py``): while a ticket waits for us, or an operator paused the
+  company, its due reminder is held (still planned) and goes out once the pause ends.
 * **Quiet hours** shift every due time out of the quiet window, and the job sends nothing
   while it is quiet. ``/mute`` removes the chat's reminder; ``/unmute`` plans it again.
 
@@ -31,6 +33,7 @@ from bot.services.calendar.clock import Clock, iso
 from bot.services.calendar.quiet_hours import QuietHours
 from bot.services.calendar.workdays import Calendar
 from bot.services.flow.flow_spec import FlowSpec
+from bot.services.reminders.pause import DEFAULT_RESUME_DAYS, waiting_cutoff
 from bot.storage import chats, events, meta
 from bot.storage import reminders as store
 from bot.storage.chats import ChatRow
@@ -61,6 +64,7 @@ class ReminderService:
     quiet: QuietHours
     calendar: Calendar
     idle_days: int = 3
+    resume_days: int = DEFAULT_RESUME_DAYS  # the handoff's longest pause (see pause.py)
 
     # -- planning ---------------------------------------------------------------------------
     def sync(self, max_chats: int = 5_000, max_pages: int = 8) -> int:
@@ -186,13 +190,15 @@ class ReminderService:
 
     # -- sending ----------------------------------------------------------------------------
     def due(self, limit: int = 200) -> list[DueReminder]:
-        """Reminders due now (nothing during quiet hours)."""
+        """Reminders due now (nothing during quiet hours), but for the chats whose nudges are
+        paused (the handoff, bot.services.reminders.pause): theirs wait, still planned."""
         now = self.clock()
         if self.quiet.is_quiet(now):
             return []
+        cutoff = waiting_cutoff(self.calendar, self.resume_days)
         return [
             DueReminder(r.chat_id, r.kind, r.followups, r.seq)
-            for r in store.due_reminders(self.db, iso(now), limit)
+            for r in store.due_reminders(self.db, iso(now), limit, cutoff)
         ]
 
     def drop(self, reminder: DueReminder) -> None:
