@@ -114,3 +114,25 @@ async def test_an_answered_ticket_and_a_zero_limit_are_never_escalated(
     desk.services.escalations.limit_hours = 0
     at(clock, 11, 20, 9)
     assert await escalations(desk) == []
+
+
+async def test_a_taken_tickets_card_keeps_its_holder_and_button_when_its_waits_are_shown(
+    desk: BotHarness, clock: FrozenClock
+) -> None:
+    """The escalation job edits the card with its waits: the line saying who took the ticket
+    and the "Take it over" button stay."""
+    at(clock, 11, 9, 10)  # Monday 10:00
+    await desk.command(EN_USER, "/start")
+    await desk.command(EN_USER, "/ask")
+    card = one(await desk.send(EN_USER, "Is anyone there?"), "sendMessage", chat_id=SUPPORT)
+    header = card.result["message_id"]
+    await desk.command(OPERATOR, "/take", PLAIN, **reply_to(header))
+    at(clock, 11, 9, 15)
+    edits: list[ApiCall] = []
+    [sent] = await escalations(desk, edits)
+    [edit] = edits
+    assert "Waiting for an answer for 5 working hours: escalated" in edit.text
+    assert "Taken by" in edit.text and f"tg://user?id={OPERATOR['id']}" in edit.text
+    [[button]] = edit.params["reply_markup"]["inline_keyboard"]
+    assert button["callback_data"].startswith("tt|")
+    assert "over" in button["text"]
