@@ -36,6 +36,7 @@ class GroupCommit:
         self._open = False  # BEGIN run, COMMIT not yet
         self._saved: asyncio.Future[None] | None = None  # resolved by the group's commit
         self._before_commit: list[Callable[[], None]] = []
+        self._waiters: dict[asyncio.Future[None], list[asyncio.Future[None]]] = {}
         sql.attach_group(self.conn, self)
 
     async def durable(self) -> None:
@@ -44,11 +45,21 @@ class GroupCommit:
         waiting = sql.joined()
         if waiting is None:
             if self._saved is not None:
-                await asyncio.shield(self._saved)
+                await self._outcome(self._saved)
             return
         while waiting.commits:
-            await asyncio.shield(waiting.commits[0])  # a failed one stays, and raises again
+            await self._outcome(waiting.commits[0])  # a failed one stays, and raises again
             waiting.commits.pop(0)
+
+    async def _outcome(self, commit: asyncio.Future[None]) -> None:
+        """Wait for ``commit`` and raise what it raised. Each waiter waits on a future of its
+        own (woken by the commit itself), so cancelling one waiter cancels neither the commit
+        nor the others: what ``asyncio.shield`` gives, with fewer turns of the loop."""
+        if not commit.done():
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.setdefault(commit, []).append(waiter)
+            await waiter
+        commit.result()
 
     # -- called by ``transaction`` ------------------------------------------------------
     def begin_grouped(self, begin: Callable[[], None]) -> None:
@@ -84,7 +95,7 @@ class GroupCommit:
         """Commit the group now (before a block that commits at once, or at close)."""
         saved, self._saved = self._saved, None
         if not self._open:
-            _settle(saved)
+            self._settle(saved)
             return
         self._open = False
         writes, self._before_commit = self._before_commit, []
@@ -96,11 +107,11 @@ class GroupCommit:
             if self.conn.in_transaction:
                 self.conn.rollback()
             reason = sql.unavailable(error) if isinstance(error, Exception) else None
-            _settle(saved, reason or error)
+            self._settle(saved, reason or error)
             if reason is not None:
                 raise reason from error
             raise
-        _settle(saved)
+        self._settle(saved)
 
     # -- the commit on the next turn --------------------------------------------------------
     def _schedule(self) -> asyncio.Future[None] | None:
@@ -109,7 +120,6 @@ class GroupCommit:
         if self._saved is None:
             loop = asyncio.get_running_loop()
             self._saved = loop.create_future()
-            self._saved.add_done_callback(_retrieve)
             loop.call_soon(self._commit_when_idle)
         return self._saved
 
@@ -124,20 +134,19 @@ class GroupCommit:
         self._open = False
         self._before_commit = []
         saved, self._saved = self._saved, None
-        _settle(saved, error)
+        self._settle(saved, error)
 
-
-def _settle(saved: asyncio.Future[None] | None, error: BaseException | None = None) -> None:
-    """Tell whoever waits for the commit how it went."""
-    if saved is None or saved.done():
-        return
-    if error is None:
-        saved.set_result(None)
-    else:
-        saved.set_exception(error)
-
-
-def _retrieve(future: asyncio.Future[None]) -> None:
-    """A failed commit nobody awaited is not an unhandled error (the updates run again)."""
-    if not future.cancelled():
-        future.exception()
+    def _settle(
+        self, saved: asyncio.Future[None] | None, error: BaseException | None = None
+    ) -> None:
+        """Tell whoever waits for the commit how it went."""
+        if saved is None or saved.done():
+            return
+        if error is None:
+            saved.set_result(None)
+        else:
+            saved.set_exception(error)
+            saved.exception()  # seen: nobody awaiting this commit is not an unhandled error
+        for waiter in self._waiters.pop(saved, ()):
+            if not waiter.done():  # a waiter cancelled meanwhile
+                waiter.set_result(None)

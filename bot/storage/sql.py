@@ -133,15 +133,18 @@ def commit_group(db: Database) -> None:
         group.commit()
 
 
-@contextmanager
-def joining_group() -> Iterator[None]:
+class joining_group:  # lower case: used like a function, ``with joining_group():``
     """Transactions begun inside (in this task, and in tasks it starts) join the connection's
-    group commit, if it has one; elsewhere each commits at its end."""
-    token = _joining.set(Joined())
-    try:
-        yield
-    finally:
-        _joining.reset(token)
+    group commit, if it has one; elsewhere each commits at its end. (A class, not a generator:
+    it is entered twice for every update.)"""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _joining.set(Joined())
+
+    def __exit__(self, *exc_info: object) -> None:
+        _joining.reset(self._token)
 
 
 @contextmanager

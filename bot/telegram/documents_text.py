@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from html import escape
 
@@ -33,11 +34,15 @@ class DocumentTexts:
 
     def ask(self, lang: str, states: Sequence[DocumentState]) -> str:
         """Below a step that asks for files: each document, and how many are here."""
+        return self._ask(lang, tuple((state.spec, state.received) for state in states))
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 (one instance for the process's life)
+    def _ask(self, lang: str, documents: tuple[tuple[DocumentSpec, bool], ...]) -> str:
+        """The same documents with the same ones received read the same: formatted once."""
         lines = [escape(self.t(lang, "doc-ask-title"))]
-        for state in states:
-            document = state.spec
+        for document, received in documents:
             title = escape(self.title(lang, document))
-            if state.received:
+            if received:
                 lines.append(self.t(lang, "doc-ask-done", document=title))
                 continue
             lines.append(
@@ -51,7 +56,9 @@ class DocumentTexts:
                     hint=escape(self.t(lang, document.hint)) if document.hint else "",
                 )
             )
-        lines.append(escape(self.count(lang, states)))
+        received_count = sum(1 for _, received in documents if received)
+        count = self.t(lang, "doc-count", received=received_count, total=len(documents))
+        lines.append(escape(count))
         return "\n".join(lines)
 
     def receipt(self, lang: str, receipt: Receipt, step: str) -> str:

@@ -39,6 +39,7 @@ class FlowEngine:
             ignore_invalid_triggers=False,
         )
         self._cursor = _Cursor()
+        self._answers: dict[tuple[str, str], str | None] = {}
 
     @staticmethod
     def transition_table(spec: FlowSpec) -> list[dict[str, str]]:
@@ -50,11 +51,22 @@ class FlowEngine:
         ]
 
     def allowed(self, state: str, answer_id: str) -> str | None:
-        """The state an answer leads to from ``state``, or None if the flow does not allow it."""
+        """The state an answer leads to from ``state``, or None if the flow does not allow it.
+
+        The machine's transitions have no conditions, so what it decides for a (state,
+        answer) never changes: each pair asks it once (a press is answered from the first)."""
+        key = (state, answer_id)
         try:
-            return self.advance(state, answer_id)
+            return self._answers[key]
+        except KeyError:
+            pass
+        try:
+            decided: str | None = self.advance(state, answer_id)
         except InvalidAnswer:
-            return None
+            decided = None
+        if state in self.spec.steps and answer_id in self.machine.events:  # bounded: no forgeries
+            self._answers[key] = decided
+        return decided
 
     def advance(self, state: str, answer_id: str) -> str:
         """The state an answer leads to from ``state``; raises :class:`InvalidAnswer`."""
