@@ -129,7 +129,7 @@ async def test_a_taken_tickets_card_keeps_its_holder_and_button_when_its_waits_a
     await desk.command(OPERATOR, "/take", PLAIN, **reply_to(header))
     at(clock, 11, 9, 15)
     edits: list[ApiCall] = []
-    [sent] = await escalations(desk, edits)
+    [_escalation] = await escalations(desk, edits)
     [edit] = edits
     assert "Waiting for an answer for 5 working hours: escalated" in edit.text
     assert "Taken by" in edit.text and f"tg://user?id={OPERATOR['id']}" in edit.text
