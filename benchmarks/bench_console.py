@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlite_utils import Database
 from starlette.applications import Starlette
 
 from benchmarks import bench_updates
@@ -70,6 +71,7 @@ from bot.jobs import housekeeping
 from bot.services.calendar.workdays import Calendar
 from bot.services.console.portfolio import BoardFilter, Portfolio
 from bot.services.flow.flow_spec import FlowSpec, load_flow
+from bot.storage import waiting
 from bot.storage.db import close_database, open_database
 from bot.storage.event_details import LanguageSet, encode
 from bot.storage.sql import transaction, write
@@ -450,6 +452,7 @@ def seed(path: Path, spec: FlowSpec, count: int) -> dict[str, float]:
         "user_message_id, direction, at) VALUES (?, ?, ?, ?, ?, ?)",
         messages,
     )
+    waiting.backfill(Database(conn))  # the waits the bot keeps as it records messages
     muted = [(c.id, sim.stamps.iso(c.updated)) for c in sim.chats if rng.random() < 0.03]
     conn.executemany("INSERT INTO muted_chats (chat_id, muted_at) VALUES (?, ?)", muted)
     stage_steps = ", ".join(

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from bot.cli_operators import cmd_export
 from bot.services.broadcasts.audience import chat_filter, parse_audience
-from bot.storage import board, chat_query
+from bot.storage import board, chat_query, waiting
 from bot.storage.broadcasts import add_deliveries
 from bot.storage.chat_query import ChatQuery
 from bot.storage.db import open_database
@@ -104,6 +104,7 @@ def _seed(db: Database) -> list[Seeded]:
                     "INSERT INTO ticket_messages (ticket_id, direction, at) VALUES (?, ?, ?)",
                     [ticket, direction, row.updated_at],
                 )
+        waiting.backfill(db)  # the waits the bot keeps as it records messages
         db.execute(
             "INSERT INTO broadcasts (id, status, audience, content, created_at) "
             "VALUES (1, 'running', 'all', '{}', '2026-09-30T00:00:00+00:00')"

@@ -7,10 +7,10 @@ from __future__ import annotations
 from bot.demo.offline_api import ApiCall
 from bot.storage import events
 from tests.helpers.console import client_for, signed_in, walk
-from tests.helpers.handoff import waiting_ticket
+from tests.helpers.handoff import reply_to, waiting_ticket
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 from tests.helpers.reminders import run_tick
-from tests.helpers.support import SUPPORT
+from tests.helpers.support import OPERATOR, PLAIN, SUPPORT
 
 
 def nudges(calls: list[ApiCall], chat_id: int = 1001) -> list[ApiCall]:
@@ -111,3 +111,22 @@ async def test_the_card_of_a_company_paused_from_the_console_says_so(
     [card] = [c for c in calls if c.method == "sendMessage" and c.chat_id == SUPPORT]
     assert "An operator paused automatic reminders to them in the console" in card.text
     assert "while this ticket waits" not in card.text
+
+
+async def test_a_ticket_closed_unanswered_and_reopened_is_not_waiting_anywhere(
+    desk: BotHarness, clock: FrozenClock
+) -> None:
+    """One rule for "waiting for us": closing a ticket answers its wait; reopened with /ask
+    and nothing new said, the board's "waiting" filter and whose move agree that it does not
+    wait, and the first message after does."""
+    clock.set(2026, 11, 2, hour=1)
+    card = await waiting_ticket(desk, EN_USER, "A question")
+    await desk.command(OPERATOR, "/close", PLAIN, **reply_to(card))
+    await desk.command(EN_USER, "/ask")
+    async with client_for(desk) as (client, _):
+        await signed_in(desk, client)
+        assert "Alice" not in (await client.get("/console/?waiting=1")).text
+        assert "Alice" not in (await client.get("/console/?move=ours")).text
+        await desk.send(EN_USER, "Still there?")
+        assert "Alice" in (await client.get("/console/?waiting=1")).text
+        assert "Alice" in (await client.get("/console/?move=ours")).text

@@ -16,10 +16,10 @@ from typing import Any, NamedTuple
 from sqlite_utils import Database
 
 # The last relayed message of an open ticket is the user's: nobody has answered yet.
-_WAITING = (
-    "(SELECT m.direction FROM ticket_messages m WHERE m.ticket_id = t.id "
-    "AND m.direction IN ('in', 'out') ORDER BY m.id DESC LIMIT 1) = 'in'"
-)
+# "Waiting for us": a user's message the desk has not answered yet (``bot.storage.waiting``
+# keeps ``waiting_since``; its partial index answers the filters). One rule for the board's
+# tag, its filters, whose move it is and the nudges' pause.
+_WAITING = "t.waiting_since IS NOT NULL"
 _WAITING_CHATS = f"SELECT t.chat_id FROM tickets t WHERE t.status = 'open' AND {_WAITING}"
 # Open tickets taken by an operator / taken by nobody and waiting (index tickets_assignee).
 _HELD_CHATS = "SELECT t.chat_id FROM tickets t WHERE t.assignee_id = ? AND t.status = 'open'"

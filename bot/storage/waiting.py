@@ -31,6 +31,19 @@ def create_schema(db: Database) -> None:
     for column in COLUMNS:
         table.add_column(column, str)
     table.add_column("card_refresh", int, not_null_default=0)
+    backfill(db)
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_tickets_waiting ON tickets (waiting_since) "
+        "WHERE waiting_since IS NOT NULL"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_tickets_card_refresh ON tickets (id) WHERE card_refresh = 1"
+    )
+
+
+def backfill(db: Database) -> None:
+    """Work the open tickets' waits out from their relayed messages (for rows written without
+    them: the migration, and tools that load tickets in bulk)."""
     # Open tickets: the user's messages after the desk's last answer (all of them if none).
     after_last_answer = (
         "FROM ticket_messages m WHERE m.ticket_id = tickets.id AND m.direction = 'in' AND m.id > "
@@ -49,13 +62,6 @@ def create_schema(db: Database) -> None:
         "UPDATE tickets SET first_answered_at = (SELECT MIN(m.at) FROM ticket_messages m "
         "WHERE m.ticket_id = tickets.id AND m.direction = 'out' AND m.at >= tickets.asked_at) "
         "WHERE asked_at IS NOT NULL"
-    )
-    db.execute(
-        "CREATE INDEX IF NOT EXISTS idx_tickets_waiting ON tickets (waiting_since) "
-        "WHERE waiting_since IS NOT NULL"
-    )
-    db.execute(
-        "CREATE INDEX IF NOT EXISTS idx_tickets_card_refresh ON tickets (id) WHERE card_refresh = 1"
     )
 
 
