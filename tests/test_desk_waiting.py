@@ -136,3 +136,19 @@ async def test_a_taken_tickets_card_keeps_its_holder_and_button_when_its_waits_a
     [[button]] = edit.params["reply_markup"]["inline_keyboard"]
     assert button["callback_data"].startswith("tt|")
     assert "over" in button["text"]
+
+
+async def test_taking_an_escalated_ticket_keeps_its_waits_on_the_card(
+    desk: BotHarness, clock: FrozenClock
+) -> None:
+    at(clock, 11, 9, 10)  # Monday 10:00
+    await desk.command(EN_USER, "/start")
+    await desk.command(EN_USER, "/ask")
+    card = one(await desk.send(EN_USER, "Is anyone there?"), "sendMessage", chat_id=SUPPORT)
+    header = card.result["message_id"]
+    at(clock, 11, 9, 15)
+    assert len(await escalations(desk)) == 1
+    calls = await desk.command(OPERATOR, "/take", PLAIN, **reply_to(header))
+    edit = one(calls, "editMessageText", message_id=header)
+    assert "Taken by" in edit.text
+    assert "Waiting for an answer for 5 working hours: escalated" in edit.text

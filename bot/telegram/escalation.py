@@ -10,6 +10,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.services.desk.escalation import CardWait, DueEscalation, Escalations
+from bot.services.desk.relay import Holder
 from bot.services.i18n import Catalog, format_number
 from bot.telegram.desk_card import held_card, take_keyboard
 
@@ -29,8 +30,9 @@ def escalation_text(catalog: Catalog, due: DueEscalation, limit_hours: int) -> s
     )
 
 
-def card_with_wait(catalog: Catalog, wait: CardWait) -> str:
-    """The card as posted, with its waits in working hours below it."""
+def card_with_wait(catalog: Catalog, wait: CardWait, previous: Holder | None = None) -> str:
+    """The card as posted, with who took the ticket (from whom, if ``previous``) and its waits
+    in working hours below it."""
     lang, t = wait.language, catalog.text
     lines = []
     if wait.first_answer_hours is not None:
@@ -40,7 +42,7 @@ def card_with_wait(catalog: Catalog, wait: CardWait) -> str:
         hours = format_number(round(wait.wait_hours, 1), lang)
         text_id = "card-wait-escalated" if wait.escalated else "card-wait-now"
         lines.append(t(lang, text_id, hours=hours))
-    card = held_card(catalog, wait.card_html, lang, wait.holder)
+    card = held_card(catalog, wait.card_html, lang, wait.holder, previous)
     return card + ("\n\n" + "\n".join(lines) if lines else "")
 
 

@@ -22,6 +22,7 @@ from bot.handlers.support.desk import _ticket_here, name_topic
 from bot.services.desk.assignment import RateResult, Take, TakeResult
 from bot.services.desk.relay import Holder
 from bot.telegram.desk_card import held_card, mention_html, take_keyboard
+from bot.telegram.escalation import card_with_wait
 from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,16 @@ def _answer(context: BotContext, taken: Take, lang: str, notice: bool = True) ->
     return t(lang, _TAKE_ANSWERS[taken.result], number=number, name=name, previous=previous_name)
 
 
+def _card_text(context: BotContext, taken: Take, holder: Holder) -> str:
+    """The card naming its holder, and still showing the ticket's waits if it did."""
+    catalog, card = context.services.catalog, taken.card
+    assert card is not None
+    wait = context.services.escalations.card_wait(taken.ticket.id)
+    if wait is not None and (wait.first_answer_hours is not None or wait.escalated):
+        return card_with_wait(catalog, wait, taken.previous)
+    return held_card(catalog, card.base_html, card.language, holder, taken.previous)
+
+
 async def _show(context: BotContext, taken: Take) -> None:
     """The card says who took the ticket, and so does the topic's name."""
     if taken.result not in (TakeResult.TAKEN, TakeResult.TAKEN_OVER):
@@ -131,7 +142,7 @@ async def _show(context: BotContext, taken: Take) -> None:
     if card is not None:
         try:
             await context.bot.edit_message_text(
-                held_card(catalog, card.base_html, card.language, holder, taken.previous),
+                _card_text(context, taken, holder),
                 chat_id=card.support_chat_id,
                 message_id=card.message_id,
                 reply_markup=take_keyboard(catalog, card.language, card.number, held=True),
