@@ -145,3 +145,24 @@ async def test_an_unknown_chat_and_an_existing_file_are_refused(
 )
 def test_a_sent_name_becomes_one_safe_entry_name(sent: str, entry: str) -> None:
     assert safe_entry_name(sent) == entry
+
+
+def test_compressed_kinds_are_stored_and_others_deflated(tmp_path: Path) -> None:
+    """A photo or an archive is copied as it is (deflating it again costs time and saves
+    nothing); a PDF or a document is deflated."""
+    from bot.services.evidence.pack import _copy_into
+
+    source = tmp_path / "kept"
+    source.write_bytes(b"x" * 4096)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as pack:
+        for name in ("documents/s/photo.JPG", "documents/s/all.zip", "documents/s/licence.pdf"):
+            _copy_into(pack, name, source, (2026, 12, 7, 0, 0, 0))
+    with zipfile.ZipFile(out) as pack:
+        kinds = {info.filename: info.compress_type for info in pack.infolist()}
+        assert pack.testzip() is None
+    assert kinds == {
+        "documents/s/photo.JPG": zipfile.ZIP_STORED,
+        "documents/s/all.zip": zipfile.ZIP_STORED,
+        "documents/s/licence.pdf": zipfile.ZIP_DEFLATED,
+    }

@@ -39,6 +39,10 @@ TIMELINE_COLUMNS = (
     "to_step_name",
     "detail",
 )
+# Kinds whose bytes are compressed already: deflating them again costs time and saves nothing.
+COMPRESSED_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".zip", ".rar", ".7z", ".gz", ".mp4"}
+)
 MAX_NAME = 120  # characters of a sent name kept in an entry's name
 _UNSAFE = re.compile(r'[\\/:*?"<>|]')
 
@@ -153,10 +157,14 @@ def _zip_time(at: str) -> tuple[int, int, int, int, int, int]:
 
 def _copy_into(pack: zipfile.ZipFile, name: str, path: Path, at: tuple[int, ...]) -> None:
     info = zipfile.ZipInfo(name, date_time=at)  # type: ignore[arg-type]
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_STORED if _compressed(name) else zipfile.ZIP_DEFLATED
     with path.open("rb") as source, pack.open(info, "w") as target:
         while chunk := source.read(1 << 16):
             target.write(chunk)
+
+
+def _compressed(name: str) -> bool:
+    return Path(name).suffix.lower() in COMPRESSED_SUFFIXES
 
 
 def _timeline_csv(timeline: list[events.EventRow], step_name: Callable[[str], str]) -> str:
