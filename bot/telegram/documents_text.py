@@ -29,8 +29,10 @@ class DocumentTexts:
         return self.t(lang, document.title)
 
     def count(self, lang: str, states: Sequence[DocumentState]) -> str:
-        received = sum(1 for s in states if s.received)
-        return self.t(lang, "doc-count", received=received, total=len(states))
+        return self._count(lang, sum(1 for s in states if s.received), len(states))
+
+    def _count(self, lang: str, received: int, total: int) -> str:
+        return self.t(lang, "doc-count", received=received, total=total)
 
     def ask(self, lang: str, states: Sequence[DocumentState]) -> str:
         """Below a step that asks for files: each document, and how many are here."""
@@ -57,8 +59,7 @@ class DocumentTexts:
                 )
             )
         received_count = sum(1 for _, received in documents if received)
-        count = self.t(lang, "doc-count", received=received_count, total=len(documents))
-        lines.append(escape(count))
+        lines.append(escape(self._count(lang, received_count, len(documents))))
         return "\n".join(lines)
 
     def receipt(self, lang: str, receipt: Receipt, step: str) -> str:
