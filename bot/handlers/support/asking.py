@@ -28,7 +28,8 @@ from telegram.ext import filters
 
 from bot.callbacks import ASK_BUTTON, DONE_BUTTON, TicketButton
 from bot.handlers.replies import chat_title, reply, send_step
-from bot.handlers.support import albums
+from bot.handlers.support.albums import flush as flush_album
+from bot.handlers.support.albums import gather as gather_album
 from bot.handlers.support.desk import name_topic
 from bot.handlers.support.topics import is_topic_gone
 from bot.services.desk.relay import Asker, RelayOutcome, RelayPlan
@@ -87,7 +88,7 @@ async def ask(update: Update, context: BotContext) -> None:
     if chat.id == tickets.support_chat_id:
         await reply(update, context, t(context.sender_language, "support-no-ticket"))
         return
-    await albums.flush(chat.id)  # an album sent just before goes first (and opens the topic)
+    await flush_album(chat.id)  # an album sent just before goes first (and opens the topic)
     ticket = tickets.ask(
         chat.id, chat.type, user.id if user else None, chat_title(update) or "", lang
     )
@@ -166,9 +167,9 @@ async def user_message(update: Update, context: BotContext) -> None:
         async def relay_album(parts: list[Message]) -> None:
             await relay_user_messages(update, context, parts)
 
-        await albums.gather(update, context, chat.id, message, relay_album)
+        await gather_album(update, context, chat.id, message, relay_album)
         return
-    await albums.flush(chat.id)  # an album still being gathered goes first
+    await flush_album(chat.id)  # an album still being gathered goes first
     await relay_user_messages(update, context, [message])
 
 

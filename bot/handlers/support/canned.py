@@ -14,11 +14,11 @@ from html import escape
 
 from telegram import ReplyParameters, Update
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 
 from bot.handlers.operators.access import is_support_operator, may_act_in_support_group
 from bot.handlers.replies import reply
-from bot.handlers.support.desk import _answer_operator, _ticket_here, name_topic
+from bot.handlers.support.desk import answer_operator, ticket_here, to_user
 from bot.services.desk.canned import ComposedReply, ReplyFacts, ReplyRefused
 from bot.services.desk.ticket import Ticket
 from bot.services.message_html import visible_length
@@ -36,33 +36,33 @@ async def reply_command(update: Update, context: BotContext) -> None:
         await reply(update, context, t(lang, "canned-usage" if operator else "canned-not-operator"))
         return
     if not may_act_in_support_group(context, user.id if user else None):
-        await _answer_operator(update, context, t(lang, "canned-not-operator"))
+        await answer_operator(update, context, t(lang, "canned-not-operator"))
         return
-    ticket = _ticket_here(context, message)
+    ticket = ticket_here(context, message)
     if ticket is None:
-        await _answer_operator(update, context, t(lang, "support-no-ticket"))
+        await answer_operator(update, context, t(lang, "support-no-ticket"))
         return
     canned = services.replies
     facts = canned.facts(services.progress.get(ticket.chat_id), ticket.name, ticket.language)
     given = " ".join(context.args or [])
     if not given:
-        await _answer_operator(update, context, _listing(context, facts, lang, ticket))
+        await answer_operator(update, context, _listing(context, facts, lang, ticket))
         return
     name = canned.find(given)
     if name is None:
         unknown = t(lang, "canned-unknown", reply=escape(given[:64]))
-        await _answer_operator(
+        await answer_operator(
             update, context, f"{unknown}\n\n{_listing(context, facts, lang, ticket)}"
         )
         return
     who = escape(ticket.name or "?")
     if not ticket.is_open:
-        await _answer_operator(update, context, t(lang, "delivery-closed", number=str(ticket.id)))
+        await answer_operator(update, context, t(lang, "delivery-closed", number=str(ticket.id)))
         return
     composed = canned.compose(name, facts)
     if isinstance(composed, ReplyRefused):
         refusal = f"canned-needs-{composed.missing.value}"
-        await _answer_operator(update, context, t(lang, refusal, reply=name, name=who))
+        await answer_operator(update, context, t(lang, refusal, reply=name, name=who))
         return
     await _send(update, context, ticket, composed)
 
@@ -76,16 +76,10 @@ async def _send(
     t, lang = services.catalog.text, context.sender_language
     tickets = services.tickets
     who = escape(ticket.name or "?")
-    try:
-        sent = await context.bot.send_message(ticket.chat_id, composed.html)
-    except Forbidden:
-        await name_topic(context, tickets.set_blocked(ticket, True))
-        await _answer_operator(update, context, t(lang, "delivery-blocked", name=who))
-        return
-    except BadRequest as exc:
-        await _answer_operator(
-            update, context, t(lang, "delivery-failed", name=who, reason=escape(exc.message))
-        )
+    sent = await to_user(
+        update, context, ticket, lambda: context.bot.send_message(ticket.chat_id, composed.html)
+    )
+    if sent is None:
         return
     language = t(composed.language, "language-name")
     header = t(lang, "canned-sent", reply=composed.name, name=who, language=language)

@@ -10,16 +10,19 @@ membership is asked with getChatMember and remembered briefly.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from html import escape
+from typing import TypeVar
 
-from telegram import Message, ReplyParameters, Update
+from telegram import Message, MessageId, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.callbacks import parse_number
 from bot.handlers.operators.access import is_support_operator, may_act_in_support_group
 from bot.handlers.replies import reply
-from bot.handlers.support import albums
+from bot.handlers.support.albums import flush as flush_album
+from bot.handlers.support.albums import gather as gather_album
 from bot.handlers.support.topics import topic_failed
 from bot.services.desk.relay import Topic
 from bot.services.desk.ticket import Ticket
@@ -27,6 +30,7 @@ from bot.telegram.desk_card import rating_keyboard, topic_name
 from bot.wiring import BotContext
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 async def name_topic(context: BotContext, topic: Topic | None) -> None:
@@ -40,14 +44,14 @@ async def name_topic(context: BotContext, topic: Topic | None) -> None:
         topic_failed(context, topic, "renamed", exc)
 
 
-def _ticket_here(context: BotContext, message: Message) -> Ticket | None:
+def ticket_here(context: BotContext, message: Message) -> Ticket | None:
     """The ticket a message in the support group belongs to: its topic, or what it replies to."""
     thread = message.message_thread_id if message.is_topic_message else None
     replied = message.reply_to_message
     return context.services.tickets.in_support(thread, replied.message_id if replied else None)
 
 
-async def _answer_operator(update: Update, context: BotContext, text: str) -> None:
+async def answer_operator(update: Update, context: BotContext, text: str) -> None:
     """A notice to the operator, in the ticket's topic and as a reply to their message."""
     message = update.effective_message
     assert message is not None
@@ -67,13 +71,13 @@ async def operator_message(update: Update, context: BotContext) -> None:
         return
     if not may_act_in_support_group(context, message.from_user.id):
         return  # a member who is not an operator (TPBOT_SUPPORT_GROUP_OPERATORS=false)
-    ticket = _ticket_here(context, message)
+    ticket = ticket_here(context, message)
     if ticket is None:
         return  # not a ticket: operators talking among themselves
     t = context.services.catalog.text
     lang = context.sender_language
     if not ticket.is_open:
-        await _answer_operator(update, context, t(lang, "delivery-closed", number=str(ticket.id)))
+        await answer_operator(update, context, t(lang, "delivery-closed", number=str(ticket.id)))
         return
     lane = _lane(message)
     if message.media_group_id is not None:  # an album reaches the user as one
@@ -81,9 +85,9 @@ async def operator_message(update: Update, context: BotContext) -> None:
         async def deliver_album(parts: list[Message]) -> None:
             await deliver(update, context, ticket, parts)
 
-        await albums.gather(update, context, lane, message, deliver_album)
+        await gather_album(update, context, lane, message, deliver_album)
         return
-    await albums.flush(lane)
+    await flush_album(lane)
     await deliver(update, context, ticket, [message])
 
 
@@ -96,29 +100,38 @@ async def deliver(
     update: Update, context: BotContext, ticket: Ticket, parts: list[Message]
 ) -> None:
     """An operator's message (or album) copied to the ticket's user; a failure is told."""
-    t = context.services.catalog.text
-    lang = context.sender_language
-    name = escape(ticket.name or "?")
-    tickets = context.services.tickets
     bot, support = context.bot, parts[0].chat.id
-    try:
+
+    async def copy() -> list[MessageId]:
         if len(parts) == 1:
-            copies = [await bot.copy_message(ticket.chat_id, support, parts[0].message_id)]
-        else:  # copyMessages keeps an album an album
-            copies = list(
-                await bot.copy_messages(ticket.chat_id, support, [p.message_id for p in parts])
-            )
-    except Forbidden:
-        await name_topic(context, tickets.set_blocked(ticket, True))
-        await _answer_operator(update, context, t(lang, "delivery-blocked", name=name))
-        return
-    except BadRequest as exc:
-        await _answer_operator(
-            update, context, t(lang, "delivery-failed", name=name, reason=escape(exc.message))
-        )
+            return [await bot.copy_message(ticket.chat_id, support, parts[0].message_id)]
+        # copyMessages keeps an album an album
+        return list(await bot.copy_messages(ticket.chat_id, support, [p.message_id for p in parts]))
+
+    copies = await to_user(update, context, ticket, copy)
+    if copies is None:
         return
     pairs = [(p.message_id, c.message_id) for p, c in zip(parts, copies, strict=False)]
-    tickets.relayed_album_out(ticket, pairs)
+    context.services.tickets.relayed_album_out(ticket, pairs)
+
+
+async def to_user(
+    update: Update, context: BotContext, ticket: Ticket, send: Callable[[], Awaitable[T]]
+) -> T | None:
+    """``send`` something of the desk's to the ticket's user. A user who blocked the bot
+    (the topic then says so) or a message Telegram refuses is told to the operator: None."""
+    t, lang = context.services.catalog.text, context.sender_language
+    name = escape(ticket.name or "?")
+    try:
+        return await send()
+    except Forbidden:
+        await name_topic(context, context.services.tickets.set_blocked(ticket, True))
+        await answer_operator(update, context, t(lang, "delivery-blocked", name=name))
+    except BadRequest as exc:
+        await answer_operator(
+            update, context, t(lang, "delivery-failed", name=name, reason=escape(exc.message))
+        )
+    return None
 
 
 async def support_status(update: Update, context: BotContext) -> None:
@@ -129,14 +142,14 @@ async def support_status(update: Update, context: BotContext) -> None:
     lang = context.sender_language
     if not may_act_in_support_group(context, message.from_user.id if message.from_user else None):
         return
-    ticket = _ticket_here(context, message)
+    ticket = ticket_here(context, message)
     if ticket is None:
-        await _answer_operator(update, context, services.catalog.text(lang, "support-no-ticket"))
+        await answer_operator(update, context, services.catalog.text(lang, "support-no-ticket"))
         return
     name = escape(ticket.name or "?")
     progress = services.progress.get(ticket.chat_id)
     if progress is None:
-        await _answer_operator(
+        await answer_operator(
             update,
             context,
             services.catalog.text(lang, "support-status-none", name=name, number=str(ticket.id)),
@@ -146,7 +159,7 @@ async def support_status(update: Update, context: BotContext) -> None:
     checklist = services.renderer.status(
         replace(progress, language=lang), services.calendar.today()
     )
-    await _answer_operator(update, context, f"{title}\n\n{checklist}")
+    await answer_operator(update, context, f"{title}\n\n{checklist}")
 
 
 async def close(update: Update, context: BotContext) -> None:
@@ -161,10 +174,10 @@ async def close(update: Update, context: BotContext) -> None:
     if tickets.configured and chat.id == tickets.support_chat_id:
         if not may_act_in_support_group(context, user.id if user else None):
             return
-        await albums.flush(_lane(message))  # an album sent just before reaches the user first
-        ticket = _ticket_here(context, message)
+        await flush_album(_lane(message))  # an album sent just before reaches the user first
+        ticket = ticket_here(context, message)
         if ticket is None:
-            await _answer_operator(update, context, t(lang, "support-no-ticket"))
+            await answer_operator(update, context, t(lang, "support-no-ticket"))
             return
     else:
         if user is None or not await is_support_operator(context, user.id):

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.callbacks import RateButton, TakeButton
 from bot.handlers.operators.access import is_support_operator, may_act_in_support_group
 from bot.handlers.replies import reply
-from bot.handlers.support.desk import _ticket_here, name_topic
+from bot.handlers.support.desk import name_topic, ticket_here
 from bot.services.desk.assignment import RateResult, Take, TakeResult
 from bot.services.desk.relay import Holder
 from bot.telegram.desk_card import held_card, mention_html, take_keyboard
@@ -54,7 +54,7 @@ async def take(update: Update, context: BotContext) -> None:
     ):
         await reply(update, context, t(context.language, "take-not-operator"))
         return
-    ticket = _ticket_here(context, message) if here else None
+    ticket = ticket_here(context, message) if here else None
     if ticket is None:
         await reply(update, context, t(lang, "support-no-ticket" if here else "take-where"))
         return
