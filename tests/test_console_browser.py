@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
 import socket
 import zipfile
 from collections.abc import AsyncIterator
@@ -24,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from bot.demo.updates import UpdateFactory
 from bot.jobs import downloads_of
@@ -32,28 +30,12 @@ from bot.storage.event_details import AuditRejection
 from bot.storage.events import events_of
 from bot.web.routes import console_routes
 from bot.web.webhook import webhook_app
+from tests.helpers.browser import chromium, needs_chromium
 from tests.helpers.console import TO_AUDIT, sign_in_link, sign_init_data, walk
 from tests.helpers.documents import document, stored_licence
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 
-CHROMIUM = os.environ.get("TPBOT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-NO_CHROMIUM = f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set TPBOT_CHROMIUM)"
-# Skipped, with the reason, where there is no browser; CI sets TPBOT_REQUIRE_CHROMIUM=1 so
-# that a missing one fails there instead of passing quietly.
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and os.environ.get("TPBOT_REQUIRE_CHROMIUM") != "1",
-    reason=NO_CHROMIUM,
-)
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = needs_chromium
 
 
 def free_port() -> int:
@@ -91,11 +73,8 @@ async def served(harness: BotHarness) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    assert Path(CHROMIUM).exists(), NO_CHROMIUM
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    async with chromium() as launched:
         yield launched
-        await launched.close()
 
 
 async def signed_in_page(harness: BotHarness, browser: Browser, base: str) -> Page:

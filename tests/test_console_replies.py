@@ -5,28 +5,19 @@ in the answers log with the operator's id. In real Chromium too."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
 from bot.storage.event_details import OperatorMessage
 from bot.storage.events import events_of
+from tests.helpers.browser import chromium, needs_chromium
 from tests.helpers.console import client_for, served_console, sign_in_link, signed_in
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
 from tests.helpers.paths import TO_OP_SUBMITTED
 from tests.helpers.support import SUPPORT, make_forum, one
-
-CHROMIUM = os.environ.get("TPBOT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-NO_CHROMIUM = f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set TPBOT_CHROMIUM)"
-needs_chromium = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and os.environ.get("TPBOT_REQUIRE_CHROMIUM") != "1",
-    reason=NO_CHROMIUM,
-)
 
 
 async def _at_audit_with_a_ticket(
@@ -103,13 +94,8 @@ async def test_sending_needs_a_session(harness: BotHarness) -> None:
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    assert Path(CHROMIUM).exists(), NO_CHROMIUM
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+    async with chromium() as launched:
         yield launched
-        await launched.close()
 
 
 @needs_chromium

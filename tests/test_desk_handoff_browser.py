@@ -5,13 +5,12 @@ operator pausing a company's nudges from its page."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from bot.demo.updates import UpdateFactory
-from tests.helpers.browser import CHROMIUM, FLAGS, NO_CHROMIUM, needs_chromium
+from tests.helpers.browser import chromium, needs_chromium
 from tests.helpers.console import TO_AUDIT, served_console, sign_in_link, walk
 from tests.helpers.handoff import waiting_ticket
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
@@ -21,11 +20,8 @@ pytestmark = needs_chromium
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    assert Path(CHROMIUM).exists(), NO_CHROMIUM
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    async with chromium() as launched:
         yield launched
-        await launched.close()
 
 
 async def names_after(page: Page, move: str) -> list[str]:
