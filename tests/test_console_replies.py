@@ -6,7 +6,6 @@ in the answers log with the operator's id. In real Chromium too."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 from playwright.async_api import Browser
@@ -16,28 +15,13 @@ from bot.storage.events import events_of
 from tests.helpers.browser import chromium, needs_chromium
 from tests.helpers.console import client_for, served_console, sign_in_link, signed_in
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock
-from tests.helpers.paths import TO_OP_SUBMITTED
-from tests.helpers.support import SUPPORT, make_forum, one
-
-
-async def _at_audit_with_a_ticket(
-    desk: BotHarness, clock: FrozenClock, user: dict[str, Any]
-) -> int:
-    """The user at the Tmall Operator audit (result due Oct 10, 2026), with a ticket's topic."""
-    make_forum(desk)
-    clock.set(2026, 9, 30)
-    await desk.command(user, "/start")
-    for answer in [*TO_OP_SUBMITTED, "yes"]:
-        await desk.answer(user, answer)
-    await desk.command(user, "/ask")
-    calls = await desk.send(user, "Any news?")
-    return int(one(calls, "createForumTopic").result["message_thread_id"])
+from tests.helpers.support import SUPPORT, one, ticket_at_audit
 
 
 async def test_the_company_page_lists_and_sends_a_reply(
     desk: BotHarness, clock: FrozenClock
 ) -> None:
-    thread = await _at_audit_with_a_ticket(desk, clock, ZH_USER)
+    thread = await ticket_at_audit(desk, clock, ZH_USER)
     await desk.command(EN_USER, "/start")  # no audit: the date's reply cannot be sent to it
     async with client_for(desk) as (client, _):
         csrf = await signed_in(desk, client)
@@ -102,7 +86,7 @@ async def browser() -> AsyncIterator[Browser]:
 async def test_in_chromium_pick_a_reply_see_it_and_send_it(
     desk: BotHarness, clock: FrozenClock, browser: Browser
 ) -> None:
-    thread = await _at_audit_with_a_ticket(desk, clock, EN_USER)
+    thread = await ticket_at_audit(desk, clock, EN_USER)
     async with served_console(desk) as (port, _console):
         base = f"http://127.0.0.1:{port}"
         page = await (await browser.new_context()).new_page()

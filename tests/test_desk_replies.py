@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from html import unescape
-from typing import Any
 
 import pytest
 
 from bot.config import Settings
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, methods, texts
-from tests.helpers.paths import TO_OP_SUBMITTED
 from tests.helpers.support import (
     LISTED,
     OPERATOR,
@@ -22,6 +20,7 @@ from tests.helpers.support import (
     make_forum,
     one,
     operator_in_topic,
+    ticket_at_audit,
     to_chat,
 )
 
@@ -33,23 +32,10 @@ SEEDS = {
 }
 
 
-async def _ticket_at_audit(desk: BotHarness, clock: FrozenClock, user: dict[str, Any]) -> int:
-    """The user walks to the Tmall Operator audit (submitted on Sep 30, 2026: the National
-    Day holiday puts the result on Oct 10) and asks; the ticket's topic's thread id."""
-    make_forum(desk)
-    clock.set(2026, 9, 30)
-    await desk.command(user, "/start")
-    for answer in [*TO_OP_SUBMITTED, "yes"]:
-        await desk.answer(user, answer)
-    await desk.command(user, "/ask")
-    calls = await desk.send(user, "Any news of our audit?")
-    return int(one(calls, "createForumTopic").result["message_thread_id"])
-
-
 async def test_reply_in_english_fills_in_company_step_and_date(
     desk: BotHarness, clock: FrozenClock
 ) -> None:
-    thread = await _ticket_at_audit(desk, clock, EN_USER)
+    thread = await ticket_at_audit(desk, clock, EN_USER)
     calls = await operator_in_topic(desk, thread, "/reply audit-waiting")
     [to_user] = to_chat(calls, EN_USER["id"])
     assert to_user.method == "sendMessage"
@@ -65,7 +51,7 @@ async def test_reply_in_english_fills_in_company_step_and_date(
 
 
 async def test_reply_in_chinese_for_a_chinese_user(desk: BotHarness, clock: FrozenClock) -> None:
-    thread = await _ticket_at_audit(desk, clock, ZH_USER)
+    thread = await ticket_at_audit(desk, clock, ZH_USER)
     calls = await operator_in_topic(desk, thread, "/reply audit-waiting")  # an English operator
     [to_user] = to_chat(calls, ZH_USER["id"])
     assert "王伟，您好！" in to_user.text
@@ -79,7 +65,7 @@ async def test_reply_in_chinese_for_a_chinese_user(desk: BotHarness, clock: Froz
 async def test_reply_alone_lists_the_names_with_a_preview(
     desk: BotHarness, clock: FrozenClock
 ) -> None:
-    thread = await _ticket_at_audit(desk, clock, EN_USER)
+    thread = await ticket_at_audit(desk, clock, EN_USER)
     calls = await operator_in_topic(desk, thread, "/reply")
     assert not to_chat(calls, EN_USER["id"])
     [listing] = to_chat(calls, SUPPORT)
@@ -94,7 +80,7 @@ async def test_reply_alone_lists_the_names_with_a_preview(
 async def test_an_unknown_name_is_answered_with_the_list(
     desk: BotHarness, clock: FrozenClock
 ) -> None:
-    thread = await _ticket_at_audit(desk, clock, EN_USER)
+    thread = await ticket_at_audit(desk, clock, EN_USER)
     calls = await operator_in_topic(desk, thread, "/reply audit-wating")
     assert not to_chat(calls, EN_USER["id"])
     [answer] = to_chat(calls, SUPPORT)
@@ -124,7 +110,7 @@ async def test_a_reply_needing_an_audit_date_is_refused_for_a_company_without_on
 async def test_a_users_reply_to_the_canned_answer_reaches_the_desk(
     desk: BotHarness, clock: FrozenClock
 ) -> None:
-    thread = await _ticket_at_audit(desk, clock, EN_USER)
+    thread = await ticket_at_audit(desk, clock, EN_USER)
     await desk.press(EN_USER, "tk|done")  # no longer relaying everything
     calls = await desk.send(EN_USER, "not relayed")
     assert "copyMessage" not in methods(calls)
@@ -177,7 +163,7 @@ async def test_a_non_operator_is_refused(
     members_not_operators: BotHarness, clock: FrozenClock
 ) -> None:
     desk = members_not_operators
-    thread = await _ticket_at_audit(desk, clock, EN_USER)
+    thread = await ticket_at_audit(desk, clock, EN_USER)
     calls = await operator_in_topic(desk, thread, "/reply audit-waiting")  # a member, not listed
     assert not to_chat(calls, EN_USER["id"])
     assert "Only our support team can send canned replies" in texts(calls)
@@ -190,7 +176,7 @@ async def test_a_non_operator_is_refused(
 
 
 async def test_a_closed_ticket_gets_nothing(desk: BotHarness, clock: FrozenClock) -> None:
-    thread = await _ticket_at_audit(desk, clock, EN_USER)
+    thread = await ticket_at_audit(desk, clock, EN_USER)
     await operator_in_topic(desk, thread, "/close")
     calls = await operator_in_topic(desk, thread, "/reply audit-waiting")
     assert not to_chat(calls, EN_USER["id"])

@@ -8,7 +8,8 @@ from typing import Any
 
 from bot.demo.offline_api import BOT_USER, ApiCall
 from bot.demo.updates import UpdateFactory
-from tests.helpers.harness import BotHarness
+from tests.helpers.harness import BotHarness, FrozenClock
+from tests.helpers.paths import TO_OP_SUBMITTED
 
 SUPPORT = -100555
 
@@ -92,3 +93,17 @@ async def operator_in_topic(
             user, FORUM, text=text, message_thread_id=thread, is_topic_message=True, **extra
         )
     )
+
+
+async def ticket_at_audit(desk: BotHarness, clock: FrozenClock, user: dict[str, Any]) -> int:
+    """The user walks to the Tmall Operator audit (submitted on Sep 30, 2026: the National
+    Day holiday puts the result on Oct 10) and asks in a forum support group; the ticket's
+    topic's thread id."""
+    make_forum(desk)
+    clock.set(2026, 9, 30)
+    await desk.command(user, "/start")
+    for answer in [*TO_OP_SUBMITTED, "yes"]:
+        await desk.answer(user, answer)
+    await desk.command(user, "/ask")
+    calls = await desk.send(user, "Any news of our audit?")
+    return int(one(calls, "createForumTopic").result["message_thread_id"])
