@@ -130,7 +130,11 @@ def action_routes(console: Console) -> list[Route]:
         if sent.status != "sent":
             return _back(chat_id, f"message-{sent.status}")
         console.corrections.message_sent(chat_id, text, operator_id=operator.user_id)
-        await _copy_to_ticket(console, chat_id, text, operator, sent.message_id)
+
+        def note(lang: str) -> str:
+            return t(lang, "console-message-copy", operator=str(operator.user_id), text=text)
+
+        await copy_to_ticket(console, chat_id, note, sent.message_id)
         return _back(chat_id, "message-sent")
 
     async def mute(request: Request, operator: Operator) -> Response:
@@ -192,22 +196,19 @@ async def _tell_rejection(console: Console, rejected: Rejected) -> None:
         )
 
 
-async def _copy_to_ticket(
-    console: Console, chat_id: int, text: str, operator: Operator, user_message_id: int | None
+async def copy_to_ticket(
+    console: Console, chat_id: int, note: Callable[[str], str], user_message_id: int | None
 ) -> None:
-    """The desk sees the console's message in the ticket's topic (or as a reply to its card)."""
+    """The desk sees what the console sent in the ticket's topic (or as a reply to its card),
+    mapped as the desk's answer; ``note`` words it in the ticket's language."""
     tickets = console.services.tickets
     ticket = tickets.of_chat(chat_id)
     if ticket is None or not tickets.configured or ticket.support_chat_id is None:
         return
-    lang = ticket.language or "en"
-    note = console.services.catalog.text(
-        lang, "console-message-copy", operator=str(operator.user_id), text=text
-    )
     try:
         sent = await console.application.bot.send_message(
             ticket.support_chat_id,
-            html.escape(note),
+            html.escape(note(ticket.language or "en")),
             message_thread_id=ticket.thread_id,
             reply_to_message_id=None if ticket.thread_id else ticket.header_message_id,
         )

@@ -7,7 +7,6 @@ operator's id and the reply's name.
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,8 +18,9 @@ from starlette.routing import Route
 
 from bot.callbacks import parse_chat_id
 from bot.services.broadcasts.delivery import Payload
-from bot.services.desk.canned import CannedReplies, ComposedReply, ReplyRefused
+from bot.services.desk.canned import CannedReplies, ReplyRefused
 from bot.services.flow.chat_progress import ChatProgress
+from bot.web.actions import copy_to_ticket
 from bot.web.console import Console, Handler, Operator, checked_form, operators_only
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,18 @@ def canned_routes(console: Console) -> list[Route]:
             return back_to_company(chat_id, f"reply-{sent.status}")
         text = replies.plain_text(name, facts)
         console.corrections.message_sent(chat_id, text, operator_id=operator.user_id, reply=name)
-        await _copy_to_ticket(console, chat_id, composed, text, operator, sent.message_id)
+        catalog = services.catalog
+
+        def note(lang: str) -> str:
+            return catalog.text(
+                lang,
+                "console-reply-copy",
+                operator=str(operator.user_id),
+                reply=composed.name,
+                text=text,
+            )
+
+        await copy_to_ticket(console, chat_id, note, sent.message_id)
         log.info(
             "console: operator %s sent canned reply %s to chat %s", operator.user_id, name, chat_id
         )
@@ -87,38 +98,3 @@ def canned_routes(console: Console) -> list[Route]:
         return operators_only(console, handler)
 
     return [Route("/console/company/{chat_id}/reply", only(send_reply), methods=["POST"])]
-
-
-async def _copy_to_ticket(
-    console: Console,
-    chat_id: int,
-    composed: ComposedReply,
-    text: str,
-    operator: Operator,
-    user_message_id: int | None,
-) -> None:
-    """The desk sees the reply in the ticket's topic (or under its card), mapped as the
-    desk's answer."""
-    tickets = console.services.tickets
-    ticket = tickets.of_chat(chat_id)
-    if ticket is None or not tickets.configured or ticket.support_chat_id is None:
-        return
-    note = console.services.catalog.text(
-        ticket.language or "en",
-        "console-reply-copy",
-        operator=str(operator.user_id),
-        reply=composed.name,
-        text=text,
-    )
-    try:
-        copy = await console.application.bot.send_message(
-            ticket.support_chat_id,
-            html.escape(note),
-            message_thread_id=ticket.thread_id,
-            reply_to_message_id=None if ticket.thread_id else ticket.header_message_id,
-        )
-    except Exception as exc:  # the company got it; the copy is a courtesy to the desk
-        log.warning("console: could not copy the reply to ticket #%s: %r", ticket.id, exc)
-        return
-    if user_message_id is not None:
-        tickets.relayed_out(ticket, copy.message_id, user_message_id)
