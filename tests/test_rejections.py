@@ -169,7 +169,7 @@ async def test_a_group_picks_the_reason_like_a_private_chat(harness: BotHarness)
     assert "new application" in plain(calls[-1].text)
     last = events_of(harness.db, GROUP["id"])[-1]
     assert last.user_id == BOB["id"] and last.detail == AuditRejection(
-        "store_unqualified", ("op_apply",), False
+        "store_unqualified", ("op_apply", "op_nickname", "op_assessment", "op_info_complete"), False
     )
 
 

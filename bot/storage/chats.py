@@ -34,6 +34,9 @@ class ChatRow(NamedTuple):
     finished_at: str | None
     flow_version: int  # the flow's version when the chat last changed
     step_since: str | None  # when it came to its current step (UTC ISO)
+    # A rejected audit's walk through the steps it reopened (JSON, bot.services.flow.reopened);
+    # None for every other chat.
+    reopened: str | None = None
 
 
 class ChatChanges(TypedDict, total=False):
@@ -53,6 +56,7 @@ class ChatChanges(TypedDict, total=False):
     flow_version: int
     step_since: str | None
     seq: int
+    reopened: str | None  # JSON (bot.services.flow.reopened); None clears
 
 
 NO_AUDIT: ChatChanges = {"audit_step": None, "audit_submitted_on": None, "audit_due_on": None}

@@ -101,6 +101,18 @@ def latest_event(db: Database, chat_id: int) -> EventRow | None:
     return _event_row(row) if row is not None else None
 
 
+def since_last_rejection(db: Database, chat_id: int) -> list[EventRow]:
+    """The chat's log from its latest rejected audit with a reason on, oldest first (empty:
+    none); read by /back only, to bring back the walk of the steps it reopened."""
+    cursor = db.execute(
+        f"SELECT {', '.join(EventRow._fields)} FROM events WHERE chat_id = ? AND id >= "
+        "(SELECT MAX(id) FROM events WHERE chat_id = ? AND kind = 'answer' "
+        "AND answer = 'rejected' AND json_extract(detail, '$.reason') IS NOT NULL) ORDER BY id",
+        [chat_id, chat_id],
+    )
+    return [_event_row(row) for row in cursor.fetchall()]
+
+
 def last_audit_dates(db: Database, chat_id: int, to_state: str) -> AuditDates | None:
     """The audit dates of the chat's last answer that entered ``to_state`` with them."""
     row = db.execute(

@@ -136,6 +136,13 @@ def m008_language_detail_json(db: Database) -> None:
     )
 
 
+@core()
+def m009_reopened_steps(db: Database) -> None:
+    # A rejected audit's walk through only the steps its reason reopened, then back to the
+    # submission (bot.services.flow.reopened); NULL for every chat not on such a walk.
+    db.table("chats").add_column("reopened", str)
+
+
 @operators()
 def m001_broadcasts_deliveries_reminders(db: Database) -> None:
     db.table("broadcasts").create(

@@ -9,6 +9,10 @@ reject-ask = ❓ Which reason did Tmall give for the rejection? Choose it, and I
 reject-other = ❔ Other / not stated
 reject-echo = 📝 { $step }: ❌ rejected · { $reason }
 reject-reopened = 🔁 Reopened: { $steps }
+reopened-walk = 🔁 Tmall asked to fix this: { $count ->
+        [one] 1 step to redo
+       *[other] { $count } steps to redo
+    }, then back to “{ $step }” to submit again.
 reject-documents = 📎 Please send again: { $documents }. /documents shows what is still missing.
 reject-reason-unknown = That reason is not one of this audit's. Please choose one of the buttons of the latest message.
 

@@ -9,6 +9,7 @@ reject-ask = ❓ 天猫给出的驳回原因是什么？请选择，我会告诉
 reject-other = ❔ 其他 / 未说明
 reject-echo = 📝 { $step }：❌ 被驳回 · { $reason }
 reject-reopened = 🔁 已重新打开：{ $steps }
+reopened-walk = 🔁 天猫要求修改这里：还需重做 { $count } 个步骤，然后回到“{ $step }”重新提交。
 reject-documents = 📎 请重新发送：{ $documents }。/documents 可查看仍缺少的文件。
 reject-reason-unknown = 该原因不属于本次审核。请使用最新消息中的按钮进行选择。
 

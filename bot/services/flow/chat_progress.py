@@ -31,6 +31,7 @@ class ChatProgress:
     active: bool = True
     flow_version: int = 1
     step_since: str | None = None
+    reopened: str | None = None  # a rejection's walk of the steps it reopened (flow.reopened)
 
     @classmethod
     def from_row(cls, row: ChatRow) -> ChatProgress:
@@ -51,4 +52,5 @@ class ChatProgress:
             active=bool(row.active),
             flow_version=row.flow_version,
             step_since=row.step_since,
+            reopened=row.reopened,
         )

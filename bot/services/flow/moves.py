@@ -80,6 +80,8 @@ class MovePlanner:
             changes["finished_at"] = None
         if self.spec.steps[to_step].kind != "audit" and current.audit_step:
             changes.update(NO_AUDIT)
+        if current.reopened is not None:  # a correction ends a rejection's walk
+            changes["reopened"] = None
         return changes
 
     def by_the_rules(self, current: ChatProgress) -> list[str]:

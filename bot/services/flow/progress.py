@@ -26,6 +26,7 @@ from bot.services.flow.chat_progress import ChatProgress, parse_date
 from bot.services.flow.event_log import EventLog
 from bot.services.flow.flow_spec import Answer, FlowSpec, Step
 from bot.services.flow.moves import REASON_LIMIT, Moved, MovePlanner, MoveRefused, audit_dates
+from bot.services.flow.reopened import ReopenedWalk
 from bot.services.ledger import UpdateLedger
 from bot.storage import chats, events
 from bot.storage.chats import ChatChanges, NewChat
@@ -65,6 +66,7 @@ class ProgressService:
         self.spec = spec
         self.ledger = ledger
         self.plan = MovePlanner(spec, calendar)
+        self.reopened = ReopenedWalk(db, spec, self.plan)
         self.calendar = calendar
         self.log = log
         self.clock = clock
@@ -166,6 +168,8 @@ class ProgressService:
                 )
             if row is None:
                 return self._refused_press(chat_id, step_id, seq, update_id)
+            if row.reopened is not None and step and new_state and new_state != step_id:
+                row, new_state, changes = self.reopened.walk_on(row, step, new_state, changes, now)
             self.ledger.claim_change(update_id, chat_id)
             self._log(
                 chat_id,
@@ -221,6 +225,7 @@ class ProgressService:
             changes.update(chats.NO_AUDIT)
         if self.spec.steps[previous].kind == "audit" and previous != progress.audit_step:
             changes.update(self._last_submission(progress.chat_id, previous))
+        changes.update(self.reopened.after_back(progress, previous))
         now = self._now()
         with transaction(self.db):
             if not self.ledger.claim_change(update_id, progress.chat_id):
@@ -239,6 +244,7 @@ class ProgressService:
             "audit_submitted_on": None,
             "audit_due_on": None,
             "finished_at": None,
+            "reopened": None,
         }
         now = changes["step_since"] = self._now()
         with transaction(self.db):

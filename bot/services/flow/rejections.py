@@ -5,6 +5,8 @@ worked out by the :class:`~bot.services.flow.moves.MovePlanner`, as an operator'
 is, and written as an answer "rejected" at the audit step (one compare-and-set UPDATE, the
 update's claim and its log entry, whose detail is the reason), so the journey, the funnel and
 /back see it as the answer it is. "Other / not stated" goes where the answer itself leads.
+The steps a reason reopens are walked alone, then the chat returns to the submission
+(:mod:`bot.services.flow.reopened`: its record is written by the same UPDATE).
 A reason's ``documents`` are sent back for a revision (through the evidence service, in the
 same transaction), with the reason's label as the note.
 """
@@ -25,6 +27,7 @@ from bot.services.flow.flow_spec import FlowSpec, Step
 from bot.services.flow.moves import MovePlanner
 from bot.services.flow.progress import HISTORY_LIMIT
 from bot.services.flow.reasons_spec import OTHER, REJECTED, RejectionReason, reason_of
+from bot.services.flow.reopened import record_for
 from bot.services.ledger import UpdateLedger
 from bot.storage import chats
 from bot.storage.event_details import AuditRejection
@@ -125,6 +128,8 @@ class Rejections:
         target = self.target(step, reason)
         now = iso(self.clock())
         changes = self.plan.correction(current, target, now)
+        record = record_for(self.spec, step_id, reason.reopen) if reason is not None else None
+        changes["reopened"] = record.encode() if record is not None else None
         reopened = reason.reopen if reason is not None else (target,)
         detail = AuditRejection(reason_id, reopened, operator)
         documents = self.documents_of(reason)
