@@ -227,9 +227,11 @@ async def test_the_console_rejection_walks_the_same(harness: BotHarness) -> None
         )
         assert response.status_code == 303
         assert "Tmall asked to fix this: 1 step to redo" in plain(texts(harness.api.calls))
+        sent = [c for c in harness.api.calls if c.chat_id == chat and c.buttons()]
     assert record(harness, chat) == Reopened(("op_nickname",), "op_submitted")
-    harness.api.take()
-    await harness.answer(EN_USER, "yes")
+    # The step the console's rejection showed the user: its "yes" goes straight back.
+    yes = next(d for _, d in sent[-1].buttons() if d.startswith("a|") and d.endswith("|yes"))
+    await harness.press(EN_USER, yes)
     assert harness.state(chat) == "op_submitted"
 
 
