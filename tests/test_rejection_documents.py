@@ -4,7 +4,7 @@ counts as missing again, /documents shows it, and the fix says to send it again.
 from __future__ import annotations
 
 from bot.storage.documents import NEEDS_REVISION
-from tests.helpers.console import OPERATOR, client_for, signed_in
+from tests.helpers.console import OPERATOR, client_for, post_rejection, signed_in
 from tests.helpers.documents import document
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, texts
 from tests.helpers.paths import TO_OP_SUBMITTED, go, pick_reason, plain
@@ -77,20 +77,11 @@ async def test_an_operator_recording_the_reason_sends_the_contract_back(
     harness: BotHarness,
 ) -> None:
     await audit_with_a_contract(harness, EN_USER)
-    progress = harness.services.progress.get(EN_USER["id"])
-    assert progress is not None
+    assert harness.state(EN_USER["id"]) == "op_audit"
     async with client_for(harness) as (client, _):
         csrf = await signed_in(harness, client)
         harness.api.calls.clear()
-        response = await client.post(
-            f"/console/company/{EN_USER['id']}/reject",
-            data={
-                "csrf": csrf,
-                "seq": str(progress.seq),
-                "step": "op_audit",
-                "reason": "nickname_mismatch",
-            },
-        )
+        response = await post_rejection(harness, client, csrf, EN_USER["id"], "nickname_mismatch")
         assert response.status_code == 303
     state, reviewer, note = contract_row(harness, EN_USER["id"])
     assert (state, reviewer) == (NEEDS_REVISION, OPERATOR["id"])

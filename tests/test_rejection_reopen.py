@@ -14,7 +14,7 @@ from bot.services.flow.moves import Moved
 from bot.services.flow.reopened import Reopened
 from bot.storage import migrations
 from bot.storage.events import events_of
-from tests.helpers.console import client_for, signed_in
+from tests.helpers.console import client_for, post_rejection, signed_in
 from tests.helpers.flows import new_flow
 from tests.helpers.harness import EN_USER, ZH_USER, BotHarness, FrozenClock, bot_settings, texts
 from tests.helpers.paths import TO_OP_SUBMITTED, go, pick_reason, plain
@@ -194,13 +194,7 @@ async def test_a_redelivered_press_is_applied_once(harness: BotHarness) -> None:
     chat = EN_USER["id"]
     await rejected(harness, EN_USER, "nickname_mismatch")
     message = harness.last_buttons_message[chat]
-    data = next(
-        b["callback_data"]
-        for row in message["reply_markup"]["inline_keyboard"]
-        for b in row
-        if b.get("callback_data", "").endswith("|yes")
-    )
-    update = harness.updates.press(EN_USER, data, message, None)
+    update = harness.updates.press(EN_USER, harness.answer_data(chat, "yes"), message, None)
     await harness.feed(update)
     count = len(events_of(harness.db, chat))
     calls = await harness.feed(update)  # Telegram delivers it again
@@ -211,20 +205,11 @@ async def test_a_redelivered_press_is_applied_once(harness: BotHarness) -> None:
 async def test_the_console_rejection_walks_the_same(harness: BotHarness) -> None:
     chat = EN_USER["id"]
     await go(harness, EN_USER, [*TO_OP_SUBMITTED, "yes"])
-    progress = harness.services.progress.get(chat)
-    assert progress is not None
+    assert harness.state(chat) == "op_audit"
     async with client_for(harness) as (client, _):
         csrf = await signed_in(harness, client)
         harness.api.calls.clear()
-        response = await client.post(
-            f"/console/company/{chat}/reject",
-            data={
-                "csrf": csrf,
-                "seq": str(progress.seq),
-                "step": "op_audit",
-                "reason": "nickname_mismatch",
-            },
-        )
+        response = await post_rejection(harness, client, csrf, chat, "nickname_mismatch")
         assert response.status_code == 303
         assert "Tmall asked to fix this: 1 step to redo" in plain(texts(harness.api.calls))
         sent = [c for c in harness.api.calls if c.chat_id == chat and c.buttons()]

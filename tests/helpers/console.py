@@ -97,6 +97,19 @@ async def signed_in(harness: BotHarness, client: httpx.AsyncClient) -> str:
     return found.group(1)
 
 
+async def post_rejection(
+    harness: BotHarness, client: httpx.AsyncClient, csrf: str, chat_id: int, reason: str
+) -> httpx.Response:
+    """Record, from the console's company page, the rejection of the chat's current audit step
+    for ``reason`` (with the page's change counter), and return the console's answer."""
+    progress = harness.services.progress.get(chat_id)
+    assert progress is not None
+    return await client.post(
+        f"/console/company/{chat_id}/reject",
+        data={"csrf": csrf, "seq": str(progress.seq), "step": progress.state, "reason": reason},
+    )
+
+
 async def walk(harness: BotHarness, user: dict[str, Any], answers: list[str]) -> None:
     await harness.command(user, "/start")
     for answer in answers:

@@ -138,15 +138,19 @@ class BotHarness:
     ) -> list[ApiCall]:
         """Press the current step's button for ``answer_id`` on the latest step message."""
         chat_id = chat["id"] if chat else user["id"]
+        data = self.answer_data(chat_id, answer_id)
+        return await self.press(user, data, chat, self.last_buttons_message[chat_id])
+
+    def answer_data(self, chat_id: int, answer_id: str) -> str:
+        """The callback data of ``answer_id``'s button on the chat's latest step message."""
         message = self.last_buttons_message[chat_id]
-        data = next(
+        return next(
             button["callback_data"]
             for row in message["reply_markup"]["inline_keyboard"]
             for button in row
             if button.get("callback_data", "").startswith("a|")
             and button["callback_data"].rsplit("|", 1)[1] == answer_id
         )
-        return await self.press(user, data, chat, message)
 
     def state(self, chat_id: int) -> str:
         progress = self.services.progress.get(chat_id)

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from bot.services.flow.chat_progress import ChatProgress
 from bot.services.flow.flow_spec import FlowSpec, Step
 from bot.services.flow.moves import MovePlanner
+from bot.services.flow.reasons_spec import OTHER
 from bot.storage import chats, events
 from bot.storage.chats import NO_AUDIT, ChatChanges, ChatRow
 from bot.storage.event_details import AuditRejection
@@ -151,7 +152,7 @@ class ReopenedWalk:
         if not since or not isinstance(since[0].detail, AuditRejection) or since[0].step is None:
             return None
         record = record_for(self.spec, since[0].step, since[0].detail.reopened)
-        if since[0].detail.reason == "other" or record is None:
+        if since[0].detail.reason == OTHER or record is None:
             return None
         if previous not in record.steps or record.back_to != progress.state:
             return None
