@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from bot.services.calendar.workdays import china_date
 from bot.services.flow.chat_progress import ChatProgress
 from bot.services.flow.flow_spec import FlowSpec, Step
+from bot.services.flow.reopened import Reopened
 from bot.storage import events as log
 from bot.storage.event_details import AuditDates
 
@@ -70,7 +71,8 @@ def detour_origin(spec: FlowSpec, progress: ChatProgress) -> str | None:
 def step_status(spec: FlowSpec, progress: ChatProgress) -> list[tuple[str, str]]:
     """(step id, "done" | "current" | "failed" | "open") for each step of the chat's
     checklist, in flow order. "failed": the step whose answer led to the detour the chat is
-    at (not passed: the steps after it are open)."""
+    at (not passed: the steps after it are open). On a rejection's walk of the steps it
+    reopened, the steps the walk skips (before its return point) are done."""
     order = {step_id: i for i, step_id in enumerate(spec.steps)}
     checklist = checklist_of(spec, progress)
     here = spec.steps.get(progress.state)
@@ -93,7 +95,24 @@ def step_status(spec: FlowSpec, progress: ChatProgress) -> list[tuple[str, str]]
         else:
             status = "open"
         result.append((step.id, status))
+    if progress.reopened:  # NULL for every chat not on such a walk: nothing more to do
+        return _skipped_as_done(spec, progress, result)
     return result
+
+
+def _skipped_as_done(
+    spec: FlowSpec, progress: ChatProgress, statuses: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """``statuses`` with the steps between the chat's step and the walk's return point that
+    the walk does not ask again shown as done (the reopened ones still owed stay open)."""
+    record = Reopened.of(progress)
+    owed = record.owed(progress.state) if record is not None else ()
+    if record is None or not owed or record.back_to not in spec.steps:
+        return statuses
+    order = {step_id: i for i, step_id in enumerate(spec.steps)}
+    here, back_to = order[progress.state], order[record.back_to]
+    skipped = {s for s in order if here < order[s] < back_to and s not in owed}
+    return [(s, "done" if status == "open" and s in skipped else status) for s, status in statuses]
 
 
 def read_journey(db: Database, spec: FlowSpec, chat_id: int) -> Journey:
