@@ -96,6 +96,7 @@ console-page-of = Page { $page } of { $pages }
 ## a company
 console-company-where = Where it stands
 console-company-checklist = Checklist
+console-reopened = 🔁 Reopened by the rejection: { $steps } — then back to “{ $step }” to submit again.
 console-documents-title = Documents
 console-doc-state-received = Received, to review
 console-doc-state-approved = Approved

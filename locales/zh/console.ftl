@@ -89,6 +89,7 @@ console-page-of = 第 { $page } 页，共 { $pages } 页
 ## 公司详情
 console-company-where = 当前进度
 console-company-checklist = 清单
+console-reopened = 🔁 驳回后重新打开：{ $steps }——之后回到“{ $step }”重新提交。
 console-documents-title = 文件
 console-doc-state-received = 已收到，待审核
 console-doc-state-approved = 已通过

@@ -84,11 +84,12 @@ async def sign_in_link(harness: BotHarness, user: dict[str, Any] = OPERATOR) -> 
     return found.group(1).replace("&amp;", "&")
 
 
-async def signed_in(harness: BotHarness, client: httpx.AsyncClient) -> str:
-    """Sign the operator in with the link; returns the session's CSRF token."""
+async def signed_in(harness: BotHarness, client: httpx.AsyncClient, lang: str = "en") -> str:
+    """Sign the operator in with the link (the console in ``lang``); returns the session's
+    CSRF token."""
     path = await sign_in_link(harness)
     token = path.split("/console/login/", 1)[1].split("?", 1)[0]
-    response = await client.post("/console/login", data={"token": token, "lang": "en"})
+    response = await client.post("/console/login", data={"token": token, "lang": lang})
     assert response.status_code == 303, response.text
     board = await client.get("/console/")
     assert board.status_code == 200

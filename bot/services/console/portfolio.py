@@ -25,6 +25,7 @@ from bot.services.console.handoff_view import DeskTiming, Handoff, handoff_of
 from bot.services.flow.chat_progress import ChatProgress
 from bot.services.flow.flow_spec import FlowSpec, Stage, Step
 from bot.services.flow.journey import step_status
+from bot.services.flow.reopened import Reopened
 from bot.storage import board as store
 from bot.storage import chat_query, chats
 from bot.storage.board import LoggedEvent, Received, TicketMessage
@@ -113,6 +114,22 @@ class CompanyPage:
     timeline: list[TimelineEntry]
     ticket_messages: list[TicketMessage] = field(default_factory=list)
     broadcasts: list[Received] = field(default_factory=list)
+    reopened: ReopenedSteps | None = None  # on a rejection's walk of the steps it reopened
+
+
+@dataclass(frozen=True)
+class ReopenedSteps:
+    steps: tuple[Step, ...]  # the steps the rejection reopened, in the flow's order
+    back_to: Step  # where the walk returns to submit again
+
+
+def reopened_steps(spec: FlowSpec, progress: ChatProgress) -> ReopenedSteps | None:
+    record = Reopened.of(progress)
+    back_to = spec.steps.get(record.back_to) if record is not None else None
+    if record is None or back_to is None:
+        return None
+    steps = tuple(spec.steps[s] for s in record.steps if s in spec.steps)
+    return ReopenedSteps(steps, back_to) if steps else None
 
 
 class Portfolio:
@@ -297,6 +314,7 @@ class Portfolio:
             timeline=[self._entry(event) for event in store.recent_events(self.db, chat_id)],
             ticket_messages=store.ticket_messages(self.db, row.ticket_id) if row.ticket_id else [],
             broadcasts=store.broadcasts_received(self.db, chat_id),
+            reopened=reopened_steps(self.spec, progress),
         )
 
     def _entry(self, event: LoggedEvent) -> TimelineEntry:
