@@ -198,7 +198,7 @@ def build_application(
         rejections=Rejections(
             db, spec, ledger, progress.plan, event_log, clock, evidence.reopen, catalog.text
         ),
-        views=StepViews(db, spec, progress, evidence.states),
+        views=StepViews(db, spec, progress, evidence.states, evidence.asked_states),
         renderer=Renderer(
             catalog, spec, calendar, row_hooks, support=settings.support_chat_id is not None
         ),

@@ -3,7 +3,7 @@ fix in the chat's language, only the concerned steps reopened, stale and forged 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,6 @@ import pytest
 from bot.cli import main
 from bot.demo.updates import UpdateFactory
 from bot.services.flow.flow_spec import FlowError, load_flow
-from bot.services.flow.reasons_spec import _document_faults
 from bot.storage.event_details import AuditRejection
 from bot.storage.events import events_of
 from tests.helpers.flows import new_flow
@@ -253,21 +252,3 @@ async def test_an_old_flow_without_reasons_keeps_the_generic_rejected_help(
         assert "Check the reason given in the backend" in texts(calls)
     finally:
         await harness.stop()
-
-
-def test_documents_of_a_reason_are_checked_only_when_steps_declare_documents() -> None:
-    @dataclass(frozen=True)
-    class Doc:
-        id: str
-
-    @dataclass(frozen=True)
-    class WithDocs:
-        documents: tuple[Doc, ...]
-
-    assert _document_faults("here", ["contract"], []) == []
-    assert _document_faults("here", ["contract"], [WithDocs(())]) == []  # type: ignore[list-item]
-    steps = [WithDocs((Doc("contract"),))]
-    assert _document_faults("here", ["contract"], steps) == []  # type: ignore[arg-type]
-    assert _document_faults("here", ["licence"], steps) == [  # type: ignore[arg-type]
-        "here: document 'licence' is not one of the reopened steps' documents"
-    ]

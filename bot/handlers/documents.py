@@ -15,6 +15,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.handlers.replies import current_progress, need_start, reply, send_step, sender_ids
 from bot.services.evidence.evidence import IncomingFile, Verdict
+from bot.services.flow.reopened import Reopened
 from bot.wiring import BotApplication, BotContext
 
 ALBUM_WAIT = 1.0  # seconds without a further file of an album before it is answered
@@ -68,8 +69,10 @@ async def on_file(update: Update, context: BotContext) -> None:
     assert file is not None
     lang = progress.language
     user_id, update_id = sender_ids(update)
+    record = Reopened.of(progress) if progress.reopened else None  # a rejection's walk
+    asked = record.asks_at(progress.state) if record is not None else ()
     receipt = services.evidence.receive(
-        progress.chat_id, progress.state, file, user_id, update_id, progress.history
+        progress.chat_id, progress.state, file, user_id, update_id, progress.history, asked
     )
     texts = services.document_texts
     if receipt.verdict is Verdict.NO_DOCUMENTS:

@@ -82,7 +82,7 @@ class DocumentTexts:
             return self.t(
                 lang, "doc-too-large", name=name, size=size, limit=limit, document=document
             )
-        step_documents = self.spec.documents.of(step)
+        step_documents = self.spec.documents.of(step) or receipt.wanted
         kinds = sorted({k.upper() for d in step_documents for k in d.types})
         return self.t(lang, "doc-wrong-type", name=name, types=", ".join(kinds))
 

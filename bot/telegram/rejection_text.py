@@ -51,10 +51,13 @@ def rejection_text(renderer: Renderer, rejected: Rejected) -> str:
         parts.append(t(lang, reason.fix))
         names = " · ".join(t(lang, renderer.spec.steps[s].name) for s in reason.reopen)
         parts.append(t(lang, "reject-reopened", steps=escape(names)))
+        join = "、".join if lang == "zh" else ", ".join
         if rejected.documents:
-            documents = "、".join if lang == "zh" else ", ".join
-            titles = documents(t(lang, d.title) for d in rejected.documents)
+            titles = join(t(lang, d.title) for d in rejected.documents)
             parts.append(t(lang, "reject-documents", documents=escape(titles)))
+        if rejected.asked:  # another step's, asked for on the walk
+            titles = join(t(lang, d.title) for d in rejected.asked)
+            parts.append(t(lang, "reject-documents-asked", documents=escape(titles)))
     else:
         answer = step.answer(REJECTED)
         if answer is not None and answer.help:

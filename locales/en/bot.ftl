@@ -14,6 +14,7 @@ reopened-walk = 🔁 Tmall asked to fix this: { $count ->
        *[other] { $count } steps to redo
     }, then back to “{ $step }” to submit again.
 reject-documents = 📎 Please send again: { $documents }. /documents shows what is still missing.
+reject-documents-asked = 📎 Please send here: { $documents }. The step below says which kinds of file; /documents shows what is still missing.
 reject-reason-unknown = That reason is not one of this audit's. Please choose one of the buttons of the latest message.
 
 welcome-back = 👋 Welcome back! Here is where you are:

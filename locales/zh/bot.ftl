@@ -11,6 +11,7 @@ reject-echo = 📝 { $step }：❌ 被驳回 · { $reason }
 reject-reopened = 🔁 已重新打开：{ $steps }
 reopened-walk = 🔁 天猫要求修改这里：还需重做 { $count } 个步骤，然后回到“{ $step }”重新提交。
 reject-documents = 📎 请重新发送：{ $documents }。/documents 可查看仍缺少的文件。
+reject-documents-asked = 📎 请在此发送：{ $documents }。下方步骤列出了可接受的文件类型；/documents 可查看仍缺少的文件。
 reject-reason-unknown = 该原因不属于本次审核。请使用最新消息中的按钮进行选择。
 
 welcome-back = 👋 欢迎回来！这是您目前的进度：

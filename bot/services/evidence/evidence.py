@@ -53,6 +53,7 @@ class Receipt:
     file: IncomingFile
     document: DocumentSpec | None = None
     row: DocumentRow | None = None
+    wanted: tuple[DocumentSpec, ...] = ()  # refused for its type: the documents it could be
 
 
 @dataclass(frozen=True)
@@ -156,24 +157,30 @@ class EvidenceService:
         user_id: int | None,
         update_id: int,
         earlier: Sequence[str] = (),
+        asked: Sequence[tuple[str, str]] = (),
     ) -> Receipt:
         """``earlier``: the steps the chat went through; a document they asked for that is
-        still missing is taken too, at any later step."""
+        still missing is taken too, at any later step. ``asked``: (step, document) of other
+        steps asked for here (a rejection's walk), taken as the step's own are."""
         before = store.by_unique_id(self.db, chat_id, file.file_unique_id)
         if before is not None:  # the same update again (a redelivery) reads as it did
             verdict = Verdict.ACCEPTED if before.update_id == update_id else Verdict.DUPLICATE
             spec = self.spec.documents.find(before.step, before.document_id)
             return Receipt(verdict, file, spec, before)
         states = self.states(chat_id, step)
+        states += [s for s in self._asked_states(chat_id, asked) if s not in states]
+        here_states = list(states)  # the step's own and asked: before earlier ones
         for other in dict.fromkeys(earlier):
             if other != step and self.asks(other):
-                states += [s for s in self.states(chat_id, other) if not s.received]
+                states += [
+                    s for s in self.states(chat_id, other) if not s.received and s not in states
+                ]
         if not states:
             return Receipt(Verdict.NO_DOCUMENTS, file)
         fitting = [s for s in states if s.spec.accepts(file.mime_type, file.name)]
         if not fitting:
-            return Receipt(Verdict.WRONG_TYPE, file)
-        here = [s for s in fitting if s.spec.step == step]
+            return Receipt(Verdict.WRONG_TYPE, file, wanted=tuple(s.spec for s in states))
+        here = [s for s in fitting if s in here_states]
         chosen = next((s for s in fitting if not s.received), (here or fitting)[-1])
         document = chosen.spec
         if file.size is not None and file.size > self.download_limit:
@@ -198,6 +205,24 @@ class EvidenceService:
         with transaction(self.db):
             row_id = store.add_document(self.db, new)
         return Receipt(Verdict.ACCEPTED, file, document, store.get_document(self.db, row_id))
+
+    def asked_states(
+        self, chat_id: int, step: str, asked: Sequence[tuple[str, str]]
+    ) -> list[DocumentState]:
+        """The step's own documents and the ``asked`` ones of other steps (a rejection's walk),
+        each with its latest file: what the step's message lists."""
+        return [*self.states(chat_id, step), *self._asked_states(chat_id, asked)]
+
+    def _asked_states(self, chat_id: int, asked: Sequence[tuple[str, str]]) -> list[DocumentState]:
+        wanted: dict[str, list[str]] = {}
+        for step, document in asked:
+            wanted.setdefault(step, []).append(document)
+        return [
+            state
+            for step, ids in wanted.items()
+            for state in self.states(chat_id, step)
+            if state.spec.id in ids
+        ]
 
     def owed(self, chat_id: int, path: Sequence[str]) -> list[DocumentSpec]:
         """The required documents of the steps on ``path`` (the chat's steps so far, its

@@ -160,7 +160,8 @@ def parse_flow(
 
     stages = _parse_stages(raw["stages"], faults)
     steps = _parse_steps(raw["steps"], {s.id for s in stages}, faults)
-    steps = attach_reasons(raw["steps"], steps, locales, faults)
+    documents = parse_documents(raw["steps"], raw.get("migrations"), steps, locales, faults)
+    steps = attach_reasons(raw["steps"], steps, locales, faults, documents)
     start = str(raw["start"])
     if steps and start not in steps:
         faults.append(f"'start' names unknown step '{start}'")
@@ -183,7 +184,6 @@ def parse_flow(
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise FlowError(path, ["'version' must be a whole number from 1"])
     migrations = _parse_migrations(raw.get("migrations") or [], version, steps, faults)
-    documents = parse_documents(raw["steps"], raw.get("migrations"), steps, locales, faults)
     if faults:
         raise FlowError(path, faults)
     return FlowSpec(

@@ -3,9 +3,11 @@
 An audit step may list ``rejection_reasons:``, each the reason Tmall gave for rejecting the
 audit, with its Fluent ``label`` (the button), its Fluent ``fix`` (what to do about it), the
 earlier steps it ``reopen``s (the chat goes back to the first of them, in the flow's order)
-and, optionally, the ``documents`` it concerns (ids of documents those steps list; checked
-only when the flow's steps declare documents). A flow without reasons loads as before: its
-"rejected" answer leads where it always did, with its help.
+and, optionally, the ``documents`` it concerns: ids of documents those steps list, or
+``step.document`` for a document of another step (e.g. one asked for after the audit), which
+the walk of the reopened steps asks for (``asks``). Checked against the steps' documents when
+the flow declares any. A flow without reasons loads as before: its "rejected" answer leads
+where it always did, with its help.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar, cast
 
 from bot.callbacks import DATA_LIMIT, RejectionButton
+from bot.services.flow.documents_spec import FlowDocuments
 
 REJECTED = "rejected"  # the audit step's answer that asks for a reason
 OTHER = "other"  # "other / not stated": the answer's own target and help, as before
@@ -26,7 +29,8 @@ class RejectionReason:
     label: str  # Fluent id of the button
     fix: str  # Fluent id of the concrete fix
     reopen: tuple[str, ...]  # the earlier steps it concerns, in the flow's order
-    documents: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()  # of the reopened steps: sent back for a revision
+    asks: tuple[tuple[str, str], ...] = ()  # (step, document) of other steps: the walk asks
 
 
 class _Step(Protocol):  # flow_spec's Step, which imports this module
@@ -57,9 +61,10 @@ def attach_reasons(
     steps: dict[str, Step],
     locales: Mapping[str, Iterable[str]] | None,
     faults: list[str],
+    documents: FlowDocuments | None = None,
 ) -> dict[str, Step]:
     """``steps`` with each one's ``rejection_reasons`` parsed from ``raw_steps``; a fault
-    (naming the step and the reason) for each problem."""
+    (naming the step and the reason) for each problem; ``documents``: the steps' documents."""
     if not isinstance(raw_steps, list):
         return steps
     known = {lang: set(ids) for lang, ids in (locales or {}).items()}
@@ -70,7 +75,7 @@ def attach_reasons(
         step = steps.get(str(item.get("id")))
         if step is None:
             continue
-        reasons = _parse(item["rejection_reasons"], step, steps, order, known, faults)
+        reasons = _parse(item["rejection_reasons"], step, steps, order, known, faults, documents)
         steps[step.id] = replace(cast(Any, step), rejection_reasons=tuple(reasons))
     return steps
 
@@ -82,6 +87,7 @@ def _parse(
     order: list[str],
     known: Mapping[str, set[str]],
     faults: list[str],
+    flow_documents: FlowDocuments | None = None,
 ) -> list[RejectionReason]:
     where = f"step '{step.id}', rejection_reasons"
     if step.kind != "audit" or step.answer(REJECTED) is None:
@@ -122,15 +128,16 @@ def _parse(
                 faults.append(f"{here}: reopens unknown step '{target}'")
             elif target not in before:
                 faults.append(f"{here}: reopens '{target}', which is not a step before the audit")
-        documents = _id_list(entry.get("documents"), f"{here}: 'documents'", faults)
-        faults.extend(_document_faults(here, documents, [steps[s] for s in reopen if s in steps]))
+        listed = _id_list(entry.get("documents"), f"{here}: 'documents'", faults)
+        documents, asks = _documents(here, listed, reopen, steps, flow_documents, faults)
         reasons.append(
             RejectionReason(
                 id=reason_id,
                 label=str(entry.get("label", "")),
                 fix=str(entry.get("fix", "")),
                 reopen=tuple(s for s in order if s in reopen),
-                documents=tuple(documents),
+                documents=documents,
+                asks=asks,
             )
         )
     return reasons
@@ -145,18 +152,38 @@ def _id_list(raw: Any, where: str, faults: list[str]) -> list[str]:
     return list(raw)
 
 
-def _document_faults(where: str, documents: list[str], reopened: list[_Step]) -> list[str]:
-    """Document ids checked against the reopened steps' ``documents`` when the flow declares
-    any (they live on the steps; a flow without documents cannot check them)."""
-    declared = [getattr(s, "documents", None) for s in reopened]
-    if not documents or not any(declared):
-        return []
-    ids = {str(getattr(d, "id", d)) for docs in declared if docs for d in docs}
-    return [
-        f"{where}: document '{doc}' is not one of the reopened steps' documents"
-        for doc in documents
-        if doc not in ids
-    ]
+def _documents(
+    where: str,
+    listed: list[str],
+    reopen: list[str],
+    steps: Mapping[str, _Step],
+    flow_documents: FlowDocuments | None,
+    faults: list[str],
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """A reason's ``documents``: (the ids of the reopened steps' ones, the (step, id) of other
+    steps' ones, written ``step.document``), with a fault for each unknown one. A plain id is
+    checked only when the flow declares documents (one without any cannot name them)."""
+    by_step = flow_documents.by_step if flow_documents is not None else {}
+    own: list[str] = []
+    asks: list[tuple[str, str]] = []
+    for entry in listed:
+        step_id, dot, document = entry.partition(".")
+        if not dot:
+            if by_step and not any(d.id == entry for s in reopen for d in by_step.get(s, ())):
+                faults.append(
+                    f"{where}: document '{entry}' is not one of the reopened steps' documents "
+                    "(another step's is written step.document)"
+                )
+            own.append(entry)
+        elif step_id not in steps:
+            faults.append(f"{where}: document '{entry}' names unknown step '{step_id}'")
+        elif not any(d.id == document for d in by_step.get(step_id, ())):
+            faults.append(f"{where}: document '{entry}': step '{step_id}' has no such document")
+        elif step_id in reopen:
+            own.append(document)
+        else:
+            asks.append((step_id, document))
+    return tuple(dict.fromkeys(own)), tuple(dict.fromkeys(asks))
 
 
 def _steps_before(audit: str, steps: Mapping[str, _Step]) -> set[str]:

@@ -8,7 +8,8 @@ update's claim and its log entry, whose detail is the reason), so the journey, t
 The steps a reason reopens are walked alone, then the chat returns to the submission
 (:mod:`bot.services.flow.reopened`: its record is written by the same UPDATE).
 A reason's ``documents`` are sent back for a revision (through the evidence service, in the
-same transaction), with the reason's label as the note.
+same transaction), with the reason's label as the note; those of other steps (``asks``, e.g.
+the presentation asked for after the audit) are asked for on the walk (its record names them).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Rejected:
     step: Step  # the audit step that was rejected
     reason: RejectionReason | None  # None: "other / not stated"
     documents: tuple[DocumentSpec, ...] = ()  # the reason's documents: to send again
+    asked: tuple[DocumentSpec, ...] = ()  # other steps' documents the walk asks for
 
 
 # (chat, [(step, document id)], note, by) → files sent back: EvidenceService.reopen
@@ -84,6 +86,13 @@ class Rejections:
             for document in self.spec.documents.of(step)
             if document.id in reason.documents
         )
+
+    def asked_of(self, reason: RejectionReason | None) -> tuple[DocumentSpec, ...]:
+        """The documents of other steps a reason has the walk ask for (``step.document``)."""
+        if reason is None:
+            return ()
+        found = (self.spec.documents.find(step, document) for step, document in reason.asks)
+        return tuple(d for d in found if d is not None)
 
     def asks_reason(self, step_id: str, answer_id: str) -> bool:
         """Whether this answer is a rejection that asks for its reason first."""
@@ -128,7 +137,8 @@ class Rejections:
         target = self.target(step, reason)
         now = iso(self.clock())
         changes = self.plan.correction(current, target, now)
-        record = record_for(self.spec, step_id, reason.reopen) if reason is not None else None
+        asked = self.asked_of(reason)
+        record = record_for(self.spec, step_id, reason.reopen, reason.asks) if reason else None
         changes["reopened"] = record.encode() if record is not None else None
         reopened = reason.reopen if reason is not None else (target,)
         detail = AuditRejection(reason_id, reopened, operator)
@@ -157,8 +167,8 @@ class Rejections:
                 to_state=target,
                 detail=detail,
             )
-            if documents and reason is not None and self.reopen_documents is not None:
+            if (documents or asked) and reason is not None and self.reopen_documents is not None:
                 note = self.text(current.language, reason.label) if self.text else reason.label
-                pairs = [(d.step, d.id) for d in documents]
+                pairs = [(d.step, d.id) for d in (*documents, *asked)]
                 self.reopen_documents(chat_id, pairs, note, by)
-        return Rejected(ChatProgress.from_row(moved), step, reason, documents)
+        return Rejected(ChatProgress.from_row(moved), step, reason, documents, asked)

@@ -7,6 +7,9 @@ steps it reopened, in the flow's order, and the step to return to once they are 
 return point, the step whose answer leads to the audit ("submitted again?"), so the user
 confirms the resubmission and the audit is entered with fresh dates, as at any submission.
 
+The record also names the documents of other steps the rejection's reason asks for (e.g. the
+presentation, a step after the audit): each reopened step asks for them and takes them.
+
 An answer that moves forward from a reopened step goes to the next reopened step, or to the
 return point when none is left (the steps between are not asked again). A "stay" answer (not
 yet) keeps the record; reaching the return point or the audit, an answer leading back to an
@@ -19,6 +22,7 @@ the answer that reached the return point.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -26,7 +30,7 @@ from sqlite_utils import Database
 from bot.services.flow.chat_progress import ChatProgress
 from bot.services.flow.flow_spec import FlowSpec, Step
 from bot.services.flow.moves import MovePlanner
-from bot.services.flow.reasons_spec import OTHER
+from bot.services.flow.reasons_spec import OTHER, reason_of
 from bot.storage import chats, events
 from bot.storage.chats import NO_AUDIT, ChatChanges, ChatRow
 from bot.storage.event_details import AuditRejection
@@ -38,9 +42,13 @@ _MOVES = ("answer", "back", "reset", "operator-move", "migrate", "start")  # the
 class Reopened:
     steps: tuple[str, ...]  # the steps the rejection reopened, in the flow's order
     back_to: str  # the return point
+    documents: tuple[tuple[str, str], ...] = ()  # (step, document) of other steps to ask for
 
     def encode(self) -> str:
-        return json.dumps({"steps": list(self.steps), "back_to": self.back_to})
+        data: dict[str, object] = {"steps": list(self.steps), "back_to": self.back_to}
+        if self.documents:
+            data["documents"] = [list(pair) for pair in self.documents]
+        return json.dumps(data)
 
     @classmethod
     def decode(cls, text: str | None) -> Reopened | None:
@@ -48,13 +56,18 @@ class Reopened:
             return None
         try:
             data = json.loads(text)
-            return cls(tuple(str(s) for s in data["steps"]), str(data["back_to"]))
-        except (ValueError, KeyError, TypeError):  # a hand-edited row: no walk, the normal flow
+            documents = tuple((str(s), str(d)) for s, d in data.get("documents", ()))
+            return cls(tuple(str(s) for s in data["steps"]), str(data["back_to"]), documents)
+        except (ValueError, KeyError, TypeError, AttributeError):  # a hand-edited row: no walk
             return None
 
     @classmethod
     def of(cls, progress: ChatProgress) -> Reopened | None:
         return cls.decode(progress.reopened)
+
+    def asks_at(self, state: str) -> tuple[tuple[str, str], ...]:
+        """The other steps' documents the chat is asked for at ``state`` (a reopened step)."""
+        return self.documents if state in self.steps else ()
 
     def owed(self, state: str) -> tuple[str, ...]:
         """The reopened steps still to answer when the chat is at ``state`` (this one and the
@@ -75,15 +88,20 @@ def return_point(spec: FlowSpec, audit: str) -> str:
     return leading[-1] if leading else audit
 
 
-def record_for(spec: FlowSpec, audit: str, reopen: tuple[str, ...]) -> Reopened | None:
-    """The record a rejection at ``audit`` reopening ``reopen`` leaves (None: nothing to walk,
-    e.g. it reopens only the return point)."""
+def record_for(
+    spec: FlowSpec,
+    audit: str,
+    reopen: tuple[str, ...],
+    documents: Sequence[tuple[str, str]] = (),
+) -> Reopened | None:
+    """The record a rejection at ``audit`` reopening ``reopen`` (and asking for ``documents``
+    of other steps) leaves (None: nothing to walk, e.g. it reopens only the return point)."""
     back_to = return_point(spec, audit)
     order = list(spec.steps)
     if back_to not in order:
         return None
     steps = tuple(s for s in reopen if s in order and order.index(s) < order.index(back_to))
-    return Reopened(steps, back_to) if steps else None
+    return Reopened(steps, back_to, tuple(documents)) if steps else None
 
 
 class ReopenedWalk:
@@ -151,7 +169,10 @@ class ReopenedWalk:
         since = events.since_last_rejection(self.db, progress.chat_id)
         if not since or not isinstance(since[0].detail, AuditRejection) or since[0].step is None:
             return None
-        record = record_for(self.spec, since[0].step, since[0].detail.reopened)
+        audit = self.spec.steps.get(since[0].step)
+        reason = reason_of(audit, since[0].detail.reason) if audit is not None else None
+        asks = reason.asks if reason is not None else ()
+        record = record_for(self.spec, since[0].step, since[0].detail.reopened, asks)
         if since[0].detail.reason == OTHER or record is None:
             return None
         if previous not in record.steps or record.back_to != progress.state:

@@ -18,6 +18,7 @@ from bot.services.flow.chat_progress import ChatProgress
 from bot.services.flow.flow_spec import FlowSpec
 from bot.services.flow.journey import Journey, read_journey
 from bot.services.flow.progress import ProgressService
+from bot.services.flow.reopened import Reopened
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +40,13 @@ class StepViews:
         spec: FlowSpec,
         progress: ProgressService,
         documents: Callable[[int, str], Sequence[Any]] | None = None,
+        asked: Callable[[int, str, Sequence[tuple[str, str]]], Sequence[Any]] | None = None,
     ) -> None:
         self.db = db
         self.spec = spec
         self.progress = progress
-        self.documents = documents
+        self.documents = documents  # (chat, step) → the step's documents' states
+        self.asked = asked  # (chat, step, other steps' documents) → their states too
 
     def of(self, progress: ChatProgress) -> StepView:
         journey = None
@@ -54,4 +57,8 @@ class StepViews:
         documents: Sequence[Any] = ()
         if self.documents is not None and self.spec.documents.of(progress.state):
             documents = self.documents(progress.chat_id, progress.state)
+        if progress.reopened and self.asked is not None:  # a rejection's walk may ask for more
+            record = Reopened.of(progress)
+            if record is not None and record.asks_at(progress.state):
+                documents = self.asked(progress.chat_id, progress.state, record.documents)
         return StepView(progress, today, journey, documents)
