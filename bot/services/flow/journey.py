@@ -96,12 +96,15 @@ def step_status(spec: FlowSpec, progress: ChatProgress) -> list[tuple[str, str]]
             status = "open"
         result.append((step.id, status))
     if progress.reopened:  # NULL for every chat not on such a walk: nothing more to do
-        return _skipped_as_done(spec, progress, result)
+        return _skipped_as_done(spec, progress, result, order)
     return result
 
 
 def _skipped_as_done(
-    spec: FlowSpec, progress: ChatProgress, statuses: list[tuple[str, str]]
+    spec: FlowSpec,
+    progress: ChatProgress,
+    statuses: list[tuple[str, str]],
+    order: dict[str, int],
 ) -> list[tuple[str, str]]:
     """``statuses`` with the steps between the chat's step and the walk's return point that
     the walk does not ask again shown as done (the reopened ones still owed stay open)."""
@@ -109,7 +112,6 @@ def _skipped_as_done(
     owed = record.owed(progress.state) if record is not None else ()
     if record is None or not owed or record.back_to not in spec.steps:
         return statuses
-    order = {step_id: i for i, step_id in enumerate(spec.steps)}
     here, back_to = order[progress.state], order[record.back_to]
     skipped = {s for s in order if here < order[s] < back_to and s not in owed}
     return [(s, "done" if status == "open" and s in skipped else status) for s, status in statuses]
